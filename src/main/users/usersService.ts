@@ -1,0 +1,57 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { users } from '../db/schema';
+import { after, newId, now } from '../clock';
+import { AppFailure, validationFailure } from '../../shared/errors';
+import { profileInputSchema, type User } from '../../shared/consultation/model';
+import type { SettingsStore } from '../settings/settingsStore';
+
+const CURRENT_USER_KEY = 'current_user_id';
+
+/**
+ * The consultant using this laptop is one `users` row, made on first run from the welcome screen.
+ * Teammates' rows arrive with sync.
+ */
+export class UsersService {
+  constructor(
+    private readonly db: Db,
+    private readonly settings: SettingsStore,
+  ) {}
+
+  current(): User | null {
+    const id = this.settings.get<string>(CURRENT_USER_KEY);
+    if (!id) return null;
+    return this.db.select().from(users).where(eq(users.id, id)).get() ?? null;
+  }
+
+  /** The current user's id, or a typed error the UI answers by showing the welcome screen. */
+  requireCurrentId(): string {
+    const id = this.settings.get<string>(CURRENT_USER_KEY);
+    if (!id) throw new AppFailure('profile_required', 'Set up your profile first.');
+    return id;
+  }
+
+  /** Creates the profile on first run, or updates the name and email after. */
+  saveProfile(input: unknown): User {
+    const parsed = profileInputSchema.safeParse(input);
+    if (!parsed.success) throw validationFailure(parsed.error, 'Check your profile');
+    const { name, email } = parsed.data;
+    const existing = this.current();
+    if (existing) {
+      const updatedAt = after(existing.updatedAt);
+      this.db.update(users).set({ name, email, updatedAt }).where(eq(users.id, existing.id)).run();
+      return { ...existing, name, email, updatedAt };
+    }
+    const timestamp = now();
+    const user: User = { id: newId(), name, email, createdAt: timestamp, updatedAt: timestamp };
+    this.db.transaction(() => {
+      this.db.insert(users).values(user).run();
+      this.settings.set(CURRENT_USER_KEY, user.id);
+    });
+    return user;
+  }
+
+  byId(id: string): User | null {
+    return this.db.select().from(users).where(eq(users.id, id)).get() ?? null;
+  }
+}

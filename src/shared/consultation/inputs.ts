@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { idSchema } from './model';
+import { draftSectionsPatchSchema } from './sections';
+
+// What each consultation operation accepts. The service parses its input with these, and the IPC/HTTP
+// contract names the same schemas, so a call is checked the same way whichever door it came through.
+
+const versionNumber = z.number({ error: 'Expected a version number' }).int().min(0).max(1_000_000);
+
+export const consultationRefSchema = z.strictObject({ consultationId: idSchema });
+
+export const createInputSchema = z.strictObject({
+  /** Optional first content; it is saved as version 1 and must pass the version rules. */
+  sections: draftSectionsPatchSchema.optional(),
+});
+
+export const autosaveInputSchema = z.strictObject({
+  consultationId: idSchema,
+  /** The sections that changed, each replaced whole. */
+  sections: draftSectionsPatchSchema.optional(),
+  /** Private working notes; omit to keep them as they are, null to clear. */
+  draftNotes: z.string().max(20_000, { error: 'Keep notes under 20,000 characters' }).nullable().optional(),
+  /** False for an explicit "save draft". */
+  auto: z.boolean().optional(),
+});
+
+export const saveVersionInputSchema = z.strictObject({
+  consultationId: idSchema,
+  /** The version the consultant was looking at: a different current version is a conflict. */
+  expectedVersion: versionNumber,
+  note: z.string().max(2000, { error: 'Keep the note under 2,000 characters' }).optional(),
+});
+
+export const statusChangeInputSchema = z.strictObject({
+  consultationId: idSchema,
+  expectedVersion: versionNumber.optional(),
+});
+
+export const restoreInputSchema = z.strictObject({
+  consultationId: idSchema,
+  versionNumber: versionNumber.min(1),
+  expectedVersion: versionNumber,
+});
+
+export const versionRefSchema = z.strictObject({ consultationId: idSchema, versionNumber: versionNumber.min(1) });
+
+export const diffInputSchema = z.strictObject({
+  consultationId: idSchema,
+  from: versionNumber.min(1),
+  to: versionNumber.min(1),
+});

@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { URGENCY_LEVELS } from './fields';
+import { draftSectionsSchema, strictSectionsSchema } from './sections';
+import { STATUSES } from './status';
+import { fieldIssueSchema } from '../errors';
+
+// The domain values that cross the boundary. The UI sees these, never rows or SQL.
+
+export const idSchema = z.uuid({ error: 'Not a valid id' });
+export const timestampSchema = z.string();
+
+export const userSchema = z.object({
+  id: idSchema,
+  name: z.string(),
+  email: z.string(),
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+});
+export type User = z.infer<typeof userSchema>;
+
+export const profileInputSchema = z.strictObject({
+  name: z.string().trim().min(1, { error: 'Enter your name' }).max(120, { error: 'Keep your name under 120 characters' }),
+  email: z.email({ error: 'Enter an email address like name@example.com' }).max(200),
+});
+export type ProfileInput = z.infer<typeof profileInputSchema>;
+
+const missingFieldSchema = z.object({
+  path: z.string(),
+  label: z.string(),
+  section: z.string(),
+  essential: z.boolean(),
+});
+
+export const completionSchema = z.object({
+  percentage: z.number().int().min(0).max(100),
+  missing: z.array(missingFieldSchema),
+  canComplete: z.boolean(),
+});
+
+export const consultationSchema = z.object({
+  id: idSchema,
+  userId: idSchema,
+  ownerName: z.string().nullable(),
+  sections: strictSectionsSchema,
+  status: z.enum(STATUSES),
+  completionPercentage: z.number().int(),
+  currentVersion: z.number().int(),
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+  completedAt: timestampSchema.nullable(),
+  /** True when the current user owns it: a teammate's consultation is read-only here. */
+  isOwn: z.boolean(),
+});
+export type Consultation = z.infer<typeof consultationSchema>;
+
+export const draftSchema = z.object({
+  sections: draftSectionsSchema,
+  /** False when the draft holds only private notes and its content equals the saved version. */
+  hasChanges: z.boolean(),
+  autoSaved: z.boolean(),
+  draftNotes: z.string().nullable(),
+  baseVersion: z.number().int(),
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+});
+export type Draft = z.infer<typeof draftSchema>;
+
+export const consultationDetailSchema = z.object({
+  consultation: consultationSchema,
+  draft: draftSchema.nullable(),
+  /** Completion of what the consultant sees: the draft when there is one. */
+  completion: completionSchema,
+  /** Format problems in the draft that would block saving a version. */
+  issues: z.array(fieldIssueSchema),
+});
+export type ConsultationDetail = z.infer<typeof consultationDetailSchema>;
+
+export const consultationSummarySchema = z.object({
+  id: idSchema,
+  userId: idSchema,
+  ownerName: z.string().nullable(),
+  businessName: z.string().nullable(),
+  contactPerson: z.string().nullable(),
+  industry: z.string().nullable(),
+  urgency: z.enum(URGENCY_LEVELS).nullable(),
+  status: z.enum(STATUSES),
+  completionPercentage: z.number().int(),
+  currentVersion: z.number().int(),
+  hasUnsavedChanges: z.boolean(),
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+});
+export type ConsultationSummary = z.infer<typeof consultationSummarySchema>;
+
+export const SORT_KEYS = ['updated', 'created', 'business_name', 'completion'] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+
+export const listQuerySchema = z.strictObject({
+  status: z.enum(STATUSES).optional(),
+  industry: z.string().max(200).optional(),
+  urgency: z.enum(URGENCY_LEVELS).optional(),
+  ownerId: idSchema.optional(),
+  /** Full-text search over all four sections. */
+  search: z.string().max(200).optional(),
+  /** Business names starting with this text (case-insensitive). */
+  namePrefix: z.string().max(200).optional(),
+  sort: z.enum(SORT_KEYS).default('updated'),
+  direction: z.enum(['asc', 'desc']).default('desc'),
+  cursor: z.string().max(1000).optional(),
+  limit: z.number().int().min(1).max(200).default(50),
+});
+export type ListQuery = z.input<typeof listQuerySchema>;
+export type ParsedListQuery = z.output<typeof listQuerySchema>;
+
+export const listPageSchema = z.object({
+  items: z.array(consultationSummarySchema),
+  nextCursor: z.string().nullable(),
+});
+export type ListPage = z.infer<typeof listPageSchema>;
+
+export const statusCountsSchema = z.object({ draft: z.number(), completed: z.number(), archived: z.number() });
+export type StatusCounts = z.infer<typeof statusCountsSchema>;
+
+export const fieldChangeSchema = z.object({ path: z.string(), before: z.unknown().optional(), after: z.unknown().optional() });
+
+export const versionSummarySchema = z.object({
+  id: idSchema,
+  versionNumber: z.number().int(),
+  userId: idSchema,
+  authorName: z.string().nullable(),
+  status: z.enum(STATUSES),
+  completionPercentage: z.number().int(),
+  changeSummary: z.string().nullable(),
+  changedFields: z.array(z.string()),
+  note: z.string().nullable(),
+  createdAt: timestampSchema,
+});
+export type VersionSummary = z.infer<typeof versionSummarySchema>;
+
+export const versionSchema = versionSummarySchema.extend({ consultationId: idSchema, sections: strictSectionsSchema });
+export type Version = z.infer<typeof versionSchema>;
+
+export const versionDiffSchema = z.object({
+  from: z.number().int(),
+  to: z.number().int(),
+  changes: z.array(fieldChangeSchema),
+});
+export type VersionDiff = z.infer<typeof versionDiffSchema>;
+
+export const autosaveResultSchema = z.object({
+  updatedAt: timestampSchema,
+  completion: completionSchema,
+  issues: z.array(fieldIssueSchema),
+});
+export type AutosaveResult = z.infer<typeof autosaveResultSchema>;
