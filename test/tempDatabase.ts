@@ -41,3 +41,23 @@ export function openTestApp(options: { profile?: boolean; dir?: string } = {}): 
   if (options.profile !== false) app.users.saveProfile({ name: 'Ada Consultant', email: 'ada@example.com' });
   return app;
 }
+
+/** Every row of every table, for asserting that a rejected call changed nothing. */
+export function snapshot(app: { database: LocalDatabase }): Record<string, unknown[]> {
+  const sqlite = app.database.sqlite;
+  const names = sqlite
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'consultations_fts_%' ORDER BY name`)
+    .all() as { name: string }[];
+  return Object.fromEntries(names.map(({ name }) => [name, sqlite.prepare(`SELECT * FROM "${name}" ORDER BY 1`).all()]));
+}
+
+/** Runs a call expected to fail and returns its typed error value. */
+export function failureOf(call: () => unknown): { code: string; message: string; issues?: { path: string; message: string }[] } {
+  try {
+    call();
+  } catch (error) {
+    if (error && typeof error === 'object' && 'toValue' in error) return (error as { toValue(): never }).toValue();
+    throw error;
+  }
+  throw new Error('expected the call to fail');
+}

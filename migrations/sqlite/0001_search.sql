@@ -37,3 +37,14 @@ CREATE TRIGGER `consultations_fts_before_delete` BEFORE DELETE ON `consultations
 	DELETE FROM `consultations_fts` WHERE `rowid` = (SELECT `search_rowid` FROM `consultation_search_keys` WHERE `consultation_id` = old.`id`);
 	DELETE FROM `consultation_search_keys` WHERE `consultation_id` = old.`id`;
 END;
+--> statement-breakpoint
+-- 3. Index the consultations that existed before this migration.
+INSERT INTO `consultation_search_keys` (`consultation_id`) SELECT `id` FROM `consultations` ORDER BY `id`;
+--> statement-breakpoint
+INSERT INTO `consultations_fts` (`rowid`, `body`)
+SELECT k.`search_rowid`, (
+	SELECT coalesce(group_concat(`value`, ' '), '')
+	FROM json_tree(json_array(json(c.`contact_info`), json(c.`business_context`), json(c.`pain_points`), json(c.`goals_objectives`)))
+	WHERE `type` = 'text'
+)
+FROM `consultation_search_keys` k JOIN `consultations` c ON c.`id` = k.`consultation_id`;

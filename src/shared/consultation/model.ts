@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { URGENCY_LEVELS } from './fields';
-import { draftSectionsSchema, strictSectionsSchema } from './sections';
+import { draftSectionsSchema, emailPattern, strictSectionsSchema } from './sections';
 import { STATUSES } from './status';
 import { fieldIssueSchema } from '../errors';
 
@@ -20,7 +20,7 @@ export type User = z.infer<typeof userSchema>;
 
 export const profileInputSchema = z.strictObject({
   name: z.string().trim().min(1, { error: 'Enter your name' }).max(120, { error: 'Keep your name under 120 characters' }),
-  email: z.email({ error: 'Enter an email address like name@example.com' }).max(200),
+  email: z.email({ pattern: emailPattern, error: 'Enter an email address like name@example.com' }).max(200),
 });
 export type ProfileInput = z.infer<typeof profileInputSchema>;
 

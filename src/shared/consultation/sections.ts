@@ -21,6 +21,9 @@ const list = z
   .array(z.string().max(LIMITS.listItem, tooLong(LIMITS.listItem)))
   .max(LIMITS.listItems, { error: `At most ${LIMITS.listItems} entries` });
 
+// Unicode on both sides (björn@bücher.de is a real address) but a dotted domain with a real top level,
+// so "ana@exa" is caught as the typo it usually is. zod's own email patterns are ASCII-only or take "ana@exa".
+export const emailPattern = /^(?!\.)(?!.*\.\.)[^\s@"(),:;<>[\]\\]{1,64}(?<!\.)@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+\p{L}{2,24}$/u;
 const phonePattern = /^\+?[0-9][0-9 ().-]{4,22}[0-9]$/;
 const datePattern = /^\d{4}-\d{2}-\d{2}$/;
 // A profile link or an @handle: consultants note either.
@@ -37,7 +40,7 @@ type Mode = 'draft' | 'strict';
 function fieldsFor(mode: Mode) {
   const strict = mode === 'strict';
   const email = strict
-    ? z.email({ error: 'Enter an email address like name@example.com' }).max(LIMITS.shortText, tooLong(LIMITS.shortText))
+    ? z.email({ pattern: emailPattern, error: 'Enter an email address like name@example.com' }).max(LIMITS.shortText, tooLong(LIMITS.shortText))
     : shortText;
   const website = strict
     ? z

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestApp, type TestApp } from '../../../test/tempDatabase';
+import { URGENCY_LEVELS } from '../../shared/consultation/fields';
+import { ftsQuery } from './consultationList';
+import type { ListQuery } from '../../shared/consultation/model';
+
+let app: TestApp;
+const INDUSTRIES = ['Retail', 'Healthcare', 'Logistics', 'Hospitality'];
+const NAMES = ['alpha', 'Beta', 'gamma', 'Delta', 'epsilon', 'Zeta', 'eta', 'Theta'];
+
+beforeAll(() => {
+  app = openTestApp();
+  for (let i = 0; i < 120; i += 1) {
+    const name = i % 10 === 9 ? undefined : `${NAMES[i % NAMES.length]} ${String(i).padStart(3, '0')}`;
+    const { consultation } = app.consultations.create({
+      sections: {
+        contact_info: name ? { business_name: name } : {},
+        business_context: { industry: INDUSTRIES[i % INDUSTRIES.length] },
+        pain_points: { urgency_level: URGENCY_LEVELS[i % 4], primary_challenges: i % 7 === 0 ? ['Warehouse scanners drop orders'] : ['Slow website'] },
+      },
+    });
+    if (i % 5 === 0) app.consultations.archive({ consultationId: consultation.id });
+  }
+});
+afterAll(() => app.close());
+
+function walkAll(query: ListQuery, limit = 7) {
+  const seen: string[] = [];
+  const rows = [];
+  let cursor: string | undefined;
+  for (let guard = 0; guard < 100; guard += 1) {
+    const page = app.consultations.list({ ...query, limit, cursor });
+    rows.push(...page.items);
+    seen.push(...page.items.map((i) => i.id));
+    if (!page.nextCursor) break;
+    cursor = page.nextCursor;
+  }
+  return { ids: seen, rows };
+}
+
+describe('list', () => {
+  it.each([
+    ['updated', 'desc'],
+    ['created', 'asc'],
+    ['business_name', 'asc'],
+    ['business_name', 'desc'],
+    ['completion', 'desc'],
+  ] as const)('pages by %s %s visit every row exactly once, in order', (sort, direction) => {
+    const { ids, rows } = walkAll({ sort, direction });
+    expect(ids).toHaveLength(120);
+    expect(new Set(ids).size).toBe(120);
+    const key = (r: (typeof rows)[number]) =>
+      sort === 'updated' ? r.updatedAt : sort === 'created' ? r.createdAt : sort === 'completion' ? r.completionPercentage : (r.businessName ?? '').toLowerCase();
+    const keys = rows.map(key);
+    const sorted = [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    expect(keys).toEqual(direction === 'asc' ? sorted : sorted.reverse());
+  });
+
+  it('filters by status, industry and urgency together, and by owner', () => {
+    const { rows } = walkAll({ status: 'draft', industry: 'Retail', urgency: 'low' });
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.status === 'draft' && r.industry === 'Retail' && r.urgency === 'low')).toBe(true);
+    // i % 4 === 0 gives Retail+low; of the 30 such rows, i % 5 === 0 are archived (i % 20 === 0: 6 rows).
+    expect(rows).toHaveLength(24);
+    const me = app.users.current()!.id;
+    expect(walkAll({ ownerId: me }).ids).toHaveLength(120);
+    expect(app.consultations.counts()).toEqual({ draft: 96, completed: 0, archived: 24 });
+    expect(app.consultations.industries()).toEqual([...INDUSTRIES].sort());
+  });
+
+  it('finds business names by case-insensitive prefix', () => {
+    const { rows } = walkAll({ namePrefix: 'DEL', sort: 'business_name', direction: 'asc' });
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.businessName!.startsWith('Delta'))).toBe(true);
+  });
+
+  it('searches the text of all sections, every word as a prefix', () => {
+    const { rows } = walkAll({ search: 'wareh scanner' });
+    expect(rows).toHaveLength(Array.from({ length: 120 }, (_, i) => i).filter((i) => i % 7 === 0).length);
+    expect(walkAll({ search: '"; DROP TABLE consultations; --' }).ids).toHaveLength(0);
+    expect(ftsQuery('  "quoted"  words* ')).toBe('"quoted"* "words*"*');
+    expect(ftsQuery(' -- ')).toBeNull();
+  });
+
+  it('rejects a cursor that was not made by the list', () => {
+    expect(() => app.consultations.list({ cursor: 'bm90IGEgY3Vyc29y' })).toThrow(/expired/);
+    const page = app.consultations.list({ sort: 'completion', limit: 2 });
+    expect(() => app.consultations.list({ sort: 'updated', cursor: page.nextCursor! })).toThrow(/expired/);
+  });
+});
+
+describe('query plans', () => {
+  // The acceptance rule: queries use the exact expression their index is built on.
+  const plan = (query: ListQuery) => app.consultations.explainList(query).join('\n');
+
+  it('uses the expression indexes for industry, urgency and business-name prefix', () => {
+    expect(plan({ industry: 'Retail' })).toMatch(/idx_consultations_business_industry \(<expr>=\?\)/);
+    expect(plan({ urgency: 'high', sort: 'created' })).toMatch(/idx_consultations_(urgency \(<expr>=\?\)|created_at)/);
+    expect(plan({ namePrefix: 'al', sort: 'business_name', direction: 'asc' })).toMatch(
+      /idx_consultations_contact_business_name \(<expr>>\? AND <expr><\?\)/,
+    );
+  });
+
+  it('walks the sort index without a sort step for every sort key', () => {
+    for (const [sort, index] of [
+      ['updated', 'idx_consultations_updated_at'],
+      ['created', 'idx_consultations_created_at'],
+      ['business_name', 'idx_consultations_contact_business_name'],
+      ['completion', 'idx_consultations_completion'],
+    ] as const) {
+      const p = plan({ sort });
+      expect(p).toMatch(new RegExp(`SCAN c USING INDEX ${index}`));
+      expect(p).not.toMatch(/TEMP B-TREE/);
+    }
+  });
+
+  it('searches through the full-text index', () => {
+    expect(plan({ search: 'scanner' })).toMatch(/VIRTUAL TABLE INDEX 0:M/);
+  });
+});
