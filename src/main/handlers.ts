@@ -1,0 +1,86 @@
+import { AppFailure, validationFailure, type AppError } from '../shared/errors';
+import { isOperationName, operations, type OperationName, type WireResult } from '../shared/contract';
+import type { Services } from './services';
+import type { AppInfo } from '../shared/contract';
+
+// The contract served by the services: validate the input, call, map errors to values. Both transports
+// call `dispatch`; neither knows what an operation does.
+
+type Handler = (input: unknown) => unknown;
+
+export interface HandlerContext {
+  services: Services;
+  appInfo: () => AppInfo;
+  /** Check outputs against the contract too (development and tests; off in packaged builds for speed). */
+  validateOutput?: boolean;
+  log?: (message: string, error: unknown) => void;
+}
+
+export function createHandlers({ services, appInfo }: HandlerContext): Record<OperationName, Handler> {
+  const c = services.consultations;
+  return {
+    'app.info': () => appInfo(),
+    'users.current': () => services.users.current(),
+    'users.saveProfile': (input) => services.users.saveProfile(input),
+    'consultations.create': (input) => c.create(input ?? {}),
+    'consultations.get': (input) => c.get(input),
+    'consultations.list': (input) => c.list(input),
+    'consultations.counts': () => c.counts(),
+    'consultations.industries': () => c.industries(),
+    'consultations.autosave': (input) => c.autosave(input),
+    'consultations.saveVersion': (input) => c.saveVersion(input),
+    'consultations.discardDraft': (input) => c.discardDraft(input),
+    'consultations.complete': (input) => c.complete(input),
+    'consultations.reopen': (input) => c.reopen(input),
+    'consultations.archive': (input) => c.archive(input),
+    'consultations.unarchive': (input) => c.unarchive(input),
+    'consultations.delete': (input) => c.delete(input),
+    'consultations.listVersions': (input) => c.listVersions(input),
+    'consultations.getVersion': (input) => c.getVersion(input),
+    'consultations.diffVersions': (input) => c.diffVersions(input),
+    'consultations.restoreVersion': (input) => c.restoreVersion(input),
+  };
+}
+
+export type Dispatch = (operation: unknown, input: unknown) => Promise<WireResult>;
+
+export function createDispatch(context: HandlerContext): Dispatch {
+  const handlers = createHandlers(context);
+  const log = context.log ?? ((message, error) => console.error(message, error));
+  return async (operation, input) => {
+    try {
+      if (!isOperationName(operation)) throw new AppFailure('not_found', 'Unknown operation.');
+      const spec = operations[operation];
+      const parsed = spec.input.safeParse(input);
+      if (!parsed.success) throw validationFailure(parsed.error, 'Some fields need attention');
+      const value = await handlers[operation](parsed.data);
+      if (context.validateOutput) {
+        const checked = spec.output.safeParse(value);
+        if (!checked.success) {
+          log(`Output of ${operation} breaks the contract`, checked.error);
+          throw new AppFailure('internal', 'Something went wrong on our side. Your saved work is safe.');
+        }
+      }
+      return { ok: true, value };
+    } catch (error) {
+      return { ok: false, error: toErrorValue(error, operation, log) };
+    }
+  };
+}
+
+function toErrorValue(error: unknown, operation: unknown, log: NonNullable<HandlerContext['log']>): AppError {
+  if (error instanceof AppFailure) return error.toValue();
+  const code = (error as { code?: unknown })?.code;
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+    return { code: 'unavailable', message: 'The database is busy. Try again in a moment.' };
+  }
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') {
+    return { code: 'unavailable', message: 'The disk is full. Free some space; nothing already saved was lost.' };
+  }
+  if (code === 'SQLITE_READONLY' || code === 'EACCES' || code === 'EROFS') {
+    return { code: 'unavailable', message: 'The data folder cannot be written to. Check its permissions; nothing already saved was lost.' };
+  }
+  // Details stay in the log: the renderer gets no stack trace.
+  log(`Operation ${String(operation)} failed`, error);
+  return { code: 'internal', message: 'Something went wrong on our side. Your saved work is safe.' };
+}

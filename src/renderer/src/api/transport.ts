@@ -1,0 +1,100 @@
+// How the renderer reaches the main process. Two adapters of one interface: Electron's preload bridge,
+// and the browser preview's HTTP bridge. Screens never know which one they have.
+
+export interface Transport {
+  readonly kind: 'ipc' | 'http';
+  invoke(operation: string, input: unknown): Promise<unknown>;
+  subscribe(listener: (name: string, payload: unknown) => void): () => void;
+  /** Sends a last call while the page unloads (a reload mid-typing must not lose the last words). */
+  invokeOnUnload(operation: string, input: unknown): void;
+}
+
+interface PreloadApi {
+  invoke(operation: string, input: unknown): Promise<unknown>;
+  subscribe(listener: (name: string, payload: unknown) => void): () => void;
+}
+
+export function ipcTransport(api: PreloadApi): Transport {
+  return {
+    kind: 'ipc',
+    invoke: (operation, input) => api.invoke(operation, input),
+    subscribe: (listener) => api.subscribe(listener),
+    // IPC messages are sent synchronously into the main process queue; a plain call is delivered.
+    invokeOnUnload: (operation, input) => void api.invoke(operation, input),
+  };
+}
+
+export function httpTransport(baseUrl: string, token: string): Transport {
+  const headers = { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` };
+  return {
+    kind: 'http',
+    async invoke(operation, input) {
+      let response: Response;
+      try {
+        response = await fetch(`${baseUrl}/api/${encodeURIComponent(operation)}`, {
+          method: 'POST',
+          headers,
+          body: input === undefined ? '' : JSON.stringify(input),
+        });
+      } catch {
+        return { ok: false, error: { code: 'unavailable', message: 'Fieldbook is not running. Start it again; your saved work is safe.' } };
+      }
+      return response.json();
+    },
+    invokeOnUnload(operation, input) {
+      // keepalive lets the request outlive the page.
+      void fetch(`${baseUrl}/api/${encodeURIComponent(operation)}`, {
+        method: 'POST',
+        headers,
+        body: input === undefined ? '' : JSON.stringify(input),
+        keepalive: true,
+      }).catch(() => undefined);
+    },
+    subscribe(listener) {
+      const controller = new AbortController();
+      void (async () => {
+        for (let attempt = 0; !controller.signal.aborted; attempt += 1) {
+          try {
+            const response = await fetch(`${baseUrl}/api/events`, { headers, signal: controller.signal });
+            const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+            let buffer = '';
+            for (;;) {
+              const { value, done } = await reader.read();
+              if (done) break;
+              buffer += value;
+              let end: number;
+              while ((end = buffer.indexOf('\n\n')) >= 0) {
+                const block = buffer.slice(0, end);
+                buffer = buffer.slice(end + 2);
+                const name = /^event: (.*)$/m.exec(block)?.[1];
+                const data = /^data: (.*)$/m.exec(block)?.[1];
+                if (name && data) listener(name, JSON.parse(data));
+              }
+            }
+          } catch {
+            // reconnect below
+          }
+          await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** attempt)));
+        }
+      })();
+      return () => controller.abort();
+    },
+  };
+}
+
+/** The preview passes its token in the URL fragment once; it is kept for reloads and removed from the address bar. */
+function previewToken(): string | null {
+  const match = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(window.location.hash);
+  if (match) {
+    sessionStorage.setItem('fieldbook-token', match[1]!);
+    history.replaceState(null, '', window.location.pathname + window.location.search);
+    return match[1]!;
+  }
+  return sessionStorage.getItem('fieldbook-token');
+}
+
+export function detectTransport(): Transport {
+  const preload = (window as unknown as { fieldbook?: PreloadApi }).fieldbook;
+  if (preload) return ipcTransport(preload);
+  return httpTransport(window.location.origin, previewToken() ?? '');
+}

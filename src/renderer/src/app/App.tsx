@@ -1,0 +1,59 @@
+import { Route, Router, Switch, Link, useLocation } from 'wouter';
+import { useHashLocation } from 'wouter/use-hash-location';
+import { useCurrentUser, useOperation } from '../api/queries';
+import { Welcome } from '../screens/Welcome';
+import { Dashboard } from '../screens/Dashboard';
+import { IntakeScreen } from '../intake/IntakeScreen';
+import { HistoryScreen } from '../screens/HistoryScreen';
+import { SettingsScreen } from '../screens/SettingsScreen';
+import { StatusBar } from '../components/StatusBar';
+import { useHotkeys } from '../hooks/useHotkeys';
+import { ErrorNotice } from '../components/ErrorNotice';
+
+// Hash routes work the same from file:// in Electron and from the preview's server.
+export function App() {
+  const user = useCurrentUser();
+  if (user.isPending) return <div className="splash" role="status">Opening Fieldbook…</div>;
+  if (user.isError) return <ErrorNotice error={user.error} />;
+  return <Router hook={useHashLocation}>{user.data ? <Shell /> : <Welcome />}</Router>;
+}
+
+function Shell() {
+  const [, navigate] = useLocation();
+  const create = useOperation('consultations.create');
+  const newConsultation = async () => {
+    const detail = await create.mutateAsync(undefined);
+    navigate(`/c/${detail.consultation.id}/contact`);
+  };
+  useHotkeys({ 'mod+n': () => void newConsultation() });
+
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <Link href="/" className="brand" aria-label="Fieldbook home">
+          Fieldbook
+        </Link>
+        <nav aria-label="Main">
+          <Link href="/">Consultations</Link>
+          <Link href="/settings">Settings</Link>
+        </nav>
+        <button type="button" className="primary" onClick={() => void newConsultation()} disabled={create.isPending} title="New consultation (Ctrl+N)">
+          New consultation
+        </button>
+      </header>
+      <main className="content">
+        {create.isError && <ErrorNotice error={create.error} />}
+        <Switch>
+          <Route path="/">{() => <Dashboard onNew={() => void newConsultation()} />}</Route>
+          <Route path="/settings" component={SettingsScreen} />
+          <Route path="/c/:id/history">{(params) => <HistoryScreen consultationId={params.id} />}</Route>
+          <Route path="/c/:id/:step?">{(params) => <IntakeScreen key={params.id} consultationId={params.id} step={params.step} />}</Route>
+          <Route>
+            <p>That page does not exist. <Link href="/">Back to consultations</Link></p>
+          </Route>
+        </Switch>
+      </main>
+      <StatusBar />
+    </div>
+  );
+}

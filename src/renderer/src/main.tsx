@@ -1,0 +1,26 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { ApiContext } from './api/ApiContext';
+import { createApi } from './api/client';
+import { detectTransport } from './api/transport';
+import { App } from './app/App';
+import './styles.css';
+
+const api = createApi(detectTransport());
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: { staleTime: 5_000, retry: false, refetchOnWindowFocus: false },
+    mutations: { retry: false },
+  },
+});
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <ApiContext.Provider value={api}>
+      <QueryClientProvider client={queryClient}>
+        <App />
+      </QueryClientProvider>
+    </ApiContext.Provider>
+  </StrictMode>,
+);

@@ -1,0 +1,143 @@
+import { useEffect, useState } from 'react';
+import { Link } from 'wouter';
+import { useQuery } from '@tanstack/react-query';
+import { diffWords } from 'diff';
+import { format } from 'date-fns';
+import { useApi } from '../api/ApiContext';
+import { useConsultation, useOperation, useVersions } from '../api/queries';
+import { fieldLabel } from '../../../shared/consultation/fields';
+import { STATUS_LABELS } from '../../../shared/consultation/status';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { ErrorNotice } from '../components/ErrorNotice';
+
+const show = (value: unknown) => (value === undefined ? '' : Array.isArray(value) ? value.join(' · ') : String(value));
+
+/** Word-level highlighting of what changed inside one field. */
+function WordDiff({ before, after, side }: { before: string; after: string; side: 'before' | 'after' }) {
+  return (
+    <>
+      {diffWords(before, after).map((part, index) => {
+        if (part.added && side === 'before') return null;
+        if (part.removed && side === 'after') return null;
+        if (part.added) return <ins key={index}>{part.value}</ins>;
+        if (part.removed) return <del key={index}>{part.value}</del>;
+        return <span key={index}>{part.value}</span>;
+      })}
+    </>
+  );
+}
+
+export function HistoryScreen({ consultationId }: { consultationId: string }) {
+  const api = useApi();
+  const detail = useConsultation(consultationId);
+  const versions = useVersions(consultationId);
+  const restore = useOperation('consultations.restoreVersion');
+  const list = versions.data ?? [];
+  const latest = list[list.length - 1]?.versionNumber ?? 1;
+  const [from, setFrom] = useState<number | null>(null);
+  const [to, setTo] = useState<number | null>(null);
+  useEffect(() => {
+    if (list.length && to === null) {
+      setTo(latest);
+      setFrom(Math.max(1, latest - 1));
+    }
+  }, [list.length, latest, to]);
+
+  const diff = useQuery({
+    queryKey: ['consultations.diffVersions', consultationId, from, to],
+    queryFn: () => api.call('consultations.diffVersions', { consultationId, from: from!, to: to! }),
+    enabled: from !== null && to !== null,
+  });
+
+  if (detail.isError) return <ErrorNotice error={detail.error} />;
+  const consultation = detail.data?.consultation;
+  const canRestore = consultation?.isOwn && consultation.status === 'draft' && !detail.data?.draft?.hasChanges;
+
+  return (
+    <section className="history" aria-labelledby="history-title">
+      <p className="eyebrow">
+        <Link href={`/c/${consultationId}/contact`}>Back to the intake</Link>
+      </p>
+      <h1 id="history-title">History of {consultation?.sections.contact_info.business_name ?? 'this consultation'}</h1>
+      {restore.isError && <ErrorNotice error={restore.error} />}
+      <div className="history-body">
+        <ol className="versions" aria-label="Versions">
+          {[...list].reverse().map((v) => (
+            <li key={v.id} aria-current={v.versionNumber === to ? 'true' : undefined}>
+              <div className="version-head">
+                <strong>Version {v.versionNumber}</strong>
+                <span className={`badge status-${v.status}`}>{STATUS_LABELS[v.status]}</span>
+              </div>
+              <div className="muted">
+                {format(new Date(v.createdAt), 'd MMM yyyy, HH:mm')} · {v.authorName ?? 'Unknown'}
+              </div>
+              <div>{v.changeSummary}</div>
+              {v.note && <div className="note">“{v.note}”</div>}
+              <div className="version-actions">
+                <button type="button" className="link" onClick={() => { setFrom(Math.max(1, v.versionNumber - 1)); setTo(v.versionNumber); }}>
+                  Compare with previous
+                </button>
+                {canRestore && v.versionNumber !== latest && (
+                  <ConfirmDialog
+                    title={`Restore version ${v.versionNumber}?`}
+                    description="Its content becomes a new version. Nothing in the history is removed."
+                    confirmLabel="Restore"
+                    onConfirm={() => restore.mutate({ consultationId, versionNumber: v.versionNumber, expectedVersion: consultation!.currentVersion })}
+                    trigger={<button type="button" className="link">Restore</button>}
+                  />
+                )}
+              </div>
+            </li>
+          ))}
+        </ol>
+        <div className="diff">
+          <div className="diff-pickers">
+            <label>
+              Compare version{' '}
+              <select value={from ?? ''} onChange={(e) => setFrom(Number(e.target.value))} aria-label="From version">
+                {list.map((v) => (
+                  <option key={v.id} value={v.versionNumber}>{v.versionNumber}</option>
+                ))}
+              </select>
+            </label>
+            <label>
+              with version{' '}
+              <select value={to ?? ''} onChange={(e) => setTo(Number(e.target.value))} aria-label="To version">
+                {list.map((v) => (
+                  <option key={v.id} value={v.versionNumber}>{v.versionNumber}</option>
+                ))}
+              </select>
+            </label>
+          </div>
+          {diff.isError && <ErrorNotice error={diff.error} />}
+          {diff.data && diff.data.changes.length === 0 && <p className="muted">These versions have the same content.</p>}
+          {diff.data && diff.data.changes.length > 0 && (
+            <table className="diff-table">
+              <caption className="visually-hidden">Changes from version {from} to version {to}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Field</th>
+                  <th scope="col">Version {diff.data.from}</th>
+                  <th scope="col">Version {diff.data.to}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {diff.data.changes.map((change) => (
+                  <tr key={change.path}>
+                    <th scope="row">{fieldLabel(change.path)}</th>
+                    <td className="before">
+                      {change.before === undefined ? <span className="muted">empty</span> : <WordDiff before={show(change.before)} after={show(change.after)} side="before" />}
+                    </td>
+                    <td className="after">
+                      {change.after === undefined ? <span className="muted">empty</span> : <WordDiff before={show(change.before)} after={show(change.after)} side="after" />}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,71 @@
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { useQueryClient } from '@tanstack/react-query';
+import { useApi } from '../api/ApiContext';
+import { keys, useAppInfo, useCurrentUser } from '../api/queries';
+import type { ProfileInput } from '../../../shared/consultation/model';
+import { profileResolver } from './Welcome';
+import { ErrorNotice } from '../components/ErrorNotice';
+
+export function SettingsScreen() {
+  const user = useCurrentUser();
+  const info = useAppInfo();
+  if (!user.data) return null;
+  return (
+    <section className="settings" aria-labelledby="settings-title">
+      <h1 id="settings-title">Settings</h1>
+      <ProfileForm initial={{ name: user.data.name, email: user.data.email }} />
+      <section aria-labelledby="sync-title" className="card">
+        <h2 id="sync-title">Team sync</h2>
+        <p>Sync is not set up on this device: every consultation stays on this laptop only.</p>
+      </section>
+      <section aria-labelledby="data-title" className="card">
+        <h2 id="data-title">Your data</h2>
+        {info.data && (
+          <dl className="facts">
+            <dt>Data folder</dt>
+            <dd><code>{info.data.dataFolder}</code></dd>
+            <dt>Version</dt>
+            <dd>Fieldbook {info.data.version} (schema {info.data.schemaVersion})</dd>
+          </dl>
+        )}
+      </section>
+    </section>
+  );
+}
+
+function ProfileForm({ initial }: { initial: ProfileInput }) {
+  const api = useApi();
+  const client = useQueryClient();
+  const [saved, setSaved] = useState(false);
+  const [failure, setFailure] = useState<unknown>(null);
+  const form = useForm<ProfileInput>({ resolver: profileResolver, defaultValues: initial });
+  const { errors } = form.formState;
+  const submit = form.handleSubmit(async (values) => {
+    setFailure(null);
+    try {
+      client.setQueryData(keys.currentUser, await api.call('users.saveProfile', values));
+      setSaved(true);
+    } catch (error) {
+      setFailure(error);
+    }
+  });
+  return (
+    <form className="card" onSubmit={submit} noValidate aria-labelledby="profile-title" onChange={() => setSaved(false)}>
+      <h2 id="profile-title">Your profile</h2>
+      <div className="field">
+        <label htmlFor="settings-name">Name</label>
+        <input id="settings-name" aria-invalid={errors.name ? true : undefined} {...form.register('name')} />
+        {errors.name && <small className="field-error" role="alert">{errors.name.message}</small>}
+      </div>
+      <div className="field">
+        <label htmlFor="settings-email">Email</label>
+        <input id="settings-email" type="email" aria-invalid={errors.email ? true : undefined} {...form.register('email')} />
+        {errors.email && <small className="field-error" role="alert">{errors.email.message}</small>}
+      </div>
+      {failure !== null && <ErrorNotice error={failure} />}
+      <button type="submit" className="primary">Save profile</button>
+      {saved && <span role="status" className="muted"> Saved.</span>}
+    </form>
+  );
+}

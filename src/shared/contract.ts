@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import {
+  autosaveResultSchema,
+  consultationDetailSchema,
+  listPageSchema,
+  listQuerySchema,
+  profileInputSchema,
+  statusCountsSchema,
+  userSchema,
+  versionDiffSchema,
+  versionSchema,
+  versionSummarySchema,
+} from './consultation/model';
+import {
+  autosaveInputSchema,
+  consultationRefSchema,
+  createInputSchema,
+  diffInputSchema,
+  restoreInputSchema,
+  saveVersionInputSchema,
+  statusChangeInputSchema,
+  versionRefSchema,
+} from './consultation/inputs';
+import { appErrorSchema } from './errors';
+
+// The one contract between the renderer and the main process: operation -> { input, output }, plus the
+// events main may send. Both transports (Electron IPC, the preview's HTTP bridge) serve exactly this.
+// An operation's name is also its handler's and its service method's name.
+
+const none = z.strictObject({}).optional();
+
+export const appInfoSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  /** Where this device keeps its data: shown in Settings. */
+  dataFolder: z.string(),
+  schemaVersion: z.number(),
+  shell: z.enum(['electron', 'browser-preview']),
+});
+export type AppInfo = z.infer<typeof appInfoSchema>;
+
+const op = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
+
+export const operations = {
+  'app.info': op(none, appInfoSchema),
+  'users.current': op(none, userSchema.nullable()),
+  'users.saveProfile': op(profileInputSchema, userSchema),
+  'consultations.create': op(createInputSchema.optional(), consultationDetailSchema),
+  'consultations.get': op(consultationRefSchema, consultationDetailSchema),
+  'consultations.list': op(listQuerySchema, listPageSchema),
+  'consultations.counts': op(none, statusCountsSchema),
+  'consultations.industries': op(none, z.array(z.string())),
+  'consultations.autosave': op(autosaveInputSchema, autosaveResultSchema),
+  'consultations.saveVersion': op(
+    saveVersionInputSchema,
+    z.object({ detail: consultationDetailSchema, version: versionSummarySchema.nullable() }),
+  ),
+  'consultations.discardDraft': op(consultationRefSchema, consultationDetailSchema),
+  'consultations.complete': op(statusChangeInputSchema, consultationDetailSchema),
+  'consultations.reopen': op(statusChangeInputSchema, consultationDetailSchema),
+  'consultations.archive': op(statusChangeInputSchema, consultationDetailSchema),
+  'consultations.unarchive': op(statusChangeInputSchema, consultationDetailSchema),
+  'consultations.delete': op(consultationRefSchema, z.object({ deleted: z.literal(true) })),
+  'consultations.listVersions': op(consultationRefSchema, z.array(versionSummarySchema)),
+  'consultations.getVersion': op(versionRefSchema, versionSchema),
+  'consultations.diffVersions': op(diffInputSchema, versionDiffSchema),
+  'consultations.restoreVersion': op(restoreInputSchema, consultationDetailSchema),
+} as const;
+
+export type Operations = typeof operations;
+export type OperationName = keyof Operations;
+export type OperationInput<K extends OperationName> = z.input<Operations[K]['input']>;
+export type OperationOutput<K extends OperationName> = z.output<Operations[K]['output']>;
+
+export const OPERATION_NAMES = Object.keys(operations) as OperationName[];
+export const isOperationName = (name: unknown): name is OperationName =>
+  typeof name === 'string' && Object.prototype.hasOwnProperty.call(operations, name);
+
+/** What every call returns over either transport. */
+export const resultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: appErrorSchema }),
+]);
+export type WireResult = z.infer<typeof resultSchema>;
+
+/** Events the main process sends to the renderer. */
+export const syncStatusSchema = z.object({
+  state: z.enum(['disabled', 'offline', 'syncing', 'up_to_date', 'error']),
+  pending: z.number().int(),
+  lastSyncedAt: z.string().nullable(),
+  message: z.string().nullable(),
+  progress: z.object({ done: z.number(), total: z.number() }).nullable(),
+});
+export type SyncStatus = z.infer<typeof syncStatusSchema>;
+
+export const events = {
+  'sync.status': syncStatusSchema,
+  'consultations.changed': z.object({ ids: z.array(z.string()) }),
+} as const;
+export type EventName = keyof typeof events;
+export type EventPayload<K extends EventName> = z.output<(typeof events)[K]>;
+export const isEventName = (name: unknown): name is EventName =>
+  typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name);
