@@ -48,7 +48,7 @@ export async function startPreview(options: { colorScheme?: 'light' | 'dark'; se
     errors,
     async open(path = '/') {
       await page.goto(`${bridge.url}/#token=${bridge.token}`);
-      if (path !== '/') await page.evaluate((p) => (window.location.hash = p), path);
+      if (path !== '/') await page.evaluate(`window.location.hash = ${JSON.stringify(path)}`);
     },
     async shot(name) {
       await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });

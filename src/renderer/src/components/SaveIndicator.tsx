@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { formatDistanceToNowStrict } from 'date-fns';
-import type { AutosaveState } from '../intake/useAutosave';
+import type { AutosaveState } from '../intake/autosaveQueue';
 
 /** "Saving… / Saved 3 s ago / Not saved: reason", updated every few seconds. */
 export function SaveIndicator({ state }: { state: AutosaveState }) {

@@ -66,10 +66,10 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
   useEffect(() => {
     const subscription = form.watch((_values, { name }) => {
       const section = name?.split('.')[0] as SectionKey | undefined;
-      if (section && SECTION_KEYS.includes(section)) autosave.markDirty(section);
+      if (section && SECTION_KEYS.includes(section)) autosave.queue.markDirty(section);
     });
     return () => subscription.unsubscribe();
-  }, [form, autosave]);
+  }, [form, autosave.queue]);
 
   const goToStep = useCallback((slug: string) => navigate(`/c/${id}/${slug}`), [id, navigate]);
 
@@ -99,7 +99,7 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
   const saveVersion = form.handleSubmit(
     async () => {
       setActionError(null);
-      await autosave.flush();
+      await autosave.queue.flush();
       try {
         const { detail: next } = await api.call('consultations.saveVersion', {
           consultationId: id,
@@ -147,7 +147,7 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
 
   const markCompleted = () =>
     run(async () => {
-      await autosave.flush();
+      await autosave.queue.flush();
       if (hasUnsaved) {
         await api.call('consultations.saveVersion', { consultationId: id, expectedVersion: consultation.currentVersion, note: versionNote.trim() || undefined });
         const fresh = await api.call('consultations.get', { consultationId: id });
@@ -311,7 +311,7 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
                 placeholder="Only you see these. They stay with the draft."
                 onChange={(event) => {
                   setNotes(event.target.value);
-                  autosave.markDirty('notes');
+                  autosave.queue.markDirty('notes');
                 }}
               />
             </section>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'wouter';
 import { useQuery } from '@tanstack/react-query';
 import { diffWords } from 'diff';
@@ -34,14 +34,12 @@ export function HistoryScreen({ consultationId }: { consultationId: string }) {
   const restore = useOperation('consultations.restoreVersion');
   const list = versions.data ?? [];
   const latest = list[list.length - 1]?.versionNumber ?? 1;
-  const [from, setFrom] = useState<number | null>(null);
-  const [to, setTo] = useState<number | null>(null);
-  useEffect(() => {
-    if (list.length && to === null) {
-      setTo(latest);
-      setFrom(Math.max(1, latest - 1));
-    }
-  }, [list.length, latest, to]);
+  // Until the consultant picks, compare the latest version with the one before it.
+  const [picked, setPicked] = useState<{ from: number; to: number } | null>(null);
+  const from = list.length ? (picked?.from ?? Math.max(1, latest - 1)) : null;
+  const to = list.length ? (picked?.to ?? latest) : null;
+  const setFrom = (value: number) => setPicked({ from: value, to: to ?? value });
+  const setTo = (value: number) => setPicked({ from: from ?? value, to: value });
 
   const diff = useQuery({
     queryKey: ['consultations.diffVersions', consultationId, from, to],
@@ -74,7 +72,7 @@ export function HistoryScreen({ consultationId }: { consultationId: string }) {
               <div>{v.changeSummary}</div>
               {v.note && <div className="note">“{v.note}”</div>}
               <div className="version-actions">
-                <button type="button" className="link" onClick={() => { setFrom(Math.max(1, v.versionNumber - 1)); setTo(v.versionNumber); }}>
+                <button type="button" className="link" onClick={() => setPicked({ from: Math.max(1, v.versionNumber - 1), to: v.versionNumber })}>
                   Compare with previous
                 </button>
                 {canRestore && v.versionNumber !== latest && (
