@@ -1,8 +1,8 @@
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, session } from 'electron';
 import { join } from 'node:path';
 import { startAppHost, type AppHost } from '../appHost';
 import { CONTENT_SECURITY_POLICY } from '../security/contentSecurityPolicy';
-import { mainWindowOptions } from './windowOptions';
+import { createMainWindow } from './windowOptions';
 import { forwardEvents, registerIpc } from './ipcBridge';
 import { buildMenu } from './menu';
 
@@ -24,10 +24,7 @@ if (!app.requestSingleInstanceLock()) {
 
   // Web content cannot open windows, navigate away, attach webviews or ask for permissions.
   app.on('web-contents-created', (_event, contents) => {
-    contents.setWindowOpenHandler(({ url }) => {
-      if (url.startsWith('https://')) void shell.openExternal(url);
-      return { action: 'deny' };
-    });
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
     contents.on('will-navigate', (event) => event.preventDefault());
     contents.on('will-redirect', (event) => event.preventDefault());
     contents.on('will-attach-webview', (event) => event.preventDefault());
@@ -63,7 +60,7 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 function createWindow(appHost: AppHost) {
-  const window = new BrowserWindow(mainWindowOptions(join(import.meta.dirname, '..', 'preload', 'index.cjs')));
+  const window = createMainWindow(BrowserWindow, join(import.meta.dirname, '..', 'preload', 'index.cjs'));
   mainWindow = window;
   const stopEvents = forwardEvents(appHost, window.webContents);
   window.once('ready-to-show', () => window.show());

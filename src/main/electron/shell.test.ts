@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mainWindowOptions } from './windowOptions';
+import { createMainWindow } from './windowOptions';
 import { isTrustedSender, registerIpc, forwardEvents } from './ipcBridge';
 import { CONTENT_SECURITY_POLICY } from '../security/contentSecurityPolicy';
 import { IPC_EVENT, IPC_INVOKE } from '../../shared/ipcChannels';
@@ -26,7 +26,15 @@ function startHost() {
 
 describe('window options', () => {
   it('isolate the renderer: context isolation, sandbox, no Node, web security on', () => {
-    const prefs = mainWindowOptions('/x/preload.cjs').webPreferences!;
+    let given: Record<string, unknown> = {};
+    class StandIn {
+      constructor(options: Record<string, unknown>) {
+        given = options;
+      }
+    }
+    createMainWindow(StandIn as never, '/x/preload.cjs');
+    const prefs = given.webPreferences as Record<string, unknown>;
+    expect(given.show).toBe(false); // shown once ready, no white flash
     expect(prefs).toMatchObject({
       preload: '/x/preload.cjs',
       contextIsolation: true,
@@ -37,6 +45,7 @@ describe('window options', () => {
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      disableBlinkFeatures: 'Auxclick',
     });
   });
 });
