@@ -94,8 +94,11 @@ describe('query plans', () => {
   const plan = (query: ListQuery) => app.consultations.explainList(query).join('\n');
 
   it('uses the expression indexes for industry, urgency and business-name prefix', () => {
-    expect(plan({ industry: 'Retail' })).toMatch(/idx_consultations_business_industry \(<expr>=\?\)/);
-    expect(plan({ urgency: 'high', sort: 'created' })).toMatch(/idx_consultations_(urgency \(<expr>=\?\)|created_at)/);
+    // Each filter is served by an index built on its exact expression (the seed's, or a 0002 composite).
+    expect(plan({ industry: 'Retail' })).toMatch(/idx_consultations_industry_updated \(<expr>=\?\)/);
+    expect(plan({ industry: 'Retail', sort: 'created' })).toMatch(/idx_consultations_(business_industry|industry_updated) \(<expr>=\?\)/);
+    expect(plan({ industry: 'Retail', urgency: 'low' })).toMatch(/idx_consultations_industry_urgency_updated \(<expr>=\? AND <expr>=\?\)/);
+    expect(plan({ urgency: 'high', sort: 'created' })).toMatch(/idx_consultations_(urgency|urgency_updated) \(<expr>=\?\)/);
     expect(plan({ namePrefix: 'al', sort: 'business_name', direction: 'asc' })).toMatch(
       /idx_consultations_contact_business_name \(<expr>>\? AND <expr><\?\)/,
     );
@@ -118,3 +121,41 @@ describe('query plans', () => {
     expect(plan({ search: 'scanner' })).toMatch(/VIRTUAL TABLE INDEX 0:M/);
   });
 });
+
+describe('plans with many matches', () => {
+  it('walk the sort index above the threshold and return exactly what filtering and sorting everything returns', async () => {
+    const { seedConsultations } = await import('../../../bench/seed');
+    const { MANY_MATCHES } = await import('./consultationList');
+    const big = openTestApp();
+    try {
+      seedConsultations(big.database.sqlite, big.users.current()!.id, MANY_MATCHES * 3);
+      const all = walkAllIn(big, {});
+      for (const query of [
+        { search: 'orders', sort: 'updated' as const, direction: 'desc' as const },
+        { status: 'draft' as const, sort: 'business_name' as const, direction: 'asc' as const },
+      ]) {
+        expect(big.consultations.explainList(query).join('\n')).toMatch(/SCAN c USING (COVERING )?INDEX idx_consultations_(updated_at|contact_business_name)/);
+        const got = walkAllIn(big, query);
+        const expected = all
+          .filter((r) => (query.status ? r.status === query.status : true))
+          .filter((r) => (query.search ? big.database.sqlite.prepare(`SELECT 1 FROM consultations WHERE id = ? AND (contact_info || pain_points || goals_objectives || business_context) LIKE '%orders%'`).get(r.id) : true));
+        expect(got.length).toBe(expected.length);
+        expect(new Set(got.map((r) => r.id))).toEqual(new Set(expected.map((r) => r.id)));
+        expect(got.length).toBeGreaterThanOrEqual(MANY_MATCHES);
+      }
+    } finally {
+      big.close();
+    }
+  });
+});
+
+function walkAllIn(target: TestApp, query: ListQuery) {
+  const rows = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const page = target.consultations.list({ ...query, limit: 200, cursor });
+    rows.push(...page.items);
+    if (!page.nextCursor) return rows;
+    cursor = page.nextCursor;
+  }
+}

@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
 import type { Db } from '../db/client';
 import { consultationDrafts, consultations, consultationVersions, users } from '../db/schema';
 import type { DraftSections, Sections } from '../../shared/consultation/sections';
@@ -79,12 +80,34 @@ export interface NewVersion {
   createdAt: string;
 }
 
+export interface DraftWrite {
+  content: DraftSections;
+  draftNotes: string | null;
+  autoSaved: boolean;
+  hasChanges: boolean;
+  updatedAt: string;
+}
+
 export class ConsultationRecords {
   private readonly byId;
   private readonly withOwner;
   private readonly draftOf;
+  // Autosave runs on every pause in typing: its writes are prepared once (drizzle would rebuild the SQL
+  // on every call, which was most of autosave's cost in docs/benchmarks.md).
+  private readonly updateDraft: Database.Statement;
+  private readonly insertDraft: Database.Statement;
+  private readonly deleteDraft: Database.Statement;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    sqlite: Database.Database,
+  ) {
+    this.updateDraft = sqlite.prepare(`UPDATE "consultation_drafts" SET "contact_info" = ?, "business_context" = ?, "pain_points" = ?,
+      "goals_objectives" = ?, "draft_notes" = ?, "auto_saved" = ?, "has_changes" = ?, "updated_at" = ? WHERE "id" = ?`);
+    this.insertDraft = sqlite.prepare(`INSERT INTO "consultation_drafts" ("id", "consultation_id", "user_id", "contact_info",
+      "business_context", "pain_points", "goals_objectives", "draft_notes", "auto_saved", "has_changes", "base_version",
+      "created_at", "updated_at") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.deleteDraft = sqlite.prepare(`DELETE FROM "consultation_drafts" WHERE "id" = ?`);
     this.byId = db.select().from(consultations).where(eq(consultations.id, sql.placeholder('id'))).prepare();
     this.withOwner = db
       .select({ row: consultations, ownerName: users.name })
@@ -117,6 +140,19 @@ export class ConsultationRecords {
 
   draft(consultationId: string): DraftRow | undefined {
     return this.draftOf.get({ id: consultationId });
+  }
+
+  /** Creates, updates or removes the consultation's one draft, as autosave decided. */
+  writeDraft(row: ConsultationRow, existing: DraftRow | undefined, authorId: string, write: DraftWrite | null): void {
+    if (!write) {
+      if (existing) this.deleteDraft.run(existing.id);
+      return;
+    }
+    const c = write.content;
+    const sections = [c.contact_info, c.business_context, c.pain_points, c.goals_objectives].map((s) => JSON.stringify(s ?? {}));
+    const flags = [write.draftNotes, write.autoSaved ? 1 : 0, write.hasChanges ? 1 : 0] as const;
+    if (existing) this.updateDraft.run(...sections, ...flags, write.updatedAt, existing.id);
+    else this.insertDraft.run(newId(), row.id, authorId, ...sections, ...flags, row.currentVersion, write.updatedAt, write.updatedAt);
   }
 
   /** Writes the next numbered version and moves the consultation onto it. */

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { LocalDatabase } from '../db/client';
-import { consultationDrafts, consultations } from '../db/schema';
+import { consultations } from '../db/schema';
 import { after, newId, now } from '../clock';
 import { AppFailure, validationFailure, type FieldIssue, issuesFromZod } from '../../shared/errors';
 import { completionOf } from '../../shared/consultation/completion';
@@ -60,7 +60,7 @@ export class ConsultationsService {
     /** The current user's id; throws a profile_required error before first-run setup. */
     private readonly actorId: () => string,
   ) {
-    this.records = new ConsultationRecords(database.db);
+    this.records = new ConsultationRecords(database.db, database.sqlite);
     this.listing = new ConsultationList(database.sqlite);
     this.history = new VersionHistory(database.db);
   }
@@ -207,33 +207,9 @@ export class ConsultationsService {
       const notes = parsed.draftNotes !== undefined ? parsed.draftNotes || null : (draft?.draftNotes ?? null);
       const hasChanges = !deepEqual(content, saved);
       const updatedAt = after(draft?.updatedAt);
-      const autoSaved = parsed.auto ?? true;
-      if (!hasChanges && !notes) {
-        // Typing undone back to the saved content: no draft is left to recover.
-        if (draft) this.db.delete(consultationDrafts).where(eq(consultationDrafts.id, draft.id)).run();
-      } else if (draft) {
-        this.db
-          .update(consultationDrafts)
-          .set({ ...sectionColumns(content), draftNotes: notes, autoSaved, hasChanges, updatedAt })
-          .where(eq(consultationDrafts.id, draft.id))
-          .run();
-      } else {
-        this.db
-          .insert(consultationDrafts)
-          .values({
-            id: newId(),
-            consultationId: row.id,
-            userId: actor,
-            ...sectionColumns(content),
-            draftNotes: notes,
-            autoSaved,
-            hasChanges,
-            baseVersion: row.currentVersion,
-            createdAt: updatedAt,
-            updatedAt,
-          })
-          .run();
-      }
+      // Typing undone back to the saved content, and no notes: no draft is left to recover.
+      const keep = hasChanges || notes !== null;
+      this.records.writeDraft(row, draft, actor, keep ? { content, draftNotes: notes, autoSaved: parsed.auto ?? true, hasChanges, updatedAt } : null);
       return { content, updatedAt };
     });
     return { updatedAt: result.updatedAt, completion: completionOf(result.content), issues: versionIssues(result.content) };

@@ -46,8 +46,12 @@ export function openDatabase(file: string, options: OpenOptions = {}): LocalData
       migration,
       close() {
         if (!sqlite.open) return;
-        // Fold the WAL back into the main file so a copied data folder is one self-contained file.
-        if (!options.readonly) sqlite.pragma('wal_checkpoint(TRUNCATE)');
+        if (!options.readonly) {
+          // Refresh planner statistics where they are stale (cheap; SQLite's advice for long-lived apps).
+          sqlite.pragma('optimize');
+          // Fold the WAL back into the main file so a copied data folder is one self-contained file.
+          sqlite.pragma('wal_checkpoint(TRUNCATE)');
+        }
         sqlite.close();
       },
     };

@@ -1,0 +1,52 @@
+import { cpus, totalmem, tmpdir, platform, release } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { storageBench } from './storage';
+import { fmt, type Row } from './measure';
+
+// `npm run bench`: every benchmark, written to docs/benchmarks.md with the machine it ran on.
+// Ratios compare against a raw baseline measured in the same run, so they hold across machines.
+
+const sections: { title: string; intro: string; run: (dir: string) => Row[] | Promise<Row[]> }[] = [
+  {
+    title: 'Local database (100,000 consultations)',
+    intro:
+      'Service calls (input validation, ownership and status checks, mapping to domain values) against the same SQL through plain better-sqlite3 on the same file, in the same run. synchronous=FULL on both: each commit is synced before it is acknowledged.',
+    run: storageBench,
+  },
+];
+
+function table(rows: Row[]): string {
+  const lines = ['| operation | median | raw baseline | ratio | aim | notes |', '| --- | ---: | ---: | ---: | --- | --- |'];
+  for (const r of rows) {
+    const ratio = r.baselineMs ? `${(r.ms / r.baselineMs).toFixed(2)}×` : '';
+    lines.push(`| ${r.name} | ${fmt(r.ms)} ms | ${r.baselineMs !== undefined ? `${fmt(r.baselineMs)} ms` : ''} | ${ratio} | ${r.aim ?? ''} | ${[r.baseline, r.note].filter(Boolean).join('; ')} |`);
+  }
+  return lines.join('\n');
+}
+
+const only = process.argv[2];
+const out: string[] = [];
+const sqliteVersion = (() => {
+  const db = new Database(':memory:');
+  const v = (db.prepare('select sqlite_version() v').get() as { v: string }).v;
+  db.close();
+  return v;
+})();
+out.push('# Benchmarks', '');
+out.push(`Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}. Medians of repeated runs.`, '');
+out.push(`Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${platform()} ${release()}; Node ${process.version}; SQLite ${sqliteVersion}.`, '');
+for (const section of sections) {
+  if (only && !section.title.toLowerCase().includes(only.toLowerCase())) continue;
+  const dir = mkdtempSync(join(tmpdir(), 'fieldbook-bench-'));
+  try {
+    console.log(`== ${section.title}`);
+    const rows = await section.run(dir);
+    console.log(table(rows));
+    out.push(`## ${section.title}`, '', section.intro, '', table(rows), '');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+if (!only) writeFileSync(resolve(import.meta.dirname, '..', 'docs', 'benchmarks.md'), out.join('\n'));
