@@ -82,6 +82,12 @@ describe('list', () => {
     expect(ftsQuery(' -- ')).toBeNull();
   });
 
+  it('treats blank or punctuation-only search and prefix as no filter (found by the bridge fuzz test)', () => {
+    for (const query of [{ search: ' ' }, { search: '--' }, { namePrefix: '   ' }, { search: ' ', sort: 'business_name' as const }]) {
+      expect(walkAll(query).ids).toHaveLength(120);
+    }
+  });
+
   it('rejects a cursor that was not made by the list', () => {
     expect(() => app.consultations.list({ cursor: 'bm90IGEgY3Vyc29y' })).toThrow(/expired/);
     const page = app.consultations.list({ sort: 'completion', limit: 2 });

@@ -104,20 +104,20 @@ export class ConsultationList {
    * sort (updated) with status/industry/urgency filters has composite indexes (0002) and needs no help.
    */
   private plan(query: ParsedListQuery): { walkSortIndex: boolean } {
-    const narrowed = query.search || query.status || query.industry || query.urgency || query.ownerId || query.namePrefix;
-    if (!narrowed) return { walkSortIndex: false };
-    const coveredByComposite = query.sort === 'updated' && !query.search && !query.ownerId && !query.namePrefix;
-    if (coveredByComposite) return { walkSortIndex: false };
+    const { where, params } = this.filters({ ...query, cursor: undefined });
+    // Blank search text or prefix narrows nothing: decide on the clauses actually built.
+    if (where.length === 0) return { walkSortIndex: false };
     const match = query.search ? ftsQuery(query.search) : null;
+    const prefix = query.namePrefix?.trim();
+    const coveredByComposite = query.sort === 'updated' && !match && !query.ownerId && !prefix;
+    if (coveredByComposite) return { walkSortIndex: false };
     if (match) {
       // Counting inside the full-text index is cheap; few text matches means few matches overall.
       const { n } = this.prepared(
         `SELECT count(*) AS n FROM (SELECT rowid FROM "consultations_fts" WHERE "consultations_fts" MATCH ? LIMIT ${MANY_MATCHES})`,
       ).get(match) as { n: number };
-      const onlySearch = !query.status && !query.industry && !query.urgency && !query.ownerId && !query.namePrefix;
-      if (n < MANY_MATCHES || onlySearch) return { walkSortIndex: n >= MANY_MATCHES };
+      if (n < MANY_MATCHES || where.length === 1) return { walkSortIndex: n >= MANY_MATCHES };
     }
-    const { where, params } = this.filters({ ...query, cursor: undefined });
     const { n } = this.prepared(
       `SELECT count(*) AS n FROM (SELECT 1 FROM "consultations" c WHERE ${where.join(' AND ')} LIMIT ${MANY_MATCHES})`,
     ).get(...params) as { n: number };

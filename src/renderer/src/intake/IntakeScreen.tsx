@@ -197,7 +197,12 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
                 confirmLabel="Mark completed"
                 onConfirm={() => void markCompleted()}
                 trigger={
-                  <button type="button" disabled={!completion.canComplete} title={completion.canComplete ? undefined : 'Fill in the essential fields first'}>
+                  <button
+                    type="button"
+                    data-action="complete"
+                    disabled={!completion.canComplete}
+                    title={completion.canComplete ? undefined : 'Fill in the essential fields first'}
+                  >
                     Mark completed
                   </button>
                 }

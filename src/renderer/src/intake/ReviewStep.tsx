@@ -19,25 +19,27 @@ export function ReviewStep({ editable, note, onNote, onEdit }: { editable: boole
                 <div key={field.path} className="review-row">
                   <dt>{field.label}</dt>
                   <dd>
-                    {isFilled(value) ? (
-                      Array.isArray(value) ? (
-                        <ul>
-                          {value.filter(isFilled).map((item, i) => (
-                            <li key={i}>{String(item)}</li>
-                          ))}
-                        </ul>
+                    <span className="review-value">
+                      {isFilled(value) ? (
+                        Array.isArray(value) ? (
+                          <ul>
+                            {value.filter(isFilled).map((item, i) => (
+                              <li key={i}>{String(item)}</li>
+                            ))}
+                          </ul>
+                        ) : (
+                          String(value)
+                        )
                       ) : (
-                        String(value)
-                      )
-                    ) : (
-                      <span className="muted">Not filled in</span>
+                        <span className="muted">Not filled in</span>
+                      )}
+                    </span>
+                    {editable && (
+                      <button type="button" className="link" onClick={() => onEdit(field.path)} aria-label={`Edit ${field.label}`}>
+                        Edit
+                      </button>
                     )}
                   </dd>
-                  {editable && (
-                    <button type="button" className="link" onClick={() => onEdit(field.path)} aria-label={`Edit ${field.label}`}>
-                      Edit
-                    </button>
-                  )}
                 </div>
               );
             })}
