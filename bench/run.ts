@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { storageBench } from './storage';
+import { uiBench } from './ui';
 import { fmt, type Row } from './measure';
 
 // `npm run bench`: every benchmark, written to docs/benchmarks.md with the machine it ran on.
@@ -14,6 +15,12 @@ const sections: { title: string; intro: string; run: (dir: string) => Row[] | Pr
     intro:
       'Service calls (input validation, ownership and status checks, mapping to domain values) against the same SQL through plain better-sqlite3 on the same file, in the same run. synchronous=FULL on both: each commit is synced before it is acknowledged.',
     run: storageBench,
+  },
+  {
+    title: 'Renderer in Chromium (100,000 consultations)',
+    intro:
+      'The built renderer in Debian Chromium (Playwright) against the browser preview: what a consultant waits for. Times are measured in the page (resource timing and a mutation observer).',
+    run: () => uiBench(),
   },
 ];
 

@@ -45,6 +45,15 @@ describe('browser preview', () => {
     await preview.shot('03-draft-recovery');
   });
 
+  it('opening the printed address again in the same tab lands on the app, not on a "page does not exist"', async () => {
+    const { page } = preview;
+    await preview.open();
+    await completeWelcome(page);
+    await preview.open();
+    await page.getByRole('heading', { name: 'Your first consultation' }).waitFor();
+    expect(page.url()).not.toContain('token=');
+  });
+
   it('refuses calls without the token, from another origin, or for another host', async () => {
     const { bridge } = preview;
     const call = (headers: Record<string, string>) =>

@@ -24,8 +24,8 @@ export function ipcTransport(api: PreloadApi): Transport {
   };
 }
 
-export function httpTransport(baseUrl: string, token: string): Transport {
-  const headers = { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` };
+export function httpTransport(baseUrl: string, token: () => string): Transport {
+  const jsonHeaders = () => ({ 'Content-Type': 'application/json', Authorization: `Bearer ${token()}` });
   return {
     kind: 'http',
     async invoke(operation, input) {
@@ -33,7 +33,7 @@ export function httpTransport(baseUrl: string, token: string): Transport {
       try {
         response = await fetch(`${baseUrl}/api/${encodeURIComponent(operation)}`, {
           method: 'POST',
-          headers,
+          headers: jsonHeaders(),
           body: input === undefined ? '' : JSON.stringify(input),
         });
       } catch {
@@ -45,7 +45,7 @@ export function httpTransport(baseUrl: string, token: string): Transport {
       // keepalive lets the request outlive the page.
       void fetch(`${baseUrl}/api/${encodeURIComponent(operation)}`, {
         method: 'POST',
-        headers,
+        headers: jsonHeaders(),
         body: input === undefined ? '' : JSON.stringify(input),
         keepalive: true,
       }).catch(() => undefined);
@@ -55,7 +55,7 @@ export function httpTransport(baseUrl: string, token: string): Transport {
       void (async () => {
         for (let attempt = 0; !controller.signal.aborted; attempt += 1) {
           try {
-            const response = await fetch(`${baseUrl}/api/events`, { headers, signal: controller.signal });
+            const response = await fetch(`${baseUrl}/api/events`, { headers: jsonHeaders(), signal: controller.signal });
             const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
             let buffer = '';
             for (;;) {
@@ -82,19 +82,22 @@ export function httpTransport(baseUrl: string, token: string): Transport {
   };
 }
 
-/** The preview passes its token in the URL fragment once; it is kept for reloads and removed from the address bar. */
-function previewToken(): string | null {
+/**
+ * The preview passes its token in the URL fragment; it is kept for reloads and removed from the address
+ * bar before the router sees it. Opening the printed address in a tab already on the app is only a hash
+ * change, so that is watched too (registered before the router's own listener, so it runs first).
+ */
+function takeTokenFromHash(): void {
   const match = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(window.location.hash);
-  if (match) {
-    sessionStorage.setItem('fieldbook-token', match[1]!);
-    history.replaceState(null, '', window.location.pathname + window.location.search);
-    return match[1]!;
-  }
-  return sessionStorage.getItem('fieldbook-token');
+  if (!match) return;
+  sessionStorage.setItem('fieldbook-token', match[1]!);
+  history.replaceState(null, '', `${window.location.pathname}${window.location.search}#/`);
 }
 
 export function detectTransport(): Transport {
   const preload = (window as unknown as { fieldbook?: PreloadApi }).fieldbook;
   if (preload) return ipcTransport(preload);
-  return httpTransport(window.location.origin, previewToken() ?? '');
+  takeTokenFromHash();
+  window.addEventListener('hashchange', takeTokenFromHash);
+  return httpTransport(window.location.origin, () => sessionStorage.getItem('fieldbook-token') ?? '');
 }
