@@ -1,7 +1,6 @@
 import { startPreview } from '../e2e/harness';
 import { seedConsultations } from './seed';
-import { AUTOSAVE_DELAY_MS } from '../src/renderer/src/intake/useAutosave';
-import { SEARCH_DEBOUNCE_MS } from '../src/renderer/src/screens/Dashboard';
+import { AUTOSAVE_DELAY_MS, SEARCH_DEBOUNCE_MS } from '../src/shared/uiTimings';
 import { median, type Row } from './measure';
 import { CONSULTATIONS } from './storage';
 

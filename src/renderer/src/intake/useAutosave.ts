@@ -3,9 +3,9 @@ import type { Api } from '../api/client';
 import type { AutosaveResult } from '../../../shared/consultation/model';
 import type { DraftSections } from '../../../shared/consultation/sections';
 import { AutosaveQueue, type AutosaveState } from './autosaveQueue';
+import { AUTOSAVE_DELAY_MS } from '../../../shared/uiTimings';
 
 export type { AutosaveState } from './autosaveQueue';
-export const AUTOSAVE_DELAY_MS = 600;
 const RETRY_MS = 4_000;
 
 interface Options {

@@ -7,6 +7,7 @@ import type { ListQuery, SortKey } from '../../../shared/consultation/model';
 import { URGENCY_LEVELS } from '../../../shared/consultation/fields';
 import { STATUS_LABELS, STATUSES, type Status } from '../../../shared/consultation/status';
 import { useHotkeys } from '../hooks/useHotkeys';
+import { SEARCH_DEBOUNCE_MS } from '../../../shared/uiTimings';
 import { ErrorNotice } from '../components/ErrorNotice';
 
 const SORTS: { value: `${SortKey}:${'asc' | 'desc'}`; label: string }[] = [
@@ -19,7 +20,6 @@ const SORTS: { value: `${SortKey}:${'asc' | 'desc'}`; label: string }[] = [
   { value: 'completion:asc', label: 'Least complete' },
 ];
 
-export const SEARCH_DEBOUNCE_MS = 200;
 const ROW_HEIGHT = 56;
 
 export function Dashboard({ onNew }: { onNew: () => void }) {
