@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { storageBench } from './storage';
 import { uiBench } from './ui';
+import { pdfBench } from './pdf';
 import { fmt, type Row } from './measure';
 
 // `npm run bench`: every benchmark, written to docs/benchmarks.md with the machine it ran on.
@@ -15,6 +16,11 @@ const sections: { title: string; intro: string; run: (dir: string) => Row[] | Pr
     intro:
       'Service calls (input validation, ownership and status checks, mapping to domain values) against the same SQL through plain better-sqlite3 on the same file, in the same run. synchronous=FULL on both: each commit is synced before it is acknowledged.',
     run: storageBench,
+  },
+  {
+    title: 'PDF summaries',
+    intro: 'Generated in the main process with pdfmake and the shipped Noto fonts, exactly as users get them.',
+    run: () => pdfBench(),
   },
   {
     title: 'Renderer in Chromium (100,000 consultations)',

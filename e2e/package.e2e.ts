@@ -31,6 +31,9 @@ describe('desktop package', () => {
     }
     expect(existsSync(join(resources, 'app.asar.unpacked', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'))).toBe(true);
     expect(existsSync(join(resources, 'migrations', 'sqlite', 'meta', '_journal.json'))).toBe(true);
+    for (const font of ['NotoSans-Regular.ttf', 'NotoSans-Bold.ttf', 'NotoSansHans-Regular.otf', 'NotoSansKR-Regular.otf', 'OFL.txt']) {
+      expect(existsSync(join(resources, 'fonts', font))).toBe(true);
+    }
     const journal = JSON.parse(readFileSync(join(resources, 'migrations', 'sqlite', 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
     for (const { tag } of journal.entries) expect(existsSync(join(resources, 'migrations', 'sqlite', `${tag}.sql`))).toBe(true);
 

@@ -1,9 +1,14 @@
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openDatabase } from './db/client';
+import { openDatabase, type LocalDatabase } from './db/client';
+import { findMigrationsFolder, readMigrations } from './db/migrate';
 import { createServices, type Services } from './services';
 import { createDispatch, type Dispatch } from './handlers';
 import { EventBus } from './eventBus';
+import { BackupService, inspectBackup } from './backup/backupService';
+import { ExportsService } from './exports/exportsService';
+import { findShippedFolder } from './appResources';
+import { AppFailure } from '../shared/errors';
 import type { AppInfo } from '../shared/contract';
 
 export const DATABASE_FILE = 'fieldbook.db';
@@ -13,21 +18,48 @@ export interface AppHostOptions {
   shell: AppInfo['shell'];
   version: string;
   migrationsFolder?: string;
+  fontsFolder?: string;
   validateOutput?: boolean;
+  /** Daily automatic backups into <data>/backups (default on). */
+  autoBackup?: boolean;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+
+export interface HostServices extends Services {
+  exports: ExportsService;
+  backups: BackupService;
 }
 
 export interface AppHost {
-  services: Services;
+  /** The services over the database open now (a restore replaces them). */
+  readonly services: HostServices;
   dispatch: Dispatch;
   events: EventBus;
+  /** Replaces the live database with a checked backup; the current one is kept in backups/ first. */
+  restoreFrom(bytes: Buffer): Promise<{ consultations: number; safetyCopy: string }>;
   close(): void;
 }
 
 /** Everything the main process runs, independent of Electron: the shell and the preview both start this. */
 export function startAppHost(options: AppHostOptions): AppHost {
   mkdirSync(options.dataFolder, { recursive: true });
-  const database = openDatabase(join(options.dataFolder, DATABASE_FILE), { migrationsFolder: options.migrationsFolder });
-  const services = createServices(database);
+  const databaseFile = join(options.dataFolder, DATABASE_FILE);
+  const backupsFolder = join(options.dataFolder, 'backups');
+  const migrationsFolder = options.migrationsFolder ?? findMigrationsFolder();
+  const migrations = readMigrations(migrationsFolder);
+  const fontsFolder = options.fontsFolder ?? findShippedFolder(join('resources', 'fonts'), 'NotoSans-Regular.ttf');
+
+  let database: LocalDatabase = openDatabase(databaseFile, { migrationsFolder });
+  const build = (): HostServices => {
+    const core = createServices(database);
+    return {
+      ...core,
+      exports: new ExportsService(database, core.consultations, core.users, fontsFolder),
+      backups: new BackupService(() => database, backupsFolder),
+    };
+  };
+  let services = build();
   const events = new EventBus();
   const appInfo = (): AppInfo => ({
     name: 'Fieldbook',
@@ -36,16 +68,54 @@ export function startAppHost(options: AppHostOptions): AppHost {
     schemaVersion: database.migration.schemaVersion,
     shell: options.shell,
   });
-  const dispatch = createDispatch({ services, appInfo, validateOutput: options.validateOutput });
-  let closed = false;
-  return {
-    services,
-    dispatch,
+  const host: AppHost = {
+    get services() {
+      return services;
+    },
+    dispatch: null as unknown as Dispatch,
     events,
+    async restoreFrom(bytes) {
+      const incoming = join(options.dataFolder, 'restore-incoming.db');
+      writeFileSync(incoming, bytes);
+      try {
+        const { consultations } = inspectBackup(incoming, migrations);
+        mkdirSync(backupsFolder, { recursive: true });
+        const safetyCopy = join(backupsFolder, `before-restore-${Date.now()}.db`);
+        await services.backups.backupTo(safetyCopy);
+        database.close();
+        for (const suffix of ['-wal', '-shm']) rmSync(databaseFile + suffix, { force: true });
+        renameSync(incoming, databaseFile);
+        try {
+          database = openDatabase(databaseFile, { migrationsFolder });
+        } catch (error) {
+          // Put the previous database back: a restore must never leave the app without its data.
+          copyFileSync(safetyCopy, databaseFile);
+          database = openDatabase(databaseFile, { migrationsFolder });
+          services = build();
+          throw new AppFailure('validation', `This backup could not be opened (${(error as Error).message}). Your data is as it was.`);
+        }
+        services = build();
+        events.emit('consultations.changed', { ids: [] });
+        return { consultations, safetyCopy };
+      } finally {
+        if (existsSync(incoming)) rmSync(incoming, { force: true });
+      }
+    },
     close() {
-      if (closed) return;
-      closed = true;
       database.close();
     },
   };
+  host.dispatch = createDispatch({ services: () => services, host, appInfo, validateOutput: options.validateOutput });
+  if (options.autoBackup !== false) {
+    const backupNow = () => services.backups.ensureDaily().catch((error: unknown) => console.error('Automatic backup failed', error));
+    void backupNow();
+    const timer = setInterval(backupNow, HOUR_MS);
+    timer.unref();
+    const close = host.close;
+    host.close = () => {
+      clearInterval(timer);
+      close();
+    };
+  }
+  return host;
 }

@@ -1,6 +1,9 @@
 import { AppFailure, validationFailure, type AppError } from '../shared/errors';
 import { isOperationName, operations, type OperationName, type WireResult } from '../shared/contract';
-import type { Services } from './services';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AppHost, HostServices } from './appHost';
 import type { AppInfo } from '../shared/contract';
 
 // The contract served by the services: validate the input, call, map errors to values. Both transports
@@ -9,36 +12,54 @@ import type { AppInfo } from '../shared/contract';
 type Handler = (input: unknown) => unknown;
 
 export interface HandlerContext {
-  services: Services;
+  /** The services now (a restored backup replaces them). */
+  services: () => HostServices;
+  host: Pick<AppHost, 'restoreFrom'>;
   appInfo: () => AppInfo;
   /** Check outputs against the contract too (development and tests; off in packaged builds for speed). */
   validateOutput?: boolean;
   log?: (message: string, error: unknown) => void;
 }
 
-export function createHandlers({ services, appInfo }: HandlerContext): Record<OperationName, Handler> {
-  const c = services.consultations;
+export function createHandlers({ services: now, host, appInfo }: HandlerContext): Record<OperationName, Handler> {
+  const c = () => now().consultations;
   return {
     'app.info': () => appInfo(),
-    'users.current': () => services.users.current(),
-    'users.saveProfile': (input) => services.users.saveProfile(input),
-    'consultations.create': (input) => c.create(input ?? {}),
-    'consultations.get': (input) => c.get(input),
-    'consultations.list': (input) => c.list(input),
-    'consultations.counts': () => c.counts(),
-    'consultations.industries': () => c.industries(),
-    'consultations.autosave': (input) => c.autosave(input),
-    'consultations.saveVersion': (input) => c.saveVersion(input),
-    'consultations.discardDraft': (input) => c.discardDraft(input),
-    'consultations.complete': (input) => c.complete(input),
-    'consultations.reopen': (input) => c.reopen(input),
-    'consultations.archive': (input) => c.archive(input),
-    'consultations.unarchive': (input) => c.unarchive(input),
-    'consultations.delete': (input) => c.delete(input),
-    'consultations.listVersions': (input) => c.listVersions(input),
-    'consultations.getVersion': (input) => c.getVersion(input),
-    'consultations.diffVersions': (input) => c.diffVersions(input),
-    'consultations.restoreVersion': (input) => c.restoreVersion(input),
+    'users.current': () => now().users.current(),
+    'users.saveProfile': (input) => now().users.saveProfile(input),
+    'consultations.create': (input) => c().create(input ?? {}),
+    'consultations.get': (input) => c().get(input),
+    'consultations.list': (input) => c().list(input),
+    'consultations.counts': () => c().counts(),
+    'consultations.industries': () => c().industries(),
+    'consultations.autosave': (input) => c().autosave(input),
+    'consultations.saveVersion': (input) => c().saveVersion(input),
+    'consultations.discardDraft': (input) => c().discardDraft(input),
+    'consultations.complete': (input) => c().complete(input),
+    'consultations.reopen': (input) => c().reopen(input),
+    'consultations.archive': (input) => c().archive(input),
+    'consultations.unarchive': (input) => c().unarchive(input),
+    'consultations.delete': (input) => c().delete(input),
+    'consultations.listVersions': (input) => c().listVersions(input),
+    'consultations.getVersion': (input) => c().getVersion(input),
+    'consultations.diffVersions': (input) => c().diffVersions(input),
+    'consultations.restoreVersion': (input) => c().restoreVersion(input),
+    'exports.summaryPdf': (input) => now().exports.summaryPdf(input as { consultationId: string; versionNumber?: number }),
+    'exports.csv': (input) => now().exports.csv(input as object),
+    'exports.json': () => now().exports.exportAllFile(),
+    'exports.importJson': (input) => now().exports.importAll(input as { text: string }),
+    'backups.list': () => now().backups.list(),
+    'backups.create': async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'fieldbook-backup-'));
+      try {
+        const file = join(dir, 'fieldbook.db');
+        await now().backups.backupTo(file);
+        return { fileName: `fieldbook-backup-${new Date().toISOString().slice(0, 10)}.db`, mimeType: 'application/vnd.sqlite3', base64: readFileSync(file).toString('base64') };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    'backups.restore': (input) => host.restoreFrom(Buffer.from((input as { base64: string }).base64, 'base64')),
   };
 }
 

@@ -22,6 +22,7 @@ import {
   versionRefSchema,
 } from './consultation/inputs';
 import { appErrorSchema } from './errors';
+import { importReportSchema } from './exportFile';
 
 // The one contract between the renderer and the main process: operation -> { input, output }, plus the
 // events main may send. Both transports (Electron IPC, the preview's HTTP bridge) serve exactly this.
@@ -38,6 +39,14 @@ export const appInfoSchema = z.object({
   shell: z.enum(['electron', 'browser-preview']),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
+
+/** A file for the renderer to save (a download in the preview, a save dialog in Electron). */
+export const filePayloadSchema = z.object({ fileName: z.string(), mimeType: z.string(), base64: z.string() });
+export type FilePayload = z.infer<typeof filePayloadSchema>;
+
+/** Uploads (JSON import, backup restore) may be large; everything else is bounded to 1 MiB. */
+export const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
+export const UPLOAD_OPERATIONS: readonly string[] = ['exports.importJson', 'backups.restore'];
 
 const op = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 
@@ -65,6 +74,19 @@ export const operations = {
   'consultations.getVersion': op(versionRefSchema, versionSchema),
   'consultations.diffVersions': op(diffInputSchema, versionDiffSchema),
   'consultations.restoreVersion': op(restoreInputSchema, consultationDetailSchema),
+  'exports.summaryPdf': op(
+    z.strictObject({ consultationId: z.uuid({ error: 'Not a valid id' }), versionNumber: z.number().int().min(1).optional() }),
+    filePayloadSchema,
+  ),
+  'exports.csv': op(listQuerySchema.omit({ cursor: true, limit: true }), filePayloadSchema),
+  'exports.json': op(none, filePayloadSchema),
+  'exports.importJson': op(z.strictObject({ text: z.string().max(MAX_UPLOAD_BYTES) }), importReportSchema),
+  'backups.list': op(none, z.array(z.object({ file: z.string(), bytes: z.number(), createdAt: z.string() }))),
+  'backups.create': op(none, filePayloadSchema),
+  'backups.restore': op(
+    z.strictObject({ base64: z.string().max(MAX_UPLOAD_BYTES) }),
+    z.object({ consultations: z.number(), safetyCopy: z.string() }),
+  ),
 } as const;
 
 export type Operations = typeof operations;

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { findShippedFolder } from '../appResources';
 import type BetterSqlite3 from 'better-sqlite3';
 import { readMigrationFiles, type MigrationMeta } from 'drizzle-orm/migrator';
 
@@ -17,18 +16,11 @@ export interface MigrationReport {
   schemaVersion: number;
 }
 
-/** Finds `migrations/sqlite` walking up from a start folder (source tree, bundle, or tests). */
-export function findMigrationsFolder(start = dirname(fileURLToPath(import.meta.url))): string {
+/** Finds `migrations/sqlite` (FIELDBOOK_MIGRATIONS overrides): source tree, bundle, or tests. */
+export function findMigrationsFolder(): string {
   const fromEnv = process.env.FIELDBOOK_MIGRATIONS;
   if (fromEnv) return resolve(fromEnv);
-  let dir = start;
-  for (;;) {
-    const candidate = join(dir, 'migrations', 'sqlite');
-    if (existsSync(join(candidate, 'meta', '_journal.json'))) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`No migrations/sqlite folder above ${start}`);
-    dir = parent;
-  }
+  return findShippedFolder(join('migrations', 'sqlite'), join('meta', '_journal.json'));
 }
 
 export function readMigrations(folder: string): MigrationMeta[] {

@@ -42,6 +42,7 @@ if (!app.requestSingleInstanceLock()) {
       shell: 'electron',
       version: app.getVersion(),
       migrationsFolder: app.isPackaged ? join(process.resourcesPath, 'migrations', 'sqlite') : undefined,
+      fontsFolder: app.isPackaged ? join(process.resourcesPath, 'fonts') : undefined,
       validateOutput: !app.isPackaged,
     });
     registerIpc(ipcMain, host, trustedOrigins);

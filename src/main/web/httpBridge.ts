@@ -4,6 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { AppHost } from '../appHost';
 import { CONTENT_SECURITY_POLICY } from '../security/contentSecurityPolicy';
+import { MAX_UPLOAD_BYTES, UPLOAD_OPERATIONS } from '../../shared/contract';
 
 // The browser preview's transport: the same contract over HTTP on loopback. A local tool, still guarded:
 // loopback only, a random token on every call, Host and Origin checked against DNS rebinding and other
@@ -52,10 +53,10 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 const refuse = (res: ServerResponse, status: number, message: string) =>
   sendJson(res, status, { ok: false, error: { code: status === 413 ? 'validation' : 'forbidden', message } });
 
-function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too_large'> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > MAX_BODY_BYTES) {
+    if (declared > limit) {
       resolve('too_large');
       req.resume();
       return;
@@ -65,7 +66,7 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
     let over = false;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) over = true;
+      if (size > limit) over = true;
       else chunks.push(chunk);
     });
     req.on('end', () => resolve(over ? 'too_large' : Buffer.concat(chunks)));
@@ -138,7 +139,7 @@ export async function startHttpBridge(options: HttpBridgeOptions): Promise<HttpB
       const operation = url.pathname.slice('/api/'.length);
       if (req.method !== 'POST') return refuse(res, 405, 'Method not allowed');
       if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return refuse(res, 415, 'Send JSON');
-      const body = await readBody(req);
+      const body = await readBody(req, UPLOAD_OPERATIONS.includes(operation) ? MAX_UPLOAD_BYTES * 1.4 : MAX_BODY_BYTES);
       if (body === 'too_large') return refuse(res, 413, 'This request is too large.');
       let input: unknown;
       try {

@@ -16,6 +16,7 @@ import { FieldInput, fieldId } from './FieldInput';
 import { ReviewStep } from './ReviewStep';
 import { STEPS, stepIndex, stepOfSection } from './steps';
 import { SaveIndicator } from '../components/SaveIndicator';
+import { saveFile } from '../api/files';
 import { CompletionMeter } from '../components/CompletionMeter';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -185,6 +186,18 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
             <Link href={`/c/${id}/history`} className="button">
               History
             </Link>
+            <button
+              type="button"
+              title="A PDF summary of the last saved version"
+              onClick={() =>
+                void api
+                  .call('exports.summaryPdf', { consultationId: id })
+                  .then(saveFile)
+                  .catch(setActionError)
+              }
+            >
+              Export PDF
+            </button>
             {editable && (
               <button type="button" className="primary" onClick={() => void saveVersion()} disabled={!hasUnsaved} title="Save version (Ctrl+S)">
                 Save version

@@ -9,6 +9,8 @@ import { STATUS_LABELS, STATUSES, type Status } from '../../../shared/consultati
 import { useHotkeys } from '../hooks/useHotkeys';
 import { SEARCH_DEBOUNCE_MS } from '../../../shared/uiTimings';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { useApi } from '../api/ApiContext';
+import { saveFile } from '../api/files';
 
 const SORTS: { value: `${SortKey}:${'asc' | 'desc'}`; label: string }[] = [
   { value: 'updated:desc', label: 'Recently updated' },
@@ -31,6 +33,8 @@ export function Dashboard({ onNew }: { onNew: () => void }) {
   const [urgency, setUrgency] = useState('');
   const [sort, setSort] = useState<(typeof SORTS)[number]['value']>('updated:desc');
   const searchRef = useRef<HTMLInputElement>(null);
+  const api = useApi();
+  const [exportError, setExportError] = useState<unknown>(null);
   useHotkeys({ '/': () => searchRef.current?.focus(), 'mod+k': () => searchRef.current?.focus() });
 
   useEffect(() => {
@@ -114,6 +118,16 @@ export function Dashboard({ onNew }: { onNew: () => void }) {
             </option>
           ))}
         </select>
+        <button
+          type="button"
+          title="Export the consultations shown, with every field, as a spreadsheet (CSV)"
+          onClick={() => {
+            const { limit: _limit, ...filters } = query;
+            void api.call('exports.csv', filters).then(saveFile).catch(setExportError);
+          }}
+        >
+          Export CSV
+        </button>
         <label className="visually-hidden" htmlFor="sort">Sort</label>
         <select id="sort" value={sort} onChange={(e) => setSort(e.target.value as typeof sort)}>
           {SORTS.map((s) => (
@@ -124,6 +138,7 @@ export function Dashboard({ onNew }: { onNew: () => void }) {
         </select>
       </div>
       {pages.isError && <ErrorNotice error={pages.error} onRetry={() => void pages.refetch()} />}
+      {exportError !== null && <ErrorNotice error={exportError} />}
       <div className="table" role="table" aria-label="Consultations" aria-rowcount={rows.length + 1} data-testid="consultation-table">
         <div className="row head" role="row" aria-rowindex={1}>
           {['Business', 'Contact', 'Industry', 'Urgency', 'Completion', 'Status', 'Updated'].map((h) => (

@@ -9,6 +9,7 @@ import { fieldLabel } from '../../../shared/consultation/fields';
 import { STATUS_LABELS } from '../../../shared/consultation/status';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { saveFile } from '../api/files';
 
 const show = (value: unknown) => (value === undefined ? '' : Array.isArray(value) ? value.join(' · ') : String(value));
 
@@ -32,6 +33,7 @@ export function HistoryScreen({ consultationId }: { consultationId: string }) {
   const detail = useConsultation(consultationId);
   const versions = useVersions(consultationId);
   const restore = useOperation('consultations.restoreVersion');
+  const [exportError, setExportError] = useState<unknown>(null);
   const list = versions.data ?? [];
   const latest = list[list.length - 1]?.versionNumber ?? 1;
   // Until the consultant picks, compare the latest version with the one before it.
@@ -58,6 +60,7 @@ export function HistoryScreen({ consultationId }: { consultationId: string }) {
       </p>
       <h1 id="history-title">History of {consultation?.sections.contact_info.business_name ?? 'this consultation'}</h1>
       {restore.isError && <ErrorNotice error={restore.error} />}
+      {exportError !== null && <ErrorNotice error={exportError} />}
       <div className="history-body">
         <ol className="versions" aria-label="Versions">
           {[...list].reverse().map((v) => (
@@ -74,6 +77,14 @@ export function HistoryScreen({ consultationId }: { consultationId: string }) {
               <div className="version-actions">
                 <button type="button" className="link" onClick={() => setPicked({ from: Math.max(1, v.versionNumber - 1), to: v.versionNumber })}>
                   Compare with previous
+                </button>
+                <button
+                  type="button"
+                  className="link"
+                  aria-label={`Export version ${v.versionNumber} as PDF`}
+                  onClick={() => void api.call('exports.summaryPdf', { consultationId, versionNumber: v.versionNumber }).then(saveFile).catch(setExportError)}
+                >
+                  PDF
                 </button>
                 {canRestore && v.versionNumber !== latest && (
                   <ConfirmDialog

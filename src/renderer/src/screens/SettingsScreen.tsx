@@ -6,6 +6,7 @@ import { keys, useAppInfo, useCurrentUser } from '../api/queries';
 import type { ProfileInput } from '../../../shared/consultation/model';
 import { profileResolver } from './Welcome';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { DataSection } from './DataSection';
 
 export function SettingsScreen() {
   const user = useCurrentUser();
@@ -19,17 +20,12 @@ export function SettingsScreen() {
         <h2 id="sync-title">Team sync</h2>
         <p>Sync is not set up on this device: every consultation stays on this laptop only.</p>
       </section>
-      <section aria-labelledby="data-title" className="card">
-        <h2 id="data-title">Your data</h2>
-        {info.data && (
-          <dl className="facts">
-            <dt>Data folder</dt>
-            <dd><code>{info.data.dataFolder}</code></dd>
-            <dt>Version</dt>
-            <dd>Fieldbook {info.data.version} (schema {info.data.schemaVersion})</dd>
-          </dl>
-        )}
-      </section>
+      <DataSection dataFolder={info.data?.dataFolder} />
+      {info.data && (
+        <p className="muted">
+          Fieldbook {info.data.version} · schema {info.data.schemaVersion}
+        </p>
+      )}
     </section>
   );
 }

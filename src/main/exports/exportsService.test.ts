@@ -1,0 +1,196 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { startAppHost, type AppHost } from '../appHost';
+import { fullSections } from '../../../test/arbitraries';
+import { snapshot, failureOf } from '../../../test/tempDatabase';
+import { neutralizeFormula, CSV_COLUMNS } from './csvExport';
+import type { ExportFile } from '../../shared/exportFile';
+
+const hosts: { host: AppHost; dir: string }[] = [];
+afterEach(() => {
+  for (const { host, dir } of hosts.splice(0)) {
+    host.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+function newHost(profile = true) {
+  const dir = mkdtempSync(join(tmpdir(), 'fieldbook-exports-'));
+  const host = startAppHost({ dataFolder: dir, shell: 'browser-preview', version: 't' });
+  if (profile) host.services.users.saveProfile({ name: 'Ada', email: 'ada@example.com' });
+  hosts.push({ host, dir });
+  return host;
+}
+function populate(host: AppHost) {
+  const c = host.services.consultations;
+  const a = c.create({ sections: fullSections('Alpha Optics') }).consultation;
+  c.autosave({ consultationId: a.id, sections: { contact_info: { ...fullSections('Alpha Optics').contact_info, phone: '+1 555 0100' } } });
+  c.saveVersion({ consultationId: a.id, expectedVersion: 1, note: 'phone from card' });
+  c.complete({ consultationId: a.id });
+  const b = c.create({ sections: { contact_info: { business_name: '=HYPERLINK("http://evil")', contact_person: '@admin' }, goals_objectives: { kpis: ['-1 refunds', 'NPS'] } } }).consultation;
+  return { a, b };
+}
+const csvText = (host: AppHost, filters = {}) => Buffer.from(host.services.exports.csv(filters).base64, 'base64').toString('utf8');
+const exportOf = (host: AppHost): ExportFile => host.services.exports.exportAll();
+const withoutStamp = (file: ExportFile) => ({ ...file, exportedAt: 'x' });
+
+describe('CSV export', () => {
+  it('has one column per field, lists joined, UTF-8 with a BOM, and neutralises formulas', () => {
+    const host = newHost();
+    populate(host);
+    const text = csvText(host);
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    const [header, ...lines] = text.slice(1).trim().split('\r\n');
+    expect(header!.split(',').length).toBe(CSV_COLUMNS.length);
+    expect(header).toContain('Contact › Business name');
+    expect(header).toContain('Goals › Budget constraints');
+    expect(lines).toHaveLength(2);
+    expect(text).toContain('Website; Instagram');
+    expect(text).toContain(`"'=HYPERLINK(""http://evil"")"`);
+    expect(text).toContain(`'@admin`);
+    expect(text).toContain(`'-1 refunds; NPS`);
+    expect(text).toContain(`'+1 555 0100`);
+    expect(text).not.toMatch(/,=|,\+|,@|,-\d/);
+  });
+
+  it('exports the filtered list the dashboard shows', () => {
+    const host = newHost();
+    populate(host);
+    const completed = csvText(host, { status: 'completed' }).trim().split('\r\n');
+    expect(completed).toHaveLength(2);
+    expect(completed[1]).toContain('Alpha Optics');
+  });
+
+  it.each([
+    ['=1+1', "'=1+1"], ['+1', "'+1"], ['-2', "'-2"], ['@x', "'@x"], ['\tx', "'\tx"], ['a=b', 'a=b'], ['', ''],
+  ])('neutralises %j as %j', (input, output) => expect(neutralizeFormula(input)).toBe(output));
+});
+
+describe('JSON export and import', () => {
+  it('round trips: export, import into an empty database, export again gives the same data', () => {
+    const source = newHost();
+    populate(source);
+    const file = exportOf(source);
+    expect(file.consultations.map((c) => c.versions.length).sort()).toEqual([1, 3]);
+    const target = newHost(false);
+    const report = target.services.exports.importAll({ text: JSON.stringify(file) });
+    expect(report).toEqual({ consultationsAdded: 2, consultationsUpdated: 0, versionsAdded: 4, unchanged: 0 });
+    expect(withoutStamp(exportOf(target))).toEqual(withoutStamp(file));
+    // Search works on imported rows too.
+    target.services.users.saveProfile({ name: 'Bo', email: 'bo@example.com' });
+    expect(target.services.consultations.list({ search: 'optics' }).items).toHaveLength(1);
+  });
+
+  it('merges the same ids without duplicating, and takes newer versions', () => {
+    const host = newHost();
+    const { a } = populate(host);
+    const file = exportOf(host);
+    expect(host.services.exports.importAll({ text: JSON.stringify(file) })).toEqual({ consultationsAdded: 0, consultationsUpdated: 0, versionsAdded: 0, unchanged: 2 });
+    expect(withoutStamp(exportOf(host))).toEqual(withoutStamp(file));
+
+    const other = newHost(false);
+    other.services.exports.importAll({ text: JSON.stringify(file) });
+    host.services.consultations.reopen({ consultationId: a.id });
+    const newer = exportOf(host);
+    expect(other.services.exports.importAll({ text: JSON.stringify(newer) })).toEqual({ consultationsAdded: 0, consultationsUpdated: 1, versionsAdded: 1, unchanged: 1 });
+    expect(withoutStamp(exportOf(other))).toEqual(withoutStamp(newer));
+  });
+
+  it('refuses bad or foreign files with a clear message and changes nothing', () => {
+    const host = newHost();
+    const { a } = populate(host);
+    const good = exportOf(host);
+    const before = snapshot(host.services);
+    const cases: [string, RegExp][] = [
+      ['not json at all', /not JSON/],
+      [JSON.stringify({ hello: 'world' }), /not a Fieldbook export/],
+      [JSON.stringify({ ...good, formatVersion: 99 }), /different Fieldbook version/],
+      [JSON.stringify({ ...good, consultations: [{ ...good.consultations[0]!, sections: { ...good.consultations[0]!.sections, contact_info: { email: 'nope' } } }] }), /not a valid Fieldbook export/],
+    ];
+    for (const [text, message] of cases) {
+      const error = failureOf(() => host.services.exports.importAll({ text }));
+      expect(error.code).toBe('validation');
+      expect(error.message).toMatch(message);
+      expect(snapshot(host.services)).toEqual(before);
+    }
+    // A history that contradicts this device's: refused whole.
+    const forged = structuredClone(good);
+    const target = forged.consultations.find((c) => c.id === a.id)!;
+    target.versions[1]!.id = '01900000-0000-7000-8000-000000000000';
+    const conflict = failureOf(() => host.services.exports.importAll({ text: JSON.stringify(forged) }));
+    expect(conflict.code).toBe('conflict');
+    expect(snapshot(host.services)).toEqual(before);
+  });
+});
+
+describe('backups', () => {
+  it('makes a consistent copy, checks it, and restores it, keeping the replaced data as a safety copy', async () => {
+    const host = newHost();
+    populate(host);
+    const dir = mkdtempSync(join(tmpdir(), 'fieldbook-bk-'));
+    try {
+      const file = join(dir, 'copy.db');
+      const info = await host.services.backups.backupTo(file);
+      expect(info.bytes).toBeGreaterThan(0);
+      const { readFileSync } = await import('node:fs');
+      host.services.consultations.create({ sections: { contact_info: { business_name: 'After the backup' } } });
+      expect(host.services.consultations.counts().draft + host.services.consultations.counts().completed).toBe(3);
+      const result = await host.restoreFrom(readFileSync(file));
+      expect(result.consultations).toBe(2);
+      expect(host.services.consultations.list().items.map((i) => i.businessName).sort()).toEqual(['=HYPERLINK("http://evil")', 'Alpha Optics']);
+      // The data that was replaced is kept, and is itself a restorable backup.
+      const safety = readFileSync(result.safetyCopy);
+      await host.restoreFrom(safety);
+      expect(host.services.consultations.list().items.map((i) => i.businessName)).toContain('After the backup');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses files that are not sound Fieldbook databases, leaving the data as it was', async () => {
+    const host = newHost();
+    populate(host);
+    const before = snapshot(host.services);
+    const Database = (await import('better-sqlite3')).default;
+    const dir = mkdtempSync(join(tmpdir(), 'fieldbook-bk-'));
+    try {
+      const foreign = join(dir, 'foreign.db');
+      const f = new Database(foreign);
+      f.exec('CREATE TABLE notes (x)');
+      f.close();
+      const { readFileSync, writeFileSync } = await import('node:fs');
+      const newer = join(dir, 'newer.db');
+      await host.services.backups.backupTo(newer);
+      const n = new Database(newer);
+      n.prepare('INSERT INTO __drizzle_migrations (hash, created_at) VALUES (?, ?)').run('future', 9_999_999_999_999);
+      n.close();
+      const cases: [Buffer, RegExp][] = [
+        [Buffer.from('just some text, not a database'), /not a database|cannot be opened/],
+        [readFileSync(foreign), /not a Fieldbook backup/],
+        [readFileSync(newer), /newer Fieldbook/],
+      ];
+      for (const [bytes, message] of cases) {
+        await expect(host.restoreFrom(bytes)).rejects.toThrow(message);
+        expect(snapshot(host.services)).toEqual(before);
+      }
+      writeFileSync(join(dir, 'unused'), '');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('backs up automatically once a day and keeps the last seven', async () => {
+    const host = newHost();
+    populate(host);
+    const day = 24 * 60 * 60 * 1000;
+    const start = Date.parse('2027-03-01T09:00:00Z');
+    expect(await host.services.backups.ensureDaily(new Date(start))).not.toBeNull();
+    expect(await host.services.backups.ensureDaily(new Date(start + 3 * 60 * 60 * 1000))).toBeNull();
+    for (let i = 1; i <= 9; i += 1) expect(await host.services.backups.ensureDaily(new Date(start + i * day + 60_000))).not.toBeNull();
+    const kept = host.services.backups.list();
+    expect(kept).toHaveLength(7);
+    expect(kept[0]!.createdAt.startsWith('2027-03-10')).toBe(true);
+    expect(kept[6]!.createdAt.startsWith('2027-03-04')).toBe(true);
+  });
+});

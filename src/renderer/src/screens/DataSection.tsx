@@ -1,0 +1,122 @@
+import { useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { format } from 'date-fns';
+import { useApi } from '../api/ApiContext';
+import { readChosenFile, saveFile } from '../api/files';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { ErrorNotice } from '../components/ErrorNotice';
+
+/** Export, import, back up and restore: everything a consultant needs to never lose their data. */
+export function DataSection({ dataFolder }: { dataFolder: string | undefined }) {
+  const api = useApi();
+  const client = useQueryClient();
+  const backups = useQuery({ queryKey: ['backups.list'], queryFn: () => api.call('backups.list', undefined) });
+  const [message, setMessage] = useState<string | null>(null);
+  const [failure, setFailure] = useState<unknown>(null);
+  const [restoreFile, setRestoreFile] = useState<File | null>(null);
+
+  const run = async (work: () => Promise<string | void>) => {
+    setMessage(null);
+    setFailure(null);
+    try {
+      const done = await work();
+      if (done) setMessage(done);
+    } catch (error) {
+      setFailure(error);
+    }
+  };
+
+  const importJson = (file: File) =>
+    run(async () => {
+      const report = await api.call('exports.importJson', { text: await readChosenFile(file, 'text') });
+      await client.invalidateQueries();
+      return `Imported: ${report.consultationsAdded} new, ${report.consultationsUpdated} updated, ${report.versionsAdded} versions added, ${report.unchanged} already here.`;
+    });
+
+  const restore = (file: File) =>
+    run(async () => {
+      const result = await api.call('backups.restore', { base64: await readChosenFile(file, 'base64') });
+      await client.invalidateQueries();
+      return `Restored ${result.consultations} consultations. What was here before is kept as ${result.safetyCopy}.`;
+    });
+
+  return (
+    <section aria-labelledby="data-title" className="card data">
+      <h2 id="data-title">Your data</h2>
+      {dataFolder && (
+        <p>
+          Stored on this device in <code>{dataFolder}</code>.
+        </p>
+      )}
+      <div className="data-actions">
+        <button type="button" onClick={() => void run(async () => saveFile(await api.call('backups.create', undefined)))}>
+          Back up now…
+        </button>
+        <button type="button" onClick={() => void run(async () => saveFile(await api.call('exports.json', undefined)))}>
+          Export everything (JSON)
+        </button>
+        <label className="button">
+          Import JSON…
+          <input
+            type="file"
+            accept="application/json,.json"
+            className="visually-hidden"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (file) void importJson(file);
+            }}
+          />
+        </label>
+        <label className="button">
+          Restore a backup…
+          <input
+            type="file"
+            accept=".db,application/vnd.sqlite3"
+            className="visually-hidden"
+            onChange={(e) => {
+              setRestoreFile(e.target.files?.[0] ?? null);
+              e.target.value = '';
+            }}
+          />
+        </label>
+      </div>
+      {restoreFile && (
+        <div className="notice" role="region" aria-label="Confirm restore">
+          <span>Replace everything on this device with {restoreFile.name}?</span>
+          <ConfirmDialog
+            title="Restore this backup?"
+            description="The backup replaces the data on this device. What is here now is kept in the backups folder first, so nothing is lost."
+            confirmLabel="Restore"
+            tone="danger"
+            onConfirm={() => {
+              const file = restoreFile;
+              setRestoreFile(null);
+              void restore(file);
+            }}
+            trigger={<button type="button" className="danger">Restore…</button>}
+          />
+          <button type="button" onClick={() => setRestoreFile(null)}>
+            Cancel
+          </button>
+        </div>
+      )}
+      {message && (
+        <p role="status" className="notice">
+          {message}
+        </p>
+      )}
+      {failure !== null && <ErrorNotice error={failure} />}
+      <h3>Automatic backups</h3>
+      <p className="muted">Fieldbook keeps a copy of your data every day, the last seven days, in the backups folder.</p>
+      <ul className="backups">
+        {(backups.data ?? []).map((b) => (
+          <li key={b.file}>
+            {format(new Date(b.createdAt), 'd MMM yyyy, HH:mm')} · {(b.bytes / 1024).toFixed(0)} KB
+          </li>
+        ))}
+        {backups.data?.length === 0 && <li className="muted">None yet.</li>}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { strictSectionsSchema } from './consultation/sections';
+import { STATUSES } from './consultation/status';
+
+// The whole-database export: one JSON file with users, consultations and every version. Import validates
+// it completely before touching anything.
+
+export const EXPORT_FORMAT = 'fieldbook-export';
+export const EXPORT_FORMAT_VERSION = 1;
+
+const id = z.uuid();
+const timestamp = z.iso.datetime({ offset: true });
+
+export const exportedVersionSchema = z.strictObject({
+  id,
+  versionNumber: z.number().int().min(1),
+  userId: id,
+  sections: strictSectionsSchema,
+  status: z.enum(STATUSES),
+  completionPercentage: z.number().int().min(0).max(100),
+  changeSummary: z.string().max(5000).nullable(),
+  changedFields: z.array(z.string().max(200)).max(200),
+  note: z.string().max(5000).nullable(),
+  createdAt: timestamp,
+});
+
+export const exportedConsultationSchema = z.strictObject({
+  id,
+  userId: id,
+  sections: strictSectionsSchema,
+  status: z.enum(STATUSES),
+  completionPercentage: z.number().int().min(0).max(100),
+  currentVersion: z.number().int().min(0),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  completedAt: timestamp.nullable(),
+  versions: z.array(exportedVersionSchema),
+});
+
+export const exportFileSchema = z.strictObject({
+  format: z.literal(EXPORT_FORMAT, { error: 'This is not a Fieldbook export file.' }),
+  formatVersion: z.literal(EXPORT_FORMAT_VERSION, { error: 'This export was made by a different Fieldbook version.' }),
+  exportedAt: timestamp,
+  users: z.array(z.strictObject({ id, name: z.string().max(200), email: z.string().max(200), createdAt: timestamp, updatedAt: timestamp })),
+  consultations: z.array(exportedConsultationSchema),
+});
+
+export type ExportFile = z.infer<typeof exportFileSchema>;
+
+export const importReportSchema = z.object({
+  consultationsAdded: z.number(),
+  consultationsUpdated: z.number(),
+  versionsAdded: z.number(),
+  unchanged: z.number(),
+});
+export type ImportReport = z.infer<typeof importReportSchema>;
