@@ -39,6 +39,12 @@ export function appliedSchemaVersion(sqlite: BetterSqlite3.Database): number {
   return Number(row.v ?? 0);
 }
 
+/** Which database a statement is for: marked "-- local-only" or "-- remote-only" in the migration file. */
+export function statementRunsOn(statement: string, side: 'local' | 'remote'): boolean {
+  const marker = /^\s*--\s*(local-only|remote-only)\b/m.exec(statement)?.[1];
+  return !marker || marker === `${side}-only`;
+}
+
 export function migrate(sqlite: BetterSqlite3.Database, migrations: readonly MigrationMeta[]): MigrationReport {
   const known = latestSchemaVersion(migrations);
   sqlite.exec('BEGIN IMMEDIATE');
@@ -55,7 +61,7 @@ export function migrate(sqlite: BetterSqlite3.Database, migrations: readonly Mig
     for (const migration of migrations) {
       if (migration.folderMillis <= current) continue;
       for (const statement of migration.sql) {
-        if (statement.trim()) sqlite.exec(statement);
+        if (statement.trim() && statementRunsOn(statement, 'local')) sqlite.exec(statement);
       }
       record.run(migration.hash, migration.folderMillis);
       applied += 1;

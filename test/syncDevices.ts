@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+import { createClient, type Client } from '@libsql/client';
+import { openTestApp, tempDir, type TestApp } from './tempDatabase';
+import { SyncEngine } from '../src/main/sync/syncEngine';
+import { findMigrationsFolder, readMigrations } from '../src/main/db/migrate';
+import { newId } from '../src/main/clock';
+
+export const migrations = readMigrations(findMigrationsFolder());
+
+export interface Device extends TestApp {
+  name: string;
+  engine: SyncEngine;
+  sync(): ReturnType<SyncEngine['syncOnce']>;
+}
+
+/** A laptop: its own SQLite file, services and sync engine against `remote`. */
+export function device(name: string, remote: Client, options: { sameUserAs?: Device } = {}): Device {
+  const app = openTestApp({ profile: !options.sameUserAs });
+  if (options.sameUserAs) {
+    const user = options.sameUserAs.users.current()!;
+    app.database.sqlite.prepare('INSERT INTO users (id, name, email, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(user.id, user.name, user.email, user.createdAt, user.updatedAt);
+    app.settings.set('current_user_id', user.id);
+  } else {
+    app.users.saveProfile({ name: `${name} Consultant`, email: `${name.toLowerCase()}@example.com` });
+  }
+  const engine = new SyncEngine({ database: () => app.database, remote, deviceId: `${name}-${newId()}`, migrations, settings: app.settings });
+  return Object.assign(app, { name, engine, sync: () => engine.syncOnce() });
+}
+
+/** A libSQL file database standing in for Turso (the same engine, in-process). */
+export function fileRemote(): { remote: Client; cleanup: () => void } {
+  const t = tempDir('fieldbook-remote-');
+  const remote = createClient({ url: `file:${join(t.dir, 'remote.db')}` });
+  return { remote, cleanup: () => (remote.close(), t.cleanup()) };
+}
+
+/** What must be equal on every device after sync: consultations and their versions. */
+export function syncedState(app: TestApp) {
+  const sqlite = app.database.sqlite;
+  return {
+    consultations: sqlite.prepare(`SELECT id, user_id, contact_info, business_context, pain_points, goals_objectives, status, current_version, completion_percentage FROM consultations ORDER BY id`).all(),
+    versions: sqlite.prepare(`SELECT id, consultation_id, version_number, contact_info, business_context, pain_points, goals_objectives, status FROM consultation_versions ORDER BY consultation_id, version_number`).all(),
+  };
+}
