@@ -1,0 +1,185 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { join, resolve } from 'node:path';
+import { tempDir } from './tempDatabase';
+
+// A real Turso server (`tursodb --sync-server`, from the npm package) on loopback, behind a Hrana adapter
+// that answers what that server rejects (store_sql, close_sql, close) and injects network faults.
+
+const TURSODB = resolve(import.meta.dirname, '..', 'node_modules', '@tursodatabase', 'cli-linux-x64-gnu', 'tursodb');
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+function post(port: number, path: string, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolvePost, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolvePost({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+export interface TursoServer {
+  port: number;
+  file: string;
+  stop(): Promise<void>;
+}
+
+export async function startTursoServer(): Promise<TursoServer> {
+  const { dir, cleanup } = tempDir('fieldbook-turso-');
+  const port = await freePort();
+  const file = join(dir, 'team.db');
+  const child: ChildProcess = spawn(TURSODB, ['--sync-server', `127.0.0.1:${port}`, file], { stdio: 'ignore' });
+  const ping = JSON.stringify({ requests: [{ type: 'execute', stmt: { sql: 'SELECT 1' } }] });
+  for (let i = 0; ; i += 1) {
+    try {
+      if ((await post(port, '/v2/pipeline', ping)).status === 200) break;
+    } catch {
+      // not up yet
+    }
+    if (i > 100) throw new Error('tursodb did not start');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    port,
+    file,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      cleanup();
+    },
+  };
+}
+
+export type Fault =
+  | { kind: 'drop' } // the connection dies before the request reaches the server
+  | { kind: 'http500' } // the server answers 500
+  | { kind: 'lose-response' } // the server commits, the answer never arrives
+  | { kind: 'delay'; ms: number } // the answer comes after the client's timeout
+  | { kind: 'duplicate' }; // the request is delivered twice
+
+export interface HranaAdapter {
+  url: string;
+  /** Faults for the next write batches that reach the server, one each, in order. */
+  inject(...faults: Fault[]): void;
+  /** Stop accepting connections (connection refused) or accept again. */
+  refuse(on: boolean): Promise<void>;
+  forwarded: number;
+  close(): Promise<void>;
+}
+
+interface HranaRequest {
+  type: string;
+  sql_id?: number;
+  sql?: string;
+  stmt?: { sql?: string; sql_id?: number };
+  batch?: { steps: { stmt: { sql?: string; sql_id?: number } }[] };
+}
+
+export async function startHranaAdapter(upstreamPort: number): Promise<HranaAdapter> {
+  const port = await freePort();
+  const stored = new Map<number, string>();
+  const faults: Fault[] = [];
+  let server: Server;
+  const adapter: HranaAdapter = {
+    url: `http://127.0.0.1:${port}`,
+    forwarded: 0,
+    inject: (...next) => faults.push(...next),
+    async refuse(on) {
+      if (on) {
+        server.closeAllConnections();
+        await new Promise<void>((r) => server.close(() => r()));
+      } else {
+        server = createServer(handle);
+        await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
+      }
+    },
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+
+  const inline = (stmt: { sql?: string; sql_id?: number }) => {
+    if (stmt.sql_id === undefined) return stmt;
+    const { sql_id, ...rest } = stmt;
+    return { ...rest, sql: stored.get(sql_id) };
+  };
+
+  function handle(req: IncomingMessage, res: ServerResponse) {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', async () => {
+      if (req.url !== '/v2/pipeline') {
+        res.writeHead(404).end();
+        return;
+      }
+      const pipeline = JSON.parse(body) as { baton?: string | null; requests: HranaRequest[] };
+      const results: unknown[] = new Array(pipeline.requests.length);
+      const forward: { index: number; request: unknown }[] = [];
+      pipeline.requests.forEach((r, index) => {
+        if (r.type === 'store_sql') {
+          stored.set(r.sql_id!, r.sql!);
+          results[index] = { type: 'ok', response: { type: 'store_sql' } };
+        } else if (r.type === 'close_sql') {
+          stored.delete(r.sql_id!);
+          results[index] = { type: 'ok', response: { type: 'close_sql' } };
+        } else if (r.type === 'close') {
+          results[index] = { type: 'ok', response: { type: 'close' } };
+        } else if (r.type === 'execute') {
+          forward.push({ index, request: { type: 'execute', stmt: inline(r.stmt!) } });
+        } else if (r.type === 'batch') {
+          forward.push({ index, request: { type: 'batch', batch: { ...r.batch, steps: r.batch!.steps.map((s) => ({ ...s, stmt: inline(s.stmt) })) } } });
+        } else {
+          results[index] = { type: 'error', error: { message: `unsupported request ${r.type}` } };
+        }
+      });
+      const reply = (status: number, payload: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(payload));
+      };
+      if (forward.length === 0) return reply(200, { baton: null, base_url: null, results });
+      // Faults hit write batches (pushes, schema upgrades), not the reads around them.
+      const fault = forward.some((f) => (f.request as { type: string }).type === 'batch') ? faults.shift() : undefined;
+      if (fault?.kind === 'drop') return req.socket.destroy();
+      if (fault?.kind === 'http500') {
+        res.writeHead(500).end('Internal Server Error');
+        return;
+      }
+      if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
+      const send = () => post(upstreamPort, '/v2/pipeline', JSON.stringify({ requests: forward.map((f) => f.request) }));
+      let upstream: { status: number; body: string };
+      try {
+        upstream = await send();
+        adapter.forwarded += 1;
+        if (fault?.kind === 'duplicate') {
+          await send();
+          adapter.forwarded += 1;
+        }
+      } catch {
+        return req.socket.destroy();
+      }
+      if (fault?.kind === 'lose-response') return req.socket.destroy();
+      if (upstream.status !== 200) {
+        res.writeHead(upstream.status).end(upstream.body);
+        return;
+      }
+      const upstreamResults = (JSON.parse(upstream.body) as { results: unknown[] }).results;
+      forward.forEach((f, i) => (results[f.index] = upstreamResults[i]));
+      if (!res.destroyed) reply(200, { baton: null, base_url: null, results });
+    });
+  }
+
+  server = createServer(handle);
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
+  return adapter;
+}
