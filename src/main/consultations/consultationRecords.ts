@@ -159,22 +159,29 @@ export class ConsultationRecords {
   writeVersion(v: NewVersion): { versionId: string; versionNumber: number } {
     const versionNumber = v.consultation.currentVersion + 1;
     const versionId = newId();
-    this.db
-      .insert(consultationVersions)
-      .values({
-        id: versionId,
-        consultationId: v.consultation.id,
-        userId: v.authorId,
-        versionNumber,
-        ...sectionColumns(v.sections),
-        status: v.status,
-        completionPercentage: v.completionPercentage,
-        changeSummary: v.changeSummary,
-        changedFields: v.changedFields,
-        note: v.note,
-        createdAt: v.createdAt,
-      })
-      .run();
+    const changedElsewhere = () => new AppFailure('conflict', 'This consultation was changed elsewhere. Reload it and try again.');
+    try {
+      this.db
+        .insert(consultationVersions)
+        .values({
+          id: versionId,
+          consultationId: v.consultation.id,
+          userId: v.authorId,
+          versionNumber,
+          ...sectionColumns(v.sections),
+          status: v.status,
+          completionPercentage: v.completionPercentage,
+          changeSummary: v.changeSummary,
+          changedFields: v.changedFields,
+          note: v.note,
+          createdAt: v.createdAt,
+        })
+        .run();
+    } catch (error) {
+      // Another writer (sync, a second window) took this version number first.
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw changedElsewhere();
+      throw error;
+    }
     const updated = this.db
       .update(consultations)
       .set({
@@ -185,10 +192,10 @@ export class ConsultationRecords {
         updatedAt: v.createdAt,
         completedAt: v.completedAt,
       })
-      // Guarded by the version read at the start: a concurrent writer makes this a no-op, caught below.
+      // Guarded by the version read at the start: a concurrent writer makes this a no-op.
       .where(and(eq(consultations.id, v.consultation.id), eq(consultations.currentVersion, v.consultation.currentVersion)))
       .run();
-    if (updated.changes !== 1) throw new AppFailure('conflict', 'This consultation was changed elsewhere. Reload it and try again.');
+    if (updated.changes !== 1) throw changedElsewhere();
     return { versionId, versionNumber };
   }
 

@@ -81,6 +81,8 @@ export class SyncEngine {
   async syncOnce(): Promise<SyncReport> {
     const schemaVersion = await ensureRemoteSchema(this.options.remote, this.options.migrations);
     const report: SyncReport = { pushed: 0, pulled: 0, merged: 0, conflicts: 0, schemaVersion };
+    // First learn whether our last push landed: versions it carried are not "unpushed" for the pull's merge.
+    await this.settlePendingBatch();
     for (let attempt = 0; ; attempt += 1) {
       const pulled = await this.pull();
       report.pulled += pulled.pulled;
