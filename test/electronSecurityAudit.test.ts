@@ -15,22 +15,20 @@ describe('Electron security audit', () => {
   it('finds nothing of high or medium severity in src/', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fieldbook-audit-'));
     try {
-      const out = join(dir, 'findings.csv');
+      // SARIF, not CSV: the tool's CSV rows can come out interleaved.
+      const out = join(dir, 'findings.sarif');
       const bin = resolve(import.meta.dirname, '..', 'node_modules', '.bin', 'electronegativity');
       execFileSync(bin, ['-i', 'src', '-o', out, '-r', '-v', 'false', '-e', '38.0.0'], {
         cwd: resolve(import.meta.dirname, '..'),
         stdio: 'ignore',
         timeout: 90_000,
       });
-      const findings = readFileSync(out, 'utf8')
-        .trim()
-        .split('\n')
-        .slice(1)
-        .map((line) => {
-          const [issue, severity, , file] = line.split(',').map((c) => c.replace(/"/g, ''));
-          return { issue: issue!, severity: severity!, file: file! };
-        });
-      expect(findings.filter((f) => f.severity !== 'LOW')).toEqual([]);
+      const sarif = JSON.parse(readFileSync(out, 'utf8')) as {
+        runs: { results: { ruleId: string; level: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+      };
+      // SARIF levels: error = HIGH, warning = MEDIUM, note = LOW.
+      const findings = sarif.runs[0]!.results.map((r) => ({ issue: r.ruleId, level: r.level, file: r.locations[0]!.physicalLocation.artifactLocation.uri }));
+      expect(findings.filter((f) => f.level !== 'note')).toEqual([]);
       expect(findings.map((f) => `${f.issue} ${f.file}`).sort()).toEqual([...ACCEPTED_LOW].sort());
     } finally {
       rmSync(dir, { recursive: true, force: true });

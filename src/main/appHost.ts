@@ -9,6 +9,9 @@ import { BackupService, inspectBackup } from './backup/backupService';
 import { ExportsService } from './exports/exportsService';
 import { findShippedFolder } from './appResources';
 import { AppFailure } from '../shared/errors';
+import { SyncService } from './sync/syncService';
+import { ConflictsService } from './sync/conflictsService';
+import { FileSecretStore, type SecretStore } from './settings/secretStore';
 import type { AppInfo } from '../shared/contract';
 
 export const DATABASE_FILE = 'fieldbook.db';
@@ -22,6 +25,10 @@ export interface AppHostOptions {
   validateOutput?: boolean;
   /** Daily automatic backups into <data>/backups (default on). */
   autoBackup?: boolean;
+  /** Where the Turso token is kept (Electron passes safeStorage; default a 0600 file in the data folder). */
+  secrets?: SecretStore;
+  /** Run the background sync job (default on; it does nothing until sync is set up). */
+  backgroundSync?: boolean;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -29,6 +36,7 @@ const HOUR_MS = 60 * 60 * 1000;
 export interface HostServices extends Services {
   exports: ExportsService;
   backups: BackupService;
+  conflicts: ConflictsService;
 }
 
 export interface AppHost {
@@ -36,6 +44,9 @@ export interface AppHost {
   readonly services: HostServices;
   dispatch: Dispatch;
   events: EventBus;
+  sync: SyncService;
+  /** Stops background work (waiting for a sync in progress), then closes the database. */
+  stop(): Promise<void>;
   /** Replaces the live database with a checked backup; the current one is kept in backups/ first. */
   restoreFrom(bytes: Buffer): Promise<{ consultations: number; safetyCopy: string }>;
   close(): void;
@@ -57,10 +68,18 @@ export function startAppHost(options: AppHostOptions): AppHost {
       ...core,
       exports: new ExportsService(database, core.consultations, core.users, fontsFolder),
       backups: new BackupService(() => database, backupsFolder),
+      conflicts: new ConflictsService(database, () => core.users.requireCurrentId()),
     };
   };
   let services = build();
   const events = new EventBus();
+  const sync = new SyncService(
+    () => database,
+    () => services.settings,
+    options.secrets ?? new FileSecretStore(options.dataFolder),
+    migrations,
+    (status) => events.emit('sync.status', status),
+  );
   const appInfo = (): AppInfo => ({
     name: 'Fieldbook',
     version: options.version,
@@ -74,6 +93,11 @@ export function startAppHost(options: AppHostOptions): AppHost {
     },
     dispatch: null as unknown as Dispatch,
     events,
+    sync,
+    async stop() {
+      await sync.stop();
+      host.close();
+    },
     async restoreFrom(bytes) {
       const incoming = join(options.dataFolder, 'restore-incoming.db');
       writeFileSync(incoming, bytes);
@@ -102,10 +126,12 @@ export function startAppHost(options: AppHostOptions): AppHost {
       }
     },
     close() {
+      void sync.scheduler.stop();
       database.close();
     },
   };
   host.dispatch = createDispatch({ services: () => services, host, appInfo, validateOutput: options.validateOutput });
+  if (options.backgroundSync !== false) sync.scheduler.start();
   if (options.autoBackup !== false) {
     const backupNow = () => services.backups.ensureDaily().catch((error: unknown) => console.error('Automatic backup failed', error));
     void backupNow();

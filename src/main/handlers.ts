@@ -14,7 +14,7 @@ type Handler = (input: unknown) => unknown;
 export interface HandlerContext {
   /** The services now (a restored backup replaces them). */
   services: () => HostServices;
-  host: Pick<AppHost, 'restoreFrom'>;
+  host: Pick<AppHost, 'restoreFrom' | 'sync'>;
   appInfo: () => AppInfo;
   /** Check outputs against the contract too (development and tests; off in packaged builds for speed). */
   validateOutput?: boolean;
@@ -59,6 +59,13 @@ export function createHandlers({ services: now, host, appInfo }: HandlerContext)
         rmSync(dir, { recursive: true, force: true });
       }
     },
+    'sync.getSettings': () => host.sync.getSettings(),
+    'sync.saveSettings': (input) => host.sync.saveSettings(input),
+    'sync.testConnection': (input) => host.sync.testConnection(input),
+    'sync.now': () => host.sync.syncNow(),
+    'sync.status': () => host.sync.scheduler.status,
+    'consultations.conflicts': (input) => now().conflicts.list(input),
+    'consultations.resolveConflict': (input) => now().conflicts.resolve(input),
     'backups.restore': (input) => host.restoreFrom(Buffer.from((input as { base64: string }).base64, 'base64')),
   };
 }

@@ -23,6 +23,7 @@ import {
 } from './consultation/inputs';
 import { appErrorSchema } from './errors';
 import { importReportSchema } from './exportFile';
+import { conflictSchema, saveSyncSettingsSchema, syncSettingsSchema, testConnectionSchema } from './sync';
 
 // The one contract between the renderer and the main process: operation -> { input, output }, plus the
 // events main may send. Both transports (Electron IPC, the preview's HTTP bridge) serve exactly this.
@@ -83,6 +84,13 @@ export const operations = {
   'exports.importJson': op(z.strictObject({ text: z.string().max(MAX_UPLOAD_BYTES) }), importReportSchema),
   'backups.list': op(none, z.array(z.object({ file: z.string(), bytes: z.number(), createdAt: z.string() }))),
   'backups.create': op(none, filePayloadSchema),
+  'sync.getSettings': op(none, syncSettingsSchema),
+  'sync.saveSettings': op(saveSyncSettingsSchema, syncSettingsSchema),
+  'sync.testConnection': op(testConnectionSchema, z.object({ ok: z.boolean(), message: z.string() })),
+  'sync.now': op(none, z.lazy(() => syncStatusSchema)),
+  'sync.status': op(none, z.lazy(() => syncStatusSchema)),
+  'consultations.conflicts': op(z.strictObject({ consultationId: z.uuid({ error: 'Not a valid id' }) }), z.array(conflictSchema)),
+  'consultations.resolveConflict': op(z.strictObject({ conflictId: z.uuid(), keep: z.enum(['ours', 'theirs']) }), z.object({ resolved: z.literal(true) })),
   'backups.restore': op(
     z.strictObject({ base64: z.string().max(MAX_UPLOAD_BYTES) }),
     z.object({ consultations: z.number(), safetyCopy: z.string() }),

@@ -5,6 +5,7 @@ import { CONTENT_SECURITY_POLICY } from '../security/contentSecurityPolicy';
 import { createMainWindow } from './windowOptions';
 import { forwardEvents, registerIpc } from './ipcBridge';
 import { buildMenu } from './menu';
+import { SafeStorageSecretStore } from './safeStorageSecrets';
 
 // The thin Electron shell: lifecycle, one window, menu, IPC wiring. Everything else is plain Node.
 
@@ -44,6 +45,7 @@ if (!app.requestSingleInstanceLock()) {
       migrationsFolder: app.isPackaged ? join(process.resourcesPath, 'migrations', 'sqlite') : undefined,
       fontsFolder: app.isPackaged ? join(process.resourcesPath, 'fonts') : undefined,
       validateOutput: !app.isPackaged,
+      secrets: new SafeStorageSecretStore(app.getPath('userData')),
     });
     registerIpc(ipcMain, host, trustedOrigins);
     buildMenu();
@@ -56,8 +58,14 @@ if (!app.requestSingleInstanceLock()) {
   app.on('activate', () => {
     if (host && BrowserWindow.getAllWindows().length === 0) createWindow(host);
   });
-  // Flush and close the database before the process goes.
-  app.on('will-quit', () => host?.close());
+  // Stop sync cleanly (waiting for a push in progress), flush and close the database, then quit.
+  let quitting = false;
+  app.on('will-quit', (event) => {
+    if (!host || quitting) return;
+    quitting = true;
+    event.preventDefault();
+    void host.stop().finally(() => app.quit());
+  });
 }
 
 function createWindow(appHost: AppHost) {

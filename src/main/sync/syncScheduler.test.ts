@@ -1,0 +1,135 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { SyncScheduler, backoffMs, BACKOFF_BASE_MS, BACKOFF_MAX_MS } from './syncScheduler';
+import type { SyncStatus } from '../../shared/contract';
+import type { SyncEngine } from './syncEngine';
+import { startAppHost, type AppHost } from '../appHost';
+import { tempDir, failureOf } from '../../../test/tempDatabase';
+import { fileRemote, device, type Device } from '../../../test/syncDevices';
+import { fullSections } from '../../../test/arbitraries';
+
+afterEach(() => vi.useRealTimers());
+
+describe('sync scheduler', () => {
+  it('backs off exponentially with jitter, capped', () => {
+    expect(backoffMs(1, () => 0.5)).toBe(BACKOFF_BASE_MS);
+    expect(backoffMs(2, () => 0.5)).toBe(2 * BACKOFF_BASE_MS);
+    expect(backoffMs(3, () => 0)).toBe(2 * BACKOFF_BASE_MS);
+    expect(backoffMs(50, () => 0.5)).toBe(BACKOFF_MAX_MS);
+    const spread = new Set(Array.from({ length: 50 }, () => backoffMs(4)));
+    expect(spread.size).toBeGreaterThan(10);
+  });
+
+  it('reports offline with the waiting count, retries with backoff, then reports up to date', async () => {
+    vi.useFakeTimers();
+    const statuses: SyncStatus[] = [];
+    let failing = true;
+    let runs = 0;
+    const engine = { syncOnce: async () => { runs += 1; if (failing) throw new TypeError('fetch failed'); } } as unknown as SyncEngine;
+    const scheduler = new SyncScheduler({ engine: () => engine, intervalMs: () => 60_000, pending: () => 7, emit: (s) => statuses.push(s), random: () => 0.5 });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(statuses.map((s) => s.state)).toEqual(['syncing', 'offline']);
+    expect(statuses.at(-1)).toMatchObject({ pending: 7, message: 'The team database cannot be reached.' });
+    await vi.advanceTimersByTimeAsync(BACKOFF_BASE_MS - 1);
+    expect(runs).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(runs).toBe(2);
+    failing = false;
+    await vi.advanceTimersByTimeAsync(2 * BACKOFF_BASE_MS);
+    expect(runs).toBe(3);
+    expect(statuses.at(-1)!.state).toBe('up_to_date');
+    expect(statuses.at(-1)!.lastSyncedAt).not.toBeNull();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(runs).toBe(4); // on the interval
+    await scheduler.stop();
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(runs).toBe(4); // stopped means stopped
+  });
+
+  it('waits for a run in progress when stopping, and reports disabled when sync is off', async () => {
+    let release = () => {};
+    const engine = { syncOnce: () => new Promise<void>((r) => (release = r)) } as unknown as SyncEngine;
+    let on = true;
+    const statuses: string[] = [];
+    const scheduler = new SyncScheduler({ engine: () => (on ? engine : null), intervalMs: () => 60_000, pending: () => 0, emit: (s) => statuses.push(s.state) });
+    scheduler.start();
+    let stopped = false;
+    const stopping = scheduler.stop().then(() => (stopped = true));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    on = false;
+    const off = new SyncScheduler({ engine: () => null, intervalMs: () => 1, pending: () => 0, emit: (s) => statuses.push(s.state) });
+    off.start();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(statuses.at(-1)).toBe('disabled');
+    await off.stop();
+  });
+});
+
+describe('sync settings and conflicts through the host', () => {
+  let host: AppHost | null = null;
+  let cleanup = () => {};
+  afterEach(async () => {
+    await host?.stop();
+    host = null;
+    cleanup();
+  });
+
+  it('keeps the token in a 0600 secret file, never returns it, and tests a connection', async () => {
+    const t = tempDir();
+    const remote = fileRemote();
+    cleanup = () => (t.cleanup(), remote.cleanup());
+    host = startAppHost({ dataFolder: t.dir, shell: 'browser-preview', version: 't', autoBackup: false });
+    host.services.users.saveProfile({ name: 'Ada', email: 'ada@example.com' });
+    expect(failureOf(() => host!.sync.saveSettings({ url: 'not a url', enabled: true, intervalMinutes: 5 })).issues![0]!.path).toBe('url');
+    const url = `file:${join(t.dir, 'team.db')}`;
+    const saved = host.sync.saveSettings({ url, token: 'secret-token-123', enabled: true, intervalMinutes: 5 });
+    expect(saved).toEqual({ url, enabled: true, intervalMinutes: 5, hasToken: true });
+    expect(JSON.stringify(await host.dispatch('sync.getSettings', undefined))).not.toContain('secret-token-123');
+    expect(statSync(join(t.dir, 'secrets.json')).mode & 0o777).toBe(0o600);
+    expect(await host.sync.testConnection({ url })).toMatchObject({ ok: true });
+    const status = await host.sync.syncNow();
+    expect(status).toMatchObject({ state: 'up_to_date', pending: 0 });
+    expect(await host.sync.testConnection({ url: 'http://127.0.0.1:9' })).toMatchObject({ ok: false });
+  });
+
+  it('resolves a conflict: keeping ours writes a version, keeping theirs changes nothing but the flag', async () => {
+    const { remote, cleanup: c } = fileRemote();
+    const devices: Device[] = [];
+    cleanup = () => (devices.forEach((d) => d.close()), c());
+    const a = device('A', remote);
+    devices.push(a);
+    const id = a.consultations.create({ sections: fullSections('Conflicted') }).consultation.id;
+    await a.sync();
+    const b = device('B', remote, { sameUserAs: a });
+    devices.push(b);
+    await b.sync();
+    const base = fullSections('Conflicted');
+    a.consultations.autosave({ consultationId: id, sections: { contact_info: { ...base.contact_info, email: 'a@x.io', phone: '+1 555 1111' } } });
+    a.consultations.saveVersion({ consultationId: id, expectedVersion: 1 });
+    b.consultations.autosave({ consultationId: id, sections: { contact_info: { ...base.contact_info, email: 'b@x.io', phone: '+1 555 2222' } } });
+    b.consultations.saveVersion({ consultationId: id, expectedVersion: 1 });
+    await a.sync();
+    await b.sync();
+    const { ConflictsService } = await import('./conflictsService');
+    const conflicts = new ConflictsService(b.database, () => b.users.requireCurrentId());
+    const list = conflicts.list({ consultationId: id });
+    expect(list.map((x) => [x.path, x.ours, x.theirs])).toEqual([
+      ['contact_info.email', 'b@x.io', 'a@x.io'],
+      ['contact_info.phone', '+1 555 2222', '+1 555 1111'],
+    ]);
+    conflicts.resolve({ conflictId: list[0]!.id, keep: 'ours' });
+    conflicts.resolve({ conflictId: list[1]!.id, keep: 'theirs' });
+    expect(conflicts.list({ consultationId: id })).toEqual([]);
+    const now = b.consultations.get({ consultationId: id }).consultation;
+    expect(now.sections.contact_info).toMatchObject({ email: 'b@x.io', phone: '+1 555 1111' });
+    expect(b.consultations.listVersions({ consultationId: id }).at(-1)!.changeSummary).toBe("Resolved conflict: kept this device's Contact › Email");
+    await b.sync();
+    await a.sync();
+    expect(a.consultations.get({ consultationId: id }).consultation.sections.contact_info.email).toBe('b@x.io');
+  });
+});

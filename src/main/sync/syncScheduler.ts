@@ -1,0 +1,112 @@
+import type { SyncStatus } from '../../shared/contract';
+import { AppFailure } from '../../shared/errors';
+import type { SyncEngine } from './syncEngine';
+
+// The background job: syncs on start, on an interval, and when nudged (network regained, "Sync now").
+// Failures back off exponentially with jitter. It never blocks local work: local writes are short
+// transactions and the network waits are asynchronous. stop() waits for a run in progress.
+
+export const BACKOFF_BASE_MS = 5_000;
+export const BACKOFF_MAX_MS = 10 * 60_000;
+
+export interface SchedulerOptions {
+  /** The engine for the current settings, or null when sync is off or not set up. */
+  engine: () => SyncEngine | null;
+  intervalMs: () => number;
+  pending: () => number;
+  emit: (status: SyncStatus) => void;
+  random?: () => number;
+}
+
+/** Backoff before attempt `failures + 1`: base * 2^(failures-1), capped, times a jitter in [0.5, 1.5). */
+export function backoffMs(failures: number, random: () => number = Math.random): number {
+  const exponential = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, failures - 1));
+  return Math.round(exponential * (0.5 + random()));
+}
+
+function isNetworkError(error: unknown): boolean {
+  const text = `${(error as Error)?.name ?? ''} ${(error as Error)?.message ?? ''} ${String((error as { cause?: unknown })?.cause ?? '')}`;
+  return /fetch failed|ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|socket hang up|network|timeout|aborted|other side closed|HTTP status 5\d\d|Unexpected token/i.test(text);
+}
+
+export class SyncScheduler {
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = true;
+  private failures = 0;
+  status: SyncStatus = { state: 'disabled', pending: 0, lastSyncedAt: null, message: null, progress: null };
+
+  constructor(private readonly options: SchedulerOptions) {}
+
+  private set(next: Partial<SyncStatus>): void {
+    this.status = { ...this.status, ...next, pending: this.options.pending() };
+    this.options.emit(this.status);
+  }
+
+  start(): void {
+    this.stopped = false;
+    void this.nudge();
+  }
+
+  /** Sync as soon as possible; resolves when a run that started after this call is over. */
+  async nudge(): Promise<void> {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.running) {
+      // A run is under way with what it read at its start: run once more after it.
+      this.again = true;
+      await this.running;
+      await this.running;
+      return;
+    }
+    this.running = this.run().finally(() => {
+      this.running = null;
+      if (this.again && !this.stopped) {
+        this.again = false;
+        void this.nudge();
+      }
+    });
+    return this.running;
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.nudge(), ms);
+    this.timer.unref?.();
+  }
+
+  private async run(): Promise<void> {
+    const engine = this.options.engine();
+    if (!engine) {
+      this.failures = 0;
+      this.set({ state: 'disabled', message: null, progress: null });
+      return;
+    }
+    this.set({ state: 'syncing', message: null, progress: null });
+    try {
+      await engine.syncOnce();
+      this.failures = 0;
+      this.set({ state: 'up_to_date', lastSyncedAt: new Date().toISOString(), message: null, progress: null });
+      this.schedule(this.options.intervalMs());
+    } catch (error) {
+      this.failures += 1;
+      const offline = isNetworkError(error);
+      const message = error instanceof AppFailure ? error.message : offline ? 'The team database cannot be reached.' : `Sync failed: ${(error as Error)?.message ?? error}`;
+      this.set({ state: offline ? 'offline' : 'error', message, progress: null });
+      this.schedule(backoffMs(this.failures, this.options.random));
+    }
+  }
+
+  progress(done: number, total: number): void {
+    this.set({ state: 'syncing', progress: { done, total } });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+}
