@@ -79,6 +79,7 @@ export function startAppHost(options: AppHostOptions): AppHost {
     options.secrets ?? new FileSecretStore(options.dataFolder),
     migrations,
     (status) => events.emit('sync.status', status),
+    () => events.emit('consultations.changed', { ids: [] }),
   );
   const appInfo = (): AppInfo => ({
     name: 'Fieldbook',

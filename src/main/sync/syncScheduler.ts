@@ -15,6 +15,8 @@ export interface SchedulerOptions {
   intervalMs: () => number;
   pending: () => number;
   emit: (status: SyncStatus) => void;
+  /** Called after a run that brought changes from the team, so open screens refresh. */
+  pulledChanges?: () => void;
   random?: () => number;
 }
 
@@ -86,7 +88,8 @@ export class SyncScheduler {
     }
     this.set({ state: 'syncing', message: null, progress: null });
     try {
-      await engine.syncOnce();
+      const report = await engine.syncOnce();
+      if (report.pulled > 0 || report.merged > 0) this.options.pulledChanges?.();
       this.failures = 0;
       this.set({ state: 'up_to_date', lastSyncedAt: new Date().toISOString(), message: null, progress: null });
       this.schedule(this.options.intervalMs());

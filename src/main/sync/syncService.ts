@@ -34,12 +34,14 @@ export class SyncService {
     private readonly secrets: SecretStore,
     private readonly migrations: readonly MigrationMeta[],
     emit: (status: SyncStatus) => void,
+    pulledChanges: () => void = () => {},
   ) {
     this.scheduler = new SyncScheduler({
       engine: () => this.engine(),
       intervalMs: () => (this.config()?.intervalMinutes ?? 5) * 60_000,
       pending: () => (this.database().sqlite.prepare('SELECT count(DISTINCT entity || entity_id) AS n FROM sync_outbox').get() as { n: number }).n,
       emit,
+      pulledChanges,
     });
   }
 

@@ -9,6 +9,9 @@ import { SettingsScreen } from '../screens/SettingsScreen';
 import { StatusBar } from '../components/StatusBar';
 import { useHotkeys } from '../hooks/useHotkeys';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { useEffect } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useApi } from '../api/ApiContext';
 
 // Hash routes work the same from file:// in Electron and from the preview's server.
 export function App() {
@@ -20,6 +23,10 @@ export function App() {
 
 function Shell() {
   const [, navigate] = useLocation();
+  const api = useApi();
+  const client = useQueryClient();
+  // Sync or a restore changed data under the screens: refetch what they show.
+  useEffect(() => api.on('consultations.changed', () => void client.invalidateQueries()), [api, client]);
   const create = useOperation('consultations.create');
   const newConsultation = async () => {
     const detail = await create.mutateAsync(undefined);

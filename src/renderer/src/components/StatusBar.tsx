@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { formatDistanceToNowStrict } from 'date-fns';
 import { useApi } from '../api/ApiContext';
 import { useOnline } from '../hooks/useOnline';
@@ -6,29 +7,46 @@ import type { SyncStatus } from '../../../shared/contract';
 
 function syncText(status: SyncStatus | null): string {
   if (!status || status.state === 'disabled') return 'Sync off: everything stays on this device';
+  const waiting = `${status.pending} change${status.pending === 1 ? '' : 's'} waiting`;
   switch (status.state) {
     case 'offline':
-      return `Offline · ${status.pending} change${status.pending === 1 ? '' : 's'} waiting`;
+      return `Offline · ${waiting}`;
     case 'syncing':
-      return status.progress ? `Syncing ${status.progress.done}/${status.progress.total}…` : 'Syncing…';
+      return status.progress ? `Syncing ${status.progress.done} of ${status.progress.total}…` : 'Syncing…';
     case 'up_to_date':
       return status.lastSyncedAt ? `Up to date · synced ${formatDistanceToNowStrict(new Date(status.lastSyncedAt))} ago` : 'Up to date';
     case 'error':
-      return `Sync problem: ${status.message ?? 'unknown'} · ${status.pending} waiting`;
+      return `Sync problem: ${status.message ?? 'unknown'} · ${waiting}`;
   }
 }
 
 export function StatusBar() {
   const api = useApi();
   const online = useOnline();
-  const [sync, setSync] = useState<SyncStatus | null>(null);
-  useEffect(() => api.on('sync.status', setSync), [api]);
+  const initial = useQuery({ queryKey: ['sync.status'], queryFn: () => api.call('sync.status', undefined) });
+  const [live, setLive] = useState<SyncStatus | null>(null);
+  useEffect(() => api.on('sync.status', setLive), [api]);
+  const status = live ?? initial.data ?? null;
+  const enabled = status !== null && status.state !== 'disabled';
+
+  // Network regained: sync now rather than at the next interval.
+  const wasOnline = useRef(online);
+  useEffect(() => {
+    if (online && !wasOnline.current && enabled) void api.call('sync.now', undefined).catch(() => undefined);
+    wasOnline.current = online;
+  }, [online, enabled, api]);
+
   return (
     <footer className="statusbar" aria-label="Status">
       <span className={online ? 'dot online' : 'dot offline'} aria-hidden="true" />
       <span>{online ? 'Online' : 'Offline'}</span>
       <span className="sep" aria-hidden="true">·</span>
-      <span role="status">{syncText(sync)}</span>
+      <span role="status" data-testid="sync-status">{syncText(status)}</span>
+      {(status?.state === 'error' || status?.state === 'offline') && (
+        <button type="button" className="link" onClick={() => void api.call('sync.now', undefined).catch(() => undefined)}>
+          Retry
+        </button>
+      )}
     </footer>
   );
 }

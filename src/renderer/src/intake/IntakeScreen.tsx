@@ -16,6 +16,7 @@ import { FieldInput, fieldId } from './FieldInput';
 import { ReviewStep } from './ReviewStep';
 import { STEPS, stepIndex, stepOfSection } from './steps';
 import { SaveIndicator } from '../components/SaveIndicator';
+import { ConflictsPanel } from './ConflictsPanel';
 import { saveFile } from '../api/files';
 import { CompletionMeter } from '../components/CompletionMeter';
 import { ConfirmDialog } from '../components/ConfirmDialog';
@@ -26,7 +27,9 @@ export function IntakeScreen({ consultationId, step }: { consultationId: string;
   const query = useConsultation(consultationId);
   if (query.isPending) return <p role="status">Loading…</p>;
   if (query.isError) return <ErrorNotice error={query.error} onRetry={() => void query.refetch()} />;
-  return <IntakeForm detail={query.data} step={step} />;
+  // A new version from elsewhere (sync, a resolved conflict, a restore) re-reads the record; the old
+  // form's autosave flushes on unmount first, so nothing typed is dropped.
+  return <IntakeForm key={query.data.consultation.currentVersion} detail={query.data} step={step} />;
 }
 
 function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: string }) {
@@ -275,6 +278,7 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
           </p>
         )}
         {actionError !== null && <ErrorNotice error={actionError} />}
+        <ConflictsPanel consultationId={id} editable={editable} />
 
         <div className="intake-body">
           <nav className="steps" aria-label="Intake steps">

@@ -7,6 +7,7 @@ import type { ProfileInput } from '../../../shared/consultation/model';
 import { profileResolver } from './Welcome';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { DataSection } from './DataSection';
+import { SyncSettingsCard } from './SyncSettingsCard';
 
 export function SettingsScreen() {
   const user = useCurrentUser();
@@ -16,10 +17,7 @@ export function SettingsScreen() {
     <section className="settings" aria-labelledby="settings-title">
       <h1 id="settings-title">Settings</h1>
       <ProfileForm initial={{ name: user.data.name, email: user.data.email }} />
-      <section aria-labelledby="sync-title" className="card">
-        <h2 id="sync-title">Team sync</h2>
-        <p>Sync is not set up on this device: every consultation stays on this laptop only.</p>
-      </section>
+      <SyncSettingsCard />
       <DataSection dataFolder={info.data?.dataFolder} />
       {info.data && (
         <p className="muted">

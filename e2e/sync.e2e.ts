@@ -1,0 +1,72 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { startPreview, type Preview } from './harness';
+import { device, type Device } from '../test/syncDevices';
+import { createRemoteClient } from '../src/main/sync/remoteClient';
+import { fullSections } from '../test/arbitraries';
+
+let preview: Preview | null = null;
+const others: Device[] = [];
+afterEach(async () => {
+  others.splice(0).forEach((d) => d.close());
+  await preview?.close();
+  preview = null;
+});
+
+describe('sync from the UI', () => {
+  it('is set up in Settings, shows its state, brings a teammate’s consultation, and resolves a conflict', async () => {
+    preview = await startPreview({ seed: (host) => host.services.users.saveProfile({ name: 'Ada', email: 'ada@example.com' }) });
+    const { page } = preview;
+    const url = `file:${join(preview.dataFolder, 'team.db')}`;
+    const mine = preview.host.services.consultations.create({ sections: fullSections('Ada Consulting Client') }).consultation.id;
+    await preview.open('/settings');
+    await page.getByTestId('sync-status').filter({ hasText: 'Sync off' }).waitFor();
+    await page.getByLabel('Database URL').fill('nonsense');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Enter the database URL Turso gave you').waitFor();
+    await page.getByLabel('Database URL').fill(url);
+    await page.getByLabel('Auth token').fill('local-dev-token');
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByText(/Connected/).waitFor();
+    await page.getByLabel('Sync automatically').check();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByTestId('sync-status').filter({ hasText: 'Up to date' }).waitFor();
+    await preview.shot('40-sync-settings');
+
+    // A teammate, and Ada's second laptop, on the same team database.
+    const bo = device('Bo', createRemoteClient({ url }));
+    others.push(bo);
+    bo.consultations.create({ sections: { contact_info: { business_name: "Bo's Client" } } });
+    await bo.sync();
+    const ada2 = device('Ada2', createRemoteClient({ url }), { sameUserAs: { users: { current: () => preview!.host.services.users.current() } } as unknown as Device });
+    others.push(ada2);
+    await ada2.sync();
+    const base = fullSections('Ada Consulting Client');
+    ada2.consultations.autosave({ consultationId: mine, sections: { contact_info: { ...base.contact_info, email: 'laptop2@client.io' } } });
+    ada2.consultations.saveVersion({ consultationId: mine, expectedVersion: 1 });
+    await ada2.sync();
+    preview.host.services.consultations.autosave({ consultationId: mine, sections: { contact_info: { ...base.contact_info, email: 'laptop1@client.io' } } });
+    preview.host.services.consultations.saveVersion({ consultationId: mine, expectedVersion: 1 });
+
+    await page.getByRole('link', { name: 'Consultations' }).first().click();
+    await page.getByTestId('consultation-row').first().waitFor();
+    // The teammate's consultation arrives while the dashboard is open.
+    await preview.host.sync.syncNow();
+    const theirs = page.getByTestId('consultation-row').filter({ hasText: "Bo's Client" });
+    await theirs.waitFor();
+    await theirs.click();
+    await page.getByText('Owned by Bo Consultant: read-only').waitFor();
+    expect(await page.getByLabel('Business name').isDisabled()).toBe(true);
+
+    await preview.open(`/c/${mine}/contact`);
+    await page.getByRole('heading', { name: 'Changed on two devices' }).waitFor();
+    await preview.shot('41-conflict');
+    expect(await page.getByLabel(/Email/).first().inputValue()).toBe('laptop2@client.io');
+    await page.getByRole('button', { name: "Keep this device's" }).click();
+    await page.getByRole('heading', { name: 'Changed on two devices' }).waitFor({ state: 'detached' });
+    await expect.poll(() => page.getByLabel(/Email/).first().inputValue()).toBe('laptop1@client.io');
+    await preview.host.sync.syncNow();
+    await ada2.sync();
+    expect(ada2.consultations.get({ consultationId: mine }).consultation.sections.contact_info.email).toBe('laptop1@client.io');
+  });
+});
