@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { storageBench } from './storage';
 import { uiBench } from './ui';
 import { pdfBench } from './pdf';
+import { syncBench } from './sync';
 import { fmt, type Row } from './measure';
 
 // `npm run bench`: every benchmark, written to docs/benchmarks.md with the machine it ran on.
@@ -16,6 +17,11 @@ const sections: { title: string; intro: string; run: (dir: string) => Row[] | Pr
     intro:
       'Service calls (input validation, ownership and status checks, mapping to domain values) against the same SQL through plain better-sqlite3 on the same file, in the same run. synchronous=FULL on both: each commit is synced before it is acknowledged.',
     run: storageBench,
+  },
+  {
+    title: 'Sync with Turso (10,000 consultations)',
+    intro: 'Against `tursodb --sync-server` on loopback, through the same Hrana adapter the tests use, each way; the baseline is one raw write batch of the same rows to a fresh server.',
+    run: () => syncBench(),
   },
   {
     title: 'PDF summaries',
