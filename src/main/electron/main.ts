@@ -1,4 +1,4 @@
-import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
 import { join } from 'node:path';
 import { startAppHost, type AppHost } from '../appHost';
 import { CONTENT_SECURITY_POLICY } from '../security/contentSecurityPolicy';
@@ -38,15 +38,22 @@ if (!app.requestSingleInstanceLock()) {
       callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
     });
 
-    host = startAppHost({
-      dataFolder: app.getPath('userData'),
-      shell: 'electron',
-      version: app.getVersion(),
-      migrationsFolder: app.isPackaged ? join(process.resourcesPath, 'migrations', 'sqlite') : undefined,
-      fontsFolder: app.isPackaged ? join(process.resourcesPath, 'fonts') : undefined,
-      validateOutput: !app.isPackaged,
-      secrets: new SafeStorageSecretStore(app.getPath('userData')),
-    });
+    try {
+      host = startAppHost({
+        dataFolder: app.getPath('userData'),
+        shell: 'electron',
+        version: app.getVersion(),
+        migrationsFolder: app.isPackaged ? join(process.resourcesPath, 'migrations', 'sqlite') : undefined,
+        fontsFolder: app.isPackaged ? join(process.resourcesPath, 'fonts') : undefined,
+        validateOutput: !app.isPackaged,
+        secrets: new SafeStorageSecretStore(app.getPath('userData')),
+      });
+    } catch (error) {
+      // Say what is wrong where the consultant is, rather than failing silently; nothing is written.
+      dialog.showErrorBox('Fieldbook cannot open its data', `${app.getPath('userData')}\n\n${(error as Error).message}`);
+      app.exit(1);
+      return;
+    }
     registerIpc(ipcMain, host, trustedOrigins);
     buildMenu();
     createWindow(host);

@@ -19,13 +19,19 @@ const { values } = parseArgs({
 
 const dataFolder = resolve(values.data ?? mkdtempSync(join(tmpdir(), 'fieldbook-preview-')));
 const rendererDir = resolve(values.renderer);
-if (!existsSync(join(rendererDir, 'index.html'))) {
+if (!existsSync(join(rendererDir, 'index.html')) && values.renderer === join(root, 'out', 'renderer')) {
   console.error(`No built renderer at ${rendererDir}. Run "npm run build" first (npm run web does).`);
   process.exit(1);
 }
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
 
-const host = startAppHost({ dataFolder, shell: 'browser-preview', version, validateOutput: true });
+let host: ReturnType<typeof startAppHost>;
+try {
+  host = startAppHost({ dataFolder, shell: 'browser-preview', version, validateOutput: true });
+} catch (error) {
+  console.error(`Fieldbook cannot use the data folder ${dataFolder}: ${(error as Error).message}`);
+  process.exit(1);
+}
 const bridge = await startHttpBridge({ host, rendererDir, port: Number(values.port) });
 console.log(`Fieldbook preview: data in ${join(dataFolder, 'fieldbook.db')}`);
 console.log(`Open ${bridge.openUrl}`);
@@ -35,7 +41,7 @@ async function stop() {
   if (stopping) return;
   stopping = true;
   await bridge.close();
-  host.close();
+  await host.stop();
   process.exit(0);
 }
 process.on('SIGINT', stop);

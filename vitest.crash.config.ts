@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// Crash safety: hundreds of SIGKILLs of a worker process mid-write (npm run test:crash).
+export default defineConfig({
+  test: {
+    include: ['test/crash/**/*.crash.ts'],
+    environment: 'node',
+    testTimeout: 600_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    poolOptions: { forks: { singleFork: true } },
+  },
+});
