@@ -35,13 +35,17 @@ const SORT_INDEX: Record<SortKey, string> = {
  */
 export const MANY_MATCHES = 1000;
 
+// While a consultation has unsaved changes, its row shows the name and contact as typed (a consultant who
+// just typed a client's name looks for it by that name); sorting and filters use the saved record.
+const shown = (path: string) =>
+  `CASE WHEN d."has_changes" THEN coalesce(json_extract(d."contact_info", '${path}'), json_extract(c."contact_info", '${path}')) ELSE json_extract(c."contact_info", '${path}') END`;
 const SUMMARY_COLUMNS = `
   c."id" AS id, c."user_id" AS userId, u."name" AS ownerName,
-  json_extract(c."contact_info", '$.business_name') AS businessName,
-  json_extract(c."contact_info", '$.contact_person') AS contactPerson,
+  ${shown('$.business_name')} AS businessName,
+  ${shown('$.contact_person')} AS contactPerson,
   ${EXPR.industry} AS industry, ${EXPR.urgency} AS urgency,
   c."status" AS status, c."completion_percentage" AS completionPercentage, c."current_version" AS currentVersion,
-  EXISTS (SELECT 1 FROM "consultation_drafts" d WHERE d."consultation_id" = c."id" AND d."has_changes") AS hasUnsavedChanges,
+  coalesce(d."has_changes", 0) AS hasUnsavedChanges,
   c."created_at" AS createdAt, c."updated_at" AS updatedAt`;
 
 /** Turns what a person types into an FTS5 query: every word must match, each as a prefix. */
@@ -171,6 +175,7 @@ export class ConsultationList {
     params.push(query.limit + 1);
     const text = `SELECT ${SUMMARY_COLUMNS}, ${sortExpr} AS sortValue
       FROM "consultations" c ${options.walkSortIndex ? `INDEXED BY "${SORT_INDEX[query.sort]}"` : ''} LEFT JOIN "users" u ON u."id" = c."user_id"
+      LEFT JOIN "consultation_drafts" d ON d."consultation_id" = c."id"
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY ${sortExpr} ${dir}, c."id" ${dir}
       LIMIT ?`;

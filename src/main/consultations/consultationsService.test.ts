@@ -64,6 +64,14 @@ describe('autosave', () => {
     expect(app.consultations.get({ consultationId: c.id }).issues).toEqual([]);
   });
 
+  it('shows the name being typed in the list until it is saved', () => {
+    const c = createEmpty();
+    app.consultations.autosave({ consultationId: c.id, sections: { contact_info: { business_name: 'Typed Name Ltd', contact_person: 'Ana' } } });
+    expect(app.consultations.list().items[0]).toMatchObject({ businessName: 'Typed Name Ltd', contactPerson: 'Ana', hasUnsavedChanges: true });
+    app.consultations.discardDraft({ consultationId: c.id });
+    expect(app.consultations.list().items[0]).toMatchObject({ businessName: null, hasUnsavedChanges: false });
+  });
+
   it('does not trim while typing', () => {
     const c = createEmpty();
     app.consultations.autosave({ consultationId: c.id, sections: { contact_info: { business_name: 'Acme ' } } });

@@ -27,7 +27,8 @@ export function useAppInfo() {
 
 export function useConsultation(id: string) {
   const api = useApi();
-  return useQuery({ queryKey: keys.consultation(id), queryFn: () => api.call('consultations.get', { consultationId: id }) });
+  // Always refetched when a screen opens it: the intake form must start from what is stored now.
+  return useQuery({ queryKey: keys.consultation(id), queryFn: () => api.call('consultations.get', { consultationId: id }), refetchOnMount: 'always' });
 }
 
 export function useVersions(id: string) {

@@ -25,7 +25,9 @@ import { useHotkeys } from '../hooks/useHotkeys';
 
 export function IntakeScreen({ consultationId, step }: { consultationId: string; step?: string }) {
   const query = useConsultation(consultationId);
-  if (query.isPending) return <p role="status">Loading…</p>;
+  // Never start the form from cached data: autosave sends whole sections, so a form built from an older
+  // copy would overwrite what was typed since (found by the day-in-the-field test).
+  if (query.isPending || (!query.isFetchedAfterMount && !query.isError)) return <p role="status">Loading…</p>;
   if (query.isError) return <ErrorNotice error={query.error} onRetry={() => void query.refetch()} />;
   // A new version from elsewhere (sync, a resolved conflict, a restore) re-reads the record; the old
   // form's autosave flushes on unmount first, so nothing typed is dropped.
