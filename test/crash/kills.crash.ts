@@ -45,7 +45,7 @@ function runAndKill(args: string[], delayMs: number, killBeforeOpen = false): Pr
     if (killBeforeOpen) arm();
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      if (out.startsWith('open\n')) arm();
+      if (out.includes('open\n')) arm();
     });
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     // 'close', not 'exit': acks already in the pipe are read before we judge.
@@ -130,14 +130,15 @@ describe('crash safety (SIGKILL)', () => {
     seed.prepare(`INSERT INTO users (id, name, email, created_at, updated_at) VALUES ('01900000-0000-7000-8000-000000000001', 'Ada', 'a@b.co', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')`).run();
     seedConsultations(seed, '01900000-0000-7000-8000-000000000001', 20_000);
     seed.close();
-    const counts = { kills: 0, killedMidMigration: 0 };
+    const counts = { kills: 0, killedMidMigration: 0, killedBeforeStart: 0 };
     for (let run = 0; run < RUNS.migration * scale; run += 1) {
       const dir = join(work.dir, `migration-${run}`);
       mkdirSync(dir, { recursive: true });
       copyFileSync(template, join(dir, 'fieldbook.db'));
-      const { acks } = await runAndKill(['open', dir, 'none'], Math.random() * 600, true);
+      const { acks } = await runAndKill(['open', dir, 'none'], 150 + Math.random() * 900, true);
       counts.kills += 1;
-      if (!acks.includes('open')) counts.killedMidMigration += 1;
+      if (acks.includes('start') && !acks.includes('open')) counts.killedMidMigration += 1;
+      if (!acks.includes('start')) counts.killedBeforeStart += 1;
       expect(integrity(join(dir, 'fieldbook.db'))).toBe('ok');
       const database = openDatabase(join(dir, 'fieldbook.db'));
       const applied = (database.sqlite.prepare('SELECT count(*) AS n, count(DISTINCT created_at) AS d FROM __drizzle_migrations').get() as { n: number; d: number });

@@ -9,6 +9,7 @@ import { findMigrationsFolder, readMigrations } from '../../src/main/db/migrate'
 const [mode, dataFolder, consultationId, remoteFile] = process.argv.slice(2) as [string, string, string, string];
 const ack = (text: string) => writeSync(1, `${text}\n`);
 
+ack('start');
 const database = openDatabase(join(dataFolder, 'fieldbook.db'));
 ack('open');
 if (mode === 'open') process.exit(0);

@@ -26,7 +26,13 @@ describe('sync scheduler', () => {
     const statuses: SyncStatus[] = [];
     let failing = true;
     let runs = 0;
-    const engine = { syncOnce: async () => { runs += 1; if (failing) throw new TypeError('fetch failed'); } } as unknown as SyncEngine;
+    const engine = {
+      syncOnce: async () => {
+        runs += 1;
+        if (failing) throw new TypeError('fetch failed');
+        return { pushed: 0, pulled: 0, merged: 0, conflicts: 0, schemaVersion: 1 };
+      },
+    } as unknown as SyncEngine;
     const scheduler = new SyncScheduler({ engine: () => engine, intervalMs: () => 60_000, pending: () => 7, emit: (s) => statuses.push(s), random: () => 0.5 });
     scheduler.start();
     await vi.advanceTimersByTimeAsync(0);
