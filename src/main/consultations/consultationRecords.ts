@@ -7,6 +7,7 @@ import type { Consultation, Draft } from '../../shared/consultation/model';
 import type { Status } from '../../shared/consultation/status';
 import { AppFailure } from '../../shared/errors';
 import { newId } from '../clock';
+import { completionOf } from '../../shared/consultation/completion';
 
 // Row access shared by the consultation operations: one place that reads and writes the three tables
 // by id, with prepared statements for the paths autosave takes on every pause in typing.
@@ -197,6 +198,27 @@ export class ConsultationRecords {
       .run();
     if (updated.changes !== 1) throw changedElsewhere();
     return { versionId, versionNumber };
+  }
+
+  /** A version with new content (save, restore, a resolved conflict): status and completion date stay. */
+  writeContentVersion(
+    row: ConsultationRow,
+    authorId: string,
+    sections: Sections,
+    change: { changedFields: string[]; changeSummary: string; note?: string | null; createdAt: string },
+  ): { versionId: string; versionNumber: number } {
+    return this.writeVersion({
+      consultation: row,
+      authorId,
+      sections,
+      status: row.status,
+      completedAt: row.completedAt,
+      completionPercentage: completionOf(sections).percentage,
+      changedFields: change.changedFields,
+      changeSummary: change.changeSummary,
+      note: change.note ?? null,
+      createdAt: change.createdAt,
+    });
   }
 
   /** After a save or discard the draft's content is the saved one; its private notes, if any, stay. */

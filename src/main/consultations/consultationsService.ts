@@ -6,7 +6,7 @@ import { AppFailure, validationFailure, type FieldIssue, issuesFromZod } from '.
 import { completionOf } from '../../shared/consultation/completion';
 import { deepEqual, diffFields, summarizeChanges } from '../../shared/consultation/diff';
 import { canonicalSections, normalizeForVersion } from '../../shared/consultation/normalize';
-import { strictSectionsSchema, EMPTY_SECTIONS, type DraftSections, type Sections } from '../../shared/consultation/sections';
+import { strictSectionsSchema, EMPTY_SECTIONS, type DraftSections } from '../../shared/consultation/sections';
 import { editRefusal, isEditable, nextStatus, statusMoveRefusal, type StatusAction } from '../../shared/consultation/status';
 import {
   listQuerySchema,
@@ -235,13 +235,7 @@ export class ConsultationsService {
         this.records.settleDraft(draft, sections, row.currentVersion, timestamp);
         return null;
       }
-      const written = this.records.writeVersion({
-        consultation: row,
-        authorId: actor,
-        sections,
-        status: row.status,
-        completedAt: row.completedAt,
-        completionPercentage: completionOf(sections).percentage,
+      const written = this.records.writeContentVersion(row, actor, sections, {
         changedFields,
         changeSummary: summarizeChanges(changedFields),
         note: parsed.note?.trim() || null,
@@ -333,17 +327,9 @@ export class ConsultationsService {
       if (changedFields.length === 0) {
         throw new AppFailure('invalid_state', `Version ${parsed.versionNumber} has the same content as the current one.`);
       }
-      const sections: Sections = canonicalSections(target.sections);
-      this.records.writeVersion({
-        consultation: row,
-        authorId: actor,
-        sections,
-        status: row.status,
-        completedAt: row.completedAt,
-        completionPercentage: completionOf(sections).percentage,
+      this.records.writeContentVersion(row, actor, canonicalSections(target.sections), {
         changedFields,
         changeSummary: `Restored version ${parsed.versionNumber} · ${summarizeChanges(changedFields)}`,
-        note: null,
         createdAt: after(row.updatedAt),
       });
     });

@@ -3,7 +3,6 @@ import type { LocalDatabase } from '../db/client';
 import { ConsultationRecords, sectionsOf } from '../consultations/consultationRecords';
 import { applyFieldChanges } from '../../shared/consultation/diff';
 import { canonicalSections } from '../../shared/consultation/normalize';
-import { completionOf } from '../../shared/consultation/completion';
 import { fieldLabel } from '../../shared/consultation/fields';
 import { strictSectionsSchema } from '../../shared/consultation/sections';
 import { editRefusal, isEditable } from '../../shared/consultation/status';
@@ -52,16 +51,9 @@ export class ConflictsService {
           const ours = JSON.parse(conflict.our_value) as unknown;
           const sections = canonicalSections(applyFieldChanges(sectionsOf(row), [{ path: conflict.field_path, after: ours ?? undefined }]));
           strictSectionsSchema.parse(sections);
-          this.records.writeVersion({
-            consultation: row,
-            authorId: actor,
-            sections,
-            status: row.status,
-            completedAt: row.completedAt,
-            completionPercentage: completionOf(sections).percentage,
+          this.records.writeContentVersion(row, actor, sections, {
             changedFields: [conflict.field_path],
             changeSummary: `Resolved conflict: kept this device's ${fieldLabel(conflict.field_path)}`,
-            note: null,
             createdAt: timestamp,
           });
         }
