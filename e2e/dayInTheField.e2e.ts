@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ARTIFACTS, completeWelcome, startPreview, type Preview } from './harness';
-import { startHranaAdapter, startTursoServer, type HranaAdapter, type TursoServer } from '../test/tursoServer';
+import { startHranaAdapter, startTursoServer, type HranaAdapter, type TursoServer, tursodbMissing } from '../test/tursoServer';
 import { device, type Device } from '../test/syncDevices';
 import { createRemoteClient } from '../src/main/sync/remoteClient';
 
@@ -54,7 +54,7 @@ function groupBySection(fields: Record<string, string>, lists: Record<string, st
   return out;
 }
 
-describe('a day in the field', () => {
+describe.skipIf(tursodbMissing !== null)('a day in the field', () => {
   it('first run, three intakes, a completed one exported, sync through a network cut, a teammate, a conflict, a backup', async () => {
     server = await startTursoServer();
     adapter = await startHranaAdapter(server.port);

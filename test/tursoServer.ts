@@ -1,12 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
 import { tempDir } from './tempDatabase';
 
 // A real Turso server (`tursodb --sync-server`, from the npm package) on loopback, behind a Hrana adapter
 // that answers what that server rejects (store_sql, close_sql, close) and injects network faults.
 
 const TURSODB = resolve(import.meta.dirname, '..', 'node_modules', '@tursodatabase', 'cli-linux-x64-gnu', 'tursodb');
+
+/**
+ * The server ships for Linux x64 only (an optional dependency). In CI its absence is a failure; elsewhere
+ * the tests that need it say they were skipped and why.
+ */
+export const tursodbMissing: string | null = existsSync(TURSODB) ? null : `no tursodb at ${TURSODB} (Linux x64 only)`;
+if (tursodbMissing && process.env.CI) throw new Error(`The Turso server is required in CI: ${tursodbMissing}`);
+if (tursodbMissing) console.warn(`Turso server tests skipped: ${tursodbMissing}`);
 
 export async function freePort(): Promise<number> {
   const server = createServer();
