@@ -69,6 +69,29 @@ describe('sync engine (libSQL file remote)', () => {
     expect(syncedState(laptop)).toEqual(syncedState(desktop));
   });
 
+  it("adopts the consultant's team identity on a new laptop whose welcome made a fresh profile", async () => {
+    const { add } = setup();
+    const first = add('Ada');
+    const c = first.consultations.create({ sections: { contact_info: { business_name: 'Mine Everywhere' } } }).consultation;
+    await first.sync();
+    const second = add('Ada'); // same name and email, new profile from the welcome screen
+    expect(second.users.current()!.id).not.toBe(first.users.current()!.id);
+    await second.sync();
+    expect(second.users.current()!.id).toBe(first.users.current()!.id);
+    expect(second.consultations.get({ consultationId: c.id }).consultation.isOwn).toBe(true);
+    edit(second, c.id, { contact_info: { business_name: 'Mine Everywhere', phone: '+1 555 0101' } }, 1);
+    await second.sync();
+    await first.sync();
+    expect(first.consultations.get({ consultationId: c.id }).consultation.sections.contact_info.phone).toBe('+1 555 0101');
+    expect(syncedState(first)).toEqual(syncedState(second));
+    // A laptop whose profile already has work keeps it (nothing is merged behind the consultant's back).
+    const busy = add('Ada');
+    busy.consultations.create({ sections: { contact_info: { business_name: 'Local work' } } });
+    const before = busy.users.current()!.id;
+    await busy.sync();
+    expect(busy.users.current()!.id).toBe(before);
+  });
+
   it('merges the same consultation edited offline on two laptops: both versions kept, fields merged, one conflict flagged', async () => {
     const { add } = setup();
     const a = add('A');

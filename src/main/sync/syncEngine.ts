@@ -222,6 +222,7 @@ export class SyncEngine {
         this.remoteRows('consultation_tombstones', ['id', 'user_id', 'deleted_at'], [...ids.tombstone]),
       ]);
       const applied = this.apply({ users, consultations, versions, tombstones });
+      this.adoptIdentity(users);
       this.options.settings.set(CURSOR_KEY, lastSeq);
       totals.pulled += users.length + consultations.length + versions.length + tombstones.length;
       totals.merged += applied.merged;
@@ -266,6 +267,35 @@ export class SyncEngine {
       })
       .immediate();
     return { merged, conflicts };
+  }
+
+  /**
+   * The consultant's second laptop: its welcome screen made a new profile, but the team database already
+   * knows this consultant (same email). If the new profile has nothing of its own yet, the laptop becomes
+   * that consultant, so their consultations are theirs to edit here too.
+   */
+  private adoptIdentity(incomingUsers: Record_[]): void {
+    const settings = this.options.settings;
+    const currentId = settings.get<string>('current_user_id');
+    if (!currentId || incomingUsers.length === 0) return;
+    const sqlite = this.sqlite;
+    const me = sqlite.prepare('SELECT id, email FROM users WHERE id = ?').get(currentId) as { id: string; email: string } | undefined;
+    if (!me) return;
+    const twin = incomingUsers.find((u) => u.id !== me.id && String(u.email).toLowerCase() === me.email.toLowerCase());
+    if (!twin) return;
+    const owns = (sqlite.prepare('SELECT count(*) AS n FROM consultations WHERE user_id = ?').get(me.id) as { n: number }).n;
+    if (owns > 0) {
+      console.warn(`Sync: ${me.email} is also a team profile, but this laptop's profile already has consultations; keeping it.`);
+      return;
+    }
+    sqlite
+      .transaction(() => {
+        settings.set('current_user_id', twin.id);
+        // The unused local profile was never shared with anyone: remove it and its queued push.
+        sqlite.prepare(`DELETE FROM sync_outbox WHERE entity = 'user' AND entity_id = ?`).run(me.id);
+        sqlite.prepare('DELETE FROM users WHERE id = ?').run(me.id);
+      })
+      .immediate();
   }
 
   private unpushedVersions(consultationId: string): Record_[] {
