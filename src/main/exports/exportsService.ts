@@ -19,7 +19,19 @@ export interface FilePayload {
   base64: string;
 }
 
-const safeName = (name: string) => name.replace(/[^\p{L}\p{N} ._-]+/gu, '').trim().replace(/\s+/g, '-').slice(0, 80) || 'consultation';
+/**
+ * A file name every browser, shell and filesystem accepts: accents folded to ASCII ("Bäckerei" -> "Backerei"),
+ * other characters dropped. Chromium without a UTF-8 locale replaces non-ASCII download names with
+ * "download" (seen in CI); the PDF inside keeps the real name.
+ */
+export const safeFileName = (name: string) =>
+  name
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .replace(/[^A-Za-z0-9 ._-]+/g, '')
+    .trim()
+    .replace(/\s+/g, '-')
+    .slice(0, 80) || 'consultation';
 
 /** PDF summaries, CSV and JSON exports, and JSON import. */
 export class ExportsService {
@@ -48,7 +60,7 @@ export class ExportsService {
     );
     const business = version.sections.contact_info.business_name ?? 'consultation';
     return {
-      fileName: `${safeName(business)}-v${version.versionNumber}-${format(new Date(), 'yyyy-MM-dd')}.pdf`,
+      fileName: `${safeFileName(business)}-v${version.versionNumber}-${format(new Date(), 'yyyy-MM-dd')}.pdf`,
       mimeType: 'application/pdf',
       base64: bytes.toString('base64'),
     };
