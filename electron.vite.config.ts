@@ -28,6 +28,8 @@ export default defineConfig({
     build: {
       outDir: 'out/renderer',
       sourcemap: false,
+      // electron-vite leaves minification off; the renderer is 1.4 MB of readable code without it.
+      minify: 'esbuild',
       rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
     },
   },
