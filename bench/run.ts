@@ -51,9 +51,11 @@ const READING_NOTES = `## Reading these numbers
 - Every query the dashboard makes stays well under 10 ms at 100,000 rows, except a full-text search for
   two common words matching a fifth of all rows: about 11 ms, the same as the raw SQL (the cost is in
   SQLite's FTS5, not in the app). A rare-word search is about 3 ms.
-- Autosave (about 0.4 ms) and save-as-version (about 1.3 ms) are 2–3× their raw baselines: the baseline
+- Autosave (about 0.4 ms) and save-as-version (1.3–2 ms) are 2.4–3.8× their raw baselines: the baseline
   runs the same statements without input validation, ownership and status checks, completion, change
-  summaries and mapping. These miss the 1.5× aim; list queries are 1.0–1.6×.
+  summaries and mapping. These miss the 1.5× aim. Most list queries are 1.2–1.6×; the status filter
+  sorted by name and the rare-word search (which first counts matches to choose its plan) reach about 2×.
+- This is a shared 2-core machine: figures move by 20–40% between runs, ratios less so.
 - Timings include \`synchronous=FULL\` (each commit synced before "Saved"), on both sides.
 - Sync figures are one run each, not medians (each run seeds and moves 10,000 consultations).
 `;

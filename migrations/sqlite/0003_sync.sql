@@ -34,6 +34,9 @@ CREATE TABLE `sync_control` (
 	`applying` integer NOT NULL DEFAULT 0
 );
 --> statement-breakpoint
+-- local-only: a pull asks, per consultation, which of its versions are still waiting to be pushed.
+CREATE INDEX `idx_sync_outbox_entity` ON `sync_outbox` (`entity`, `entity_id`);
+--> statement-breakpoint
 -- local-only
 INSERT INTO `sync_control` (`id`, `applying`) VALUES (1, 0);
 --> statement-breakpoint

@@ -62,20 +62,69 @@ export interface SyncEngineOptions {
   onProgress?: (progress: SyncProgress) => void;
 }
 
+/** Changes waiting in the outbox (each entity once): for the engine and for the status when sync is off. */
+export function pendingChanges(sqlite: LocalDatabase['sqlite']): number {
+  return (sqlite.prepare(`SELECT count(DISTINCT entity || entity_id) AS n FROM sync_outbox`).get() as { n: number }).n;
+}
+
+/** The local statements a sync runs, prepared once per database (a pull applies thousands of rows). */
+function prepareLocal(sqlite: LocalDatabase['sqlite']) {
+  const insert = (table: string, columns: string[], verb = 'INSERT') =>
+    sqlite.prepare(`${verb} INTO ${table} (${columns.join(', ')}) VALUES (${placeholders(columns.length)})`);
+  const setRemote = CONSULTATION_COLUMNS.filter((c) => c !== 'id');
+  return {
+    outboxPage: sqlite.prepare(`SELECT seq, entity, entity_id AS id FROM sync_outbox ORDER BY seq LIMIT ?`),
+    outboxDeleteUpTo: sqlite.prepare('DELETE FROM sync_outbox WHERE seq <= ?'),
+    applying: sqlite.prepare('UPDATE sync_control SET applying = ? WHERE id = 1'),
+    upsertUser: sqlite.prepare(`INSERT INTO users (${USER_COLUMNS.join(', ')}) VALUES (${placeholders(USER_COLUMNS.length)})
+      ON CONFLICT(id) DO UPDATE SET name = excluded.name, email = excluded.email, updated_at = excluded.updated_at WHERE excluded.updated_at > users.updated_at`),
+    insertTombstone: sqlite.prepare('INSERT OR IGNORE INTO consultation_tombstones (id, user_id, deleted_at) VALUES (?, ?, ?)'),
+    deleteConsultation: sqlite.prepare('DELETE FROM consultations WHERE id = ?'),
+    consultation: sqlite.prepare('SELECT * FROM consultations WHERE id = ?'),
+    insertConsultation: insert('consultations', CONSULTATION_COLUMNS),
+    updateConsultationFromRemote: sqlite.prepare(`UPDATE consultations SET ${setRemote.map((c) => `"${c}" = ?`).join(', ')} WHERE id = ?`),
+    updateConsultationMerged: sqlite.prepare(
+      `UPDATE consultations SET contact_info = ?, business_context = ?, pain_points = ?, goals_objectives = ?, status = ?, completion_percentage = ?, current_version = ?, updated_at = ? WHERE id = ?`,
+    ),
+    versionIds: sqlite.prepare('SELECT id FROM consultation_versions WHERE consultation_id = ?'),
+    unpushedVersions: sqlite.prepare(
+      `SELECT v.* FROM consultation_versions v WHERE v.consultation_id = ? AND EXISTS (SELECT 1 FROM sync_outbox o WHERE o.entity = 'version' AND o.entity_id = v.id) ORDER BY v.version_number`,
+    ),
+    versionAt: sqlite.prepare('SELECT * FROM consultation_versions WHERE consultation_id = ? AND version_number = ?'),
+    insertVersionIfNew: insert('consultation_versions', VERSION_COLUMNS, 'INSERT OR IGNORE'),
+    insertVersion: insert('consultation_versions', VERSION_COLUMNS),
+    renumber: sqlite.prepare('UPDATE consultation_versions SET version_number = ? WHERE id = ?'),
+    insertConflict: sqlite.prepare(
+      `INSERT INTO consultation_conflicts (id, consultation_id, field_path, base_value, our_value, their_value, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    draft: sqlite.prepare('SELECT * FROM consultation_drafts WHERE consultation_id = ?'),
+    updateDraft: sqlite.prepare(`UPDATE consultation_drafts SET contact_info = ?, business_context = ?, pain_points = ?, goals_objectives = ?, base_version = ? WHERE id = ?`),
+  };
+}
+
 const CURSOR_KEY = 'sync_cursor';
 const PENDING_BATCH_KEY = 'sync_pending_batch';
 
 export class VersionConflictError extends Error {}
 
 export class SyncEngine {
+  private prepared: { sqlite: LocalDatabase['sqlite']; statements: ReturnType<typeof prepareLocal> } | null = null;
+
   constructor(private readonly options: SyncEngineOptions) {}
 
   private get sqlite() {
     return this.options.database().sqlite;
   }
 
+  /** The prepared statements for the database open now (a restore replaces it). */
+  private get local() {
+    const sqlite = this.sqlite;
+    if (this.prepared?.sqlite !== sqlite) this.prepared = { sqlite, statements: prepareLocal(sqlite) };
+    return this.prepared.statements;
+  }
+
   pendingCount(): number {
-    return (this.sqlite.prepare(`SELECT count(DISTINCT entity || entity_id) AS n FROM sync_outbox`).get() as { n: number }).n;
+    return pendingChanges(this.sqlite);
   }
 
   async syncOnce(): Promise<SyncReport> {
@@ -104,7 +153,7 @@ export class SyncEngine {
     const pending = this.options.settings.get<{ id: string; maxSeq: number }>(PENDING_BATCH_KEY);
     if (!pending) return;
     const applied = await this.options.remote.execute({ sql: 'SELECT 1 FROM sync_batches WHERE id = ?', args: [pending.id] });
-    if (applied.rows.length) this.sqlite.prepare('DELETE FROM sync_outbox WHERE seq <= ?').run(pending.maxSeq);
+    if (applied.rows.length) this.local.outboxDeleteUpTo.run(pending.maxSeq);
     this.options.settings.delete(PENDING_BATCH_KEY);
   }
 
@@ -115,7 +164,7 @@ export class SyncEngine {
     const total = this.pendingCount();
     let done = 0;
     for (;;) {
-      const entries = this.sqlite.prepare(`SELECT seq, entity, entity_id AS id FROM sync_outbox ORDER BY seq LIMIT ?`).all(batchSize) as { seq: number; entity: Entity; id: string }[];
+      const entries = this.local.outboxPage.all(batchSize) as { seq: number; entity: Entity; id: string }[];
       if (entries.length === 0) return done;
       const maxSeq = entries[entries.length - 1]!.seq;
       const ids: Record<Entity, string[]> = { user: [], consultation: [], version: [], tombstone: [] };
@@ -134,7 +183,7 @@ export class SyncEngine {
         // Unknown outcome (network, timeout): the pending batch id tells on the next push.
         throw error;
       }
-      this.sqlite.prepare('DELETE FROM sync_outbox WHERE seq <= ?').run(maxSeq);
+      this.local.outboxDeleteUpTo.run(maxSeq);
       this.options.settings.delete(PENDING_BATCH_KEY);
       done += Object.values(ids).reduce((n, list) => n + list.length, 0);
       this.options.onProgress?.({ done, total: Math.max(total, done) });
@@ -232,21 +281,17 @@ export class SyncEngine {
 
   private apply(incoming: { users: Record_[]; consultations: Record_[]; versions: Record_[]; tombstones: Record_[] }) {
     const sqlite = this.sqlite;
-    const applying = sqlite.prepare('UPDATE sync_control SET applying = ? WHERE id = 1');
+    const local = this.local;
+    const applying = local.applying;
     let merged = 0;
     let conflicts = 0;
     sqlite
       .transaction(() => {
         applying.run(1);
-        for (const u of incoming.users) {
-          sqlite
-            .prepare(`INSERT INTO users (${USER_COLUMNS.join(', ')}) VALUES (${placeholders(USER_COLUMNS.length)})
-              ON CONFLICT(id) DO UPDATE SET name = excluded.name, email = excluded.email, updated_at = excluded.updated_at WHERE excluded.updated_at > users.updated_at`)
-            .run(...USER_COLUMNS.map((c) => u[c]));
-        }
+        for (const u of incoming.users) local.upsertUser.run(...USER_COLUMNS.map((c) => u[c]));
         for (const t of incoming.tombstones) {
-          sqlite.prepare('INSERT OR IGNORE INTO consultation_tombstones (id, user_id, deleted_at) VALUES (?, ?, ?)').run(t.id, t.user_id, t.deleted_at);
-          sqlite.prepare('DELETE FROM consultations WHERE id = ?').run(t.id);
+          local.insertTombstone.run(t.id, t.user_id, t.deleted_at);
+          local.deleteConsultation.run(t.id);
         }
         const tombstoned = new Set(incoming.tombstones.map((t) => String(t.id)));
         const rowsById = new Map(incoming.consultations.map((c) => [String(c.id), c]));
@@ -259,7 +304,7 @@ export class SyncEngine {
         for (const id of new Set([...rowsById.keys(), ...versionsByConsultation.keys()])) {
           if (tombstoned.has(id)) continue;
           const incomingVersions = (versionsByConsultation.get(id) ?? []).sort((a, b) => Number(a.version_number) - Number(b.version_number));
-          const result = this.applyConsultation(id, rowsById.get(id), incomingVersions, applying);
+          const result = this.applyConsultation(id, rowsById.get(id), incomingVersions);
           merged += result.merged ? 1 : 0;
           conflicts += result.conflicts;
         }
@@ -298,31 +343,24 @@ export class SyncEngine {
       .immediate();
   }
 
-  private unpushedVersions(consultationId: string): Record_[] {
-    return this.sqlite
-      .prepare(`SELECT v.* FROM consultation_versions v WHERE v.consultation_id = ? AND EXISTS (SELECT 1 FROM sync_outbox o WHERE o.entity = 'version' AND o.entity_id = v.id) ORDER BY v.version_number`)
-      .all(consultationId) as Record_[];
-  }
-
-  private applyConsultation(id: string, remoteRow: Record_ | undefined, incoming: Record_[], applying: { run(v: number): unknown }): { merged: boolean; conflicts: number } {
-    const sqlite = this.sqlite;
-    const local = sqlite.prepare('SELECT * FROM consultations WHERE id = ?').get(id) as Record_ | undefined;
-    const unpushed = local ? this.unpushedVersions(id) : [];
-    const localIds = new Set((sqlite.prepare('SELECT id FROM consultation_versions WHERE consultation_id = ?').all(id) as { id: string }[]).map((r) => r.id));
+  private applyConsultation(id: string, remoteRow: Record_ | undefined, incoming: Record_[]): { merged: boolean; conflicts: number } {
+    const q = this.local;
+    const local = q.consultation.get(id) as Record_ | undefined;
+    const unpushed = local ? (q.unpushedVersions.all(id) as Record_[]) : [];
+    const localIds = new Set((q.versionIds.all(id) as { id: string }[]).map((r) => r.id));
     const fresh = incoming.filter((v) => !localIds.has(String(v.id)));
-    const insertVersion = sqlite.prepare(`INSERT OR IGNORE INTO consultation_versions (${VERSION_COLUMNS.join(', ')}) VALUES (${placeholders(VERSION_COLUMNS.length)})`);
+    const insertVersion = q.insertVersionIfNew;
     const collides = unpushed.length > 0 && fresh.some((v) => Number(v.version_number) <= Number(unpushed[unpushed.length - 1]!.version_number));
 
     if (!local && remoteRow) {
-      sqlite.prepare(`INSERT INTO consultations (${CONSULTATION_COLUMNS.join(', ')}) VALUES (${placeholders(CONSULTATION_COLUMNS.length)})`).run(...CONSULTATION_COLUMNS.map((c) => remoteRow[c]));
+      q.insertConsultation.run(...CONSULTATION_COLUMNS.map((c) => remoteRow[c]));
     }
     if (!collides) {
       for (const v of fresh) insertVersion.run(...VERSION_COLUMNS.map((c) => v[c]));
       if (local && remoteRow && unpushed.length === 0) {
         const newer = Number(remoteRow.current_version) > Number(local.current_version) || (Number(remoteRow.current_version) === Number(local.current_version) && String(remoteRow.updated_at) > String(local.updated_at));
         if (newer) {
-          const set = CONSULTATION_COLUMNS.filter((c) => c !== 'id').map((c) => `"${c}" = ?`).join(', ');
-          sqlite.prepare(`UPDATE consultations SET ${set} WHERE id = ?`).run(...CONSULTATION_COLUMNS.filter((c) => c !== 'id').map((c) => remoteRow[c]), id);
+          q.updateConsultationFromRemote.run(...CONSULTATION_COLUMNS.filter((c) => c !== 'id').map((c) => remoteRow[c]), id);
           this.rebaseDraft(id, sectionsOfRow(local), sectionsOfRow(remoteRow), Number(remoteRow.current_version));
         }
       }
@@ -332,13 +370,13 @@ export class SyncEngine {
     // Two devices saved versions from the same base: keep both, renumber ours after theirs, then merge.
     const baseNumber = Number(unpushed[0]!.version_number) - 1;
     const theirs = fresh.filter((v) => Number(v.version_number) > baseNumber);
-    const base = sqlite.prepare('SELECT * FROM consultation_versions WHERE consultation_id = ? AND version_number = ?').get(id, baseNumber) as Record_ | undefined;
+    const base = q.versionAt.get(id, baseNumber) as Record_ | undefined;
     const baseSections = base ? sectionsOfRow(base) : canonicalSections({} as Sections);
     const ours = sectionsOfRow(local!);
     const theirsLatest = theirs[theirs.length - 1]!;
     const theirsSections = sectionsOfRow(theirsLatest);
     const shift = theirs.length;
-    const renumber = sqlite.prepare('UPDATE consultation_versions SET version_number = ? WHERE id = ?');
+    const renumber = q.renumber;
     for (const v of unpushed) renumber.run(Number(v.version_number) + 1_000_000, v.id);
     for (const v of unpushed) renumber.run(Number(v.version_number) + shift, v.id);
     for (const v of fresh) insertVersion.run(...VERSION_COLUMNS.map((c) => v[c]));
@@ -352,28 +390,21 @@ export class SyncEngine {
     const status = theirsLatest.status !== (base?.status ?? local!.status) ? String(theirsLatest.status) : String(local!.status);
     const completion = completionOf(merged).percentage;
     // Our own writes from here on: recorded in the outbox, to be pushed.
-    applying.run(0);
-    sqlite
-      .prepare(`INSERT INTO consultation_versions (${VERSION_COLUMNS.join(', ')}) VALUES (${placeholders(VERSION_COLUMNS.length)})`)
-      .run(newId(), id, local!.user_id, mergeNumber, ...SECTION_COLUMNS.map((k) => JSON.stringify(merged[k])), status, completion, summary, JSON.stringify(changed), null, timestamp);
-    sqlite
-      .prepare(`UPDATE consultations SET contact_info = ?, business_context = ?, pain_points = ?, goals_objectives = ?, status = ?, completion_percentage = ?, current_version = ?, updated_at = ? WHERE id = ?`)
-      .run(...SECTION_COLUMNS.map((k) => JSON.stringify(merged[k])), status, completion, mergeNumber, timestamp, id);
-    const insertConflict = sqlite.prepare(`INSERT INTO consultation_conflicts (id, consultation_id, field_path, base_value, our_value, their_value, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`);
-    for (const c of conflicts) insertConflict.run(newId(), id, c.path, JSON.stringify(c.base ?? null), JSON.stringify(c.ours ?? null), JSON.stringify(c.theirs ?? null), timestamp);
+    q.applying.run(0);
+    q.insertVersion.run(newId(), id, local!.user_id, mergeNumber, ...SECTION_COLUMNS.map((k) => JSON.stringify(merged[k])), status, completion, summary, JSON.stringify(changed), null, timestamp);
+    q.updateConsultationMerged.run(...SECTION_COLUMNS.map((k) => JSON.stringify(merged[k])), status, completion, mergeNumber, timestamp, id);
+    for (const c of conflicts) q.insertConflict.run(newId(), id, c.path, JSON.stringify(c.base ?? null), JSON.stringify(c.ours ?? null), JSON.stringify(c.theirs ?? null), timestamp);
     this.rebaseDraft(id, ours, merged, mergeNumber);
-    applying.run(1);
+    q.applying.run(1);
     return { merged: true, conflicts: conflicts.length };
   }
 
   /** A draft in progress keeps what was typed and takes the team's changes to the fields it did not touch. */
   private rebaseDraft(consultationId: string, oldSaved: Sections, newSaved: Sections, versionNumber: number): void {
-    const draft = this.sqlite.prepare('SELECT * FROM consultation_drafts WHERE consultation_id = ?').get(consultationId) as Record_ | undefined;
+    const draft = this.local.draft.get(consultationId) as Record_ | undefined;
     if (!draft) return;
     const typed = sectionsOfRow(draft) as DraftSections as Sections;
     const rebased = mergeSections(oldSaved, newSaved, typed).merged;
-    this.sqlite
-      .prepare(`UPDATE consultation_drafts SET contact_info = ?, business_context = ?, pain_points = ?, goals_objectives = ?, base_version = ? WHERE id = ?`)
-      .run(...SECTION_COLUMNS.map((k) => JSON.stringify(rebased[k])), versionNumber, draft.id);
+    this.local.updateDraft.run(...SECTION_COLUMNS.map((k) => JSON.stringify(rebased[k])), versionNumber, draft.id);
   }
 }

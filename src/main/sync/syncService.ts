@@ -3,7 +3,7 @@ import type { MigrationMeta } from 'drizzle-orm/migrator';
 import type { LocalDatabase } from '../db/client';
 import type { SettingsStore } from '../settings/settingsStore';
 import type { SecretStore } from '../settings/secretStore';
-import { SyncEngine } from './syncEngine';
+import { pendingChanges, SyncEngine } from './syncEngine';
 import { SyncScheduler } from './syncScheduler';
 import { createRemoteClient } from './remoteClient';
 import { remoteSchemaVersion } from './remoteSchema';
@@ -39,7 +39,7 @@ export class SyncService {
     this.scheduler = new SyncScheduler({
       engine: () => this.engine(),
       intervalMs: () => (this.config()?.intervalMinutes ?? 5) * 60_000,
-      pending: () => (this.database().sqlite.prepare('SELECT count(DISTINCT entity || entity_id) AS n FROM sync_outbox').get() as { n: number }).n,
+      pending: () => pendingChanges(this.database().sqlite),
       emit,
       pulledChanges,
     });
