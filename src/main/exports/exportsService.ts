@@ -1,4 +1,4 @@
-import { inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { format } from 'date-fns';
 import type { LocalDatabase } from '../db/client';
 import { consultations, consultationVersions, users } from '../db/schema';
@@ -171,7 +171,7 @@ export class ExportsService {
         for (const v of c.versions) {
           if (v.versionNumber > c.currentVersion) throw new AppFailure('validation', `The export is inconsistent: consultation ${c.id} has a version past its current one. Nothing was imported.`);
         }
-        const existing = db.select().from(consultations).where(inArray(consultations.id, [c.id])).get();
+        const existing = db.select().from(consultations).where(eq(consultations.id, c.id)).get();
         const row = {
           id: c.id,
           userId: c.userId,
@@ -188,7 +188,7 @@ export class ExportsService {
           report.consultationsAdded += 1;
         }
         const localVersions = new Map(
-          db.select({ id: consultationVersions.id, n: consultationVersions.versionNumber }).from(consultationVersions).where(inArray(consultationVersions.consultationId, [c.id])).all().map((v) => [v.n, v.id]),
+          db.select({ id: consultationVersions.id, n: consultationVersions.versionNumber }).from(consultationVersions).where(eq(consultationVersions.consultationId, c.id)).all().map((v) => [v.n, v.id]),
         );
         let added = 0;
         for (const v of c.versions) {
@@ -202,7 +202,7 @@ export class ExportsService {
         }
         report.versionsAdded += added;
         if (existing && c.currentVersion > existing.currentVersion) {
-          db.update(consultations).set(row).where(inArray(consultations.id, [c.id])).run();
+          db.update(consultations).set(row).where(eq(consultations.id, c.id)).run();
           report.consultationsUpdated += 1;
         } else if (existing && added === 0) {
           report.unchanged += 1;
