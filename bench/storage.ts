@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { openDatabase } from '../src/main/db/client';
 import { createServices } from '../src/main/services';
-import { ConsultationList } from '../src/main/consultations/consultationList';
+import { ConsultationList } from '../src/main/store/consultationList';
 import { listQuerySchema, type ListQuery } from '../src/shared/consultation/model';
 import { seedConsultations } from './seed';
 import { time, type Row } from './measure';
@@ -30,21 +30,23 @@ export function storageBench(dir: string): Row[] {
 
   // Autosave of one field (the draft exists: every pause after the first).
   const [target, rawTarget] = (database.sqlite.prepare(`SELECT id FROM consultations WHERE status = 'draft' ORDER BY id DESC LIMIT 2`).all() as { id: string }[]).map((r) => r.id) as [string, string];
-  c.autosave({ consultationId: target, sections: { contact_info: { business_name: 'Bench 0' } } });
-  // The same statements autosave runs (read the consultation and its draft, write the draft), in one
-  // immediate transaction, without validation, ownership/status checks, completion or mapping.
+  const typeName = (name: string) => c.autosave({ consultationId: target, edits: [{ path: 'contact_info.business_name', value: name }] });
+  typeName('Bench 0');
+  // The same statements a field edit runs (read the consultation and its newest version, write the working
+  // copy: its search and sync triggers fire as in the app), in one immediate transaction, without
+  // validation, ownership/status checks, completion or mapping.
   const readConsultation = raw.prepare(`SELECT * FROM consultations WHERE id = ?`);
-  const readDraft = raw.prepare(`SELECT * FROM consultation_drafts WHERE consultation_id = ?`);
-  const writeDraft = raw.prepare(`UPDATE consultation_drafts SET contact_info = ?, updated_at = ? WHERE consultation_id = ?`);
+  const readVersion = raw.prepare(`SELECT * FROM consultation_versions WHERE consultation_id = ? AND version_number = ?`);
+  const writeWorking = raw.prepare(`UPDATE consultations SET contact_info = json_set(contact_info, '$.business_name', ?), updated_at = ? WHERE id = ?`);
   const rawAutosave = raw.transaction((text: string) => {
-    readConsultation.get(target);
-    readDraft.get(target);
-    writeDraft.run(text, new Date().toISOString(), target);
+    const row = readConsultation.get(target) as { current_version: number };
+    readVersion.get(target, row.current_version);
+    writeWorking.run(text, new Date().toISOString(), target);
   });
   rows.push({
     name: 'Autosave one field',
-    ms: time((i) => void c.autosave({ consultationId: target, sections: { contact_info: { business_name: `Bench ${i}` } } }), 400),
-    baselineMs: time((i) => void rawAutosave.immediate(JSON.stringify({ business_name: `Raw ${i}` })), 400),
+    ms: time((i) => void typeName(`Bench ${i}`), 400),
+    baselineMs: time((i) => void rawAutosave.immediate(`Raw ${i}`), 400),
     baseline: 'same reads and write in one transaction',
     aim: '< 1 ms',
   });
@@ -56,11 +58,10 @@ export function storageBench(dir: string): Row[] {
     raw.prepare(`INSERT INTO consultation_versions (id, consultation_id, user_id, version_number, contact_info, business_context, pain_points, goals_objectives, status, completion_percentage, change_summary, changed_fields, created_at)
       SELECT ?, id, user_id, ?, contact_info, business_context, pain_points, goals_objectives, status, completion_percentage, 'x', '["contact_info.business_name"]', ? FROM consultations WHERE id = ?`).run(crypto.randomUUID(), n, new Date().toISOString(), id);
     raw.prepare(`UPDATE consultations SET contact_info = json_set(contact_info, '$.business_name', ?), current_version = ?, updated_at = ? WHERE id = ?`).run(`Raw ${n}`, n, new Date().toISOString(), id);
-    raw.prepare(`DELETE FROM consultation_drafts WHERE consultation_id = ?`).run(id);
   });
   const { median } = { median: (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]! };
   for (let i = 0; i < 60; i += 1) {
-    c.autosave({ consultationId: target, sections: { contact_info: { business_name: `Saved ${i}` } } });
+    typeName(`Saved ${i}`);
     const t = process.hrtime.bigint();
     c.saveVersion({ consultationId: target, expectedVersion: version });
     saveTimes.push(Number(process.hrtime.bigint() - t) / 1e6);
@@ -71,7 +72,7 @@ export function storageBench(dir: string): Row[] {
     name: 'Save draft as version',
     ms: median(saveTimes),
     baselineMs: time(() => void rawSave(rawTarget, ++rawVersion), 60, 5),
-    baseline: 'INSERT version + UPDATE consultation + DELETE draft in one transaction',
+    baseline: 'INSERT version + UPDATE consultation in one transaction',
     aim: '< 10 ms',
   });
 
@@ -80,10 +81,11 @@ export function storageBench(dir: string): Row[] {
   const listCase = (name: string, query: ListQuery, runs = 200) => {
     const { text, params } = sqlOf.planned(listQuerySchema.parse(query));
     const statement = raw.prepare(text);
-    const count = c.list(query).items.length;
+    const parsed = listQuerySchema.parse(query);
+    const count = c.list(parsed).items.length;
     rows.push({
       name,
-      ms: time(() => void c.list(query), runs),
+      ms: time(() => void c.list(listQuerySchema.parse(query)), runs),
       baselineMs: time(() => void statement.all(...params), runs),
       baseline: 'same SQL, plain better-sqlite3',
       aim: '< 10 ms',

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { ARTIFACTS, startPreview, type Preview } from './harness';
+import { ARTIFACTS, startPreview, type Preview, consultationsOf } from './harness';
 import { fullSections } from '../test/arbitraries';
 
 let preview: Preview | null = null;
@@ -25,7 +25,7 @@ describe('exports and backups from the UI', () => {
     preview = await startPreview({
       seed: (host) => {
         host.services.users.saveProfile({ name: 'Ada Lovelace', email: 'ada@example.com' });
-        id = host.services.consultations.create({ sections: fullSections('Nordlicht Bäckerei') }).consultation.id;
+        id = consultationsOf(host).create({ sections: fullSections('Nordlicht Bäckerei') }).consultation.id;
       },
     });
     const { page } = preview;
@@ -46,13 +46,13 @@ describe('exports and backups from the UI', () => {
     await page.getByText('None yet.').or(page.locator('.backups li')).first().waitFor();
     await preview.shot('30-settings-data');
 
-    preview.host.services.consultations.delete({ consultationId: id });
-    expect(preview.host.services.consultations.list().items).toHaveLength(0);
+    consultationsOf(preview.host).delete({ consultationId: id });
+    expect(consultationsOf(preview.host).list().items).toHaveLength(0);
     await page.getByLabel('Restore a backup…').setInputFiles(backup.path);
     await page.getByRole('region', { name: 'Confirm restore' }).getByRole('button', { name: 'Restore…' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Restore' }).click();
     await page.getByText(/Restored 1 consultations/).waitFor();
-    expect(preview.host.services.consultations.list().items.map((i) => i.businessName)).toEqual(['Nordlicht Bäckerei']);
+    expect(consultationsOf(preview.host).list().items.map((i) => i.businessName)).toEqual(['Nordlicht Bäckerei']);
 
     await page.getByLabel('Import JSON…').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"hello":1}') });
     await page.getByRole('alert').filter({ hasText: 'not a Fieldbook export' }).waitFor();

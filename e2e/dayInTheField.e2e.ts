@@ -2,10 +2,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { ARTIFACTS, completeWelcome, startPreview, type Preview } from './harness';
+import { ARTIFACTS, completeWelcome, startPreview, type Preview, consultationsOf } from './harness';
 import { startHranaAdapter, startTursoServer, type HranaAdapter, type TursoServer, tursodbMissing } from '../test/tursoServer';
 import { device, type Device } from '../test/syncDevices';
 import { createRemoteClient } from '../src/main/sync/remoteClient';
+import { editsForSections } from '../src/shared/consultation/edits';
 
 // A consultant's day, lived in the browser preview against a real Turso server on loopback.
 
@@ -139,9 +140,9 @@ describe.skipIf(tursodbMissing !== null)('a day in the field', () => {
     const laptop2 = device('Laptop2', remote(), { sameUserAs: { users: { current: () => preview.host.services.users.current() } } as unknown as Device });
     others.push(laptop2);
     await laptop2.sync();
-    const cedar = preview.host.services.consultations.list({ search: 'cedar' }).items[0]!.id;
+    const cedar = consultationsOf(preview.host).list({ search: 'cedar' }).items[0]!.id;
     const cedarNow = laptop2.consultations.get({ consultationId: cedar }).consultation;
-    laptop2.consultations.autosave({ consultationId: cedar, sections: { contact_info: { ...cedarNow.sections.contact_info, email: 'j.berg@cedar.example' } } });
+    laptop2.consultations.autosave({ consultationId: cedar, edits: editsForSections({ contact_info: { ...cedarNow.sections.contact_info, email: 'j.berg@cedar.example' } }) });
     laptop2.consultations.saveVersion({ consultationId: cedar, expectedVersion: cedarNow.currentVersion });
     await laptop2.sync();
     await page.getByLabel('Email').fill('jonas.b@cedar.example');
@@ -171,8 +172,8 @@ describe.skipIf(tursodbMissing !== null)('a day in the field', () => {
     const [backup] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Back up now…' }).click()]);
     const backupFile = join(ARTIFACTS, 'day-backup.db');
     await backup.saveAs(backupFile);
-    const summit = preview.host.services.consultations.list({ search: 'summit' }).items[0]!.id;
-    preview.host.services.consultations.delete({ consultationId: summit });
+    const summit = consultationsOf(preview.host).list({ search: 'summit' }).items[0]!.id;
+    consultationsOf(preview.host).delete({ consultationId: summit });
     await page.getByLabel('Restore a backup…').setInputFiles(backupFile);
     await page.getByRole('region', { name: 'Confirm restore' }).getByRole('button', { name: 'Restore…' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Restore' }).click();

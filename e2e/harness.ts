@@ -4,6 +4,10 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startAppHost, type AppHost } from '../src/main/appHost';
 import { startHttpBridge, type HttpBridge } from '../src/main/web/httpBridge';
+import { atBoundary } from '../test/tempDatabase';
+
+/** The consultation operations of a host as the renderer calls them (inputs parsed by the contract). */
+export const consultationsOf = (host: AppHost) => atBoundary(host.services.consultations, 'consultations');
 
 export const ARTIFACTS = resolve(import.meta.dirname, '..', 'artifacts', 'e2e');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { completeWelcome, seriousA11yViolations, startPreview, tabTo, type Preview } from './harness';
+import { completeWelcome, seriousA11yViolations, startPreview, tabTo, type Preview, consultationsOf } from './harness';
 import { seedConsultations } from '../bench/seed';
 import { fullSections } from '../test/arbitraries';
+import { editsForSections } from '../src/shared/consultation/edits';
 
 let preview: Preview | null = null;
 afterEach(async () => {
@@ -72,9 +73,9 @@ describe('guided intake', () => {
     await page.keyboard.press('Enter');
     await page.locator('.badge.status-completed').first().waitFor();
 
-    const detail = preview.host.services.consultations.list().items[0]!;
+    const detail = consultationsOf(preview.host).list().items[0]!;
     expect(detail).toMatchObject({ businessName: 'Keyboard Café', status: 'completed', urgency: 'high' });
-    const record = preview.host.services.consultations.get({ consultationId: detail.id }).consultation.sections;
+    const record = consultationsOf(preview.host).get({ consultationId: detail.id }).consultation.sections;
     expect(record.business_context).toMatchObject({ industry: 'Hospitality', team_size: 12, digital_presence: ['Website', 'Instagram'] });
     expect(record.goals_objectives.timeline?.desired_start).toBe('2027-03-15');
     expect(preview.errors).toEqual([]);
@@ -86,7 +87,7 @@ describe('guided intake', () => {
         host.services.users.saveProfile({ name: 'Ada', email: 'ada@example.com' });
         const s = fullSections('Missing Bits Ltd');
         delete s.business_context.industry;
-        host.services.consultations.create({ sections: s });
+        consultationsOf(host).create({ sections: s });
       },
     });
     const { page } = preview;
@@ -119,7 +120,7 @@ describe('guided intake', () => {
     await page.getByRole('alertdialog').getByRole('button', { name: 'Archive' }).click();
     await page.locator('.meta .badge.status-archived').waitFor();
     await page.getByText('This consultation is archived. Unarchive it to make changes.').waitFor();
-    const versions = preview.host.services.consultations.listVersions({ consultationId: preview.host.services.consultations.list().items[0]!.id });
+    const versions = consultationsOf(preview.host).listVersions({ consultationId: consultationsOf(preview.host).list().items[0]!.id });
     expect(versions.map((v) => v.changeSummary)).toEqual([expect.stringMatching(/^Created/), 'Business: Industry', 'Marked completed', 'Reopened', 'Archived']);
   });
 
@@ -128,9 +129,9 @@ describe('guided intake', () => {
     preview = await startPreview({
       seed: (host) => {
         host.services.users.saveProfile({ name: 'Ada', email: 'ada@example.com' });
-        const c = host.services.consultations.create({ sections: { contact_info: { business_name: 'Orbit Labs', email: 'hi@orbit.io' } } }).consultation;
-        host.services.consultations.autosave({ consultationId: c.id, sections: { contact_info: { business_name: 'Orbit Labs', email: 'team@orbit.io' } } });
-        host.services.consultations.saveVersion({ consultationId: c.id, expectedVersion: 1, note: 'New shared inbox' });
+        const c = consultationsOf(host).create({ sections: { contact_info: { business_name: 'Orbit Labs', email: 'hi@orbit.io' } } }).consultation;
+        consultationsOf(host).autosave({ consultationId: c.id, edits: editsForSections({ contact_info: { business_name: 'Orbit Labs', email: 'team@orbit.io' } }) });
+        consultationsOf(host).saveVersion({ consultationId: c.id, expectedVersion: 1, note: 'New shared inbox' });
         id = c.id;
       },
     });
@@ -149,10 +150,10 @@ describe('guided intake', () => {
     await page.getByRole('button', { name: 'Restore' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Restore' }).click();
     await page.locator('.versions li').filter({ hasText: 'Restored version 1' }).waitFor();
-    const c = preview.host.services.consultations.get({ consultationId: id }).consultation;
+    const c = consultationsOf(preview.host).get({ consultationId: id }).consultation;
     expect(c.currentVersion).toBe(3);
     expect(c.sections.contact_info.email).toBe('hi@orbit.io');
-    expect(preview.host.services.consultations.listVersions({ consultationId: id })).toHaveLength(3);
+    expect(consultationsOf(preview.host).listVersions({ consultationId: id })).toHaveLength(3);
   });
 });
 
@@ -162,7 +163,7 @@ describe('dashboard', () => {
       seed: (host) => {
         const user = host.services.users.saveProfile({ name: 'Ada', email: 'ada@example.com' });
         seedConsultations(host.services.database.sqlite, user.id, 1000);
-        host.services.consultations.create({ sections: { contact_info: { business_name: 'Zanzibar Kite School' }, business_context: { industry: 'Travel' }, pain_points: { urgency_level: 'critical', primary_challenges: ['Wind forecasts are unreliable'] } } });
+        consultationsOf(host).create({ sections: { contact_info: { business_name: 'Zanzibar Kite School' }, business_context: { industry: 'Travel' }, pain_points: { urgency_level: 'critical', primary_challenges: ['Wind forecasts are unreliable'] } } });
       },
     });
     const { page } = preview;
@@ -181,7 +182,7 @@ describe('dashboard', () => {
     const firstNames = async () => rows.locator('[role=cell]:nth-child(1)').allTextContents();
     await page.getByLabel('Industry').selectOption('Retail');
     await page.getByLabel('Urgency').selectOption('critical');
-    const expected = preview.host.services.consultations.list({ industry: 'Retail', urgency: 'critical', limit: 200 }).items;
+    const expected = consultationsOf(preview.host).list({ industry: 'Retail', urgency: 'critical', limit: 200 }).items;
     expect(expected.length).toBeGreaterThan(3);
     // The rows shown are the first of the expected ones, in the same order.
     await expect.poll(async () => {
@@ -206,8 +207,8 @@ describe('accessibility', () => {
         seed: (host) => {
           const s = fullSections('Axe & Co');
           host.services.users.saveProfile({ name: 'Ada', email: 'ada@example.com' });
-          id = host.services.consultations.create({ sections: s }).consultation.id;
-          host.services.consultations.autosave({ consultationId: id, sections: { contact_info: { ...s.contact_info, email: 'bad@' } } });
+          id = consultationsOf(host).create({ sections: s }).consultation.id;
+          consultationsOf(host).autosave({ consultationId: id, edits: editsForSections({ contact_info: { ...s.contact_info, email: 'bad@' } }) });
         },
       });
       const { page } = preview;

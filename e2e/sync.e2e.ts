@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { startPreview, type Preview } from './harness';
+import { startPreview, type Preview, consultationsOf } from './harness';
 import { device, type Device } from '../test/syncDevices';
 import { createRemoteClient } from '../src/main/sync/remoteClient';
 import { fullSections } from '../test/arbitraries';
+import { editsForSections } from '../src/shared/consultation/edits';
 
 let preview: Preview | null = null;
 const others: Device[] = [];
@@ -18,7 +19,7 @@ describe('sync from the UI', () => {
     preview = await startPreview({ seed: (host) => host.services.users.saveProfile({ name: 'Ada', email: 'ada@example.com' }) });
     const { page } = preview;
     const url = `file:${join(preview.dataFolder, 'team.db')}`;
-    const mine = preview.host.services.consultations.create({ sections: fullSections('Ada Consulting Client') }).consultation.id;
+    const mine = consultationsOf(preview.host).create({ sections: fullSections('Ada Consulting Client') }).consultation.id;
     await preview.open('/settings');
     await page.getByTestId('sync-status').filter({ hasText: 'Sync off' }).waitFor();
     await page.getByLabel('Database URL').fill('nonsense');
@@ -42,11 +43,11 @@ describe('sync from the UI', () => {
     others.push(ada2);
     await ada2.sync();
     const base = fullSections('Ada Consulting Client');
-    ada2.consultations.autosave({ consultationId: mine, sections: { contact_info: { ...base.contact_info, email: 'laptop2@client.io' } } });
+    ada2.consultations.autosave({ consultationId: mine, edits: editsForSections({ contact_info: { ...base.contact_info, email: 'laptop2@client.io' } }) });
     ada2.consultations.saveVersion({ consultationId: mine, expectedVersion: 1 });
     await ada2.sync();
-    preview.host.services.consultations.autosave({ consultationId: mine, sections: { contact_info: { ...base.contact_info, email: 'laptop1@client.io' } } });
-    preview.host.services.consultations.saveVersion({ consultationId: mine, expectedVersion: 1 });
+    consultationsOf(preview.host).autosave({ consultationId: mine, edits: editsForSections({ contact_info: { ...base.contact_info, email: 'laptop1@client.io' } }) });
+    consultationsOf(preview.host).saveVersion({ consultationId: mine, expectedVersion: 1 });
 
     await page.getByRole('link', { name: 'Consultations' }).first().click();
     await page.getByTestId('consultation-row').first().waitFor();

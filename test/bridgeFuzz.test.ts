@@ -7,6 +7,7 @@ import { OPERATION_NAMES, resultSchema } from '../src/shared/contract';
 import { tempDir } from './tempDatabase';
 import { fullSections, sectionsArb } from './arbitraries';
 import { newId, now } from '../src/main/clock';
+import { editsForSections, FIELD_PATHS } from '../src/shared/consultation/edits';
 
 // Thousands of random and malformed calls through the preview's HTTP bridge. Every answer must be a
 // typed result, the process must keep serving, the database must pass integrity_check, and nothing that
@@ -24,7 +25,7 @@ beforeAll(async () => {
   host = startAppHost({ dataFolder: join(t.dir, 'data'), shell: 'browser-preview', version: 't', validateOutput: true });
   host.services.users.saveProfile({ name: 'Ada', email: 'ada@example.com' });
   const own = host.services.consultations.create({ sections: fullSections('Own Co') }).consultation;
-  host.services.consultations.autosave({ consultationId: own.id, sections: { contact_info: { business_name: 'Own Co 2' } } });
+  host.services.consultations.autosave({ consultationId: own.id, edits: editsForSections({ contact_info: { business_name: 'Own Co 2' } }) });
   host.services.consultations.saveVersion({ consultationId: own.id, expectedVersion: 1 });
   ownId = own.id;
   // Teammates' consultations: no call from this device may change them.
@@ -63,7 +64,14 @@ const values = () => ({
       from: fc.integer({ min: 0, max: 4 }),
       to: fc.integer({ min: 0, max: 4 }),
       sections: fc.oneof(sectionsArb, fc.anything({ maxDepth: 3 }), fc.record({ contact_info: fc.dictionary(fc.string({ maxLength: 8 }), fc.anything({ maxDepth: 2 })) })),
-      draftNotes: fc.oneof(fc.string({ maxLength: 50 }), fc.constant(null), fc.string({ minLength: 20_001, maxLength: 20_010 })),
+      edits: fc.array(
+        fc.record(
+          { path: fc.oneof(fc.constantFrom(...FIELD_PATHS), fc.string({ maxLength: 20 })), value: fc.oneof(fc.string({ maxLength: 40 }), fc.anything({ maxDepth: 2 })), base: fc.anything({ maxDepth: 1 }) },
+          { requiredKeys: ['path'] },
+        ),
+        { maxLength: 4 },
+      ),
+      notes: fc.oneof(fc.string({ maxLength: 50 }), fc.constant(null), fc.string({ minLength: 100_001, maxLength: 100_010 })),
       note: fc.string({ maxLength: 30 }),
       search: fc.string({ maxLength: 30 }),
       namePrefix: fc.string({ maxLength: 10 }),
@@ -77,7 +85,7 @@ const values = () => ({
 const SHAPES = [
   ['consultationId'], ['consultationId', 'expectedVersion'], ['consultationId', 'versionNumber'],
   ['consultationId', 'versionNumber', 'expectedVersion'], ['consultationId', 'from', 'to'],
-  ['consultationId', 'sections'], ['consultationId', 'sections', 'draftNotes'], ['consultationId', 'expectedVersion', 'note'],
+  ['consultationId', 'edits'], ['consultationId', 'edits', 'notes'], ['consultationId', 'expectedVersion', 'note'],
   ['sections'], ['search'], ['search', 'sort', 'limit'], ['namePrefix', 'cursor'], ['name', 'email'], [],
 ] as const;
 const shaped = () =>
@@ -118,6 +126,7 @@ describe('contract operations under random and malformed input', () => {
       }),
       { numRuns: 3000 },
     );
+    // 3,000 HTTP calls: generous for a busy 2-core machine.
     expect(calls).toBe(3000);
     expect(reached).toBeGreaterThan(250); // the generators reach past validation into the services
     expect(({}) as Record<string, unknown>).not.toHaveProperty('polluted');
@@ -131,5 +140,5 @@ describe('contract operations under random and malformed input', () => {
     expect(rows(`SELECT * FROM consultations WHERE id IN (${teammateIds.map((id) => `'${id}'`).join(',')}) ORDER BY id`)).toEqual(teammatesBefore);
     // And the process still serves.
     expect((await call('app.info', '')).json).toMatchObject({ ok: true });
-  });
+  }, 240_000);
 });

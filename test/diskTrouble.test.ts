@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { startAppHost, type AppHost } from '../src/main/appHost';
 import { tempDir } from './tempDatabase';
 import { fullSections } from './arbitraries';
+import { editsForSections } from '../src/shared/consultation/edits';
 
 // Disk full and a folder that cannot be written: the consultant is told what is wrong, in words, and
 // everything already saved stays as it was.
@@ -23,7 +24,7 @@ function start() {
   host = startAppHost({ dataFolder: t.dir, shell: 'browser-preview', version: 't', autoBackup: false, backgroundSync: false });
   host.services.users.saveProfile({ name: 'Ada', email: 'ada@example.com' });
   const id = host.services.consultations.create({ sections: fullSections('Kept Safe Ltd') }).consultation.id;
-  host.services.consultations.autosave({ consultationId: id, sections: { contact_info: { business_name: 'Kept Safe Ltd (draft)' } }, draftNotes: 'first notes' });
+  host.services.consultations.autosave({ consultationId: id, edits: editsForSections({ contact_info: { business_name: 'Kept Safe Ltd (draft)' } }), notes: 'first notes' });
   return { id, dir: t.dir };
 }
 
@@ -35,15 +36,15 @@ describe('disk trouble', () => {
     const pages = sqlite.pragma('page_count', { simple: true }) as number;
     sqlite.pragma(`max_page_count = ${pages + 2}`);
     const big = 'x'.repeat(19_000);
-    let result = await host!.dispatch('consultations.autosave', { consultationId: id, draftNotes: big });
+    let result = await host!.dispatch('consultations.autosave', { consultationId: id, notes: big });
     for (let i = 0; i < 20 && result.ok; i += 1) {
       result = await host!.dispatch('consultations.create', { sections: { pain_points: { impact_assessment: 'y'.repeat(4000) } } });
     }
     expect(result).toEqual({ ok: false, error: { code: 'unavailable', message: 'The disk is full. Free some space; nothing already saved was lost.' } });
     expect(sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
     const detail = host!.services.consultations.get({ consultationId: id });
-    expect(detail.consultation.sections.contact_info.business_name).toBe('Kept Safe Ltd');
-    expect(detail.draft!.sections.contact_info.business_name).toBe('Kept Safe Ltd (draft)');
+    expect(detail.consultation.sections.contact_info.business_name).toBe('Kept Safe Ltd (draft)');
+    expect(host!.services.consultations.getVersion({ consultationId: id, versionNumber: 1 }).sections.contact_info.business_name).toBe('Kept Safe Ltd');
     expect(host!.services.consultations.listVersions({ consultationId: id })).toHaveLength(1);
   });
 
@@ -51,14 +52,14 @@ describe('disk trouble', () => {
     const { id } = start();
     const sqlite = host!.services.database.sqlite;
     sqlite.pragma('query_only = ON'); // the same SQLITE_READONLY a read-only folder or file gives
-    const result = await host!.dispatch('consultations.autosave', { consultationId: id, sections: { contact_info: { business_name: 'lost?' } } });
+    const result = await host!.dispatch('consultations.autosave', { consultationId: id, edits: [{ path: 'contact_info.business_name', value: 'lost?' }] });
     expect(result).toEqual({
       ok: false,
       error: { code: 'unavailable', message: 'The data folder cannot be written to. Check its permissions; nothing already saved was lost.' },
     });
     expect(await host!.dispatch('consultations.get', { consultationId: id })).toMatchObject({ ok: true });
     sqlite.pragma('query_only = OFF');
-    expect(host!.services.consultations.get({ consultationId: id }).draft!.sections.contact_info.business_name).toBe('Kept Safe Ltd (draft)');
+    expect(host!.services.consultations.get({ consultationId: id }).consultation.sections.contact_info.business_name).toBe('Kept Safe Ltd (draft)');
   });
 
   it('the preview refuses a data folder it cannot use, with a clear message and no crash dump', () => {

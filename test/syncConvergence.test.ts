@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Client } from '@libsql/client';
 import { device, fileRemote, syncedState, type Device } from './syncDevices';
+import { editsForSections } from '../src/shared/consultation/edits';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -47,9 +48,9 @@ async function settle(devices: Device[]) {
 function editSafely(d: Device, id: string, section: 'contact_info' | 'pain_points', value: string) {
   try {
     const current = d.consultations.get({ consultationId: id });
-    const sections = current.draft?.hasChanges ? current.draft.sections : current.consultation.sections;
+    const sections = current.consultation.sections;
     const patch = section === 'contact_info' ? { contact_info: { ...sections.contact_info, business_name: value } } : { pain_points: { ...sections.pain_points, impact_assessment: value } };
-    d.consultations.autosave({ consultationId: id, sections: patch });
+    d.consultations.autosave({ consultationId: id, edits: editsForSections(patch) });
     d.consultations.saveVersion({ consultationId: id, expectedVersion: current.consultation.currentVersion });
   } catch (error) {
     const code = (error as { code?: string }).code;
@@ -100,7 +101,7 @@ describe('convergence', () => {
           if (o.kind === 'edit') editSafely(d, ids[o.target % ids.length]!, o.section, o.value);
           if (o.kind === 'draft') {
             try {
-              d.consultations.autosave({ consultationId: ids[o.target % ids.length]!, sections: { goals_objectives: { budget_range: o.value } } });
+              d.consultations.autosave({ consultationId: ids[o.target % ids.length]!, edits: editsForSections({ goals_objectives: { budget_range: o.value } }) });
             } catch {
               // not this device's, or not editable: fine
             }

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type LocalDatabase } from '../src/main/db/client';
 import { createServices, type Services } from '../src/main/services';
+import { operations, type OperationInput, type OperationName } from '../src/shared/contract';
+import { validationFailure } from '../src/shared/errors';
 
 /** A fresh folder under the system temp dir, removed by the returned cleanup. */
 export function tempDir(prefix = 'fieldbook-test-'): { dir: string; cleanup: () => void } {
@@ -10,7 +12,31 @@ export function tempDir(prefix = 'fieldbook-test-'): { dir: string; cleanup: () 
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export interface TestApp extends Services {
+type Op<P extends string, M> = `${P}.${M & string}` extends OperationName ? `${P}.${M & string}` : never;
+/** A service as the renderer reaches it: each operation takes the raw input and parses it like handlers.ts. */
+export type AtBoundary<S, P extends string> = {
+  [M in keyof S]: S[M] extends (...args: never[]) => infer R ? ([Op<P, M>] extends [never] ? S[M] : (input?: OperationInput<Op<P, M>>) => R) : S[M];
+};
+
+/** Wraps a service so tests call it the way the boundary does: contract parsing first, typed errors. */
+export function atBoundary<S extends object, P extends string>(service: S, prefix: P, aliases: Record<string, OperationName> = {}): AtBoundary<S, P> {
+  return new Proxy(service, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      const name = aliases[String(prop)] ?? `${prefix}.${String(prop)}`;
+      if (typeof value !== 'function' || !(name in operations)) return typeof value === 'function' ? value.bind(target) : value;
+      const schema = operations[name as OperationName].input;
+      return (input?: unknown) => {
+        const parsed = schema.safeParse(input ?? (name === 'consultations.create' ? undefined : {}));
+        if (!parsed.success) throw validationFailure(parsed.error);
+        return (value as (input: unknown) => unknown).call(target, parsed.data);
+      };
+    },
+  }) as AtBoundary<S, P>;
+}
+
+export interface TestApp extends Omit<Services, 'consultations'> {
+  consultations: AtBoundary<Services['consultations'], 'consultations'>;
   dir: string;
   file: string;
   reopen(): TestApp;
@@ -25,6 +51,7 @@ export function openTestApp(options: { profile?: boolean; dir?: string } = {}): 
     const services = createServices(database);
     return {
       ...services,
+      consultations: atBoundary(services.consultations, 'consultations'),
       dir,
       file,
       reopen() {

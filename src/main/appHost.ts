@@ -66,9 +66,9 @@ export function startAppHost(options: AppHostOptions): AppHost {
     const core = createServices(database);
     return {
       ...core,
-      exports: new ExportsService(database, core.consultations, core.users, fontsFolder),
+      exports: new ExportsService(core.store, core.consultations, core.users, fontsFolder),
       backups: new BackupService(() => database, backupsFolder),
-      conflicts: new ConflictsService(database, () => core.users.requireCurrentId()),
+      conflicts: new ConflictsService(core.store, () => core.users.requireCurrentId()),
     };
   };
   let services = build();
@@ -131,7 +131,13 @@ export function startAppHost(options: AppHostOptions): AppHost {
       database.close();
     },
   };
-  host.dispatch = createDispatch({ services: () => services, host, appInfo, validateOutput: options.validateOutput });
+  host.dispatch = createDispatch({
+    services: () => services,
+    host,
+    appInfo,
+    validateOutput: options.validateOutput,
+    changed: (ids) => events.emit('consultations.changed', { ids }),
+  });
   if (options.backgroundSync !== false) sync.scheduler.start();
   if (options.autoBackup !== false) {
     const backupNow = () => services.backups.ensureDaily().catch((error: unknown) => console.error('Automatic backup failed', error));

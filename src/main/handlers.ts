@@ -1,5 +1,5 @@
 import { AppFailure, validationFailure, type AppError } from '../shared/errors';
-import { isOperationName, operations, type OperationName, type WireResult } from '../shared/contract';
+import { isOperationName, operations, type OperationName, type OperationOutput, type ParsedInput, type WireResult } from '../shared/contract';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,10 @@ import type { AppInfo } from '../shared/contract';
 // The contract served by the services: validate the input, call, map errors to values. Both transports
 // call `dispatch`; neither knows what an operation does.
 
-type Handler = (input: unknown) => unknown;
+/** One handler per operation, typed from the contract: it receives the parsed input and returns the output. */
+export type Handlers = {
+  [K in OperationName]: (input: ParsedInput<K>) => OperationOutput<K> | Promise<OperationOutput<K>>;
+};
 
 export interface HandlerContext {
   /** The services now (a restored backup replaces them). */
@@ -19,9 +22,24 @@ export interface HandlerContext {
   /** Check outputs against the contract too (development and tests; off in packaged builds for speed). */
   validateOutput?: boolean;
   log?: (message: string, error: unknown) => void;
+  /** Told after an operation changed consultations, so every window can show it at once. */
+  changed?: (ids: string[]) => void;
 }
 
-export function createHandlers({ services: now, host, appInfo }: HandlerContext): Record<OperationName, Handler> {
+/** Operations that change a consultation named by their input's consultationId. */
+const CHANGES_ONE: ReadonlySet<OperationName> = new Set([
+  'consultations.autosave',
+  'consultations.saveVersion',
+  'consultations.discardChanges',
+  'consultations.complete',
+  'consultations.reopen',
+  'consultations.archive',
+  'consultations.unarchive',
+  'consultations.delete',
+  'consultations.restoreVersion',
+]);
+
+export function createHandlers({ services: now, host, appInfo }: HandlerContext): Handlers {
   const c = () => now().consultations;
   return {
     'app.info': () => appInfo(),
@@ -34,7 +52,7 @@ export function createHandlers({ services: now, host, appInfo }: HandlerContext)
     'consultations.industries': () => c().industries(),
     'consultations.autosave': (input) => c().autosave(input),
     'consultations.saveVersion': (input) => c().saveVersion(input),
-    'consultations.discardDraft': (input) => c().discardDraft(input),
+    'consultations.discardChanges': (input) => c().discardChanges(input),
     'consultations.complete': (input) => c().complete(input),
     'consultations.reopen': (input) => c().reopen(input),
     'consultations.archive': (input) => c().archive(input),
@@ -44,10 +62,10 @@ export function createHandlers({ services: now, host, appInfo }: HandlerContext)
     'consultations.getVersion': (input) => c().getVersion(input),
     'consultations.diffVersions': (input) => c().diffVersions(input),
     'consultations.restoreVersion': (input) => c().restoreVersion(input),
-    'exports.summaryPdf': (input) => now().exports.summaryPdf(input as { consultationId: string; versionNumber?: number }),
-    'exports.csv': (input) => now().exports.csv(input as object),
+    'exports.summaryPdf': (input) => now().exports.summaryPdf(input),
+    'exports.csv': (input) => now().exports.csv(input),
     'exports.json': () => now().exports.exportAllFile(),
-    'exports.importJson': (input) => now().exports.importAll(input as { text: string }),
+    'exports.importJson': (input) => now().exports.importAll(input),
     'backups.list': () => now().backups.list(),
     'backups.create': async () => {
       const dir = mkdtempSync(join(tmpdir(), 'fieldbook-backup-'));
@@ -66,7 +84,7 @@ export function createHandlers({ services: now, host, appInfo }: HandlerContext)
     'sync.status': () => host.sync.scheduler.status,
     'consultations.conflicts': (input) => now().conflicts.list(input),
     'consultations.resolveConflict': (input) => now().conflicts.resolve(input),
-    'backups.restore': (input) => host.restoreFrom(Buffer.from((input as { base64: string }).base64, 'base64')),
+    'backups.restore': (input) => host.restoreFrom(Buffer.from(input.base64, 'base64')),
   };
 }
 
@@ -81,7 +99,9 @@ export function createDispatch(context: HandlerContext): Dispatch {
       const spec = operations[operation];
       const parsed = spec.input.safeParse(input);
       if (!parsed.success) throw validationFailure(parsed.error, 'Some fields need attention');
-      const value = await handlers[operation](parsed.data);
+      // The parsed input matches this operation's handler; TypeScript cannot follow the key through the union.
+      const handler = handlers[operation] as (input: unknown) => unknown;
+      const value = await handler(parsed.data);
       if (context.validateOutput) {
         const checked = spec.output.safeParse(value);
         if (!checked.success) {
@@ -89,6 +109,8 @@ export function createDispatch(context: HandlerContext): Dispatch {
           throw new AppFailure('internal', 'Something went wrong on our side. Your saved work is safe.');
         }
       }
+      if (CHANGES_ONE.has(operation)) context.changed?.([(parsed.data as { consultationId: string }).consultationId]);
+      else if (operation === 'consultations.create' || operation === 'consultations.resolveConflict' || operation === 'exports.importJson') context.changed?.([]);
       return { ok: true, value };
     } catch (error) {
       return { ok: false, error: toErrorValue(error, operation, log) };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   autosaveResultSchema,
   consultationDetailSchema,
+  idSchema,
   listPageSchema,
   listQuerySchema,
   profileInputSchema,
@@ -65,7 +66,7 @@ export const operations = {
     saveVersionInputSchema,
     z.object({ detail: consultationDetailSchema, version: versionSummarySchema.nullable() }),
   ),
-  'consultations.discardDraft': op(consultationRefSchema, consultationDetailSchema),
+  'consultations.discardChanges': op(consultationRefSchema, consultationDetailSchema),
   'consultations.complete': op(statusChangeInputSchema, consultationDetailSchema),
   'consultations.reopen': op(statusChangeInputSchema, consultationDetailSchema),
   'consultations.archive': op(statusChangeInputSchema, consultationDetailSchema),
@@ -76,7 +77,7 @@ export const operations = {
   'consultations.diffVersions': op(diffInputSchema, versionDiffSchema),
   'consultations.restoreVersion': op(restoreInputSchema, consultationDetailSchema),
   'exports.summaryPdf': op(
-    z.strictObject({ consultationId: z.uuid({ error: 'Not a valid id' }), versionNumber: z.number().int().min(1).optional() }),
+    z.strictObject({ consultationId: idSchema, versionNumber: z.number().int().min(1).optional() }),
     filePayloadSchema,
   ),
   'exports.csv': op(listQuerySchema.omit({ cursor: true, limit: true }), filePayloadSchema),
@@ -89,8 +90,8 @@ export const operations = {
   'sync.testConnection': op(testConnectionSchema, z.object({ ok: z.boolean(), message: z.string() })),
   'sync.now': op(none, z.lazy(() => syncStatusSchema)),
   'sync.status': op(none, z.lazy(() => syncStatusSchema)),
-  'consultations.conflicts': op(z.strictObject({ consultationId: z.uuid({ error: 'Not a valid id' }) }), z.array(conflictSchema)),
-  'consultations.resolveConflict': op(z.strictObject({ conflictId: z.uuid(), keep: z.enum(['ours', 'theirs']) }), z.object({ resolved: z.literal(true) })),
+  'consultations.conflicts': op(consultationRefSchema, z.array(conflictSchema)),
+  'consultations.resolveConflict': op(z.strictObject({ conflictId: idSchema, keep: z.enum(['ours', 'theirs']) }), z.object({ resolved: z.literal(true) })),
   'backups.restore': op(
     z.strictObject({ base64: z.string().max(MAX_UPLOAD_BYTES) }),
     z.object({ consultations: z.number(), safetyCopy: z.string() }),
@@ -100,6 +101,8 @@ export const operations = {
 export type Operations = typeof operations;
 export type OperationName = keyof Operations;
 export type OperationInput<K extends OperationName> = z.input<Operations[K]['input']>;
+/** What a handler receives: the input after the boundary parsed it (defaults filled in). */
+export type ParsedInput<K extends OperationName> = z.output<Operations[K]['input']>;
 export type OperationOutput<K extends OperationName> = z.output<Operations[K]['output']>;
 
 export const OPERATION_NAMES = Object.keys(operations) as OperationName[];

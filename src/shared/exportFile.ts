@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import { strictSectionsSchema } from './consultation/sections';
+import { workingSectionsSchema } from './consultation/sections';
 import { STATUSES } from './consultation/status';
 
 // The whole-database export: one JSON file with users, consultations and every version. Import validates
 // it completely before touching anything.
 
 export const EXPORT_FORMAT = 'fieldbook-export';
-export const EXPORT_FORMAT_VERSION = 1;
+/** 2: a consultation's sections are its working copy (what the consultant sees), not its last version. */
+export const EXPORT_FORMAT_VERSION = 2;
 
 const id = z.uuid();
 const timestamp = z.iso.datetime({ offset: true });
@@ -15,7 +16,7 @@ export const exportedVersionSchema = z.strictObject({
   id,
   versionNumber: z.number().int().min(1),
   userId: id,
-  sections: strictSectionsSchema,
+  sections: workingSectionsSchema,
   status: z.enum(STATUSES),
   completionPercentage: z.number().int().min(0).max(100),
   changeSummary: z.string().max(5000).nullable(),
@@ -27,7 +28,7 @@ export const exportedVersionSchema = z.strictObject({
 export const exportedConsultationSchema = z.strictObject({
   id,
   userId: id,
-  sections: strictSectionsSchema,
+  sections: workingSectionsSchema,
   status: z.enum(STATUSES),
   completionPercentage: z.number().int().min(0).max(100),
   currentVersion: z.number().int().min(0),
@@ -39,7 +40,7 @@ export const exportedConsultationSchema = z.strictObject({
 
 export const exportFileSchema = z.strictObject({
   format: z.literal(EXPORT_FORMAT, { error: 'This is not a Fieldbook export file.' }),
-  formatVersion: z.literal(EXPORT_FORMAT_VERSION, { error: 'This export was made by a different Fieldbook version.' }),
+  formatVersion: z.union([z.literal(1), z.literal(EXPORT_FORMAT_VERSION)], { error: 'This export was made by a newer Fieldbook. Update the app to import it.' }),
   exportedAt: timestamp,
   users: z.array(z.strictObject({ id, name: z.string().max(200), email: z.string().max(200), createdAt: timestamp, updatedAt: timestamp })),
   consultations: z.array(exportedConsultationSchema),
@@ -52,5 +53,7 @@ export const importReportSchema = z.object({
   consultationsUpdated: z.number(),
   versionsAdded: z.number(),
   unchanged: z.number(),
+  /** Consultations left out (a teammate's, or another owner's than the one here), with why. */
+  skipped: z.array(z.object({ id: z.string(), name: z.string().nullable(), reason: z.string() })),
 });
 export type ImportReport = z.infer<typeof importReportSchema>;

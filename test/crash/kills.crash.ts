@@ -83,13 +83,13 @@ describe('crash safety (SIGKILL)', () => {
       const database = openDatabase(join(dir, 'fieldbook.db'));
       const detail = createServices(database).consultations.get({ consultationId: id });
       database.close();
-      const draft = (detail.draft?.sections.contact_info.business_name as string | undefined) ?? null;
+      const draft = (detail.consultation.sections.contact_info.business_name as string | undefined) ?? null;
       // The draft holds the last acknowledged save, or the one after it (written, not yet acknowledged);
       // with nothing acknowledged, what the previous run left or this run's first save.
       const allowed: (string | null)[] = last > 0 ? [`typed r${run}-${last}`, `typed r${run}-${last + 1}`] : [previous, `typed r${run}-1`];
       if (!allowed.includes(draft)) counts.lostAcknowledged += 1;
       expect(allowed).toContain(draft);
-      if (draft) expect(detail.draft?.draftNotes).toBe(draft.replace('typed', 'note'));
+      if (draft) expect(detail.notes).toBe(draft.replace('typed', 'note'));
       previous = draft;
     }
     report.autosave = counts;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { openDatabase } from '../../src/main/db/client';
 import { createServices } from '../../src/main/services';
 import { findMigrationsFolder, readMigrations } from '../../src/main/db/migrate';
+import { editsForSections } from '../../src/shared/consultation/edits';
 
 // Runs one kind of work until it is killed, acknowledging each completed step on stdout
 // (synchronously, so an acknowledgement is never printed for work that did not return).
@@ -19,13 +20,13 @@ const c = services.consultations;
 if (mode === 'autosave') {
   for (let i = 1; ; i += 1) {
     // remoteFile doubles as this run's tag here, so values are unique across runs.
-    c.autosave({ consultationId, sections: { contact_info: { business_name: `typed ${remoteFile}-${i}` } }, draftNotes: `note ${remoteFile}-${i}` });
+    c.autosave({ consultationId, edits: editsForSections({ contact_info: { business_name: `typed ${remoteFile}-${i}` } }), notes: `note ${remoteFile}-${i}` });
     ack(`saved ${i}`);
   }
 } else if (mode === 'version') {
   for (let i = 1; ; i += 1) {
     const current = c.get({ consultationId }).consultation.currentVersion;
-    c.autosave({ consultationId, sections: { contact_info: { business_name: `version ${process.pid}-${i}` } } });
+    c.autosave({ consultationId, edits: editsForSections({ contact_info: { business_name: `version ${process.pid}-${i}` } }) });
     const { version } = c.saveVersion({ consultationId, expectedVersion: current });
     ack(`version ${version!.versionNumber}`);
   }

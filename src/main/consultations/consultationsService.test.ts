@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { failureOf, openTestApp, snapshot, type TestApp } from '../../../test/tempDatabase';
 import { fullSections } from '../../../test/arbitraries';
 import { newId, now } from '../clock';
+import { editsForSections } from '../../shared/consultation/edits';
+import { HARD_LIMITS } from '../../shared/consultation/sections';
 
 let app: TestApp;
 beforeEach(() => {
@@ -51,91 +53,145 @@ describe('create', () => {
   });
 });
 
-describe('autosave', () => {
-  it('keeps a half-typed email in the draft, reports it, and saves it again on the next pause', () => {
+const type = (id: string, sections: object, extra: { notes?: string | null } = {}) =>
+  app.consultations.autosave({ consultationId: id, edits: editsForSections(sections), ...extra });
+
+describe('autosave: the working copy is the record', () => {
+  it('keeps a half-typed email in the working copy, reports it at the field, and the list and search see it', () => {
     const c = createEmpty();
-    const result = app.consultations.autosave({ consultationId: c.id, sections: { contact_info: { email: 'maria@acme' } } });
+    const result = type(c.id, { contact_info: { email: 'maria@acme', business_name: 'Typed Name Ltd' } });
     expect(result.issues).toEqual([{ path: 'contact_info.email', message: 'Enter an email address like name@example.com' }]);
+    expect(result.rejected).toEqual([]);
     const detail = app.consultations.get({ consultationId: c.id });
-    expect(detail.draft!.sections.contact_info).toEqual({ email: 'maria@acme' });
-    expect(detail.draft!.hasChanges).toBe(true);
-    expect(detail.consultation.sections.contact_info).toEqual({}); // the saved record is untouched
-    app.consultations.autosave({ consultationId: c.id, sections: { contact_info: { email: 'maria@acme.com' } } });
+    expect(detail.consultation.sections.contact_info).toEqual({ business_name: 'Typed Name Ltd', email: 'maria@acme' });
+    expect(detail.changedSinceVersion).toBe(true);
+    expect(app.consultations.list().items[0]).toMatchObject({ businessName: 'Typed Name Ltd', changedSinceVersion: true });
+    expect(app.consultations.list({ search: 'typed' }).items.map((i) => i.id)).toEqual([c.id]);
+    type(c.id, { contact_info: { email: 'maria@acme.com', business_name: 'Typed Name Ltd' } });
     expect(app.consultations.get({ consultationId: c.id }).issues).toEqual([]);
   });
 
-  it('shows the name being typed in the list until it is saved', () => {
+  it('counts only valid answers towards completion', () => {
     const c = createEmpty();
-    app.consultations.autosave({ consultationId: c.id, sections: { contact_info: { business_name: 'Typed Name Ltd', contact_person: 'Ana' } } });
-    expect(app.consultations.list().items[0]).toMatchObject({ businessName: 'Typed Name Ltd', contactPerson: 'Ana', hasUnsavedChanges: true });
-    app.consultations.discardDraft({ consultationId: c.id });
-    expect(app.consultations.list().items[0]).toMatchObject({ businessName: null, hasUnsavedChanges: false });
+    const valid = type(c.id, { contact_info: { email: 'maria@acme.com' } }).completion.percentage;
+    const invalid = type(c.id, { contact_info: { email: 'maria@acme' } }).completion.percentage;
+    expect(invalid).toBeLessThan(valid);
+    expect(app.consultations.list().items[0]!.completionPercentage).toBe(invalid);
   });
 
   it('does not trim while typing', () => {
     const c = createEmpty();
-    app.consultations.autosave({ consultationId: c.id, sections: { contact_info: { business_name: 'Acme ' } } });
-    expect(app.consultations.get({ consultationId: c.id }).draft!.sections.contact_info.business_name).toBe('Acme ');
+    type(c.id, { contact_info: { business_name: 'Acme ' } });
+    expect(app.consultations.get({ consultationId: c.id }).consultation.sections.contact_info.business_name).toBe('Acme ');
   });
 
-  it('replaces only the sections it is given and reports completion of the draft', () => {
+  it('changes only the fields it is given: another window never blanks a field it did not touch', () => {
     const c = createEmpty();
-    const s = fullSections();
-    app.consultations.autosave({ consultationId: c.id, sections: { contact_info: s.contact_info } });
-    const r = app.consultations.autosave({ consultationId: c.id, sections: { pain_points: s.pain_points } });
-    const draft = app.consultations.get({ consultationId: c.id }).draft!;
-    expect(draft.sections.contact_info).toEqual(s.contact_info);
-    expect(draft.sections.pain_points).toEqual(s.pain_points);
-    expect(r.completion.percentage).toBeGreaterThan(30);
-    expect(r.completion.missing.map((m) => m.path)).toContain('business_context.industry');
+    app.consultations.autosave({ consultationId: c.id, edits: [{ path: 'contact_info.phone', value: '+1 555 0100', base: null }] });
+    app.consultations.autosave({ consultationId: c.id, edits: [{ path: 'contact_info.website', value: 'acme.com', base: null }] });
+    expect(app.consultations.get({ consultationId: c.id }).consultation.sections.contact_info).toEqual({ phone: '+1 555 0100', website: 'acme.com' });
   });
 
-  it('rejects unknown keys, oversized text and bad ids with field paths, losing nothing already saved', () => {
+  it('reports a field two windows changed differently to the later one, overwriting nothing', () => {
     const c = createEmpty();
-    app.consultations.autosave({ consultationId: c.id, sections: { contact_info: { business_name: 'Kept' } } });
+    app.consultations.autosave({ consultationId: c.id, edits: [{ path: 'contact_info.phone', value: '111', base: null }] });
+    const later = app.consultations.autosave({
+      consultationId: c.id,
+      edits: [
+        { path: 'contact_info.phone', value: '222', base: null },
+        { path: 'contact_info.email', value: 'a@b.co', base: null },
+      ],
+    });
+    expect(later.conflicts).toEqual([{ path: 'contact_info.phone', label: 'Contact › Phone', yours: '222', theirs: '111' }]);
+    expect(app.consultations.get({ consultationId: c.id }).consultation.sections.contact_info).toEqual({ phone: '111', email: 'a@b.co' });
+    // Choosing to keep this window's value is an edit without a base.
+    app.consultations.autosave({ consultationId: c.id, edits: [{ path: 'contact_info.phone', value: '222' }] });
+    expect(app.consultations.get({ consultationId: c.id }).consultation.sections.contact_info.phone).toBe('222');
+  });
+
+  it('refuses only the field over a hard limit, with a message at it, and saves every other edit', () => {
+    const c = createEmpty();
+    const result = app.consultations.autosave({
+      consultationId: c.id,
+      edits: [
+        { path: 'pain_points.impact_assessment', value: 'x'.repeat(HARD_LIMITS.fieldChars + 1) },
+        { path: 'contact_info.business_name', value: 'B'.repeat(5000) },
+        { path: 'contact_info.email', value: 'not-an-email' },
+      ],
+    });
+    expect(result.rejected.map((r) => r.path)).toEqual(['pain_points.impact_assessment']);
+    expect(result.rejected[0]!.message).toMatch(/Too long to keep/);
+    const sections = app.consultations.get({ consultationId: c.id }).consultation.sections;
+    expect(sections.contact_info).toEqual({ business_name: 'B'.repeat(5000), email: 'not-an-email' });
+    expect(sections.pain_points).toEqual({});
+    expect(result.issues.map((i) => i.path).sort()).toEqual(['contact_info.business_name', 'contact_info.email']);
+  });
+
+  it('refuses an edit that would take the consultation over its size cap, keeping the rest', () => {
+    const c = createEmpty();
+    const big = 'y'.repeat(HARD_LIMITS.fieldChars - 10);
+    const lists = ['primary_challenges', 'technical_issues', 'current_solution_gaps'] as const;
+    const texts = ['impact_assessment'];
+    const fill = [...texts.map((f) => ({ path: `pain_points.${f}`, value: big }))];
+    for (const f of lists) fill.push({ path: `pain_points.${f}`, value: Array.from({ length: 30 }, () => 'z'.repeat(HARD_LIMITS.listItemChars - 1)) as never });
+    const result = app.consultations.autosave({ consultationId: c.id, edits: [...fill, { path: 'contact_info.business_name', value: 'Still saved' }] });
+    expect(result.rejected.length).toBeGreaterThan(0);
+    expect(result.rejected.every((r) => /size limit/.test(r.message))).toBe(true);
+    expect(app.consultations.get({ consultationId: c.id }).consultation.sections.contact_info.business_name).toBe('Still saved');
+  });
+
+  it('removes control and bidirectional override characters, keeping every script and emoji', () => {
+    const c = createEmpty();
+    type(c.id, {
+      contact_info: { business_name: 'Acme\u0000\u0007 \u202Egnp.exe\u202C', contact_person: 'يورام כהן ไทย हिन्दी 订单 😀' },
+      pain_points: { impact_assessment: 'line one\r\nline\ttwo' },
+    });
+    const sections = app.consultations.get({ consultationId: c.id }).consultation.sections;
+    expect(sections.contact_info).toEqual({ business_name: 'Acme gnp.exe', contact_person: 'يورام כהן ไทย हिन्दी 订单 😀' });
+    expect(sections.pain_points.impact_assessment).toBe('line one\nline\ttwo');
+  });
+
+  it('rejects unknown fields and bad ids at the boundary, losing nothing already saved', () => {
+    const c = createEmpty();
+    type(c.id, { contact_info: { business_name: 'Kept' } });
     expect(
-      expectRejectedWithoutChange(() => app.consultations.autosave({ consultationId: c.id, sections: { contact_info: { fax: '1' } } }), 'validation').issues,
-    ).toEqual([{ path: 'sections.contact_info', message: 'Unknown field: fax' }]);
-    expectRejectedWithoutChange(
-      () => app.consultations.autosave({ consultationId: c.id, sections: { pain_points: { impact_assessment: 'x'.repeat(5001) } } }),
-      'validation',
-    );
-    expectRejectedWithoutChange(() => app.consultations.autosave({ consultationId: 'x', sections: {} }), 'validation');
-    expectRejectedWithoutChange(() => app.consultations.autosave({ consultationId: newId(), sections: {} }), 'not_found');
-    expect(app.consultations.get({ consultationId: c.id }).draft!.sections.contact_info).toEqual({ business_name: 'Kept' });
+      expectRejectedWithoutChange(() => app.consultations.autosave({ consultationId: c.id, edits: [{ path: 'contact_info.fax', value: '1' }] }), 'validation')
+        .issues![0]!.path,
+    ).toBe('edits.0.path');
+    expectRejectedWithoutChange(() => app.consultations.autosave({ consultationId: 'x', edits: [] }), 'validation');
+    expectRejectedWithoutChange(() => app.consultations.autosave({ consultationId: newId(), edits: [] }), 'not_found');
+    expect(app.consultations.get({ consultationId: c.id }).consultation.sections.contact_info).toEqual({ business_name: 'Kept' });
   });
 
-  it('removes the draft when typing is undone back to the saved content, but keeps one that holds notes', () => {
+  it('keeps private notes apart from the record, and typing undone reads as unchanged', () => {
     const c = app.consultations.create({ sections: { contact_info: { business_name: 'Acme' } } }).consultation;
-    app.consultations.autosave({ consultationId: c.id, sections: { contact_info: { business_name: 'Acme Co' } } });
-    app.consultations.autosave({ consultationId: c.id, sections: { contact_info: { business_name: 'Acme' } } });
-    expect(app.consultations.get({ consultationId: c.id }).draft).toBeNull();
-    app.consultations.autosave({ consultationId: c.id, draftNotes: 'Ask about the franchise plans', auto: false });
-    const draft = app.consultations.get({ consultationId: c.id }).draft!;
-    expect(draft).toMatchObject({ hasChanges: false, draftNotes: 'Ask about the franchise plans', autoSaved: false });
-    expect(app.consultations.list().items[0]!.hasUnsavedChanges).toBe(false);
+    type(c.id, { contact_info: { business_name: 'Acme Co' } });
+    type(c.id, { contact_info: { business_name: 'Acme' } });
+    expect(app.consultations.get({ consultationId: c.id }).changedSinceVersion).toBe(false);
+    app.consultations.autosave({ consultationId: c.id, notes: 'Ask about the franchise plans' });
+    const detail = app.consultations.get({ consultationId: c.id });
+    expect(detail).toMatchObject({ notes: 'Ask about the franchise plans', changedSinceVersion: false });
+    expect(app.consultations.list().items[0]!.changedSinceVersion).toBe(false);
   });
 
   it('moves updated_at forward on every write, even within one millisecond', () => {
     const c = createEmpty();
     const stamps = [app.consultations.get({ consultationId: c.id }).consultation.updatedAt];
-    for (let i = 0; i < 20; i += 1) {
-      stamps.push(app.consultations.autosave({ consultationId: c.id, sections: { contact_info: { business_name: `A${i}` } } }).updatedAt);
-    }
+    for (let i = 0; i < 20; i += 1) stamps.push(type(c.id, { contact_info: { business_name: `A${i}` } }).updatedAt);
     expect(new Set(stamps).size).toBe(stamps.length);
     expect([...stamps].sort()).toEqual(stamps);
   });
 });
 
 describe('save version', () => {
-  function draftOf(sections: object) {
+  function typed(sections: object) {
     const c = createEmpty();
-    app.consultations.autosave({ consultationId: c.id, sections });
+    type(c.id, sections);
     return c;
   }
 
-  it('normalises the draft, records changed field paths and a readable summary, and clears the draft', () => {
-    const c = draftOf({ contact_info: { business_name: ' Acme ', email: 'ops@acme.com ', website: 'acme.com' }, goals_objectives: { kpis: [' NPS ', ''] } });
+  it('snapshots the working copy tidied, with changed field paths and a readable summary', () => {
+    const c = typed({ contact_info: { business_name: ' Acme ', email: 'ops@acme.com ', website: 'acme.com' }, goals_objectives: { kpis: [' NPS ', ''] } });
     const { detail, version } = app.consultations.saveVersion({ consultationId: c.id, expectedVersion: 1, note: ' after the call ' });
     expect(version).toMatchObject({
       versionNumber: 2,
@@ -150,42 +206,43 @@ describe('save version', () => {
       goals_objectives: { kpis: ['NPS'] },
     });
     expect(detail.consultation.currentVersion).toBe(2);
-    expect(detail.draft).toBeNull();
+    expect(detail.changedSinceVersion).toBe(false);
     expect(detail.consultation.updatedAt > c.updatedAt).toBe(true);
   });
 
-  it('refuses a draft that breaks the version rules and keeps the draft exactly as typed', () => {
-    const c = draftOf({ contact_info: { email: 'ops@acme' }, business_context: { team_size: 'a dozen' } });
+  it('refuses a working copy that breaks the version rules, naming the fields, and keeps it as typed', () => {
+    const c = typed({ contact_info: { email: 'ops@acme' }, business_context: { team_size: 'a dozen' } });
     const error = expectRejectedWithoutChange(() => app.consultations.saveVersion({ consultationId: c.id, expectedVersion: 1 }), 'validation');
     expect(error.issues!.map((i) => i.path)).toEqual(['contact_info.email', 'business_context.team_size']);
+    expect(error.message).toBe('Some fields need attention before saving a version: Contact › Email, Business › Team size.');
   });
 
-  it('lets only one of two saves of the same draft win (a version race)', () => {
-    const c = draftOf({ contact_info: { business_name: 'Race Ltd' } });
+  it('lets only one of two saves of the same version win (a version race)', () => {
+    const c = typed({ contact_info: { business_name: 'Race Ltd' } });
     app.consultations.saveVersion({ consultationId: c.id, expectedVersion: 1 });
     const error = expectRejectedWithoutChange(() => app.consultations.saveVersion({ consultationId: c.id, expectedVersion: 1 }), 'conflict');
     expect(error.message).toMatch(/now at version 2/);
     expect(app.consultations.listVersions({ consultationId: c.id }).map((v) => v.versionNumber)).toEqual([1, 2]);
   });
 
-  it('refuses when there is nothing to save', () => {
+  it('refuses when nothing changed since the newest version', () => {
     const c = createEmpty();
-    expectRejectedWithoutChange(() => app.consultations.saveVersion({ consultationId: c.id, expectedVersion: 1 }), 'conflict');
+    expectRejectedWithoutChange(() => app.consultations.saveVersion({ consultationId: c.id, expectedVersion: 1 }), 'invalid_state');
   });
 
-  it('keeps private notes on the draft after a save, rebased on the new version', () => {
+  it('keeps private notes after a save', () => {
     const c = createEmpty();
-    app.consultations.autosave({ consultationId: c.id, sections: { contact_info: { business_name: 'Acme' } }, draftNotes: 'Budget is soft' });
+    type(c.id, { contact_info: { business_name: 'Acme' } }, { notes: 'Budget is soft' });
     const { detail } = app.consultations.saveVersion({ consultationId: c.id, expectedVersion: 1 });
-    expect(detail.draft).toMatchObject({ hasChanges: false, draftNotes: 'Budget is soft', baseVersion: 2 });
+    expect(detail.notes).toBe('Budget is soft');
   });
 
-  it('discarding drops unsaved changes but keeps notes', () => {
+  it('discarding changes since the newest version brings it back and keeps notes', () => {
     const c = createEmpty();
-    app.consultations.autosave({ consultationId: c.id, sections: { contact_info: { business_name: 'Oops' } }, draftNotes: 'n' });
-    const detail = app.consultations.discardDraft({ consultationId: c.id });
-    expect(detail.draft).toMatchObject({ hasChanges: false, draftNotes: 'n' });
-    expect(detail.draft!.sections.contact_info).toEqual({});
+    type(c.id, { contact_info: { business_name: 'Oops' } }, { notes: 'n' });
+    const detail = app.consultations.discardChanges({ consultationId: c.id });
+    expect(detail).toMatchObject({ notes: 'n', changedSinceVersion: false });
+    expect(detail.consultation.sections.contact_info).toEqual({});
   });
 });
 
@@ -235,30 +292,38 @@ describe('status moves', () => {
     app.consultations.archive({ consultationId: c.id });
     expectRejectedWithoutChange(() => app.consultations.complete({ consultationId: c.id }), 'invalid_state');
     const edit = expectRejectedWithoutChange(
-      () => app.consultations.autosave({ consultationId: c.id, sections: { contact_info: { business_name: 'x' } } }),
+      () => type(c.id, { contact_info: { business_name: 'x' } }),
       'invalid_state',
     );
     expect(edit.message).toMatch(/Unarchive it/);
     app.consultations.unarchive({ consultationId: c.id });
     app.consultations.complete({ consultationId: c.id });
-    expect(failureOf(() => app.consultations.autosave({ consultationId: c.id, sections: {} })).message).toMatch(/Reopen it/);
+    expect(failureOf(() => app.consultations.autosave({ consultationId: c.id })).message).toMatch(/Reopen it/);
   });
 
-  it('refuses to complete over unsaved changes, and honours expectedVersion', () => {
+  it('completes what the consultant sees: changes since the newest version are saved first', () => {
     const c = readyToComplete();
-    app.consultations.autosave({ consultationId: c.id, sections: { contact_info: { ...fullSections().contact_info, phone: '+1 555 0199' } } });
-    expectRejectedWithoutChange(() => app.consultations.complete({ consultationId: c.id }), 'conflict');
-    app.consultations.discardDraft({ consultationId: c.id });
+    type(c.id, { contact_info: { ...fullSections().contact_info, phone: '+1 555 0199' } });
     expectRejectedWithoutChange(() => app.consultations.complete({ consultationId: c.id, expectedVersion: 7 }), 'conflict');
+    const done = app.consultations.complete({ consultationId: c.id });
+    expect(done).toMatchObject({ changedSinceVersion: false, consultation: { status: 'completed', currentVersion: 3 } });
+    expect(app.consultations.getVersion({ consultationId: c.id, versionNumber: 2 }).sections.contact_info.phone).toBe('+1 555 0199');
+  });
+
+  it('refuses to complete over invalid answers, naming them, and changes nothing', () => {
+    const c = readyToComplete();
+    type(c.id, { contact_info: { ...fullSections().contact_info, email: 'broken@' } });
+    const error = expectRejectedWithoutChange(() => app.consultations.complete({ consultationId: c.id }), 'validation');
+    expect(error.message).toMatch(/Contact › Email/);
   });
 });
 
 describe('history', () => {
   function withThreeVersions() {
     const c = app.consultations.create({ sections: { contact_info: { business_name: 'Orbit Labs', email: 'hi@orbit.io' } } }).consultation;
-    app.consultations.autosave({ consultationId: c.id, sections: { contact_info: { business_name: 'Orbit Labs', email: 'team@orbit.io' } } });
+    type(c.id, { contact_info: { business_name: 'Orbit Labs', email: 'team@orbit.io' } });
     app.consultations.saveVersion({ consultationId: c.id, expectedVersion: 1 });
-    app.consultations.autosave({ consultationId: c.id, sections: { pain_points: { urgency_level: 'critical' } } });
+    type(c.id, { pain_points: { urgency_level: 'critical' } });
     app.consultations.saveVersion({ consultationId: c.id, expectedVersion: 2 });
     return c;
   }
@@ -289,8 +354,17 @@ describe('history', () => {
     expect(versions[3]!.changeSummary).toBe('Restored version 1 · Contact: Email · Pain points: Urgency');
     expect(app.consultations.getVersion({ consultationId: c.id, versionNumber: 3 }).sections.pain_points.urgency_level).toBe('critical');
     expectRejectedWithoutChange(() => app.consultations.restoreVersion({ consultationId: c.id, versionNumber: 4, expectedVersion: 4 }), 'invalid_state');
-    app.consultations.autosave({ consultationId: c.id, sections: { contact_info: { business_name: 'typing' } } });
-    expectRejectedWithoutChange(() => app.consultations.restoreVersion({ consultationId: c.id, versionNumber: 2, expectedVersion: 4 }), 'conflict');
+    expectRejectedWithoutChange(() => app.consultations.restoreVersion({ consultationId: c.id, versionNumber: 2, expectedVersion: 3 }), 'conflict');
+  });
+
+  it('keeps what was typed since the newest version as a version of its own before a restore', () => {
+    const c = withThreeVersions();
+    type(c.id, { contact_info: { business_name: 'Orbit Labs', email: 'typed@orbit.io' } });
+    const detail = app.consultations.restoreVersion({ consultationId: c.id, versionNumber: 1, expectedVersion: 3 });
+    expect(detail.consultation.currentVersion).toBe(5);
+    expect(app.consultations.getVersion({ consultationId: c.id, versionNumber: 4 })).toMatchObject({ changeSummary: 'Kept before a restore · Contact: Email' });
+    expect(app.consultations.getVersion({ consultationId: c.id, versionNumber: 4 }).sections.contact_info.email).toBe('typed@orbit.io');
+    expect(detail.consultation.sections.contact_info.email).toBe('hi@orbit.io');
   });
 });
 
@@ -310,18 +384,18 @@ describe('ownership and delete', () => {
     const detail = app.consultations.get({ consultationId: id });
     expect(detail.consultation).toMatchObject({ isOwn: false, ownerName: 'Bo Teammate' });
     for (const call of [
-      () => app.consultations.autosave({ consultationId: id, sections: {} }),
+      () => app.consultations.autosave({ consultationId: id }),
       () => app.consultations.archive({ consultationId: id }),
       () => app.consultations.delete({ consultationId: id }),
-      () => app.consultations.discardDraft({ consultationId: id }),
+      () => app.consultations.discardChanges({ consultationId: id }),
     ]) {
       expectRejectedWithoutChange(call, 'forbidden');
     }
   });
 
-  it('deletes a consultation with its draft and versions', () => {
+  it('deletes a consultation with its notes and versions', () => {
     const c = app.consultations.create({ sections: { contact_info: { business_name: 'Gone' } } }).consultation;
-    app.consultations.autosave({ consultationId: c.id, sections: { contact_info: { business_name: 'Going' } } });
+    type(c.id, { contact_info: { business_name: 'Going' } }, { notes: 'private' });
     app.consultations.delete({ consultationId: c.id });
     expect(failureOf(() => app.consultations.get({ consultationId: c.id })).code).toBe('not_found');
     const counts = app.database.sqlite.prepare(`SELECT (SELECT count(*) FROM consultation_drafts) AS d, (SELECT count(*) FROM consultation_versions) AS v`).get();

@@ -1,37 +1,20 @@
-import { eq } from 'drizzle-orm';
-import type { LocalDatabase } from '../db/client';
-import { consultations } from '../db/schema';
+import type { ConsultationStore } from '../store/consultationStore';
+import { sectionsOf, type ConsultationRow } from '../store/rows';
 import { after, newId, now } from '../clock';
-import { AppFailure, validationFailure, type FieldIssue, issuesFromZod } from '../../shared/errors';
+import { AppFailure, validationFailure, type FieldIssue } from '../../shared/errors';
+import { assess, versionIssues } from '../../shared/consultation/assessment';
 import { completionOf } from '../../shared/consultation/completion';
 import { deepEqual, diffFields, summarizeChanges } from '../../shared/consultation/diff';
+import { applyEdits } from '../../shared/consultation/edits';
+import { fieldLabel, fieldPathOf } from '../../shared/consultation/fields';
 import { canonicalSections, normalizeForVersion } from '../../shared/consultation/normalize';
-import { strictSectionsSchema, EMPTY_SECTIONS, type DraftSections } from '../../shared/consultation/sections';
+import { EMPTY_SECTIONS, strictSectionsSchema, type WorkingSections } from '../../shared/consultation/sections';
 import { editRefusal, isEditable, nextStatus, statusMoveRefusal, type StatusAction } from '../../shared/consultation/status';
-import {
-  listQuerySchema,
-  type AutosaveResult,
-  type ConsultationDetail,
-  type ListPage,
-  type StatusCounts,
-  type Version,
-  type VersionDiff,
-  type VersionSummary,
-} from '../../shared/consultation/model';
-import {
-  autosaveInputSchema,
-  consultationRefSchema,
-  createInputSchema,
-  diffInputSchema,
-  restoreInputSchema,
-  saveVersionInputSchema,
-  statusChangeInputSchema,
-  versionRefSchema,
-} from '../../shared/consultation/inputs';
-import { ConsultationRecords, sectionColumns, sectionsOf, toConsultation, toDraft, type ConsultationRow } from './consultationRecords';
-import { ConsultationList } from './consultationList';
-import { VersionHistory } from './versionHistory';
-import { parseInput } from './parseInput';
+import type { OperationName, OperationOutput, ParsedInput } from '../../shared/contract';
+import { listQuerySchema, type AutosaveResult, type ConsultationDetail, type ListPage, type ListQuery, type StatusCounts, type Version, type VersionDiff, type VersionSummary } from '../../shared/consultation/model';
+
+/** An operation's input as the boundary (handlers.ts) parsed it against the contract. */
+type In<K extends OperationName> = NonNullable<ParsedInput<K>>;
 
 const STATUS_SUMMARY: Record<StatusAction, string> = {
   complete: 'Marked completed',
@@ -40,38 +23,22 @@ const STATUS_SUMMARY: Record<StatusAction, string> = {
   unarchive: 'Unarchived',
 };
 
-/** Format problems that would stop this draft becoming a version (empty when it could be saved). */
-export function versionIssues(draft: DraftSections): FieldIssue[] {
-  const result = strictSectionsSchema.safeParse(normalizeForVersion(draft));
-  return result.success ? [] : issuesFromZod(result.error);
+/** "Some fields need attention: Contact › Email, Business › Team size" — the fields named, not only counted. */
+function namedIssues(issues: FieldIssue[], lead: string): AppFailure {
+  const labels = [...new Set(issues.map((issue) => fieldLabel(fieldPathOf(issue.path))))];
+  return new AppFailure('validation', `${lead}: ${labels.join(', ')}.`, issues);
 }
 
 /**
- * The one way the app touches consultations. Every operation parses its input, checks ownership and
- * status, and does its writes in one immediate transaction.
+ * What a consultant does to consultations: ownership and status rules, working-copy edits, versions.
+ * Every read and write goes through the consultation store; every write is one immediate transaction.
  */
 export class ConsultationsService {
-  private readonly records: ConsultationRecords;
-  private readonly listing: ConsultationList;
-  private readonly history: VersionHistory;
-
   constructor(
-    private readonly database: LocalDatabase,
+    private readonly store: ConsultationStore,
     /** The current user's id; throws a profile_required error before first-run setup. */
     private readonly actorId: () => string,
-  ) {
-    this.records = new ConsultationRecords(database.db, database.sqlite);
-    this.listing = new ConsultationList(database.sqlite);
-    this.history = new VersionHistory(database.db);
-  }
-
-  private get db() {
-    return this.database.db;
-  }
-
-  private transaction<T>(work: () => T): T {
-    return this.database.sqlite.transaction(work).immediate();
-  }
+  ) {}
 
   private requireOwn(row: ConsultationRow, actor: string): void {
     if (row.userId !== actor) {
@@ -93,30 +60,12 @@ export class ConsultationsService {
     }
   }
 
-  private requireNoUnsavedChanges(consultationId: string): void {
-    if (this.records.draft(consultationId)?.hasChanges) {
-      throw new AppFailure('conflict', 'This consultation has unsaved changes. Save them as a version or discard them first.');
-    }
+  private versionContent(row: ConsultationRow): WorkingSections {
+    return this.store.versionSections(row.id, row.currentVersion) ?? canonicalSections(EMPTY_SECTIONS);
   }
 
-  // ---- reads -------------------------------------------------------------------------------------------
-
-  get(input: unknown): ConsultationDetail {
-    const { consultationId } = parseInput(consultationRefSchema, input);
-    return this.detail(consultationId);
-  }
-
-  private detail(consultationId: string): ConsultationDetail {
-    const { row, ownerName } = this.records.requireWithOwner(consultationId);
-    const draftRow = this.records.draft(consultationId);
-    const draft = draftRow ? toDraft(draftRow) : null;
-    const shown = draft?.hasChanges ? draft.sections : sectionsOf(row);
-    return {
-      consultation: toConsultation(row, ownerName, this.currentActorOrNull()),
-      draft,
-      completion: completionOf(shown),
-      issues: draft?.hasChanges ? versionIssues(draft.sections) : [],
-    };
+  private changedSinceVersion(row: ConsultationRow): boolean {
+    return !deepEqual(sectionsOf(row), this.versionContent(row));
   }
 
   private currentActorOrNull(): string | null {
@@ -127,59 +76,91 @@ export class ConsultationsService {
     }
   }
 
-  list(input: unknown = {}): ListPage {
-    return this.listing.page(parseInput(listQuerySchema, input));
+  // ---- reads -------------------------------------------------------------------------------------------
+
+  get({ consultationId }: In<'consultations.get'>): ConsultationDetail {
+    const { row, ownerName } = this.store.requireWithOwner(consultationId);
+    const sections = sectionsOf(row);
+    const { completion, issues } = assess(sections);
+    return {
+      consultation: {
+        id: row.id,
+        userId: row.userId,
+        ownerName,
+        sections,
+        status: row.status,
+        completionPercentage: row.completionPercentage,
+        currentVersion: row.currentVersion,
+        createdAt: row.createdAt,
+        updatedAt: row.updatedAt,
+        completedAt: row.completedAt,
+        isOwn: row.userId === this.currentActorOrNull(),
+      },
+      notes: this.store.notes(row.id),
+      changedSinceVersion: this.changedSinceVersion(row),
+      completion,
+      issues,
+    };
   }
 
-  /** Query plan of a list call, for the tests that prove the indexes are used. */
-  explainList(input: unknown = {}): string[] {
-    return this.listing.explain(parseInput(listQuerySchema, input));
+  list(query: In<'consultations.list'>): ListPage {
+    return this.store.list.page(query);
+  }
+
+  /** Query plan of a list call, for the tests and benchmarks that prove the indexes are used (not an operation). */
+  explainList(query: ListQuery = {}): string[] {
+    return this.store.list.explain(listQuerySchema.parse(query));
   }
 
   counts(): StatusCounts {
-    return this.listing.counts();
+    return this.store.list.counts();
   }
 
   industries(): string[] {
-    return this.listing.industries();
+    return this.store.list.industries();
   }
 
-  listVersions(input: unknown): VersionSummary[] {
-    const { consultationId } = parseInput(consultationRefSchema, input);
-    this.records.require(consultationId);
-    return this.history.list(consultationId);
+  listVersions({ consultationId }: In<'consultations.listVersions'>): VersionSummary[] {
+    this.store.require(consultationId);
+    return this.store.listVersions(consultationId);
   }
 
-  getVersion(input: unknown): Version {
-    const { consultationId, versionNumber } = parseInput(versionRefSchema, input);
-    return this.history.get(consultationId, versionNumber);
+  getVersion({ consultationId, versionNumber }: In<'consultations.getVersion'>): Version {
+    return this.store.getVersion(consultationId, versionNumber);
   }
 
-  diffVersions(input: unknown): VersionDiff {
-    const { consultationId, from, to } = parseInput(diffInputSchema, input);
-    return this.history.diff(consultationId, from, to);
+  diffVersions({ consultationId, from, to }: In<'consultations.diffVersions'>): VersionDiff {
+    return this.store.diffVersions(consultationId, from, to);
   }
 
   // ---- writes ------------------------------------------------------------------------------------------
 
-  create(input: unknown = {}): ConsultationDetail {
-    const { sections: given } = parseInput(createInputSchema, input);
+  create({ sections: given }: In<'consultations.create'> = {}): ConsultationDetail {
     const actor = this.actorId();
-    const normalized = normalizeForVersion({ ...EMPTY_SECTIONS, ...given });
-    const parsed = strictSectionsSchema.safeParse(normalized);
+    const parsed = strictSectionsSchema.safeParse(normalizeForVersion({ ...EMPTY_SECTIONS, ...given }));
     if (!parsed.success) throw validationFailure(parsed.error, 'Some fields need attention');
     const sections = canonicalSections(parsed.data);
     const id = newId();
     const timestamp = now();
-    this.transaction(() => {
-      this.db
-        .insert(consultations)
-        .values({ id, userId: actor, ...sectionColumns(EMPTY_SECTIONS), createdAt: timestamp, updatedAt: timestamp })
-        .run();
-      const row = this.records.require(id);
+    this.store.transaction(() => {
+      const empty = canonicalSections(EMPTY_SECTIONS);
+      this.store.insert({
+        id,
+        userId: actor,
+        contactInfo: empty.contact_info,
+        businessContext: empty.business_context,
+        painPoints: empty.pain_points,
+        goalsObjectives: empty.goals_objectives,
+        status: 'draft',
+        completionPercentage: 0,
+        currentVersion: 0,
+        createdAt: timestamp,
+        updatedAt: timestamp,
+        completedAt: null,
+      });
       const changedFields = diffFields(EMPTY_SECTIONS, sections).map((change) => change.path);
-      this.records.writeVersion({
-        consultation: row,
+      this.store.writeVersion({
+        consultation: this.store.require(id),
         authorId: actor,
         sections,
         status: 'draft',
@@ -191,90 +172,107 @@ export class ConsultationsService {
         createdAt: timestamp,
       });
     });
-    return this.detail(id);
+    return this.get({ consultationId: id });
   }
 
-  /** Saves work in progress into the consultation's one draft. Accepts half-typed values; reports them. */
-  autosave(input: unknown): AutosaveResult {
-    const parsed = parseInput(autosaveInputSchema, input, 'This change could not be saved');
+  /**
+   * Saves field edits into the working copy. Whatever was typed is kept (the version rules are reported,
+   * never a reason to refuse); only a hard limit refuses, and only that field. A field another window
+   * changed since this one read it comes back as a conflict instead of being overwritten.
+   */
+  autosave({ consultationId, edits, notes }: In<'consultations.autosave'>): AutosaveResult {
     const actor = this.actorId();
-    const result = this.transaction(() => {
-      const row = this.records.require(parsed.consultationId);
+    return this.store.transaction(() => {
+      const row = this.store.require(consultationId);
       this.requireEditable(row, actor);
-      const draft = this.records.draft(row.id);
-      const saved = sectionsOf(row);
-      const content = canonicalSections({ ...(draft ? sectionsOf<DraftSections>(draft) : saved), ...parsed.sections }) as DraftSections;
-      const notes = parsed.draftNotes !== undefined ? parsed.draftNotes || null : (draft?.draftNotes ?? null);
-      const hasChanges = !deepEqual(content, saved);
-      const updatedAt = after(draft?.updatedAt);
-      // Typing undone back to the saved content, and no notes: no draft is left to recover.
-      const keep = hasChanges || notes !== null;
-      this.records.writeDraft(row, draft, actor, keep ? { content, draftNotes: notes, autoSaved: parsed.auto ?? true, hasChanges, updatedAt } : null);
-      return { content, updatedAt };
-    });
-    return { updatedAt: result.updatedAt, completion: completionOf(result.content), issues: versionIssues(result.content) };
-  }
-
-  /** Turns the draft into the next version: trimmed, checked by the version rules, with its changed fields. */
-  saveVersion(input: unknown): { detail: ConsultationDetail; version: VersionSummary | null } {
-    const parsed = parseInput(saveVersionInputSchema, input);
-    const actor = this.actorId();
-    const versionNumber = this.transaction(() => {
-      const row = this.records.require(parsed.consultationId);
-      this.requireEditable(row, actor);
-      this.requireVersion(row, parsed.expectedVersion);
-      const draft = this.records.draft(row.id);
-      if (!draft?.hasChanges) throw new AppFailure('conflict', 'There are no unsaved changes to save.');
-      const checked = strictSectionsSchema.safeParse(normalizeForVersion(sectionsOf<DraftSections>(draft)));
-      if (!checked.success) throw validationFailure(checked.error, 'Some fields need attention before saving a version');
-      const sections = canonicalSections(checked.data);
-      const changedFields = diffFields(sectionsOf(row), sections).map((change) => change.path);
-      const timestamp = after(row.updatedAt);
-      if (changedFields.length === 0) {
-        // Only blanks or spacing differed: nothing to record, and nothing left unsaved.
-        this.records.settleDraft(draft, sections, row.currentVersion, timestamp);
-        return null;
+      const current = sectionsOf(row);
+      const outcome = applyEdits(current, edits);
+      const updatedAt = after(row.updatedAt);
+      const { completion, issues } = assess(outcome.next);
+      if (!deepEqual(outcome.next, current)) {
+        this.store.writeWorkingCopy(row.id, outcome.next, completion.percentage, updatedAt);
       }
-      const written = this.records.writeContentVersion(row, actor, sections, {
-        changedFields,
-        changeSummary: summarizeChanges(changedFields),
-        note: parsed.note?.trim() || null,
-        createdAt: timestamp,
-      });
-      this.records.settleDraft(draft, sections, written.versionNumber, timestamp);
-      return written.versionNumber;
+      for (const path of outcome.applied) this.store.closeConflictsAt(row.id, path, updatedAt);
+      if (notes !== undefined) this.store.writeNotes(row, actor, notes?.trim() ? notes : null, updatedAt);
+      return {
+        updatedAt,
+        completion,
+        issues,
+        rejected: outcome.rejected,
+        conflicts: outcome.conflicts,
+        changedSinceVersion: !deepEqual(outcome.next, this.versionContent(row)),
+        currentVersion: row.currentVersion,
+      };
     });
-    const detail = this.detail(parsed.consultationId);
-    const version = versionNumber === null ? null : this.history.get(parsed.consultationId, versionNumber);
-    return { detail, version };
   }
 
-  /** Drops unsaved changes; private notes, if any, are kept. */
-  discardDraft(input: unknown): ConsultationDetail {
-    const { consultationId } = parseInput(consultationRefSchema, input);
-    const actor = this.actorId();
-    this.transaction(() => {
-      const row = this.records.require(consultationId);
-      this.requireOwn(row, actor);
-      this.records.settleDraft(this.records.draft(row.id), sectionsOf(row), row.currentVersion, after(row.updatedAt));
+  /** Snapshots the working copy as the next version, if it passes the version rules (fields named if not). */
+  private snapshot(row: ConsultationRow, actor: string, note: string | null, summaryPrefix = ''): ConsultationRow {
+    const checked = strictSectionsSchema.safeParse(normalizeForVersion(sectionsOf(row)));
+    if (!checked.success) throw namedIssues(versionIssues(sectionsOf(row)), 'Some fields need attention before saving a version');
+    const sections = canonicalSections(checked.data) as WorkingSections;
+    const changedFields = diffFields(this.versionContent(row), sections).map((change) => change.path);
+    const timestamp = after(row.updatedAt);
+    if (changedFields.length === 0) {
+      // Only blanks or spacing differed: the working copy takes the tidy form, no version is needed.
+      if (!deepEqual(sections, sectionsOf(row))) this.store.writeWorkingCopy(row.id, sections, completionOf(sections).percentage, timestamp);
+      return this.store.require(row.id);
+    }
+    this.store.writeVersion({
+      consultation: row,
+      authorId: actor,
+      sections,
+      status: row.status,
+      completedAt: row.completedAt,
+      completionPercentage: completionOf(sections).percentage,
+      changedFields,
+      changeSummary: `${summaryPrefix}${summarizeChanges(changedFields)}`,
+      note,
+      createdAt: timestamp,
     });
-    return this.detail(consultationId);
+    return this.store.require(row.id);
   }
 
-  changeStatus(action: StatusAction, input: unknown): ConsultationDetail {
-    const parsed = parseInput(statusChangeInputSchema, input);
+  saveVersion({ consultationId, expectedVersion, note }: In<'consultations.saveVersion'>): OperationOutput<'consultations.saveVersion'> {
     const actor = this.actorId();
-    this.transaction(() => {
-      const row = this.records.require(parsed.consultationId);
+    const versionNumber = this.store.transaction(() => {
+      const row = this.store.require(consultationId);
+      this.requireEditable(row, actor);
+      this.requireVersion(row, expectedVersion);
+      if (!this.changedSinceVersion(row)) throw new AppFailure('invalid_state', `Nothing changed since version ${row.currentVersion}.`);
+      const saved = this.snapshot(row, actor, note?.trim() || null);
+      return saved.currentVersion === row.currentVersion ? null : saved.currentVersion;
+    });
+    return {
+      detail: this.get({ consultationId }),
+      version: versionNumber === null ? null : this.store.getVersion(consultationId, versionNumber),
+    };
+  }
+
+  /** Puts the working copy back to its newest version; private notes stay. */
+  discardChanges({ consultationId }: In<'consultations.discardChanges'>): ConsultationDetail {
+    const actor = this.actorId();
+    this.store.transaction(() => {
+      const row = this.store.require(consultationId);
+      this.requireEditable(row, actor);
+      const content = this.versionContent(row);
+      this.store.writeWorkingCopy(row.id, content, assess(content).completion.percentage, after(row.updatedAt));
+    });
+    return this.get({ consultationId });
+  }
+
+  changeStatus(action: StatusAction, { consultationId, expectedVersion }: In<'consultations.complete'>): ConsultationDetail {
+    const actor = this.actorId();
+    this.store.transaction(() => {
+      let row = this.store.require(consultationId);
       this.requireOwn(row, actor);
-      this.requireVersion(row, parsed.expectedVersion);
+      this.requireVersion(row, expectedVersion);
       const status = nextStatus(row.status, action, row.completedAt !== null);
       if (!status) throw new AppFailure('invalid_state', statusMoveRefusal(row.status, action));
-      const sections = sectionsOf(row);
-      const timestamp = after(row.updatedAt);
       if (action === 'complete') {
-        this.requireNoUnsavedChanges(row.id);
-        const completion = completionOf(sections);
+        // What the consultant sees is what gets completed: changes since the last version are saved first.
+        if (this.changedSinceVersion(row)) row = this.snapshot(row, actor, null);
+        const completion = assess(sectionsOf(row)).completion;
         if (!completion.canComplete) {
           const missing = completion.missing.filter((m) => m.essential);
           throw new AppFailure(
@@ -284,10 +282,12 @@ export class ConsultationsService {
           );
         }
       }
-      this.records.writeVersion({
+      const timestamp = after(row.updatedAt);
+      this.store.writeVersion({
         consultation: row,
         authorId: actor,
-        sections,
+        // A status move keeps the working copy as it is, even where it differs from the version.
+        sections: sectionsOf(row),
         status,
         completedAt: action === 'complete' ? timestamp : action === 'reopen' ? null : row.completedAt,
         completionPercentage: row.completionPercentage,
@@ -297,52 +297,60 @@ export class ConsultationsService {
         createdAt: timestamp,
       });
     });
-    return this.detail(parsed.consultationId);
+    return this.get({ consultationId });
   }
 
-  complete(input: unknown) {
+  complete(input: In<'consultations.complete'>) {
     return this.changeStatus('complete', input);
   }
-  reopen(input: unknown) {
+  reopen(input: In<'consultations.reopen'>) {
     return this.changeStatus('reopen', input);
   }
-  archive(input: unknown) {
+  archive(input: In<'consultations.archive'>) {
     return this.changeStatus('archive', input);
   }
-  unarchive(input: unknown) {
+  unarchive(input: In<'consultations.unarchive'>) {
     return this.changeStatus('unarchive', input);
   }
 
-  /** Brings an old version back as a new version: history is never rewritten. */
-  restoreVersion(input: unknown): ConsultationDetail {
-    const parsed = parseInput(restoreInputSchema, input);
+  /**
+   * Brings an old version back as a new version: history is never rewritten, and changes since the newest
+   * version are first kept as a version of their own, so a restore never drops what was typed.
+   */
+  restoreVersion({ consultationId, versionNumber, expectedVersion }: In<'consultations.restoreVersion'>): ConsultationDetail {
     const actor = this.actorId();
-    this.transaction(() => {
-      const row = this.records.require(parsed.consultationId);
+    this.store.transaction(() => {
+      let row = this.store.require(consultationId);
       this.requireEditable(row, actor);
-      this.requireVersion(row, parsed.expectedVersion);
-      this.requireNoUnsavedChanges(row.id);
-      const target = this.history.get(row.id, parsed.versionNumber);
+      this.requireVersion(row, expectedVersion);
+      const target = this.store.getVersion(row.id, versionNumber);
+      if (this.changedSinceVersion(row)) row = this.snapshot(row, actor, null, 'Kept before a restore · ');
       const changedFields = diffFields(sectionsOf(row), target.sections).map((change) => change.path);
       if (changedFields.length === 0) {
-        throw new AppFailure('invalid_state', `Version ${parsed.versionNumber} has the same content as the current one.`);
+        throw new AppFailure('invalid_state', `Version ${versionNumber} has the same content as the current one.`);
       }
-      this.records.writeContentVersion(row, actor, canonicalSections(target.sections), {
+      this.store.writeVersion({
+        consultation: row,
+        authorId: actor,
+        sections: target.sections,
+        status: row.status,
+        completedAt: row.completedAt,
+        completionPercentage: assess(target.sections).completion.percentage,
         changedFields,
-        changeSummary: `Restored version ${parsed.versionNumber} · ${summarizeChanges(changedFields)}`,
+        changeSummary: `Restored version ${versionNumber} · ${summarizeChanges(changedFields)}`,
+        note: null,
         createdAt: after(row.updatedAt),
       });
     });
-    return this.detail(parsed.consultationId);
+    return this.get({ consultationId });
   }
 
-  delete(input: unknown): { deleted: true } {
-    const { consultationId } = parseInput(consultationRefSchema, input);
+  delete({ consultationId }: In<'consultations.delete'>): { deleted: true } {
     const actor = this.actorId();
-    this.transaction(() => {
-      const row = this.records.require(consultationId);
+    this.store.transaction(() => {
+      const row = this.store.require(consultationId);
       this.requireOwn(row, actor);
-      this.db.delete(consultations).where(eq(consultations.id, consultationId)).run();
+      this.store.delete(consultationId);
     });
     return { deleted: true };
   }

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { BusinessContext, ContactInfo, GoalsObjectives, PainPoints } from '../../shared/consultation/sections';
-import type { DraftSections } from '../../shared/consultation/sections';
+import type { WorkingSections } from '../../shared/consultation/sections';
 import { STATUSES } from '../../shared/consultation/status';
 
 // The local schema, adapted from the seed for SQLite (its compatibility notes): ids are UUIDv7 text made
@@ -38,10 +37,10 @@ export const consultations = sqliteTable(
     userId: text('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    contactInfo: text('contact_info', { mode: 'json' }).$type<ContactInfo>().notNull().default({}),
-    businessContext: text('business_context', { mode: 'json' }).$type<BusinessContext>().notNull().default({}),
-    painPoints: text('pain_points', { mode: 'json' }).$type<PainPoints>().notNull().default({}),
-    goalsObjectives: text('goals_objectives', { mode: 'json' }).$type<GoalsObjectives>().notNull().default({}),
+    contactInfo: text('contact_info', { mode: 'json' }).$type<WorkingSections['contact_info']>().notNull().default({}),
+    businessContext: text('business_context', { mode: 'json' }).$type<WorkingSections['business_context']>().notNull().default({}),
+    painPoints: text('pain_points', { mode: 'json' }).$type<WorkingSections['pain_points']>().notNull().default({}),
+    goalsObjectives: text('goals_objectives', { mode: 'json' }).$type<WorkingSections['goals_objectives']>().notNull().default({}),
     status: text('status', { enum: STATUSES }).notNull().default('draft'),
     completionPercentage: integer('completion_percentage').notNull().default(0),
     /** The version number whose content the row holds; a draft or a save names it as its base. */
@@ -77,10 +76,10 @@ export const consultationDrafts = sqliteTable(
     userId: text('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    contactInfo: text('contact_info', { mode: 'json' }).$type<DraftSections['contact_info']>().notNull().default({}),
-    businessContext: text('business_context', { mode: 'json' }).$type<DraftSections['business_context']>().notNull().default({}),
-    painPoints: text('pain_points', { mode: 'json' }).$type<DraftSections['pain_points']>().notNull().default({}),
-    goalsObjectives: text('goals_objectives', { mode: 'json' }).$type<DraftSections['goals_objectives']>().notNull().default({}),
+    contactInfo: text('contact_info', { mode: 'json' }).$type<WorkingSections['contact_info']>().notNull().default({}),
+    businessContext: text('business_context', { mode: 'json' }).$type<WorkingSections['business_context']>().notNull().default({}),
+    painPoints: text('pain_points', { mode: 'json' }).$type<WorkingSections['pain_points']>().notNull().default({}),
+    goalsObjectives: text('goals_objectives', { mode: 'json' }).$type<WorkingSections['goals_objectives']>().notNull().default({}),
     /** Was the last write an automatic one (true) or an explicit "save draft" (false). */
     autoSaved: integer('auto_saved', { mode: 'boolean' }).notNull().default(true),
     /** The consultant's private working notes, kept with the draft. */
@@ -114,10 +113,10 @@ export const consultationVersions = sqliteTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     versionNumber: integer('version_number').notNull(),
-    contactInfo: text('contact_info', { mode: 'json' }).$type<ContactInfo>().notNull().default({}),
-    businessContext: text('business_context', { mode: 'json' }).$type<BusinessContext>().notNull().default({}),
-    painPoints: text('pain_points', { mode: 'json' }).$type<PainPoints>().notNull().default({}),
-    goalsObjectives: text('goals_objectives', { mode: 'json' }).$type<GoalsObjectives>().notNull().default({}),
+    contactInfo: text('contact_info', { mode: 'json' }).$type<WorkingSections['contact_info']>().notNull().default({}),
+    businessContext: text('business_context', { mode: 'json' }).$type<WorkingSections['business_context']>().notNull().default({}),
+    painPoints: text('pain_points', { mode: 'json' }).$type<WorkingSections['pain_points']>().notNull().default({}),
+    goalsObjectives: text('goals_objectives', { mode: 'json' }).$type<WorkingSections['goals_objectives']>().notNull().default({}),
     status: text('status', { enum: STATUSES }).notNull(),
     completionPercentage: integer('completion_percentage').notNull(),
     changeSummary: text('change_summary'),

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { startAppHost, type AppHost } from '../appHost';
 import { fullSections } from '../../../test/arbitraries';
-import { snapshot, failureOf } from '../../../test/tempDatabase';
+import { atBoundary, snapshot, failureOf } from '../../../test/tempDatabase';
+import { editsForSections } from '../../shared/consultation/edits';
 import { neutralizeFormula, CSV_COLUMNS } from './csvExport';
 import type { ExportFile } from '../../shared/exportFile';
 
@@ -15,23 +16,25 @@ afterEach(() => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
-function newHost(profile = true) {
+function newHost(profile: string | false = 'ada@example.com') {
   const dir = mkdtempSync(join(tmpdir(), 'fieldbook-exports-'));
   const host = startAppHost({ dataFolder: dir, shell: 'browser-preview', version: 't' });
-  if (profile) host.services.users.saveProfile({ name: 'Ada', email: 'ada@example.com' });
+  if (profile) host.services.users.saveProfile({ name: 'Ada', email: profile });
   hosts.push({ host, dir });
   return host;
 }
+const consultationsOf = (host: AppHost) => atBoundary(host.services.consultations, 'consultations');
+const exportsOf = (host: AppHost) => atBoundary(host.services.exports, 'exports', { csv: 'exports.csv', importAll: 'exports.importJson' });
 function populate(host: AppHost) {
-  const c = host.services.consultations;
+  const c = consultationsOf(host);
   const a = c.create({ sections: fullSections('Alpha Optics') }).consultation;
-  c.autosave({ consultationId: a.id, sections: { contact_info: { ...fullSections('Alpha Optics').contact_info, phone: '+1 555 0100' } } });
+  c.autosave({ consultationId: a.id, edits: editsForSections({ contact_info: { ...fullSections('Alpha Optics').contact_info, phone: '+1 555 0100' } }) });
   c.saveVersion({ consultationId: a.id, expectedVersion: 1, note: 'phone from card' });
   c.complete({ consultationId: a.id });
   const b = c.create({ sections: { contact_info: { business_name: '=HYPERLINK("http://evil")', contact_person: '@admin' }, goals_objectives: { kpis: ['-1 refunds', 'NPS'] } } }).consultation;
   return { a, b };
 }
-const csvText = (host: AppHost, filters = {}) => Buffer.from(host.services.exports.csv(filters).base64, 'base64').toString('utf8');
+const csvText = (host: AppHost, filters = {}) => Buffer.from(exportsOf(host).csv(filters).base64, 'base64').toString('utf8');
 const exportOf = (host: AppHost): ExportFile => host.services.exports.exportAll();
 const withoutStamp = (file: ExportFile) => ({ ...file, exportedAt: 'x' });
 
@@ -85,27 +88,28 @@ describe('JSON export and import', () => {
     populate(source);
     const file = exportOf(source);
     expect(file.consultations.map((c) => c.versions.length).sort()).toEqual([1, 3]);
-    const target = newHost(false);
-    const report = target.services.exports.importAll({ text: JSON.stringify(file) });
-    expect(report).toEqual({ consultationsAdded: 2, consultationsUpdated: 0, versionsAdded: 4, unchanged: 0 });
+    // The consultant's new laptop: its welcome made a fresh profile with the same email, which owns nothing yet.
+    const target = newHost();
+    const report = exportsOf(target).importAll({ text: JSON.stringify(file) });
+    expect(report).toEqual({ consultationsAdded: 2, consultationsUpdated: 0, versionsAdded: 4, unchanged: 0, skipped: [] });
+    expect(target.services.users.current()!.id).toBe(source.services.users.current()!.id);
     expect(withoutStamp(exportOf(target))).toEqual(withoutStamp(file));
     // Search works on imported rows too.
-    target.services.users.saveProfile({ name: 'Bo', email: 'bo@example.com' });
-    expect(target.services.consultations.list({ search: 'optics' }).items).toHaveLength(1);
+    expect(consultationsOf(target).list({ search: 'optics' }).items).toHaveLength(1);
   });
 
   it('merges the same ids without duplicating, and takes newer versions', () => {
     const host = newHost();
     const { a } = populate(host);
     const file = exportOf(host);
-    expect(host.services.exports.importAll({ text: JSON.stringify(file) })).toEqual({ consultationsAdded: 0, consultationsUpdated: 0, versionsAdded: 0, unchanged: 2 });
+    expect(exportsOf(host).importAll({ text: JSON.stringify(file) })).toEqual({ consultationsAdded: 0, consultationsUpdated: 0, versionsAdded: 0, unchanged: 2, skipped: [] });
     expect(withoutStamp(exportOf(host))).toEqual(withoutStamp(file));
 
-    const other = newHost(false);
-    other.services.exports.importAll({ text: JSON.stringify(file) });
-    host.services.consultations.reopen({ consultationId: a.id });
+    const other = newHost();
+    exportsOf(other).importAll({ text: JSON.stringify(file) });
+    consultationsOf(host).reopen({ consultationId: a.id });
     const newer = exportOf(host);
-    expect(other.services.exports.importAll({ text: JSON.stringify(newer) })).toEqual({ consultationsAdded: 0, consultationsUpdated: 1, versionsAdded: 1, unchanged: 1 });
+    expect(exportsOf(other).importAll({ text: JSON.stringify(newer) })).toEqual({ consultationsAdded: 0, consultationsUpdated: 1, versionsAdded: 1, unchanged: 1, skipped: [] });
     expect(withoutStamp(exportOf(other))).toEqual(withoutStamp(newer));
   });
 
@@ -117,11 +121,12 @@ describe('JSON export and import', () => {
     const cases: [string, RegExp][] = [
       ['not json at all', /not JSON/],
       [JSON.stringify({ hello: 'world' }), /not a Fieldbook export/],
-      [JSON.stringify({ ...good, formatVersion: 99 }), /different Fieldbook version/],
-      [JSON.stringify({ ...good, consultations: [{ ...good.consultations[0]!, sections: { ...good.consultations[0]!.sections, contact_info: { email: 'nope' } } }] }), /not a valid Fieldbook export/],
+      [JSON.stringify({ ...good, formatVersion: 99 }), /newer Fieldbook/],
+      [JSON.stringify({ ...good, consultations: [{ ...good.consultations[0]!, sections: { ...good.consultations[0]!.sections, contact_info: { fax: '1' } } }] }), /not a valid Fieldbook export/],
+      [JSON.stringify({ ...good, consultations: [{ ...good.consultations[0]!, currentVersion: 7 }] }), /has no version 4/],
     ];
     for (const [text, message] of cases) {
-      const error = failureOf(() => host.services.exports.importAll({ text }));
+      const error = failureOf(() => exportsOf(host).importAll({ text }));
       expect(error.code).toBe('validation');
       expect(error.message).toMatch(message);
       expect(snapshot(host.services)).toEqual(before);
@@ -130,9 +135,49 @@ describe('JSON export and import', () => {
     const forged = structuredClone(good);
     const target = forged.consultations.find((c) => c.id === a.id)!;
     target.versions[1]!.id = '01900000-0000-7000-8000-000000000000';
-    const conflict = failureOf(() => host.services.exports.importAll({ text: JSON.stringify(forged) }));
+    const conflict = failureOf(() => exportsOf(host).importAll({ text: JSON.stringify(forged) }));
     expect(conflict.code).toBe('conflict');
     expect(snapshot(host.services)).toEqual(before);
+  });
+});
+
+describe('hostile imports', () => {
+  it('refuses a consultation whose history has gaps on a device that cannot fill them, changing nothing', () => {
+    const source = newHost();
+    const { a } = populate(source);
+    const file = exportOf(source);
+    const target = newHost();
+    const before = snapshot(target.services);
+    const gappy = structuredClone(file);
+    gappy.consultations.find((c) => c.id === a.id)!.versions.splice(1, 1);
+    expect(failureOf(() => exportsOf(target).importAll({ text: JSON.stringify(gappy) })).message).toMatch(/has no version 2\. Nothing was imported/);
+    expect(snapshot(target.services)).toEqual(before);
+  });
+
+  it("never imports a teammate's consultation or changes an owner: they are listed as left out", () => {
+    const owner = newHost('ada@example.com');
+    const { a } = populate(owner);
+    const file = exportOf(owner);
+    // A teammate (another email) imports the owner's file, edited to say something else.
+    const teammate = newHost('bo@example.com');
+    const forged = structuredClone(file);
+    forged.consultations.find((c) => c.id === a.id)!.sections.contact_info.business_name = 'Forged';
+    const report = exportsOf(teammate).importAll({ text: JSON.stringify(forged) });
+    expect(report.consultationsAdded).toBe(0);
+    expect(report.skipped.map((s) => s.reason)).toEqual([expect.stringMatching(/teammate/), expect.stringMatching(/teammate/)]);
+    expect(consultationsOf(teammate).list().items).toEqual([]);
+    // A file claiming the teammate owns the owner's consultation does not change it on the owner's laptop.
+    const stolen = structuredClone(file);
+    const bo = teammate.services.users.current()!;
+    stolen.users.push(bo);
+    for (const c of stolen.consultations) {
+      c.userId = bo.id;
+      for (const v of c.versions) v.userId = bo.id;
+    }
+    const before = snapshot(owner.services);
+    const result = exportsOf(owner).importAll({ text: JSON.stringify(stolen) });
+    expect(result.skipped).toHaveLength(2);
+    expect(snapshot(owner.services)).toEqual(before);
   });
 });
 
@@ -146,15 +191,15 @@ describe('backups', () => {
       const info = await host.services.backups.backupTo(file);
       expect(info.bytes).toBeGreaterThan(0);
       const { readFileSync } = await import('node:fs');
-      host.services.consultations.create({ sections: { contact_info: { business_name: 'After the backup' } } });
+      consultationsOf(host).create({ sections: { contact_info: { business_name: 'After the backup' } } });
       expect(host.services.consultations.counts().draft + host.services.consultations.counts().completed).toBe(3);
       const result = await host.restoreFrom(readFileSync(file));
       expect(result.consultations).toBe(2);
-      expect(host.services.consultations.list().items.map((i) => i.businessName).sort()).toEqual(['=HYPERLINK("http://evil")', 'Alpha Optics']);
+      expect(consultationsOf(host).list().items.map((i) => i.businessName).sort()).toEqual(['=HYPERLINK("http://evil")', 'Alpha Optics']);
       // The data that was replaced is kept, and is itself a restorable backup.
       const safety = readFileSync(result.safetyCopy);
       await host.restoreFrom(safety);
-      expect(host.services.consultations.list().items.map((i) => i.businessName)).toContain('After the backup');
+      expect(consultationsOf(host).list().items.map((i) => i.businessName)).toContain('After the backup');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,23 +1,16 @@
-import { eq, inArray } from 'drizzle-orm';
 import { format } from 'date-fns';
-import type { LocalDatabase } from '../db/client';
-import { consultations, consultationVersions, users } from '../db/schema';
 import { AppFailure, validationFailure } from '../../shared/errors';
-import { listQuerySchema, type Consultation, type ListQuery } from '../../shared/consultation/model';
-import { canonicalSections } from '../../shared/consultation/normalize';
+import { listQuerySchema, type Consultation } from '../../shared/consultation/model';
 import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION, exportFileSchema, type ExportFile, type ImportReport } from '../../shared/exportFile';
+import type { FilePayload, ParsedInput } from '../../shared/contract';
 import type { ConsultationsService } from '../consultations/consultationsService';
 import type { UsersService } from '../users/usersService';
-import { sectionColumns, sectionsOf, toConsultation } from '../consultations/consultationRecords';
+import type { ConsultationStore } from '../store/consultationStore';
+import { checkConsultation, checkVersion, RowRefused, sectionColumns, sectionsOf, type ConsultationRow, type VersionRow } from '../store/rows';
+import { deepEqual } from '../../shared/consultation/diff';
 import { renderSummaryPdf } from '../pdf/consultationPdf';
 import { consultationsCsv } from './csvExport';
 import { now } from '../clock';
-
-export interface FilePayload {
-  fileName: string;
-  mimeType: string;
-  base64: string;
-}
 
 /**
  * A file name every browser, shell and filesystem accepts: accents folded to ASCII ("Bäckerei" -> "Backerei"),
@@ -33,53 +26,60 @@ export const safeFileName = (name: string) =>
     .replace(/\s+/g, '-')
     .slice(0, 80) || 'consultation';
 
-/** PDF summaries, CSV and JSON exports, and JSON import. */
+/** PDF summaries, CSV and JSON exports, and JSON import: all of it reads and writes through the store. */
 export class ExportsService {
   constructor(
-    private readonly database: LocalDatabase,
+    private readonly store: ConsultationStore,
     private readonly consultationsService: ConsultationsService,
     private readonly usersService: UsersService,
     private readonly fontsFolder: string,
   ) {}
 
-  /** The PDF summary of a consultation: its current content, or any version. */
-  async summaryPdf(input: { consultationId: string; versionNumber?: number }): Promise<FilePayload> {
+  /** The PDF summary of a consultation: its working copy (what the consultant sees), or a chosen version. */
+  async summaryPdf(input: ParsedInput<'exports.summaryPdf'>): Promise<FilePayload> {
     const detail = this.consultationsService.get({ consultationId: input.consultationId });
-    const version = input.versionNumber
-      ? this.consultationsService.getVersion({ consultationId: input.consultationId, versionNumber: input.versionNumber })
-      : this.consultationsService.getVersion({ consultationId: input.consultationId, versionNumber: detail.consultation.currentVersion });
+    const { consultation } = detail;
+    const version = input.versionNumber ? this.store.getVersion(consultation.id, input.versionNumber) : null;
+    const sections = version ? version.sections : consultation.sections;
     const bytes = await renderSummaryPdf(
       {
-        sections: version.sections,
-        status: version.status,
-        versionNumber: version.versionNumber,
-        versionDate: version.createdAt,
-        consultantName: detail.consultation.ownerName ?? version.authorName ?? 'Fieldbook',
+        sections,
+        status: version ? version.status : consultation.status,
+        versionNumber: version ? version.versionNumber : consultation.currentVersion,
+        versionDate: version ? version.createdAt : consultation.updatedAt,
+        consultantName: consultation.ownerName ?? version?.authorName ?? 'Fieldbook',
       },
       this.fontsFolder,
     );
-    const business = version.sections.contact_info.business_name ?? 'consultation';
+    const business = sections.contact_info.business_name ?? 'consultation';
+    const label = version ? `v${version.versionNumber}` : 'working-copy';
     return {
-      fileName: `${safeFileName(business)}-v${version.versionNumber}-${format(new Date(), 'yyyy-MM-dd')}.pdf`,
+      fileName: `${safeFileName(business)}-${label}-${format(new Date(), 'yyyy-MM-dd')}.pdf`,
       mimeType: 'application/pdf',
       base64: bytes.toString('base64'),
     };
   }
 
-  private fullRows(ids: string[]): Consultation[] {
+  private asConsultations(rows: ConsultationRow[]): Consultation[] {
     const actor = this.usersService.current()?.id ?? null;
-    const names = new Map(this.database.db.select({ id: users.id, name: users.name }).from(users).all().map((u) => [u.id, u.name]));
-    const byId = new Map<string, Consultation>();
-    for (let i = 0; i < ids.length; i += 500) {
-      for (const row of this.database.db.select().from(consultations).where(inArray(consultations.id, ids.slice(i, i + 500))).all()) {
-        byId.set(row.id, toConsultation(row, names.get(row.userId) ?? null, actor));
-      }
-    }
-    return ids.map((id) => byId.get(id)!).filter(Boolean);
+    const names = this.store.userNames();
+    return rows.map((row) => ({
+      id: row.id,
+      userId: row.userId,
+      ownerName: names.get(row.userId) ?? null,
+      sections: sectionsOf(row),
+      status: row.status,
+      completionPercentage: row.completionPercentage,
+      currentVersion: row.currentVersion,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+      completedAt: row.completedAt,
+      isOwn: row.userId === actor,
+    }));
   }
 
-  /** The list as the dashboard shows it (same filters and order), one column per field. */
-  csv(input: ListQuery = {}): FilePayload {
+  /** The list as the dashboard shows it (same filters and order), one column per field of the working copy. */
+  csv(input: ParsedInput<'exports.csv'>): FilePayload {
     const query = listQuerySchema.parse({ ...input, cursor: undefined, limit: 200 });
     const ids: string[] = [];
     let cursor: string | undefined;
@@ -88,14 +88,13 @@ export class ExportsService {
       ids.push(...page.items.map((i) => i.id));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
-    const text = consultationsCsv(this.fullRows(ids));
+    const text = consultationsCsv(this.asConsultations(this.store.byIds(ids)));
     return { fileName: `fieldbook-consultations-${format(new Date(), 'yyyy-MM-dd')}.csv`, mimeType: 'text/csv', base64: Buffer.from(text, 'utf8').toString('base64') };
   }
 
   exportAll(): ExportFile {
-    const db = this.database.db;
     const versions = new Map<string, ExportFile['consultations'][number]['versions']>();
-    for (const v of db.select().from(consultationVersions).orderBy(consultationVersions.consultationId, consultationVersions.versionNumber).all()) {
+    for (const v of this.store.allVersions()) {
       const list = versions.get(v.consultationId) ?? [];
       list.push({
         id: v.id,
@@ -111,28 +110,25 @@ export class ExportsService {
       });
       versions.set(v.consultationId, list);
     }
+    const consultations = this.store.allConsultations();
+    const owners = new Set(consultations.map((c) => c.userId));
     return {
       format: EXPORT_FORMAT,
       formatVersion: EXPORT_FORMAT_VERSION,
       exportedAt: now(),
-      users: db.select().from(users).orderBy(users.id).all(),
-      consultations: db
-        .select()
-        .from(consultations)
-        .orderBy(consultations.id)
-        .all()
-        .map((c) => ({
-          id: c.id,
-          userId: c.userId,
-          sections: sectionsOf(c),
-          status: c.status,
-          completionPercentage: c.completionPercentage,
-          currentVersion: c.currentVersion,
-          createdAt: c.createdAt,
-          updatedAt: c.updatedAt,
-          completedAt: c.completedAt,
-          versions: versions.get(c.id) ?? [],
-        })),
+      users: [...owners].map((id) => this.store.user(id)).filter((u) => u !== undefined),
+      consultations: consultations.map((c) => ({
+        id: c.id,
+        userId: c.userId,
+        sections: sectionsOf(c),
+        status: c.status,
+        completionPercentage: c.completionPercentage,
+        currentVersion: c.currentVersion,
+        createdAt: c.createdAt,
+        updatedAt: c.updatedAt,
+        completedAt: c.completedAt,
+        versions: versions.get(c.id) ?? [],
+      })),
     };
   }
 
@@ -145,14 +141,15 @@ export class ExportsService {
   }
 
   /**
-   * Merges an export into this database: same ids merge, never duplicate. Versions are added by id; a
-   * consultation takes the imported content when the import is further along. A file that is not a
-   * Fieldbook export, or whose history contradicts this one, is refused whole and changes nothing.
+   * Merges an export into this database: same ids merge, never duplicate. Only the current consultant's own
+   * consultations are taken: a teammate's are left out (their owner's laptops are where they change), and
+   * an owner is never changed. A consultation whose history has gaps or contradicts this one refuses the
+   * whole file, and nothing changes. A working copy typed here since its last version is never replaced.
    */
-  importAll(input: { text: string }): ImportReport {
+  importAll({ text }: ParsedInput<'exports.importJson'>): ImportReport {
     let raw: unknown;
     try {
-      raw = JSON.parse(input.text);
+      raw = JSON.parse(text);
     } catch {
       throw new AppFailure('validation', 'This file is not JSON, so it cannot be a Fieldbook export.');
     }
@@ -162,53 +159,71 @@ export class ExportsService {
       throw validationFailure(parsed.error, formatIssue?.message ?? 'This file is not a valid Fieldbook export. Nothing was imported.');
     }
     const file = parsed.data;
-    const sqlite = this.database.sqlite;
-    const report: ImportReport = { consultationsAdded: 0, consultationsUpdated: 0, versionsAdded: 0, unchanged: 0 };
-    const db = this.database.db;
-    sqlite.transaction(() => {
-      for (const user of file.users) db.insert(users).values(user).onConflictDoNothing().run();
+    const me = this.usersService.requireCurrentId();
+    const report: ImportReport = { consultationsAdded: 0, consultationsUpdated: 0, versionsAdded: 0, unchanged: 0, skipped: [] };
+    const refuse = (name: string, why: string) => new AppFailure('validation', `“${name}” cannot be imported: ${why} Nothing was imported.`);
+    this.store.transaction(() => {
+      const twin = file.users.find((u) => u.id !== me && file.consultations.some((c) => c.userId === u.id));
+      if (twin) this.usersService.adoptIdentity(twin, this.store.countOwnedBy(me) === 0);
+      const actor = this.usersService.requireCurrentId();
       for (const c of file.consultations) {
-        for (const v of c.versions) {
-          if (v.versionNumber > c.currentVersion) throw new AppFailure('validation', `The export is inconsistent: consultation ${c.id} has a version past its current one. Nothing was imported.`);
+        const name = c.sections.contact_info.business_name ?? null;
+        const existing = this.store.find(c.id);
+        const skip = (reason: string) => report.skipped.push({ id: c.id, name, reason });
+        if (c.userId !== actor) {
+          skip('It belongs to a teammate: it changes only on its owner’s laptops.');
+          continue;
         }
-        const existing = db.select().from(consultations).where(eq(consultations.id, c.id)).get();
-        const row = {
-          id: c.id,
-          userId: c.userId,
-          ...sectionColumns(canonicalSections(c.sections)),
-          status: c.status,
-          completionPercentage: c.completionPercentage,
-          currentVersion: c.currentVersion,
-          createdAt: c.createdAt,
-          updatedAt: c.updatedAt,
-          completedAt: c.completedAt,
-        };
-        if (!existing) {
-          db.insert(consultations).values(row).run();
-          report.consultationsAdded += 1;
+        if (existing && existing.userId !== c.userId) {
+          skip('Here it belongs to someone else, and an import never changes an owner.');
+          continue;
         }
-        const localVersions = new Map(
-          db.select({ id: consultationVersions.id, n: consultationVersions.versionNumber }).from(consultationVersions).where(eq(consultationVersions.consultationId, c.id)).all().map((v) => [v.n, v.id]),
-        );
-        let added = 0;
-        for (const v of c.versions) {
-          const localId = localVersions.get(v.versionNumber);
-          if (localId === v.id) continue;
-          if (localId) {
-            throw new AppFailure('conflict', `Version ${v.versionNumber} of “${c.sections.contact_info.business_name ?? c.id}” differs between this device and the file. Nothing was imported.`);
+        let row: ConsultationRow;
+        let fileVersions: VersionRow[];
+        try {
+          const { sections, versions: _versions, ...rest } = c;
+          row = checkConsultation({ ...rest, ...sectionColumns(sections) });
+          fileVersions = c.versions.map(({ sections: vs, ...v }) => checkVersion({ ...v, consultationId: c.id, ...sectionColumns(vs) }));
+        } catch (error) {
+          if (error instanceof RowRefused) throw refuse(name ?? c.id, `${error.reason}.`);
+          throw error;
+        }
+        if (fileVersions.some((v) => v.userId !== c.userId)) throw refuse(name ?? c.id, 'its history names another author.');
+        const local = new Map(this.store.versionsOf(c.id).map((v) => [v.versionNumber, v.id]));
+        const numbers = new Set(local.keys());
+        for (const v of fileVersions) {
+          const localId = local.get(v.versionNumber);
+          if (localId && localId !== v.id) {
+            throw new AppFailure('conflict', `Version ${v.versionNumber} of “${name ?? c.id}” differs between this device and the file. Nothing was imported.`);
           }
-          db.insert(consultationVersions).values({ ...v, consultationId: c.id, ...sectionColumns(canonicalSections(v.sections)) }).run();
-          added += 1;
+          numbers.add(v.versionNumber);
         }
+        const newest = Math.max(row.currentVersion, existing?.currentVersion ?? 0);
+        for (let n = 1; n <= newest; n += 1) {
+          if (!numbers.has(n)) throw refuse(name ?? c.id, `its history has no version ${n}.`);
+        }
+        if (numbers.size !== newest) throw refuse(name ?? c.id, `it has versions past its current version ${newest}.`);
+        const user = file.users.find((u) => u.id === c.userId);
+        if (user) this.store.addUserIfNew(user);
+        if (!existing) this.store.insert({ ...row, currentVersion: 0 });
+        let added = 0;
+        for (const v of fileVersions.sort((a, b) => a.versionNumber - b.versionNumber)) if (this.store.addVersionIfNew(v)) added += 1;
         report.versionsAdded += added;
-        if (existing && c.currentVersion > existing.currentVersion) {
-          db.update(consultations).set(row).where(eq(consultations.id, c.id)).run();
+        if (!existing) {
+          this.store.replace(row);
+          report.consultationsAdded += 1;
+        } else if (row.currentVersion > existing.currentVersion) {
+          const typedHere = !deepEqual(sectionsOf(existing), this.store.versionSections(existing.id, existing.currentVersion) ?? sectionsOf(existing));
+          // Work typed here since its last version stays the working copy; it now reads as changed since the newer version.
+          this.store.replace(typedHere ? { ...row, ...sectionColumns(sectionsOf(existing)), updatedAt: existing.updatedAt > row.updatedAt ? existing.updatedAt : row.updatedAt } : row);
           report.consultationsUpdated += 1;
-        } else if (existing && added === 0) {
+        } else if (added === 0) {
           report.unchanged += 1;
+        } else {
+          report.consultationsUpdated += 1;
         }
       }
-    }).immediate();
+    });
     return report;
   }
 }

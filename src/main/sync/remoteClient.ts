@@ -1,4 +1,9 @@
-import { createClient, type Client } from '@libsql/client';
+import { createClient, type Client, type InStatement, type Row } from '@libsql/client';
+
+// The only module that knows the libSQL client: the rest of sync speaks these names.
+export type RemoteClient = Client;
+export type RemoteStatement = InStatement;
+export type RemoteRow = Row;
 
 export interface RemoteOptions {
   url: string;

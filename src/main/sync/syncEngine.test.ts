@@ -4,6 +4,7 @@ import { fullSections } from '../../../test/arbitraries';
 import { failureOf } from '../../../test/tempDatabase';
 import { latestSchemaVersion } from '../db/migrate';
 import { ensureRemoteSchema } from './remoteSchema';
+import { editsForSections } from '../../shared/consultation/edits';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -25,16 +26,16 @@ function setup() {
   return { remote, add };
 }
 const edit = (d: Device, id: string, sections: object, expectedVersion: number) => {
-  d.consultations.autosave({ consultationId: id, sections });
+  d.consultations.autosave({ consultationId: id, edits: editsForSections(sections) });
   return d.consultations.saveVersion({ consultationId: id, expectedVersion }).detail.consultation;
 };
 
 describe('sync engine (libSQL file remote)', () => {
-  it('creates the remote schema, pushes everything, and a teammate pulls it read-only', async () => {
+  it('creates the remote schema, pushes everything (the working copy too), and a teammate pulls it read-only', async () => {
     const { remote, add } = setup();
     const ada = add('Ada');
     const c = ada.consultations.create({ sections: fullSections('Shared Co') }).consultation;
-    ada.consultations.autosave({ consultationId: c.id, sections: { contact_info: { business_name: 'Draft only' } }, draftNotes: 'private' });
+    ada.consultations.autosave({ consultationId: c.id, edits: [{ path: 'contact_info.phone', value: '+1 555 0123' }], notes: 'private' });
     const first = await ada.sync();
     expect(first.schemaVersion).toBe(latestSchemaVersion(migrations));
     expect(first.pushed).toBe(3); // user, consultation, version 1
@@ -42,14 +43,15 @@ describe('sync engine (libSQL file remote)', () => {
     const tables = (await remote.execute(`SELECT name FROM sqlite_master WHERE type = 'table'`)).rows.map((r) => r.name);
     expect(tables).not.toContain('consultations_fts');
     expect(tables).not.toContain('sync_outbox');
-    expect((await remote.execute('SELECT count(*) AS n FROM consultation_drafts')).rows[0]!.n).toBe(0); // drafts stay on the device
+    expect((await remote.execute('SELECT count(*) AS n FROM consultation_drafts')).rows[0]!.n).toBe(0); // private notes stay on the device
 
     const bo = add('Bo');
     await bo.sync();
     const seen = bo.consultations.get({ consultationId: c.id });
     expect(seen.consultation).toMatchObject({ isOwn: false, ownerName: 'Ada Consultant' });
-    expect(seen.draft).toBeNull();
-    expect(failureOf(() => bo.consultations.autosave({ consultationId: c.id, sections: {} })).code).toBe('forbidden');
+    expect(seen.consultation.sections.contact_info.phone).toBe('+1 555 0123');
+    expect(seen.notes).toBeNull();
+    expect(failureOf(() => bo.consultations.autosave({ consultationId: c.id, edits: editsForSections({}) })).code).toBe('forbidden');
     expect(bo.consultations.list({ search: 'shared' }).items).toHaveLength(1); // searchable locally
     expect(syncedState(bo)).toEqual(syncedState(ada));
   });
@@ -92,7 +94,7 @@ describe('sync engine (libSQL file remote)', () => {
     expect(busy.users.current()!.id).toBe(before);
   });
 
-  it('merges the same consultation edited offline on two laptops: both versions kept, fields merged, one conflict flagged', async () => {
+  it('merges the same consultation edited offline on two laptops: all versions kept, fields merged, one conflict flagged', async () => {
     const { add } = setup();
     const a = add('A');
     const c = a.consultations.create({ sections: fullSections('Offline Twins') }).consultation;
@@ -102,30 +104,42 @@ describe('sync engine (libSQL file remote)', () => {
     const base = fullSections('Offline Twins');
     edit(a, c.id, { contact_info: { ...base.contact_info, phone: '+1 555 0001', email: 'a@twins.io' } }, 1);
     edit(b, c.id, { business_context: { ...base.business_context, team_size: 99 }, contact_info: { ...base.contact_info, email: 'b@twins.io' } }, 1);
-    b.consultations.autosave({ consultationId: c.id, sections: { pain_points: { ...base.pain_points, urgency_level: 'critical' } } });
+    b.consultations.autosave({ consultationId: c.id, edits: [{ path: 'pain_points.urgency_level', value: 'critical' }] });
     await a.sync();
     const report = await b.sync();
     expect(report).toMatchObject({ merged: 1, conflicts: 1 });
     await a.sync();
     expect(syncedState(a)).toEqual(syncedState(b));
     const final = a.consultations.get({ consultationId: c.id }).consultation;
-    expect(final.currentVersion).toBe(4);
+    expect(final.currentVersion).toBe(3);
     expect(final.sections.contact_info.phone).toBe('+1 555 0001');
     expect(final.sections.business_context.team_size).toBe(99);
+    expect(final.sections.pain_points.urgency_level).toBe('critical'); // typed on B, never saved as a version
     expect(final.sections.contact_info.email).toBe('a@twins.io'); // the first to reach the team wins; b's is flagged
     const history = a.consultations.listVersions({ consultationId: c.id });
-    expect(history.map((v) => v.changeSummary)).toEqual([
-      expect.stringMatching(/^Created/),
-      'Contact: Email, Phone',
-      'Contact: Email · Business: Team size',
-      expect.stringMatching(/^Merged with changes from another device · to resolve: Contact: Email/),
-    ]);
+    expect(history.map((v) => v.changeSummary)).toEqual([expect.stringMatching(/^Created/), 'Contact: Email, Phone', 'Contact: Email · Business: Team size']);
     const conflicts = b.database.sqlite.prepare('SELECT field_path, our_value, their_value FROM consultation_conflicts').all();
     expect(conflicts).toEqual([{ field_path: 'contact_info.email', our_value: '"b@twins.io"', their_value: '"a@twins.io"' }]);
-    // B's draft in progress kept its typing and took the merged fields it did not touch.
-    const draft = b.consultations.get({ consultationId: c.id }).draft!;
-    expect(draft.sections.pain_points.urgency_level).toBe('critical');
-    expect(draft.sections.contact_info.phone).toBe('+1 555 0001');
+  });
+
+  it('merges working copies typed on two laptops without versions, field by field', async () => {
+    const { add } = setup();
+    const a = add('A');
+    const c = a.consultations.create({ sections: fullSections('Typing Twins') }).consultation;
+    await a.sync();
+    const b = add('B', { sameUserAs: a });
+    await b.sync();
+    a.consultations.autosave({ consultationId: c.id, edits: [{ path: 'contact_info.phone', value: '+1 555 7777' }] });
+    b.consultations.autosave({ consultationId: c.id, edits: [{ path: 'goals_objectives.budget_range', value: 'Typed on B' }] });
+    await a.sync();
+    await b.sync();
+    await a.sync();
+    for (const d of [a, b]) {
+      const sections = d.consultations.get({ consultationId: c.id }).consultation.sections;
+      expect(sections.contact_info.phone).toBe('+1 555 7777');
+      expect(sections.goals_objectives.budget_range).toBe('Typed on B');
+    }
+    expect(syncedState(a)).toEqual(syncedState(b));
   });
 
   it('stops with a clear message when the team database is newer than this app, writing nothing', async () => {

@@ -1,32 +1,54 @@
-import type { Client, InStatement, Row } from '@libsql/client';
 import type { MigrationMeta } from 'drizzle-orm/migrator';
 import type { LocalDatabase } from '../db/client';
+import type { RemoteClient, RemoteRow, RemoteStatement } from './remoteClient';
 import { ensureRemoteSchema } from './remoteSchema';
 import { after, newId, now } from '../clock';
+import { ConsultationStore, type TombstoneRow } from '../store/consultationStore';
+import { SyncOutbox, type Entity } from '../store/syncOutbox';
+import {
+  checkedConsultationRow,
+  checkedUserRow,
+  checkedVersionRow,
+  consultationCodec,
+  RowRefused,
+  sectionsOf,
+  userCodec,
+  versionCodec,
+  type ConsultationRow,
+  type UserRow,
+  type VersionRow,
+} from '../store/rows';
+import type { SqlRow } from '../store/columns';
 import { mergeSections } from '../../shared/consultation/merge';
-import { completionOf } from '../../shared/consultation/completion';
-import { diffFields, summarizeChanges } from '../../shared/consultation/diff';
+import { assess } from '../../shared/consultation/assessment';
+import { deepEqual } from '../../shared/consultation/diff';
 import { canonicalSections } from '../../shared/consultation/normalize';
-import type { DraftSections, Sections } from '../../shared/consultation/sections';
+import { EMPTY_SECTIONS, type WorkingSections } from '../../shared/consultation/sections';
 
-// Offline-first sync with the team's Turso database.
-// - Push: the outbox (written by triggers in the same transaction as each change) goes out in batches,
-//   each one `batch(..., 'write')` that also records its id in sync_batches. A batch whose response was
-//   lost is recognised by that id on the next push, so nothing is applied twice.
-// - Pull: sync_log, in commit order, from a cursor. Applied with sync_control.applying = 1 so pulled rows
-//   are not echoed back.
-// - Concurrent edits of one consultation (the owner on two laptops): both edits stay in the history; the
-//   later device renumbers its unpushed versions after the team's, then saves a merge version (see
-//   src/shared/consultation/merge.ts), flagging fields both sides changed differently.
-// Drafts and private notes never leave the device.
+export { pendingChanges } from '../store/syncOutbox';
 
-const SECTION_COLUMNS = ['contact_info', 'business_context', 'pain_points', 'goals_objectives'] as const;
-const CONSULTATION_COLUMNS = ['id', 'user_id', ...SECTION_COLUMNS, 'status', 'completion_percentage', 'current_version', 'created_at', 'updated_at', 'completed_at'];
-const VERSION_COLUMNS = ['id', 'consultation_id', 'user_id', 'version_number', ...SECTION_COLUMNS, 'status', 'completion_percentage', 'change_summary', 'changed_fields', 'note', 'created_at'];
-const USER_COLUMNS = ['id', 'name', 'email', 'created_at', 'updated_at'];
+// Offline-first sync with the team's Turso database. The engine holds the protocol and the merge policy;
+// every local read and write goes through the consultation store and the sync outbox.
+// - Push: the outbox goes out in batches, each one `batch(..., 'write')` that also records its id in
+//   sync_batches. A batch whose response was lost is recognised by that id on the next push. Each pushed
+//   consultation row is read back in the same batch: the content the team holds becomes the merge base.
+// - Pull: sync_log, in commit order, from a cursor; the rows it names are read in their current state and
+//   checked like any data from outside. A row that fails is quarantined (listed, never stored) and the
+//   rest goes on. Applied with sync_control.applying = 1 so pulled rows are not echoed back.
+// - The working copy is the record and syncs between the owner's devices. When both changed it since the
+//   last exchange, fields merge three-way against that base; fields both changed differently are conflicts.
+//   Versions both saved from the same number are all kept, ours renumbered after theirs.
+// - Deletes: a delete covers only what the deleting device had seen. A device that still has unpushed work
+//   on a consultation another device deleted keeps it and pushes it, which restores it everywhere (with a
+//   notice); the team database keeps deleted consultations' rows, so a restore brings the whole history.
+// Drafts' private notes never leave the device.
 
-type Entity = 'user' | 'consultation' | 'version' | 'tombstone';
-type Record_ = Record<string, unknown>;
+const TOMBSTONE_COLUMNS = ['id', 'user_id', 'deleted_at'];
+const QUARANTINE_KEY = 'sync_quarantine';
+const NOTICES_KEY = 'sync_notices';
+const CURSOR_KEY = 'sync_cursor';
+const PENDING_BATCH_KEY = 'sync_pending_batch';
+const KEEP_LISTED = 200;
 
 export interface SyncProgress {
   done: number;
@@ -39,21 +61,22 @@ export interface SyncReport {
   merged: number;
   conflicts: number;
   schemaVersion: number;
+  /** Rows from the team that could not be read, now listed in the quarantine. */
+  quarantined: number;
+  /** Things the consultant should know (a deleted consultation kept because it had work here). */
+  notices: string[];
 }
 
-const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
-const sectionsOfRow = (row: Record_): Sections =>
-  canonicalSections({
-    contact_info: JSON.parse(String(row.contact_info)),
-    business_context: JSON.parse(String(row.business_context)),
-    pain_points: JSON.parse(String(row.pain_points)),
-    goals_objectives: JSON.parse(String(row.goals_objectives)),
-  });
-const toPlain = (row: Row, columns: string[]): Record_ => Object.fromEntries(columns.map((c) => [c, row[c] ?? null]));
+export interface QuarantinedRow {
+  entity: string;
+  id: string;
+  reason: string;
+  seenAt: string;
+}
 
 export interface SyncEngineOptions {
   database: () => LocalDatabase;
-  remote: Client;
+  remote: RemoteClient;
   deviceId: string;
   migrations: readonly MigrationMeta[];
   /** Rows per push batch. */
@@ -62,74 +85,39 @@ export interface SyncEngineOptions {
   onProgress?: (progress: SyncProgress) => void;
 }
 
-/** Changes waiting in the outbox (each entity once): for the engine and for the status when sync is off. */
-export function pendingChanges(sqlite: LocalDatabase['sqlite']): number {
-  return (sqlite.prepare(`SELECT count(DISTINCT entity || entity_id) AS n FROM sync_outbox`).get() as { n: number }).n;
-}
-
-/** The local statements a sync runs, prepared once per database (a pull applies thousands of rows). */
-function prepareLocal(sqlite: LocalDatabase['sqlite']) {
-  const insert = (table: string, columns: string[], verb = 'INSERT') =>
-    sqlite.prepare(`${verb} INTO ${table} (${columns.join(', ')}) VALUES (${placeholders(columns.length)})`);
-  const setRemote = CONSULTATION_COLUMNS.filter((c) => c !== 'id');
-  return {
-    outboxPage: sqlite.prepare(`SELECT seq, entity, entity_id AS id FROM sync_outbox ORDER BY seq LIMIT ?`),
-    outboxDeleteUpTo: sqlite.prepare('DELETE FROM sync_outbox WHERE seq <= ?'),
-    applying: sqlite.prepare('UPDATE sync_control SET applying = ? WHERE id = 1'),
-    upsertUser: sqlite.prepare(`INSERT INTO users (${USER_COLUMNS.join(', ')}) VALUES (${placeholders(USER_COLUMNS.length)})
-      ON CONFLICT(id) DO UPDATE SET name = excluded.name, email = excluded.email, updated_at = excluded.updated_at WHERE excluded.updated_at > users.updated_at`),
-    insertTombstone: sqlite.prepare('INSERT OR IGNORE INTO consultation_tombstones (id, user_id, deleted_at) VALUES (?, ?, ?)'),
-    deleteConsultation: sqlite.prepare('DELETE FROM consultations WHERE id = ?'),
-    consultation: sqlite.prepare('SELECT * FROM consultations WHERE id = ?'),
-    insertConsultation: insert('consultations', CONSULTATION_COLUMNS),
-    updateConsultationFromRemote: sqlite.prepare(`UPDATE consultations SET ${setRemote.map((c) => `"${c}" = ?`).join(', ')} WHERE id = ?`),
-    updateConsultationMerged: sqlite.prepare(
-      `UPDATE consultations SET contact_info = ?, business_context = ?, pain_points = ?, goals_objectives = ?, status = ?, completion_percentage = ?, current_version = ?, updated_at = ? WHERE id = ?`,
-    ),
-    versionIds: sqlite.prepare('SELECT id FROM consultation_versions WHERE consultation_id = ?'),
-    unpushedVersions: sqlite.prepare(
-      `SELECT v.* FROM consultation_versions v WHERE v.consultation_id = ? AND EXISTS (SELECT 1 FROM sync_outbox o WHERE o.entity = 'version' AND o.entity_id = v.id) ORDER BY v.version_number`,
-    ),
-    versionAt: sqlite.prepare('SELECT * FROM consultation_versions WHERE consultation_id = ? AND version_number = ?'),
-    insertVersionIfNew: insert('consultation_versions', VERSION_COLUMNS, 'INSERT OR IGNORE'),
-    insertVersion: insert('consultation_versions', VERSION_COLUMNS),
-    renumber: sqlite.prepare('UPDATE consultation_versions SET version_number = ? WHERE id = ?'),
-    insertConflict: sqlite.prepare(
-      `INSERT INTO consultation_conflicts (id, consultation_id, field_path, base_value, our_value, their_value, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    draft: sqlite.prepare('SELECT * FROM consultation_drafts WHERE consultation_id = ?'),
-    updateDraft: sqlite.prepare(`UPDATE consultation_drafts SET contact_info = ?, business_context = ?, pain_points = ?, goals_objectives = ?, base_version = ? WHERE id = ?`),
-  };
-}
-
-const CURSOR_KEY = 'sync_cursor';
-const PENDING_BATCH_KEY = 'sync_pending_batch';
+const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+const toPlain = (row: RemoteRow, columns: readonly string[]): SqlRow => Object.fromEntries(columns.map((c) => [c, row[c] ?? null]));
+const byNumber = (a: VersionRow, b: VersionRow) => a.versionNumber - b.versionNumber;
+const label = (row: ConsultationRow) => row.contactInfo.business_name ?? 'A consultation';
 
 export class VersionConflictError extends Error {}
 
 export class SyncEngine {
-  private prepared: { sqlite: LocalDatabase['sqlite']; statements: ReturnType<typeof prepareLocal> } | null = null;
+  private cache: { database: LocalDatabase; store: ConsultationStore; outbox: SyncOutbox } | null = null;
+  private notices: string[] = [];
 
   constructor(private readonly options: SyncEngineOptions) {}
 
-  private get sqlite() {
-    return this.options.database().sqlite;
-  }
-
-  /** The prepared statements for the database open now (a restore replaces it). */
+  /** The store and outbox over the database open now (a restore replaces it). */
   private get local() {
-    const sqlite = this.sqlite;
-    if (this.prepared?.sqlite !== sqlite) this.prepared = { sqlite, statements: prepareLocal(sqlite) };
-    return this.prepared.statements;
+    const database = this.options.database();
+    if (this.cache?.database !== database) this.cache = { database, store: new ConsultationStore(database), outbox: new SyncOutbox(database) };
+    return this.cache;
   }
 
   pendingCount(): number {
-    return pendingChanges(this.sqlite);
+    return this.local.outbox.pending();
+  }
+
+  /** Rows from the team that could not be read, newest last. */
+  quarantine(): QuarantinedRow[] {
+    return this.options.settings.get<QuarantinedRow[]>(QUARANTINE_KEY) ?? [];
   }
 
   async syncOnce(): Promise<SyncReport> {
     const schemaVersion = await ensureRemoteSchema(this.options.remote, this.options.migrations);
-    const report: SyncReport = { pushed: 0, pulled: 0, merged: 0, conflicts: 0, schemaVersion };
+    this.notices = [];
+    const report: SyncReport = { pushed: 0, pulled: 0, merged: 0, conflicts: 0, schemaVersion, quarantined: 0, notices: [] };
     // First learn whether our last push landed: versions it carried are not "unpushed" for the pull's merge.
     await this.settlePendingBatch();
     for (let attempt = 0; ; attempt += 1) {
@@ -139,6 +127,8 @@ export class SyncEngine {
       report.conflicts += pulled.conflicts;
       try {
         report.pushed += await this.push();
+        report.quarantined = this.quarantine().length;
+        report.notices = this.notices;
         return report;
       } catch (error) {
         // Another laptop pushed versions of the same consultation since our pull: pull, merge, try again.
@@ -153,7 +143,7 @@ export class SyncEngine {
     const pending = this.options.settings.get<{ id: string; maxSeq: number }>(PENDING_BATCH_KEY);
     if (!pending) return;
     const applied = await this.options.remote.execute({ sql: 'SELECT 1 FROM sync_batches WHERE id = ?', args: [pending.id] });
-    if (applied.rows.length) this.local.outboxDeleteUpTo.run(pending.maxSeq);
+    if (applied.rows.length) this.local.outbox.deleteUpTo(pending.maxSeq);
     this.options.settings.delete(PENDING_BATCH_KEY);
   }
 
@@ -161,19 +151,21 @@ export class SyncEngine {
   async push(): Promise<number> {
     await this.settlePendingBatch();
     const batchSize = this.options.batchSize ?? 500;
-    const total = this.pendingCount();
+    const { outbox } = this.local;
+    const total = outbox.pending();
     let done = 0;
     for (;;) {
-      const entries = this.local.outboxPage.all(batchSize) as { seq: number; entity: Entity; id: string }[];
+      const entries = outbox.page(batchSize);
       if (entries.length === 0) return done;
       const maxSeq = entries[entries.length - 1]!.seq;
       const ids: Record<Entity, string[]> = { user: [], consultation: [], version: [], tombstone: [] };
       for (const e of entries) if (!ids[e.entity].includes(e.id)) ids[e.entity].push(e.id);
       const batchId = newId();
-      const statements = this.pushStatements(batchId, ids);
+      const { statements, readBack, pushed } = this.pushStatements(batchId, ids);
       this.options.settings.set(PENDING_BATCH_KEY, { id: batchId, maxSeq });
+      let results;
       try {
-        await this.options.remote.batch(statements, 'write');
+        results = await this.options.remote.batch(statements, 'write');
       } catch (error) {
         const message = String((error as Error)?.message ?? error);
         if (/UNIQUE constraint failed: consultation_versions\.consultation_id/.test(message)) {
@@ -183,76 +175,111 @@ export class SyncEngine {
         // Unknown outcome (network, timeout): the pending batch id tells on the next push.
         throw error;
       }
-      this.local.outboxDeleteUpTo.run(maxSeq);
+      this.local.store.transaction(() => {
+        outbox.deleteUpTo(maxSeq);
+        // What the team holds now is the base of the next merge, where it is what we pushed.
+        const held = readBack === null ? [] : results[readBack]!.rows.map((r) => toPlain(r, consultationCodec.names));
+        for (const raw of held) {
+          const ours = pushed.get(String(raw.id));
+          if (ours && deepEqual(sectionsOf(consultationCodec.fromSql(raw)), ours)) outbox.setBase(String(raw.id), ours);
+        }
+      });
       this.options.settings.delete(PENDING_BATCH_KEY);
       done += Object.values(ids).reduce((n, list) => n + list.length, 0);
       this.options.onProgress?.({ done, total: Math.max(total, done) });
     }
   }
 
-  private localRows(table: string, columns: string[], ids: string[]): Record_[] {
-    const out: Record_[] = [];
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      out.push(...(this.sqlite.prepare(`SELECT ${columns.map((c) => `"${c}"`).join(', ')} FROM "${table}" WHERE id IN (${placeholders(chunk.length)})`).all(...chunk) as Record_[]));
-    }
-    return out;
-  }
-
-  private pushStatements(batchId: string, ids: Record<Entity, string[]>): InStatement[] {
+  private pushStatements(batchId: string, ids: Record<Entity, string[]>) {
     const device = this.options.deviceId;
-    const statements: InStatement[] = [{ sql: 'INSERT INTO sync_batches (id, device_id, created_at) VALUES (?, ?, ?)', args: [batchId, device, now()] }];
+    const { store } = this.local;
+    const statements: RemoteStatement[] = [{ sql: 'INSERT INTO sync_batches (id, device_id, created_at) VALUES (?, ?, ?)', args: [batchId, device, now()] }];
     const log = (entity: Entity, id: string) => statements.push({ sql: 'INSERT INTO sync_log (entity, entity_id, device_id) VALUES (?, ?, ?)', args: [entity, id, device] });
-    for (const user of this.localRows('users', USER_COLUMNS, ids.user)) {
+    for (const user of store.rowsForPush('users', ids.user)) {
       statements.push({
-        sql: `INSERT INTO users (${USER_COLUMNS.join(', ')}) VALUES (${placeholders(USER_COLUMNS.length)})
+        sql: `INSERT INTO users (${userCodec.list}) VALUES (${userCodec.placeholders})
               ON CONFLICT(id) DO UPDATE SET name = excluded.name, email = excluded.email, updated_at = excluded.updated_at
               WHERE excluded.updated_at > users.updated_at`,
-        args: USER_COLUMNS.map((c) => user[c] as string),
+        args: userCodec.valuesOf(user),
       });
       log('user', String(user.id));
     }
-    for (const row of this.localRows('consultations', CONSULTATION_COLUMNS, ids.consultation)) {
-      const update = CONSULTATION_COLUMNS.filter((c) => c !== 'id' && c !== 'created_at').map((c) => `${c} = excluded.${c}`).join(', ');
+    const pushed = new Map<string, WorkingSections>();
+    const update = consultationCodec.names.filter((c) => c !== 'id' && c !== 'created_at').map((c) => `"${c}" = excluded."${c}"`).join(', ');
+    for (const row of store.rowsForPush('consultations', ids.consultation)) {
       statements.push({
-        sql: `INSERT INTO consultations (${CONSULTATION_COLUMNS.join(', ')}) VALUES (${placeholders(CONSULTATION_COLUMNS.length)})
+        sql: `INSERT INTO consultations (${consultationCodec.list}) VALUES (${consultationCodec.placeholders})
               ON CONFLICT(id) DO UPDATE SET ${update}
               WHERE excluded.current_version > consultations.current_version
                  OR (excluded.current_version = consultations.current_version AND excluded.updated_at > consultations.updated_at)`,
-        args: CONSULTATION_COLUMNS.map((c) => row[c] as string | number | null),
+        args: consultationCodec.valuesOf(row),
       });
+      // Pushing it means this device kept it: a delete it had not seen no longer stands.
+      statements.push({ sql: 'DELETE FROM consultation_tombstones WHERE id = ?', args: [String(row.id)] });
+      pushed.set(String(row.id), sectionsOf(consultationCodec.fromSql(row)));
       log('consultation', String(row.id));
     }
-    const versions = this.localRows('consultation_versions', VERSION_COLUMNS, ids.version).sort(
-      (a, b) => String(a.consultation_id).localeCompare(String(b.consultation_id)) || Number(a.version_number) - Number(b.version_number),
-    );
+    const versions = store
+      .rowsForPush('consultation_versions', ids.version)
+      .sort((a, b) => String(a.consultation_id).localeCompare(String(b.consultation_id)) || Number(a.version_number) - Number(b.version_number));
     for (const v of versions) {
       statements.push({
-        sql: `INSERT INTO consultation_versions (${VERSION_COLUMNS.join(', ')}) VALUES (${placeholders(VERSION_COLUMNS.length)}) ON CONFLICT(id) DO NOTHING`,
-        args: VERSION_COLUMNS.map((c) => v[c] as string | number | null),
+        sql: `INSERT INTO consultation_versions (${versionCodec.list}) VALUES (${versionCodec.placeholders}) ON CONFLICT(id) DO NOTHING`,
+        args: versionCodec.valuesOf(v),
       });
       log('version', String(v.id));
     }
-    for (const t of this.localRows('consultation_tombstones', ['id', 'user_id', 'deleted_at'], ids.tombstone)) {
-      statements.push({ sql: 'INSERT OR IGNORE INTO consultation_tombstones (id, user_id, deleted_at) VALUES (?, ?, ?)', args: [t.id as string, t.user_id as string, t.deleted_at as string] });
-      statements.push({ sql: 'DELETE FROM consultation_drafts WHERE consultation_id = ?', args: [t.id as string] });
-      statements.push({ sql: 'DELETE FROM consultation_versions WHERE consultation_id = ?', args: [t.id as string] });
-      statements.push({ sql: 'DELETE FROM consultations WHERE id = ?', args: [t.id as string] });
+    for (const t of store.rowsForPush('consultation_tombstones', ids.tombstone)) {
+      // The team database keeps the deleted consultation's rows: a device with work on it can bring it back whole.
+      statements.push({ sql: 'INSERT OR IGNORE INTO consultation_tombstones (id, user_id, deleted_at) VALUES (?, ?, ?)', args: [String(t.id), String(t.user_id), String(t.deleted_at)] });
       log('tombstone', String(t.id));
     }
-    return statements;
+    let readBack: number | null = null;
+    if (pushed.size) {
+      readBack = statements.length;
+      const list = [...pushed.keys()];
+      statements.push({ sql: `SELECT ${consultationCodec.list} FROM consultations WHERE id IN (${placeholders(list.length)})`, args: list });
+    }
+    return { statements, readBack, pushed };
   }
 
   // ---- pull --------------------------------------------------------------------------------------------
 
-  private async remoteRows(table: string, columns: string[], ids: string[]): Promise<Record_[]> {
-    const out: Record_[] = [];
+  private async remoteRows(table: string, columns: readonly string[], key: string, ids: readonly string[]): Promise<SqlRow[]> {
+    const out: SqlRow[] = [];
     for (let i = 0; i < ids.length; i += 200) {
       const chunk = ids.slice(i, i + 200);
-      const result = await this.options.remote.execute({ sql: `SELECT ${columns.join(', ')} FROM ${table} WHERE id IN (${placeholders(chunk.length)})`, args: chunk });
+      const list = columns.map((c) => `"${c}"`).join(', ');
+      const result = await this.options.remote.execute({ sql: `SELECT ${list} FROM ${table} WHERE ${key} IN (${placeholders(chunk.length)})`, args: chunk });
       out.push(...result.rows.map((r) => toPlain(r, columns)));
     }
     return out;
+  }
+
+  /** Checks rows from the team; those that fail are quarantined and left out. */
+  private readable<T>(rows: SqlRow[], check: (row: SqlRow) => T): T[] {
+    const out: T[] = [];
+    for (const raw of rows) {
+      try {
+        out.push(check(raw));
+      } catch (error) {
+        if (!(error instanceof RowRefused)) throw error;
+        this.quarantineRow(error);
+      }
+    }
+    return out;
+  }
+
+  private quarantineRow(error: RowRefused): void {
+    const listed = this.quarantine().filter((q) => !(q.entity === error.entity && q.id === error.id));
+    listed.push({ entity: error.entity, id: error.id, reason: error.reason.slice(0, 300), seenAt: now() });
+    this.options.settings.set(QUARANTINE_KEY, listed.slice(-KEEP_LISTED));
+  }
+
+  private notify(message: string): void {
+    this.notices.push(message);
+    const kept = [...(this.options.settings.get<{ message: string; at: string }[]>(NOTICES_KEY) ?? []), { message, at: now() }];
+    this.options.settings.set(NOTICES_KEY, kept.slice(-50));
   }
 
   async pull(): Promise<{ pulled: number; merged: number; conflicts: number }> {
@@ -264,53 +291,66 @@ export class SyncEngine {
       const lastSeq = Number(log.rows[log.rows.length - 1]!.seq);
       const ids: Record<Entity, Set<string>> = { user: new Set(), consultation: new Set(), version: new Set(), tombstone: new Set() };
       for (const row of log.rows) if (row.device_id !== this.options.deviceId) ids[row.entity as Entity]?.add(String(row.entity_id));
-      const [users, consultations, versions, tombstones] = await Promise.all([
-        this.remoteRows('users', USER_COLUMNS, [...ids.user]),
-        this.remoteRows('consultations', CONSULTATION_COLUMNS, [...ids.consultation]),
-        this.remoteRows('consultation_versions', VERSION_COLUMNS, [...ids.version]),
-        this.remoteRows('consultation_tombstones', ['id', 'user_id', 'deleted_at'], [...ids.tombstone]),
-      ]);
-      const applied = this.apply({ users, consultations, versions, tombstones });
-      this.adoptIdentity(users);
+      const incoming = await this.fetchPage(ids);
+      const applied = this.apply(incoming);
       this.options.settings.set(CURSOR_KEY, lastSeq);
-      totals.pulled += users.length + consultations.length + versions.length + tombstones.length;
+      totals.pulled += incoming.users.length + incoming.consultations.length + incoming.versions.length + incoming.tombstones.length;
       totals.merged += applied.merged;
       totals.conflicts += applied.conflicts;
     }
   }
 
-  private apply(incoming: { users: Record_[]; consultations: Record_[]; versions: Record_[]; tombstones: Record_[] }) {
-    const sqlite = this.sqlite;
-    const local = this.local;
-    const applying = local.applying;
+  /** The current state of everything a log page names, checked; a consultation comes whole when it is new here. */
+  private async fetchPage(ids: Record<Entity, Set<string>>) {
+    const users = this.readable(await this.remoteRows('users', userCodec.names, 'id', [...ids.user]), checkedUserRow);
+    const versions = this.readable(await this.remoteRows('consultation_versions', versionCodec.names, 'id', [...ids.version]), checkedVersionRow);
+    // A version can arrive in a page before or after its consultation's row: always read the row too.
+    const consultationIds = new Set([...ids.consultation, ...ids.tombstone, ...versions.map((v) => v.consultationId)]);
+    const rows = this.readable(await this.remoteRows('consultations', consultationCodec.names, 'id', [...consultationIds]), checkedConsultationRow);
+    const tombstones = (await this.remoteRows('consultation_tombstones', TOMBSTONE_COLUMNS, 'id', [...consultationIds])) as unknown as TombstoneRow[];
+    const { store } = this.local;
+    const missing = rows.filter((r) => !store.find(r.id)).map((r) => r.id);
+    const history = missing.length
+      ? this.readable(await this.remoteRows('consultation_versions', versionCodec.names, 'consultation_id', missing), checkedVersionRow)
+      : [];
+    const known = new Set(versions.map((v) => v.id));
+    return { users, consultations: rows, versions: [...versions, ...history.filter((v) => !known.has(v.id))], tombstones };
+  }
+
+  private apply(incoming: { users: UserRow[]; consultations: ConsultationRow[]; versions: VersionRow[]; tombstones: TombstoneRow[] }) {
+    const { store, outbox } = this.local;
     let merged = 0;
     let conflicts = 0;
-    sqlite
-      .transaction(() => {
-        applying.run(1);
-        for (const u of incoming.users) local.upsertUser.run(...USER_COLUMNS.map((c) => u[c]));
-        for (const t of incoming.tombstones) {
-          local.insertTombstone.run(t.id, t.user_id, t.deleted_at);
-          local.deleteConsultation.run(t.id);
+    outbox.applying((own) => {
+      for (const u of incoming.users) outbox.upsertUser(u);
+      this.adoptIdentity(incoming.users);
+      const deleted = new Map(incoming.tombstones.map((t) => [String(t.id), t]));
+      for (const [id, tombstone] of deleted) {
+        const local = store.find(id);
+        if (!local) {
+          store.addTombstone(tombstone);
+          continue;
         }
-        const tombstoned = new Set(incoming.tombstones.map((t) => String(t.id)));
-        const rowsById = new Map(incoming.consultations.map((c) => [String(c.id), c]));
-        const versionsByConsultation = new Map<string, Record_[]>();
-        for (const v of incoming.versions) {
-          const list = versionsByConsultation.get(String(v.consultation_id)) ?? [];
-          list.push(v);
-          versionsByConsultation.set(String(v.consultation_id), list);
+        if (outbox.hasWorkFor(id)) {
+          // Work here the deleting device never saw: keep it, and push it, which restores it for everyone.
+          own(() => outbox.enqueue('consultation', id));
+          this.notify(`“${label(local)}” was deleted on another device, but it had changes here that were not synced yet, so it was kept and restored for the team.`);
+          continue;
         }
-        for (const id of new Set([...rowsById.keys(), ...versionsByConsultation.keys()])) {
-          if (tombstoned.has(id)) continue;
-          const incomingVersions = (versionsByConsultation.get(id) ?? []).sort((a, b) => Number(a.version_number) - Number(b.version_number));
-          const result = this.applyConsultation(id, rowsById.get(id), incomingVersions);
-          merged += result.merged ? 1 : 0;
-          conflicts += result.conflicts;
-        }
-        applying.run(0);
-      })
-      .immediate();
+        store.delete(id);
+        store.addTombstone(tombstone);
+      }
+      const versionsOf = new Map<string, VersionRow[]>();
+      for (const v of incoming.versions) versionsOf.set(v.consultationId, [...(versionsOf.get(v.consultationId) ?? []), v]);
+      for (const row of incoming.consultations) {
+        const tombstone = deleted.get(row.id);
+        if (tombstone && !store.find(row.id)) continue;
+        if (tombstone) continue; // kept above, this device's version of it goes out next
+        const result = this.applyConsultation(row, (versionsOf.get(row.id) ?? []).sort(byNumber), own);
+        merged += result.merged ? 1 : 0;
+        conflicts += result.conflicts;
+      }
+    });
     return { merged, conflicts };
   }
 
@@ -319,92 +359,100 @@ export class SyncEngine {
    * knows this consultant (same email). If the new profile has nothing of its own yet, the laptop becomes
    * that consultant, so their consultations are theirs to edit here too.
    */
-  private adoptIdentity(incomingUsers: Record_[]): void {
+  private adoptIdentity(incomingUsers: UserRow[]): void {
     const settings = this.options.settings;
     const currentId = settings.get<string>('current_user_id');
     if (!currentId || incomingUsers.length === 0) return;
-    const sqlite = this.sqlite;
-    const me = sqlite.prepare('SELECT id, email FROM users WHERE id = ?').get(currentId) as { id: string; email: string } | undefined;
+    const { store, outbox } = this.local;
+    const me = outbox.user(currentId);
     if (!me) return;
-    const twin = incomingUsers.find((u) => u.id !== me.id && String(u.email).toLowerCase() === me.email.toLowerCase());
+    const twin = incomingUsers.find((u) => u.id !== me.id && u.email.toLowerCase() === me.email.toLowerCase());
     if (!twin) return;
-    const owns = (sqlite.prepare('SELECT count(*) AS n FROM consultations WHERE user_id = ?').get(me.id) as { n: number }).n;
-    if (owns > 0) {
+    if (store.countOwnedBy(me.id) > 0) {
       console.warn(`Sync: ${me.email} is also a team profile, but this laptop's profile already has consultations; keeping it.`);
       return;
     }
-    sqlite
-      .transaction(() => {
-        settings.set('current_user_id', twin.id);
-        // The unused local profile was never shared with anyone: remove it and its queued push.
-        sqlite.prepare(`DELETE FROM sync_outbox WHERE entity = 'user' AND entity_id = ?`).run(me.id);
-        sqlite.prepare('DELETE FROM users WHERE id = ?').run(me.id);
-      })
-      .immediate();
+    settings.set('current_user_id', twin.id);
+    // The unused local profile was never shared with anyone: remove it and its queued push.
+    outbox.forgetUnsharedUser(me.id);
   }
 
-  private applyConsultation(id: string, remoteRow: Record_ | undefined, incoming: Record_[]): { merged: boolean; conflicts: number } {
-    const q = this.local;
-    const local = q.consultation.get(id) as Record_ | undefined;
-    const unpushed = local ? (q.unpushedVersions.all(id) as Record_[]) : [];
-    const localIds = new Set((q.versionIds.all(id) as { id: string }[]).map((r) => r.id));
-    const fresh = incoming.filter((v) => !localIds.has(String(v.id)));
-    const insertVersion = q.insertVersionIfNew;
-    const collides = unpushed.length > 0 && fresh.some((v) => Number(v.version_number) <= Number(unpushed[unpushed.length - 1]!.version_number));
-
-    if (!local && remoteRow) {
-      q.insertConsultation.run(...CONSULTATION_COLUMNS.map((c) => remoteRow[c]));
-    }
-    if (!collides) {
-      for (const v of fresh) insertVersion.run(...VERSION_COLUMNS.map((c) => v[c]));
-      if (local && remoteRow && unpushed.length === 0) {
-        const newer = Number(remoteRow.current_version) > Number(local.current_version) || (Number(remoteRow.current_version) === Number(local.current_version) && String(remoteRow.updated_at) > String(local.updated_at));
-        if (newer) {
-          q.updateConsultationFromRemote.run(...CONSULTATION_COLUMNS.filter((c) => c !== 'id').map((c) => remoteRow[c]), id);
-          this.rebaseDraft(id, sectionsOfRow(local), sectionsOfRow(remoteRow), Number(remoteRow.current_version));
-        }
+  private applyConsultation(
+    remote: ConsultationRow,
+    incoming: VersionRow[],
+    own: <R>(write: () => R) => R,
+  ): { merged: boolean; conflicts: number } {
+    const { store, outbox } = this.local;
+    const id = remote.id;
+    const local = store.find(id);
+    if (!local) {
+      if (store.tombstone(id)) {
+        // Deleted here, alive on the team: another device kept it with work this one had not seen.
+        if (outbox.has('tombstone', id)) outbox.drop('tombstone', id);
+        store.deleteTombstone(id);
+        this.notify(`“${label(remote)}” was deleted here, but another device had changes to it, so it was restored.`);
       }
+      store.insert({ ...remote, currentVersion: 0 });
+      for (const v of incoming) store.addVersionIfNew(v);
+      store.replace(remote);
+      outbox.setBase(id, sectionsOf(remote));
       return { merged: false, conflicts: 0 };
     }
 
-    // Two devices saved versions from the same base: keep both, renumber ours after theirs, then merge.
-    const baseNumber = Number(unpushed[0]!.version_number) - 1;
-    const theirs = fresh.filter((v) => Number(v.version_number) > baseNumber);
-    const base = q.versionAt.get(id, baseNumber) as Record_ | undefined;
-    const baseSections = base ? sectionsOfRow(base) : canonicalSections({} as Sections);
-    const ours = sectionsOfRow(local!);
-    const theirsLatest = theirs[theirs.length - 1]!;
-    const theirsSections = sectionsOfRow(theirsLatest);
-    const shift = theirs.length;
-    const renumber = q.renumber;
-    for (const v of unpushed) renumber.run(Number(v.version_number) + 1_000_000, v.id);
-    for (const v of unpushed) renumber.run(Number(v.version_number) + shift, v.id);
-    for (const v of fresh) insertVersion.run(...VERSION_COLUMNS.map((c) => v[c]));
-    const { merged, conflicts } = mergeSections(baseSections, ours, theirsSections);
-    const mergeNumber = baseNumber + theirs.length + unpushed.length + 1;
-    const changed = diffFields(ours, merged).map((c) => c.path);
-    const timestamp = after(String(local!.updated_at));
-    const summary = conflicts.length
-      ? `Merged with changes from another device · to resolve: ${summarizeChanges(conflicts.map((c) => c.path))}`
-      : `Merged with changes from another device${changed.length ? ` · ${summarizeChanges(changed)}` : ''}`;
-    const status = theirsLatest.status !== (base?.status ?? local!.status) ? String(theirsLatest.status) : String(local!.status);
-    const completion = completionOf(merged).percentage;
-    // Our own writes from here on: recorded in the outbox, to be pushed.
-    q.applying.run(0);
-    q.insertVersion.run(newId(), id, local!.user_id, mergeNumber, ...SECTION_COLUMNS.map((k) => JSON.stringify(merged[k])), status, completion, summary, JSON.stringify(changed), null, timestamp);
-    q.updateConsultationMerged.run(...SECTION_COLUMNS.map((k) => JSON.stringify(merged[k])), status, completion, mergeNumber, timestamp, id);
-    for (const c of conflicts) q.insertConflict.run(newId(), id, c.path, JSON.stringify(c.base ?? null), JSON.stringify(c.ours ?? null), JSON.stringify(c.theirs ?? null), timestamp);
-    this.rebaseDraft(id, ours, merged, mergeNumber);
-    q.applying.run(1);
-    return { merged: true, conflicts: conflicts.length };
-  }
+    const localIds = store.versionIds(id);
+    const fresh = incoming.filter((v) => !localIds.has(v.id));
+    const unpushed = store.unpushedVersions(id);
+    const collides = unpushed.length > 0 && fresh.some((v) => v.versionNumber <= unpushed[unpushed.length - 1]!.versionNumber);
+    let localNewest = local.currentVersion;
+    if (collides) {
+      // Both devices saved versions from the same base: keep them all, ours renumbered after theirs.
+      const baseNumber = unpushed[0]!.versionNumber - 1;
+      const shift = fresh.filter((v) => v.versionNumber > baseNumber).length;
+      store.renumberVersions(unpushed.map((v) => ({ id: v.id, versionNumber: v.versionNumber + shift })));
+      localNewest = baseNumber + shift + unpushed.length;
+    }
+    for (const v of fresh) store.addVersionIfNew(v);
 
-  /** A draft in progress keeps what was typed and takes the team's changes to the fields it did not touch. */
-  private rebaseDraft(consultationId: string, oldSaved: Sections, newSaved: Sections, versionNumber: number): void {
-    const draft = this.local.draft.get(consultationId) as Record_ | undefined;
-    if (!draft) return;
-    const typed = sectionsOfRow(draft) as DraftSections as Sections;
-    const rebased = mergeSections(oldSaved, newSaved, typed).merged;
-    this.local.updateDraft.run(...SECTION_COLUMNS.map((k) => JSON.stringify(rebased[k])), versionNumber, draft.id);
+    const theirs = sectionsOf(remote);
+    const newest = Math.max(localNewest, remote.currentVersion);
+    const remoteIsNewer = remote.currentVersion > local.currentVersion || (remote.currentVersion === local.currentVersion && remote.updatedAt > local.updatedAt);
+    if (!outbox.has('consultation', id) && !collides) {
+      // Nothing typed here since the last exchange: the team's row is the record.
+      if (remoteIsNewer) store.replace({ ...remote, currentVersion: newest });
+      outbox.setBase(id, theirs);
+      return { merged: false, conflicts: 0 };
+    }
+
+    // Both changed it: merge the working copies field by field against what was last exchanged.
+    const ours = sectionsOf(local);
+    const base = outbox.base(id) ?? store.versionSections(id, Math.min(local.currentVersion, remote.currentVersion)) ?? canonicalSections(EMPTY_SECTIONS);
+    const result = mergeSections(base, ours, theirs);
+    const next = canonicalSections(result.merged) as WorkingSections;
+    // Status travels with its completion date; the side with the newer version decides both.
+    const statusSide = remote.currentVersion > local.currentVersion ? remote : local;
+    const updatedAt = after(remote.updatedAt > local.updatedAt ? remote.updatedAt : local.updatedAt);
+    own(() => {
+      store.replace({
+        ...local,
+        ...sectionColumnsOf(next),
+        status: statusSide.status,
+        completedAt: statusSide.completedAt,
+        completionPercentage: assess(next).completion.percentage,
+        currentVersion: newest,
+        updatedAt,
+      });
+      for (const c of result.conflicts) store.addConflict(id, c.path, { base: c.base, ours: c.ours, theirs: c.theirs }, updatedAt);
+    });
+    outbox.setBase(id, theirs);
+    return { merged: true, conflicts: result.conflicts.length };
   }
+}
+
+function sectionColumnsOf(sections: WorkingSections) {
+  return {
+    contactInfo: sections.contact_info,
+    businessContext: sections.business_context,
+    painPoints: sections.pain_points,
+    goalsObjectives: sections.goals_objectives,
+  };
 }

@@ -51,6 +51,20 @@ export class UsersService {
     return user;
   }
 
+  /**
+   * A new laptop whose welcome screen made a fresh profile meets the consultant's own identity (same email)
+   * in a file: if the fresh profile owns nothing yet, this device becomes that consultant.
+   */
+  adoptIdentity(twin: User, ownsNothing: boolean): boolean {
+    const me = this.current();
+    if (!me || me.id === twin.id || me.email.toLowerCase() !== twin.email.toLowerCase() || !ownsNothing) return false;
+    // Runs inside the caller's transaction (an import adopts only if the whole file goes in).
+    this.db.insert(users).values(twin).onConflictDoNothing().run();
+    this.settings.set(CURRENT_USER_KEY, twin.id);
+    this.db.delete(users).where(eq(users.id, me.id)).run();
+    return true;
+  }
+
   byId(id: string): User | null {
     return this.db.select().from(users).where(eq(users.id, id)).get() ?? null;
   }

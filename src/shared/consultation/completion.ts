@@ -54,11 +54,12 @@ const UNITS: Unit[] = (() => {
 
 export const COMPLETION_UNITS = UNITS.length;
 
-export function completionOf(sections: unknown): Completion {
+/** Completion of a content; fields in `invalid` (answers that break the version rules) do not count. */
+export function completionOf(sections: unknown, invalid: ReadonlySet<string> = new Set()): Completion {
   let filled = 0;
   const missing: MissingField[] = [];
   for (const unit of UNITS) {
-    if (unit.fields.some((field) => isFilled(getPath(sections, field.path)))) {
+    if (unit.fields.some((field) => !invalid.has(field.path) && isFilled(getPath(sections, field.path)))) {
       filled += 1;
       continue;
     }

@@ -83,6 +83,13 @@ export function getPath(root: unknown, path: string): unknown {
   return node;
 }
 
+/** The form field an issue belongs to: a list entry ("field.3") is reported on the list field itself. */
+export function fieldPathOf(issuePath: string): string {
+  const keys = issuePath.split('.');
+  while (keys.length > 1 && /^\d+$/.test(keys[keys.length - 1]!)) keys.pop();
+  return keys.join('.');
+}
+
 /** A label a person reads for a path: "Contact › Email". */
 export function fieldLabel(path: string): string {
   const spec = FIELD_BY_PATH.get(path);

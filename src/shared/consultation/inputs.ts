@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from './model';
-import { draftSectionsPatchSchema } from './sections';
+import { HARD_LIMITS, workingSectionsPatchSchema } from './sections';
+import { FIELD_PATHS, fieldEditSchema } from './edits';
 
 // What each consultation operation accepts. The service parses its input with these, and the IPC/HTTP
 // contract names the same schemas, so a call is checked the same way whichever door it came through.
@@ -11,23 +12,25 @@ export const consultationRefSchema = z.strictObject({ consultationId: idSchema }
 
 export const createInputSchema = z.strictObject({
   /** Optional first content; it is saved as version 1 and must pass the version rules. */
-  sections: draftSectionsPatchSchema.optional(),
+  sections: workingSectionsPatchSchema.optional(),
 });
 
 export const autosaveInputSchema = z.strictObject({
   consultationId: idSchema,
-  /** The sections that changed, each replaced whole. */
-  sections: draftSectionsPatchSchema.optional(),
+  /** The fields that changed; each is checked on its own. */
+  edits: z.array(fieldEditSchema).max(FIELD_PATHS.length * 4).default([]),
   /** Private working notes; omit to keep them as they are, null to clear. */
-  draftNotes: z.string().max(20_000, { error: 'Keep notes under 20,000 characters' }).nullable().optional(),
-  /** False for an explicit "save draft". */
-  auto: z.boolean().optional(),
+  notes: z
+    .string()
+    .max(HARD_LIMITS.notesChars, { error: `Too long to keep: at most ${HARD_LIMITS.notesChars.toLocaleString('en-US')} characters` })
+    .nullable()
+    .optional(),
 });
 
 export const saveVersionInputSchema = z.strictObject({
   consultationId: idSchema,
   /** The version the consultant was looking at: a different current version is a conflict. */
-  expectedVersion: versionNumber,
+  expectedVersion: versionNumber.optional(),
   note: z.string().max(2000, { error: 'Keep the note under 2,000 characters' }).optional(),
 });
 

@@ -1,6 +1,6 @@
 import { applyFieldChanges, deepEqual, diffFields, type FieldChange } from './diff';
 import { canonicalSections } from './normalize';
-import type { Sections } from './sections';
+import type { WorkingSections as Sections } from './sections';
 
 // Three-way merge of two edits made from the same base version (two laptops, offline). A field changed
 // on one side only takes that side's value; a field changed on both sides to the same value is agreed; a

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { URGENCY_LEVELS } from './fields';
-import { draftSectionsSchema, emailPattern, strictSectionsSchema } from './sections';
+import { workingSectionsSchema, emailPattern, strictSectionsSchema } from './sections';
+import { fieldConflictSchema } from './edits';
 import { STATUSES } from './status';
 import { fieldIssueSchema } from '../errors';
 
@@ -41,9 +42,11 @@ export const consultationSchema = z.object({
   id: idSchema,
   userId: idSchema,
   ownerName: z.string().nullable(),
-  sections: strictSectionsSchema,
+  /** The working copy: what the consultant sees and what lists, search, exports and the PDF use. */
+  sections: workingSectionsSchema,
   status: z.enum(STATUSES),
   completionPercentage: z.number().int(),
+  /** The newest numbered version (a named snapshot in the history). */
   currentVersion: z.number().int(),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
@@ -53,24 +56,15 @@ export const consultationSchema = z.object({
 });
 export type Consultation = z.infer<typeof consultationSchema>;
 
-export const draftSchema = z.object({
-  sections: draftSectionsSchema,
-  /** False when the draft holds only private notes and its content equals the saved version. */
-  hasChanges: z.boolean(),
-  autoSaved: z.boolean(),
-  draftNotes: z.string().nullable(),
-  baseVersion: z.number().int(),
-  createdAt: timestampSchema,
-  updatedAt: timestampSchema,
-});
-export type Draft = z.infer<typeof draftSchema>;
-
 export const consultationDetailSchema = z.object({
   consultation: consultationSchema,
-  draft: draftSchema.nullable(),
-  /** Completion of what the consultant sees: the draft when there is one. */
+  /** The consultant's private working notes (never synced). */
+  notes: z.string().nullable(),
+  /** The working copy differs from its newest version. */
+  changedSinceVersion: z.boolean(),
+  /** Completion of the working copy, counting valid answers only. */
   completion: completionSchema,
-  /** Format problems in the draft that would block saving a version. */
+  /** Answers that break the version rules: shown at the field, they block "Save version". */
   issues: z.array(fieldIssueSchema),
 });
 export type ConsultationDetail = z.infer<typeof consultationDetailSchema>;
@@ -86,7 +80,7 @@ export const consultationSummarySchema = z.object({
   status: z.enum(STATUSES),
   completionPercentage: z.number().int(),
   currentVersion: z.number().int(),
-  hasUnsavedChanges: z.boolean(),
+  changedSinceVersion: z.boolean(),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
 });
@@ -151,5 +145,11 @@ export const autosaveResultSchema = z.object({
   updatedAt: timestampSchema,
   completion: completionSchema,
   issues: z.array(fieldIssueSchema),
+  /** Edits refused by a hard limit, each at its field; every other edit was saved. */
+  rejected: z.array(fieldIssueSchema),
+  /** Fields another window or device changed differently: nothing was overwritten. */
+  conflicts: z.array(fieldConflictSchema),
+  changedSinceVersion: z.boolean(),
+  currentVersion: z.number().int(),
 });
 export type AutosaveResult = z.infer<typeof autosaveResultSchema>;

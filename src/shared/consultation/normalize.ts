@@ -1,4 +1,4 @@
-import type { DraftSections, Sections } from './sections';
+import type { WorkingSections, Sections } from './sections';
 import { SECTION_KEYS } from './fields';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -7,14 +7,15 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /**
- * The canonical shape of section content: no undefined values and no empty objects. Every stored value is
- * canonical, so two equal contents have one form and the field diff is exact.
+ * The canonical shape of section content: no undefined values, no empty objects, keys in sorted order.
+ * Every stored value is canonical, so two equal contents have one form (and one JSON text: the list
+ * compares the working copy with its version as text) and the field diff is exact.
  */
 export function canonical<T>(value: T): T {
   if (Array.isArray(value)) return value.map((item) => canonical(item)) as T;
   if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const [key, child] of Object.entries(value)) {
+  for (const [key, child] of Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (child === undefined) continue;
     const next = canonical(child);
     if (isPlainObject(next) && Object.keys(next).length === 0) continue;
@@ -61,7 +62,7 @@ function withScheme(url: string | undefined): string | undefined {
  * Prepares draft content to become a version: trimmed, blanks removed, a typed team size read as a number,
  * bare website domains given https://. The result still has to pass the strict schema.
  */
-export function normalizeForVersion(draft: DraftSections): Record<string, unknown> {
+export function normalizeForVersion(draft: WorkingSections): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of SECTION_KEYS) {
     const section = (tidy(draft[key]) ?? {}) as Record<string, unknown>;

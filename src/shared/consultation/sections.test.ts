@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { draftSectionsSchema, LIMITS, strictSectionsSchema } from './sections';
+import { HARD_LIMITS, workingSectionsSchema, LIMITS, strictSectionsSchema } from './sections';
 import { normalizeForVersion } from './normalize';
 import { issuesFromZod } from '../errors';
 import { fullSections, sectionsArb } from '../../../test/arbitraries';
@@ -59,7 +59,7 @@ describe('section schemas', () => {
   });
 
   it('rejects unknown keys at every level, in both readings', () => {
-    for (const schema of [draftSectionsSchema, strictSectionsSchema]) {
+    for (const schema of [workingSectionsSchema, strictSectionsSchema]) {
       const top = schema.safeParse({ ...fullSections(), notes: 'x' });
       expect(top.success).toBe(false);
       const nested = schema.safeParse({ ...fullSections(), contact_info: { social_media: { tiktok: '@a' } } });
@@ -68,16 +68,20 @@ describe('section schemas', () => {
     }
   });
 
-  it('bounds every string and list', () => {
-    const long = 'x'.repeat(LIMITS.shortText + 1);
-    const many = Array.from({ length: LIMITS.listItems + 1 }, (_, i) => `goal ${i}`);
-    for (const schema of [draftSectionsSchema, strictSectionsSchema]) {
-      const result = schema.safeParse({
+  it('bounds every string and list: the rules for a version, the hard limits for the working copy', () => {
+    const cases = [
+      { schema: strictSectionsSchema, short: LIMITS.shortText, long: LIMITS.longText, items: LIMITS.listItems, item: LIMITS.listItem },
+      { schema: workingSectionsSchema, short: HARD_LIMITS.fieldChars, long: HARD_LIMITS.fieldChars, items: HARD_LIMITS.listItems, item: HARD_LIMITS.listItemChars },
+    ];
+    for (const { schema, short, long, items, item } of cases) {
+      const at = (over: number) => ({
         ...fullSections(),
-        contact_info: { business_name: long },
-        goals_objectives: { primary_goals: many, kpis: ['y'.repeat(LIMITS.listItem + 1)] },
-        pain_points: { impact_assessment: 'z'.repeat(LIMITS.longText + 1) },
+        contact_info: { business_name: 'x'.repeat(short + over) },
+        goals_objectives: { primary_goals: Array.from({ length: items + over }, (_, i) => `goal ${i}`), kpis: ['y'.repeat(item + over)] },
+        pain_points: { impact_assessment: 'z'.repeat(long + over) },
       });
+      expect(schema.safeParse(at(0)).success).toBe(true);
+      const result = schema.safeParse(at(1));
       expect(result.success).toBe(false);
       const paths = issuesFromZod(result.error!).map((i) => i.path).sort();
       expect(paths).toEqual([
@@ -91,7 +95,7 @@ describe('section schemas', () => {
 
   it('lets a draft hold work in progress that a version refuses', () => {
     const draft = { ...fullSections(), contact_info: { email: 'ana@exa' }, business_context: { team_size: '4' } };
-    expect(draftSectionsSchema.safeParse(draft).success).toBe(true);
+    expect(workingSectionsSchema.safeParse(draft).success).toBe(true);
     expect(strictIssues(draft).map((i) => i.path)).toEqual(['contact_info.email', 'business_context.team_size']);
   });
 
@@ -115,7 +119,7 @@ describe('section schemas', () => {
     fc.assert(
       fc.property(sectionsArb, (sections) => {
         expect(strictSectionsSchema.safeParse(sections).success).toBe(true);
-        expect(draftSectionsSchema.safeParse(sections).success).toBe(true);
+        expect(workingSectionsSchema.safeParse(sections).success).toBe(true);
         expect(normalizeForVersion(sections)).toEqual(sections);
       }),
       { numRuns: 300 },
@@ -125,7 +129,7 @@ describe('section schemas', () => {
   it('property: arbitrary junk never throws, and whatever is accepted is an object of the four sections', () => {
     fc.assert(
       fc.property(fc.anything({ maxDepth: 4, withObjectString: true, withNullPrototype: true }), (junk) => {
-        for (const schema of [draftSectionsSchema, strictSectionsSchema]) {
+        for (const schema of [workingSectionsSchema, strictSectionsSchema]) {
           const result = schema.safeParse(junk);
           if (result.success) expect(Object.keys(result.data).sort()).toEqual(Object.keys(junk as object).sort());
           else expect(issuesFromZod(result.error).every((i) => typeof i.message === 'string' && i.message.length > 0)).toBe(true);

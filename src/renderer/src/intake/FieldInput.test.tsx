@@ -6,12 +6,12 @@ import userEvent from '@testing-library/user-event';
 import { FieldInput } from './FieldInput';
 import { versionResolver, fieldPathOf } from './versionResolver';
 import { FIELD_BY_PATH } from '../../../shared/consultation/fields';
-import type { DraftSections } from '../../../shared/consultation/sections';
+import type { WorkingSections } from '../../../shared/consultation/sections';
 
 afterEach(cleanup);
 
 function Form({ paths }: { paths: string[] }) {
-  const form = useForm<DraftSections>({
+  const form = useForm<WorkingSections>({
     defaultValues: { contact_info: {}, business_context: {}, pain_points: {}, goals_objectives: {} },
     resolver: versionResolver,
     mode: 'onTouched',

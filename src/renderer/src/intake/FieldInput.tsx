@@ -1,5 +1,5 @@
 import { Controller, useFormContext, get } from 'react-hook-form';
-import type { DraftSections } from '../../../shared/consultation/sections';
+import type { WorkingSections } from '../../../shared/consultation/sections';
 import { BUDGET_RANGES, URGENCY_LEVELS, type FieldSpec } from '../../../shared/consultation/fields';
 import { TagInput } from '../components/TagInput';
 
@@ -14,7 +14,7 @@ const HINTS: Partial<Record<string, string>> = {
 
 /** One intake field, rendered by its kind from the shared field catalogue. */
 export function FieldInput({ spec, disabled }: { spec: FieldSpec; disabled: boolean }) {
-  const { register, control, formState } = useFormContext<DraftSections>();
+  const { register, control, formState } = useFormContext<WorkingSections>();
   const name = spec.path as never;
   const id = fieldId(spec.path);
   const error = get(formState.errors, spec.path) as { message?: string } | undefined;

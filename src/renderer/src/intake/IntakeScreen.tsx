@@ -1,17 +1,18 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { FormProvider, useForm, useWatch } from 'react-hook-form';
 import { Link, useLocation } from 'wouter';
 import { useQueryClient } from '@tanstack/react-query';
-import { formatDistanceToNowStrict } from 'date-fns';
 import { useApi } from '../api/ApiContext';
 import { ApiError } from '../api/client';
 import { keys, useConsultation, useOperation } from '../api/queries';
 import type { ConsultationDetail, AutosaveResult } from '../../../shared/consultation/model';
-import type { DraftSections } from '../../../shared/consultation/sections';
-import { FIELDS, SECTION_KEYS, type SectionKey } from '../../../shared/consultation/fields';
+import type { FieldConflict } from '../../../shared/consultation/edits';
+import { FIELD_BY_PATH, FIELDS, fieldLabel, fieldPathOf, getPath } from '../../../shared/consultation/fields';
+import { deepEqual } from '../../../shared/consultation/diff';
+import type { WorkingSections } from '../../../shared/consultation/sections';
 import { STATUS_LABELS } from '../../../shared/consultation/status';
 import { useAutosave } from './useAutosave';
-import { fieldPathOf, versionResolver } from './versionResolver';
+import { versionResolver } from './versionResolver';
 import { FieldInput, fieldId } from './FieldInput';
 import { ReviewStep } from './ReviewStep';
 import { STEPS, stepIndex, stepOfSection } from './steps';
@@ -25,12 +26,11 @@ import { useHotkeys } from '../hooks/useHotkeys';
 
 export function IntakeScreen({ consultationId, step }: { consultationId: string; step?: string }) {
   const query = useConsultation(consultationId);
-  // Never start the form from cached data: autosave sends whole sections, so a form built from an older
-  // copy would overwrite what was typed since (found by the day-in-the-field test).
+  // Never start the form from cached data: its fields' bases would be stale and every edit a conflict.
   if (query.isPending || (!query.isFetchedAfterMount && !query.isError)) return <p role="status">Loading…</p>;
   if (query.isError) return <ErrorNotice error={query.error} onRetry={() => void query.refetch()} />;
-  // A new version from elsewhere (sync, a resolved conflict, a restore) re-reads the record; the old
-  // form's autosave flushes on unmount first, so nothing typed is dropped.
+  // A new version from elsewhere (sync, a restore) re-reads the record; the old form's autosave flushes on
+  // unmount first, so nothing typed is dropped. Edits in another window arrive field by field instead.
   return <IntakeForm key={query.data.consultation.currentVersion} detail={query.data} step={step} />;
 }
 
@@ -44,38 +44,76 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
   const current = stepIndex(step);
   const currentStep = STEPS[current]!;
 
-  const form = useForm<DraftSections>({
-    defaultValues: (detail.draft?.hasChanges ? detail.draft.sections : consultation.sections) as DraftSections,
+  const form = useForm<WorkingSections>({
+    defaultValues: consultation.sections,
     resolver: versionResolver,
     mode: 'onTouched',
   });
-  const [notes, setNotes] = useState(detail.draft?.draftNotes ?? '');
+  const [notes, setNotes] = useState(detail.notes ?? '');
   const [completion, setCompletion] = useState(detail.completion);
-  const [hasUnsaved, setHasUnsaved] = useState(!!detail.draft?.hasChanges);
-  const [recovery, setRecovery] = useState(detail.draft?.hasChanges ? detail.draft.updatedAt : null);
+  const [changed, setChanged] = useState(detail.changedSinceVersion);
+  const [conflicts, setConflicts] = useState<FieldConflict[]>([]);
   const [versionNote, setVersionNote] = useState('');
   const [actionError, setActionError] = useState<unknown>(null);
   const [focusPath, setFocusPath] = useState<string | null>(null);
+  // Set while the form takes values saved elsewhere, so they are not sent back as this window's edits.
+  const takingStored = useRef(false);
 
   const autosave = useAutosave({
     api,
     consultationId: id,
+    stored: consultation.sections,
     enabled: editable,
     read: () => ({ sections: form.getValues(), notes }),
     onSaved: (result: AutosaveResult) => {
       setCompletion(result.completion);
-      setHasUnsaved(true);
+      setChanged(result.changedSinceVersion);
+      // A refused field keeps what was typed on screen, with the reason at the field.
+      for (const issue of result.rejected) form.setError(fieldPathOf(issue.path) as never, { type: 'server', message: issue.message });
+      if (result.conflicts.length) setConflicts((list) => [...list.filter((c) => !result.conflicts.some((n) => n.path === c.path)), ...result.conflicts]);
     },
   });
 
-  // Every change to a section schedules an autosave of that section.
+  // Every change to a field schedules an autosave of that field.
   useEffect(() => {
     const subscription = form.watch((_values, { name }) => {
-      const section = name?.split('.')[0] as SectionKey | undefined;
-      if (section && SECTION_KEYS.includes(section)) autosave.queue.markDirty(section);
+      if (name && !takingStored.current) autosave.queue.markDirty(name);
     });
     return () => subscription.unsubscribe();
   }, [form, autosave.queue]);
+
+  // Saved in another window or tab: fields this window is not editing take the stored value live.
+  useEffect(() => {
+    // A read that started before this window's newest save is stale here.
+    if (detail.consultation.updatedAt < autosave.queue.lastSavedAt) return;
+    const stored = detail.consultation.sections;
+    takingStored.current = true;
+    try {
+      for (const spec of FIELDS) {
+        if (autosave.queue.isPending(spec.path)) continue;
+        const value = getPath(stored, spec.path);
+        if (!deepEqual(getPath(form.getValues(), spec.path) ?? null, value ?? null)) {
+          form.setValue(spec.path as never, (value ?? (spec.kind === 'list' ? [] : '')) as never, { shouldDirty: false });
+        }
+      }
+    } finally {
+      takingStored.current = false;
+    }
+    autosave.queue.adopt(stored);
+    setChanged(detail.changedSinceVersion);
+    setCompletion(detail.completion);
+  }, [detail, form, autosave.queue]);
+
+  const settleConflict = (conflict: FieldConflict, keep: 'mine' | 'theirs') => {
+    setConflicts((list) => list.filter((c) => c.path !== conflict.path));
+    if (keep === 'theirs') {
+      takingStored.current = true;
+      const kind = FIELD_BY_PATH.get(conflict.path)?.kind;
+      form.setValue(conflict.path as never, (conflict.theirs ?? (kind === 'list' ? [] : '')) as never);
+      takingStored.current = false;
+    }
+    autosave.queue.settle(conflict.path, conflict.theirs, keep === 'mine');
+  };
 
   const goToStep = useCallback((slug: string) => navigate(`/c/${id}/${slug}`), [id, navigate]);
 
@@ -113,22 +151,24 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
           note: versionNote.trim() || undefined,
         });
         setVersionNote('');
-        setHasUnsaved(false);
-        setRecovery(null);
-        form.reset(next.consultation.sections as DraftSections);
+        setChanged(false);
+        form.reset(next.consultation.sections);
+        autosave.queue.adopt(next.consultation.sections);
         setCompletion(next.completion);
         await refresh(next);
       } catch (error) {
         if (error instanceof ApiError && error.code === 'validation') {
           for (const issue of error.issues) form.setError(fieldPathOf(issue.path) as never, { type: 'server', message: issue.message });
+          const first = error.issues[0];
+          if (first) goToField(fieldPathOf(first.path));
         }
         setActionError(error);
       }
     },
     (errors) => {
-      const first = FIELDS.find((f) => f.path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], errors));
-      setActionError(new Error('Some fields need attention before saving a version.'));
-      if (first) goToField(first.path);
+      const wrong = FIELDS.filter((f) => f.path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], errors));
+      setActionError(new Error(`Some fields need attention before saving a version: ${wrong.map((f) => fieldLabel(f.path)).join(', ')}.`));
+      if (wrong[0]) goToField(wrong[0].path);
     },
   );
 
@@ -136,29 +176,26 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
   const reopen = useOperation('consultations.reopen');
   const archive = useOperation('consultations.archive');
   const unarchive = useOperation('consultations.unarchive');
-  const discard = useOperation('consultations.discardDraft');
+  const discard = useOperation('consultations.discardChanges');
 
   const run = async (work: () => Promise<ConsultationDetail>) => {
     setActionError(null);
     try {
       const next = await work();
-      form.reset((next.draft?.hasChanges ? next.draft.sections : next.consultation.sections) as DraftSections);
+      form.reset(next.consultation.sections);
+      autosave.queue.adopt(next.consultation.sections);
       setCompletion(next.completion);
-      setHasUnsaved(!!next.draft?.hasChanges);
+      setChanged(next.changedSinceVersion);
       await refresh(next);
     } catch (error) {
       setActionError(error);
     }
   };
 
+  // Completing saves what the consultant sees as a version first (the server does it in one transaction).
   const markCompleted = () =>
     run(async () => {
       await autosave.queue.flush();
-      if (hasUnsaved) {
-        await api.call('consultations.saveVersion', { consultationId: id, expectedVersion: consultation.currentVersion, note: versionNote.trim() || undefined });
-        const fresh = await api.call('consultations.get', { consultationId: id });
-        return status.mutateAsync({ consultationId: id, expectedVersion: fresh.consultation.currentVersion });
-      }
       return status.mutateAsync({ consultationId: id, expectedVersion: consultation.currentVersion });
     });
 
@@ -193,7 +230,7 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
             </Link>
             <button
               type="button"
-              title="A PDF summary of the last saved version"
+              title="A PDF summary of what you see here"
               onClick={() =>
                 void api
                   .call('exports.summaryPdf', { consultationId: id })
@@ -204,14 +241,17 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
               Export PDF
             </button>
             {editable && (
-              <button type="button" className="primary" onClick={() => void saveVersion()} disabled={!hasUnsaved} title="Save version (Ctrl+S)">
-                Save version
-              </button>
+              <>
+                {changed && <span className="changed-since">Changed since version {consultation.currentVersion}</span>}
+                <button type="button" className="primary" onClick={() => void saveVersion()} disabled={!changed} title="Save version (Ctrl+S)">
+                  Save version
+                </button>
+              </>
             )}
             {consultation.isOwn && consultation.status === 'draft' && (
               <ConfirmDialog
                 title="Mark this consultation completed?"
-                description={hasUnsaved ? 'Your unsaved changes will be saved as a version first. You can reopen it later.' : 'You can reopen it later.'}
+                description={changed ? `Your changes since version ${consultation.currentVersion} will be saved as a version first. You can reopen it later.` : 'You can reopen it later.'}
                 confirmLabel="Mark completed"
                 onConfirm={() => void markCompleted()}
                 trigger={
@@ -252,27 +292,36 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
           </div>
         </header>
 
-        {recovery && editable && (
-          <div className="notice" role="region" aria-label="Unsaved draft">
-            <span>
-              You have changes from {Date.now() - Date.parse(recovery) < 60_000 ? 'just now' : `${formatDistanceToNowStrict(new Date(recovery))} ago`} that
-              are not saved as a version yet.
-            </span>
-            <button type="button" onClick={() => setRecovery(null)}>
-              Keep them
-            </button>
+        {changed && editable && (
+          <div className="notice quiet" role="region" aria-label="Changes since the last version">
+            <span>Everything you type is saved. These changes are not in a numbered version yet.</span>
             <ConfirmDialog
-              title="Discard unsaved changes?"
-              description="The consultation goes back to its last saved version. Your private notes are kept."
+              title={`Discard changes since version ${consultation.currentVersion}?`}
+              description={`The form goes back to version ${consultation.currentVersion}. Your private notes are kept.`}
               confirmLabel="Discard changes"
               tone="danger"
-              onConfirm={() => {
-                setRecovery(null);
-                void run(() => discard.mutateAsync({ consultationId: id }));
-              }}
-              trigger={<button type="button">Discard them</button>}
+              onConfirm={() => void run(() => discard.mutateAsync({ consultationId: id }))}
+              trigger={<button type="button">Discard changes since version {consultation.currentVersion}</button>}
             />
           </div>
+        )}
+        {conflicts.length > 0 && (
+          <section className="notice conflicts" aria-labelledby="window-conflicts-title">
+            <h2 id="window-conflicts-title">Changed in another window</h2>
+            <ul>
+              {conflicts.map((c) => (
+                <li key={c.path}>
+                  <strong>{c.label}</strong>: you typed “{shown(c.yours)}”, another window saved “{shown(c.theirs)}”.{' '}
+                  <button type="button" onClick={() => settleConflict(c, 'mine')}>
+                    Keep mine
+                  </button>{' '}
+                  <button type="button" onClick={() => settleConflict(c, 'theirs')}>
+                    Use the other window's
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </section>
         )}
         {!editable && consultation.isOwn && (
           <p className="notice">
@@ -332,7 +381,7 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
                 rows={6}
                 value={notes}
                 disabled={!editable}
-                placeholder="Only you see these. They stay with the draft."
+                placeholder="Only you see these. They never leave this device."
                 onChange={(event) => {
                   setNotes(event.target.value);
                   autosave.queue.markDirty('notes');
@@ -345,3 +394,5 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
     </FormProvider>
   );
 }
+
+const shown = (value: unknown) => (value === null || value === undefined ? 'empty' : Array.isArray(value) ? value.join(', ') : String(value));

@@ -1,12 +1,12 @@
 import { useFormContext, useWatch } from 'react-hook-form';
-import type { DraftSections } from '../../../shared/consultation/sections';
+import type { WorkingSections } from '../../../shared/consultation/sections';
 import { FIELDS, SECTION_KEYS, SECTION_LABELS, getPath } from '../../../shared/consultation/fields';
 import { isFilled } from '../../../shared/consultation/completion';
 
 /** Everything entered, section by section, with a way back to each field and the note for the next version. */
 export function ReviewStep({ editable, note, onNote, onEdit }: { editable: boolean; note: string; onNote: (v: string) => void; onEdit: (path: string) => void }) {
-  const { control } = useFormContext<DraftSections>();
-  const values = useWatch({ control }) as DraftSections;
+  const { control } = useFormContext<WorkingSections>();
+  const values = useWatch({ control }) as WorkingSections;
   return (
     <div className="review">
       {SECTION_KEYS.map((section) => (

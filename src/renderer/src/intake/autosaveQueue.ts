@@ -1,6 +1,7 @@
 import type { AutosaveResult } from '../../../shared/consultation/model';
-import type { DraftSections } from '../../../shared/consultation/sections';
-import type { SectionKey } from '../../../shared/consultation/fields';
+import type { WorkingSections } from '../../../shared/consultation/sections';
+import type { FieldEdit } from '../../../shared/consultation/edits';
+import { FIELDS, getPath } from '../../../shared/consultation/fields';
 
 export type AutosaveState =
   | { kind: 'idle'; savedAt: string | null }
@@ -9,19 +10,19 @@ export type AutosaveState =
   | { kind: 'saved'; savedAt: string }
   | { kind: 'error'; message: string };
 
-export type DirtyKey = SectionKey | 'notes';
-
 export interface AutosavePayload {
   consultationId: string;
-  sections: Partial<DraftSections>;
-  draftNotes?: string | null;
+  edits: FieldEdit[];
+  notes?: string | null;
 }
 
 export interface AutosaveQueueOptions {
   consultationId: string;
+  /** What is stored now, field by field: the base each edit is checked against. */
+  stored: WorkingSections;
   send: (payload: AutosavePayload) => Promise<AutosaveResult>;
   sendOnUnload: (payload: AutosavePayload) => void;
-  read: () => { sections: DraftSections; notes: string };
+  read: () => { sections: WorkingSections; notes: string };
   enabled: () => boolean;
   onState: (state: AutosaveState) => void;
   onSaved: (result: AutosaveResult) => void;
@@ -29,24 +30,70 @@ export interface AutosaveQueueOptions {
   retryMs: number;
 }
 
+/** The catalogue field a form input belongs to ("pain_points.primary_challenges.2" -> the list field). */
+export function fieldOfInput(name: string): string | undefined {
+  return FIELDS.find((field) => name === field.path || name.startsWith(`${field.path}.`))?.path;
+}
+
+const NOTES = 'notes';
+
 /**
- * Saves the draft on every pause in typing. Only changed sections are sent; saves never overlap (a change
- * made during a save goes right after it); a failed save keeps its changes and retries; `flushOnUnload`
- * hands what is unsent to a request that outlives the page.
+ * Saves field edits on every pause in typing. Only changed fields are sent, each with the value this window
+ * last knew to be stored, so another window's work is never overwritten silently; saves never overlap (a
+ * change made during a save goes right after it); a failed save keeps its changes and retries; a field the
+ * app refuses (a hard limit) is held back and reported, and the rest keeps saving; `flushOnUnload` hands
+ * what is unsent to a request that outlives the page.
  */
 export class AutosaveQueue {
-  private readonly dirty = new Set<DirtyKey>();
+  private readonly dirty = new Set<string>();
+  /** Fields refused by a hard limit: unsaved until they change again. */
+  private readonly refused = new Set<string>();
+  private readonly bases = new Map<string, unknown>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private inFlight: Promise<void> | null = null;
+  private failing = false;
+  private readonly sending = new Set<string>();
+  /** The newest write this window made: a read older than it is stale for this window. */
+  lastSavedAt = '';
 
-  constructor(private readonly options: AutosaveQueueOptions) {}
-
-  get hasUnsent(): boolean {
-    return this.dirty.size > 0 || this.inFlight !== null;
+  constructor(private readonly options: AutosaveQueueOptions) {
+    this.adopt(options.stored);
   }
 
-  markDirty(key: DirtyKey): void {
+  /** What is unsaved: changes not sent yet, a save under way, or fields the app refused. */
+  get hasUnsent(): boolean {
+    return this.dirty.size > 0 || this.inFlight !== null || this.refused.size > 0;
+  }
+
+  /** Typing that only this page holds and that a normal unload save may not rescue: refused, or saves failing. */
+  get atRisk(): boolean {
+    return this.refused.size > 0 || (this.failing && this.dirty.size > 0);
+  }
+
+  /** Fields with typing not yet stored. */
+  isPending(path: string): boolean {
+    return this.dirty.has(path) || this.refused.has(path) || this.sending.has(path);
+  }
+
+  /** Takes what is stored now as the base of every field not being edited here. */
+  adopt(stored: WorkingSections, paths: readonly string[] = FIELDS.map((f) => f.path)): void {
+    for (const path of paths) if (!this.isPending(path)) this.bases.set(path, getPath(stored, path) ?? null);
+  }
+
+  /** The consultant chose a value for a field in conflict: `force` keeps this window's whatever is stored. */
+  settle(path: string, stored: unknown, force: boolean): void {
+    this.bases.set(path, stored ?? null);
+    if (force) {
+      this.bases.delete(path);
+      this.markDirty(path);
+    }
+  }
+
+  markDirty(nameOrNotes: string): void {
     if (!this.options.enabled()) return;
+    const key = nameOrNotes === NOTES ? NOTES : fieldOfInput(nameOrNotes);
+    if (!key) return;
+    this.refused.delete(key);
     this.dirty.add(key);
     if (!this.inFlight) this.options.onState({ kind: 'pending' });
     this.schedule(this.options.delayMs);
@@ -57,15 +104,16 @@ export class AutosaveQueue {
     this.timer = setTimeout(() => void this.flush(), ms);
   }
 
-  private payload(): AutosavePayload {
+  private payload(keys: readonly string[]): AutosavePayload {
     const { sections, notes } = this.options.read();
-    const changed: Record<string, unknown> = {};
-    for (const key of this.dirty) if (key !== 'notes') changed[key] = sections[key];
-    return {
-      consultationId: this.options.consultationId,
-      sections: changed as Partial<DraftSections>,
-      ...(this.dirty.has('notes') ? { draftNotes: notes || null } : {}),
-    };
+    const edits: FieldEdit[] = keys
+      .filter((key) => key !== NOTES)
+      .map((path) => {
+        const edit: FieldEdit = { path, value: getPath(sections, path) ?? null };
+        if (this.bases.has(path)) edit.base = this.bases.get(path);
+        return edit;
+      });
+    return { consultationId: this.options.consultationId, edits, ...(keys.includes(NOTES) ? { notes: notes || null } : {}) };
   }
 
   async flush(): Promise<void> {
@@ -75,22 +123,34 @@ export class AutosaveQueue {
     }
     while (this.inFlight) await this.inFlight;
     if (!this.dirty.size || !this.options.enabled()) return;
-    const payload = this.payload();
     const sent = [...this.dirty];
+    const payload = this.payload(sent);
     this.dirty.clear();
+    for (const key of sent) this.sending.add(key);
     this.options.onState({ kind: 'saving' });
     this.inFlight = this.options
       .send(payload)
       .then((result) => {
+        this.failing = false;
+        if (result.updatedAt > this.lastSavedAt) this.lastSavedAt = result.updatedAt;
+        const refused = new Set(result.rejected.map((r) => fieldOfInput(r.path)));
+        const conflicted = new Set(result.conflicts.map((c) => c.path));
+        for (const edit of payload.edits) {
+          if (refused.has(edit.path)) this.refused.add(edit.path);
+          else if (!conflicted.has(edit.path)) this.bases.set(edit.path, edit.value ?? null);
+        }
         this.options.onSaved(result);
-        this.options.onState(this.dirty.size ? { kind: 'pending' } : { kind: 'saved', savedAt: result.updatedAt });
+        if (this.refused.size) this.options.onState({ kind: 'error', message: 'a field is too long to keep; every other change is saved' });
+        else this.options.onState(this.dirty.size ? { kind: 'pending' } : { kind: 'saved', savedAt: result.updatedAt });
       })
       .catch((error: unknown) => {
+        this.failing = true;
         for (const key of sent) this.dirty.add(key);
         this.options.onState({ kind: 'error', message: error instanceof Error ? error.message : 'unknown error' });
         this.schedule(this.options.retryMs);
       })
       .finally(() => {
+        this.sending.clear();
         this.inFlight = null;
       });
     await this.inFlight;
@@ -100,7 +160,7 @@ export class AutosaveQueue {
   /** The page is going away: send what is unsent with a request that survives it. */
   flushOnUnload(): void {
     if (!this.dirty.size || !this.options.enabled()) return;
-    this.options.sendOnUnload(this.payload());
+    this.options.sendOnUnload(this.payload([...this.dirty]));
     this.dirty.clear();
   }
 

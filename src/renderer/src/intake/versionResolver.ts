@@ -1,17 +1,13 @@
 import type { FieldErrors, Resolver } from 'react-hook-form';
-import { strictSectionsSchema, type DraftSections } from '../../../shared/consultation/sections';
+import { strictSectionsSchema, type WorkingSections } from '../../../shared/consultation/sections';
 import { normalizeForVersion } from '../../../shared/consultation/normalize';
 import { issuesFromZod, type FieldIssue } from '../../../shared/errors';
+import { fieldPathOf } from '../../../shared/consultation/fields';
 
-/** The form field an issue belongs to: a list entry ("field.3") is shown on the list field itself. */
-export function fieldPathOf(issuePath: string): string {
-  const keys = issuePath.split('.');
-  while (keys.length > 1 && /^\d+$/.test(keys[keys.length - 1]!)) keys.pop();
-  return keys.join('.');
-}
+export { fieldPathOf };
 
 /** Puts field issues into react-hook-form's nested error shape. */
-export function toFieldErrors(issues: FieldIssue[]): FieldErrors<DraftSections> {
+export function toFieldErrors(issues: FieldIssue[]): FieldErrors<WorkingSections> {
   const errors: Record<string, unknown> = {};
   for (const issue of issues) {
     const keys = fieldPathOf(issue.path).split('.');
@@ -20,7 +16,7 @@ export function toFieldErrors(issues: FieldIssue[]): FieldErrors<DraftSections> 
     const leaf = keys[keys.length - 1]!;
     if (!node[leaf]) node[leaf] = { type: 'validate', message: issue.message };
   }
-  return errors as FieldErrors<DraftSections>;
+  return errors as FieldErrors<WorkingSections>;
 }
 
 /**
@@ -28,7 +24,7 @@ export function toFieldErrors(issues: FieldIssue[]): FieldErrors<DraftSections> 
  * The form keeps the raw values: autosave stores work in progress, these errors only guide and gate
  * "Save version".
  */
-export const versionResolver: Resolver<DraftSections> = (values) => {
+export const versionResolver: Resolver<WorkingSections> = (values) => {
   const result = strictSectionsSchema.safeParse(normalizeForVersion(values));
   if (result.success) return { values, errors: {} };
   return { values: {}, errors: toFieldErrors(issuesFromZod(result.error)) };

@@ -166,7 +166,7 @@ export function Dashboard({ onNew }: { onNew: () => void }) {
                 >
                   <span role="cell" className="strong">
                     {row.businessName ?? <span className="muted">Untitled</span>}
-                    {row.hasUnsavedChanges && <span className="badge small">Unsaved changes</span>}
+                    {row.changedSinceVersion && <span className="badge small">Changed since version {row.currentVersion}</span>}
                   </span>
                   <span role="cell">{row.contactPerson ?? '—'}</span>
                   <span role="cell">{row.industry ?? '—'}</span>

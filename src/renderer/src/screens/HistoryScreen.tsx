@@ -51,7 +51,8 @@ export function HistoryScreen({ consultationId }: { consultationId: string }) {
 
   if (detail.isError) return <ErrorNotice error={detail.error} />;
   const consultation = detail.data?.consultation;
-  const canRestore = consultation?.isOwn && consultation.status === 'draft' && !detail.data?.draft?.hasChanges;
+  // Changes since the newest version are kept as a version of their own before a restore (never lost).
+  const canRestore = consultation?.isOwn && consultation.status === 'draft';
 
   return (
     <section className="history" aria-labelledby="history-title">

@@ -35,17 +35,17 @@ const SORT_INDEX: Record<SortKey, string> = {
  */
 export const MANY_MATCHES = 1000;
 
-// While a consultation has unsaved changes, its row shows the name and contact as typed (a consultant who
-// just typed a client's name looks for it by that name); sorting and filters use the saved record.
-const shown = (path: string) =>
-  `CASE WHEN d."has_changes" THEN coalesce(json_extract(d."contact_info", '${path}'), json_extract(c."contact_info", '${path}')) ELSE json_extract(c."contact_info", '${path}') END`;
+// The list shows the working copy: the consultations row is what the consultant sees, so names, filters,
+// sort keys and search all read it, on the indexes built for it. "Changed since version N" compares the
+// row with its newest version as canonical JSON text (both are written by the store in one form).
 const SUMMARY_COLUMNS = `
   c."id" AS id, c."user_id" AS userId, u."name" AS ownerName,
-  ${shown('$.business_name')} AS businessName,
-  ${shown('$.contact_person')} AS contactPerson,
+  json_extract(c."contact_info", '$.business_name') AS businessName,
+  json_extract(c."contact_info", '$.contact_person') AS contactPerson,
   ${EXPR.industry} AS industry, ${EXPR.urgency} AS urgency,
   c."status" AS status, c."completion_percentage" AS completionPercentage, c."current_version" AS currentVersion,
-  coalesce(d."has_changes", 0) AS hasUnsavedChanges,
+  (v."id" IS NULL OR c."contact_info" IS NOT v."contact_info" OR c."business_context" IS NOT v."business_context"
+    OR c."pain_points" IS NOT v."pain_points" OR c."goals_objectives" IS NOT v."goals_objectives") AS changedSinceVersion,
   c."created_at" AS createdAt, c."updated_at" AS updatedAt`;
 
 /** Turns what a person types into an FTS5 query: every word must match, each as a prefix. */
@@ -83,8 +83,8 @@ function decodeCursor(cursor: string, sort: SortKey): Cursor {
   ]);
 }
 
-interface SummaryRow extends Omit<ConsultationSummary, 'hasUnsavedChanges'> {
-  hasUnsavedChanges: number;
+interface SummaryRow extends Omit<ConsultationSummary, 'changedSinceVersion'> {
+  changedSinceVersion: number;
   sortValue: string | number;
 }
 
@@ -175,7 +175,7 @@ export class ConsultationList {
     params.push(query.limit + 1);
     const text = `SELECT ${SUMMARY_COLUMNS}, ${sortExpr} AS sortValue
       FROM "consultations" c ${options.walkSortIndex ? `INDEXED BY "${SORT_INDEX[query.sort]}"` : ''} LEFT JOIN "users" u ON u."id" = c."user_id"
-      LEFT JOIN "consultation_drafts" d ON d."consultation_id" = c."id"
+      LEFT JOIN "consultation_versions" v ON v."consultation_id" = c."id" AND v."version_number" = c."current_version"
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY ${sortExpr} ${dir}, c."id" ${dir}
       LIMIT ?`;
@@ -194,9 +194,9 @@ export class ConsultationList {
     const pageRows = more ? rows.slice(0, query.limit) : rows;
     const last = pageRows[pageRows.length - 1];
     return {
-      items: pageRows.map(({ sortValue: _sortValue, hasUnsavedChanges, ...rest }) => ({
+      items: pageRows.map(({ sortValue: _sortValue, changedSinceVersion, ...rest }) => ({
         ...rest,
-        hasUnsavedChanges: hasUnsavedChanges === 1,
+        changedSinceVersion: changedSinceVersion === 1,
       })),
       nextCursor: more && last ? encodeCursor(last.sortValue, last.id) : null,
     };

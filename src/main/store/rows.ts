@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { consultationDrafts, consultations, consultationVersions, users } from '../db/schema';
+import { codecOf, type SqlRow } from './columns';
+import { idSchema } from '../../shared/consultation/model';
+import { HARD_LIMITS, workingSectionSchemas } from '../../shared/consultation/sections';
+import { sectionsBytes } from '../../shared/consultation/edits';
+import { STATUSES } from '../../shared/consultation/status';
+import { canonicalSections } from '../../shared/consultation/normalize';
+import type { WorkingSections } from '../../shared/consultation/sections';
+
+// Rows of the consultation tables as the store reads and writes them, and the checks every row from
+// outside (an import file, the team database) passes before it is stored.
+
+export type ConsultationRow = typeof consultations.$inferSelect;
+export type VersionRow = typeof consultationVersions.$inferSelect;
+export type DraftRow = typeof consultationDrafts.$inferSelect;
+export type UserRow = typeof users.$inferSelect;
+
+export const consultationCodec = codecOf(consultations);
+export const versionCodec = codecOf(consultationVersions);
+export const draftCodec = codecOf(consultationDrafts);
+export const userCodec = codecOf(users);
+
+interface SectionColumns {
+  contactInfo: unknown;
+  businessContext: unknown;
+  painPoints: unknown;
+  goalsObjectives: unknown;
+}
+
+export function sectionsOf(row: SectionColumns): WorkingSections {
+  return canonicalSections({
+    contact_info: row.contactInfo,
+    business_context: row.businessContext,
+    pain_points: row.painPoints,
+    goals_objectives: row.goalsObjectives,
+  }) as WorkingSections;
+}
+
+export function sectionColumns(sections: Partial<WorkingSections>) {
+  const c = canonicalSections(sections) as WorkingSections;
+  return { contactInfo: c.contact_info, businessContext: c.business_context, painPoints: c.pain_points, goalsObjectives: c.goals_objectives };
+}
+
+const timestamp = z.string().min(1).max(40);
+const sectionColumnsSchema = {
+  contactInfo: workingSectionSchemas.contact_info,
+  businessContext: workingSectionSchemas.business_context,
+  painPoints: workingSectionSchemas.pain_points,
+  goalsObjectives: workingSectionSchemas.goals_objectives,
+};
+const withinSizeCap = (row: SectionColumns) => sectionsBytes(sectionsOf(row)) <= HARD_LIMITS.consultationBytes;
+const sizeCapError = { error: `Larger than a consultation may be (${HARD_LIMITS.consultationBytes / 1_000_000} MB)` };
+
+const consultationRowSchema = z
+  .object({
+    id: idSchema,
+    userId: idSchema,
+    ...sectionColumnsSchema,
+    status: z.enum(STATUSES),
+    completionPercentage: z.number().int().min(0).max(100),
+    currentVersion: z.number().int().min(0).max(1_000_000),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    completedAt: timestamp.nullable(),
+  })
+  .refine(withinSizeCap, sizeCapError);
+
+const versionRowSchema = z
+  .object({
+    id: idSchema,
+    consultationId: idSchema,
+    userId: idSchema,
+    versionNumber: z.number().int().min(1).max(1_000_000),
+    ...sectionColumnsSchema,
+    status: z.enum(STATUSES),
+    completionPercentage: z.number().int().min(0).max(100),
+    changeSummary: z.string().max(2000).nullable(),
+    changedFields: z.array(z.string().max(200)).max(500),
+    note: z.string().max(2000).nullable(),
+    createdAt: timestamp,
+  })
+  .refine(withinSizeCap, sizeCapError);
+
+const userRowSchema = z.object({
+  id: idSchema,
+  name: z.string().min(1).max(200),
+  email: z.string().max(320),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
+/** A row from outside that does not hold what the tables may hold: kept aside, never stored. */
+export class RowRefused extends Error {
+  constructor(
+    readonly entity: 'consultation' | 'version' | 'user',
+    readonly id: string,
+    readonly reason: string,
+  ) {
+    super(`${entity} ${id}: ${reason}`);
+    this.name = 'RowRefused';
+  }
+}
+
+function checked<S extends z.ZodType>(schema: S, entity: RowRefused['entity'], record: Record<string, unknown>): z.output<S> {
+  const numeric = (value: unknown) => (typeof value === 'bigint' ? Number(value) : value);
+  const result = schema.safeParse(Object.fromEntries(Object.entries(record).map(([k, v]) => [k, numeric(v)])));
+  if (result.success) return result.data;
+  const first = result.error.issues[0];
+  throw new RowRefused(entity, String(record.id ?? '?').slice(0, 64), `${first?.path.join('.') || 'row'}: ${first?.message ?? 'invalid'}`);
+}
+
+/** A consultation from outside, checked, with canonical sections; throws RowRefused. */
+export function checkConsultation(record: Record<string, unknown>): ConsultationRow {
+  const row = checked(consultationRowSchema, 'consultation', record) as ConsultationRow;
+  return { ...row, ...sectionColumns(sectionsOf(row)) };
+}
+
+export function checkVersion(record: Record<string, unknown>): VersionRow {
+  const row = checked(versionRowSchema, 'version', record) as VersionRow;
+  return { ...row, ...sectionColumns(sectionsOf(row)) };
+}
+
+/** The same checks for rows as SQL values (the team database). */
+export const checkedConsultationRow = (raw: SqlRow) => checkConsultation(consultationCodec.fromSql(raw));
+export const checkedVersionRow = (raw: SqlRow) => checkVersion(versionCodec.fromSql(raw));
+export const checkedUserRow = (raw: SqlRow): UserRow => checked(userRowSchema, 'user', userCodec.fromSql(raw)) as UserRow;

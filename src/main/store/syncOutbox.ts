@@ -1,0 +1,135 @@
+import type Database from 'better-sqlite3';
+import type { LocalDatabase } from '../db/client';
+import { sectionColumns, sectionsOf, userCodec, type UserRow } from './rows';
+import type { WorkingSections } from '../../shared/consultation/sections';
+
+// The sync bookkeeping on this device: the outbox (filled by triggers in the same transaction as each
+// change), the "applying" switch that keeps pulled rows out of it, the team's users, and the merge base
+// of each consultation. The sync engine holds the protocol; this holds its SQL.
+
+export type Entity = 'user' | 'consultation' | 'version' | 'tombstone';
+
+function prepare(sqlite: Database.Database) {
+  const p = (text: string) => sqlite.prepare(text);
+  return {
+    page: p(`SELECT "seq", "entity", "entity_id" AS id FROM "sync_outbox" ORDER BY "seq" LIMIT ?`),
+    deleteUpTo: p(`DELETE FROM "sync_outbox" WHERE "seq" <= ?`),
+    has: p(`SELECT 1 FROM "sync_outbox" WHERE "entity" = ? AND "entity_id" = ? LIMIT 1`),
+    hasWorkFor: p(`SELECT 1 FROM "sync_outbox" o WHERE (o."entity" = 'consultation' AND o."entity_id" = ?)
+      OR (o."entity" = 'version' AND o."entity_id" IN (SELECT "id" FROM "consultation_versions" WHERE "consultation_id" = ?)) LIMIT 1`),
+    enqueue: p(`INSERT INTO "sync_outbox" ("entity", "entity_id") VALUES (?, ?)`),
+    drop: p(`DELETE FROM "sync_outbox" WHERE "entity" = ? AND "entity_id" = ?`),
+    applying: p(`UPDATE "sync_control" SET "applying" = ? WHERE "id" = 1`),
+    upsertUser: p(`INSERT INTO "users" (${userCodec.list}) VALUES (${userCodec.placeholders})
+      ON CONFLICT("id") DO UPDATE SET "name" = excluded."name", "email" = excluded."email", "updated_at" = excluded."updated_at"
+      WHERE excluded."updated_at" > "users"."updated_at"`),
+    userById: p(`SELECT "id", "email" FROM "users" WHERE "id" = ?`),
+    deleteUser: p(`DELETE FROM "users" WHERE "id" = ?`),
+    base: p(`SELECT * FROM "consultation_sync_base" WHERE "consultation_id" = ?`),
+    setBase: p(`INSERT INTO "consultation_sync_base" ("consultation_id", "contact_info", "business_context", "pain_points", "goals_objectives")
+      VALUES (?, ?, ?, ?, ?) ON CONFLICT("consultation_id") DO UPDATE SET "contact_info" = excluded."contact_info",
+      "business_context" = excluded."business_context", "pain_points" = excluded."pain_points", "goals_objectives" = excluded."goals_objectives"`),
+  };
+}
+
+export class SyncOutbox {
+  private readonly q: ReturnType<typeof prepare>;
+
+  constructor(private readonly database: LocalDatabase) {
+    this.q = prepare(database.sqlite);
+  }
+
+  page(limit: number): { seq: number; entity: Entity; id: string }[] {
+    return this.q.page.all(limit) as { seq: number; entity: Entity; id: string }[];
+  }
+
+  deleteUpTo(seq: number): void {
+    this.q.deleteUpTo.run(seq);
+  }
+
+  /** Changes waiting to be pushed, each entity once. */
+  pending(): number {
+    return pendingChanges(this.database.sqlite);
+  }
+
+  has(entity: Entity, id: string): boolean {
+    return this.q.has.get(entity, id) !== undefined;
+  }
+
+  /** This device changed the consultation (its working copy or a version) since its last push. */
+  hasWorkFor(consultationId: string): boolean {
+    return this.q.hasWorkFor.get(consultationId, consultationId) !== undefined;
+  }
+
+  enqueue(entity: Entity, id: string): void {
+    if (!this.has(entity, id)) this.q.enqueue.run(entity, id);
+  }
+
+  drop(entity: Entity, id: string): void {
+    this.q.drop.run(entity, id);
+  }
+
+  /** Runs work with pulled rows kept out of the outbox; `own` inside it records this device's own writes. */
+  applying<T>(work: (own: <R>(write: () => R) => R) => T): T {
+    const own = <R>(write: () => R): R => {
+      this.q.applying.run(0);
+      try {
+        return write();
+      } finally {
+        this.q.applying.run(1);
+      }
+    };
+    return this.database.sqlite
+      .transaction(() => {
+        this.q.applying.run(1);
+        try {
+          return work(own);
+        } finally {
+          this.q.applying.run(0);
+        }
+      })
+      .immediate();
+  }
+
+  upsertUser(row: UserRow): void {
+    this.q.upsertUser.run(...userCodec.toSql(row));
+  }
+
+  user(id: string): { id: string; email: string } | undefined {
+    return this.q.userById.get(id) as { id: string; email: string } | undefined;
+  }
+
+  /** Removes a local profile that was never shared (the laptop adopted the consultant's team identity). */
+  forgetUnsharedUser(id: string): void {
+    this.q.drop.run('user', id);
+    this.q.deleteUser.run(id);
+  }
+
+  base(consultationId: string): WorkingSections | undefined {
+    const row = this.q.base.get(consultationId) as Record<string, string> | undefined;
+    if (!row) return undefined;
+    return sectionsOf({
+      contactInfo: JSON.parse(row.contact_info!),
+      businessContext: JSON.parse(row.business_context!),
+      painPoints: JSON.parse(row.pain_points!),
+      goalsObjectives: JSON.parse(row.goals_objectives!),
+    });
+  }
+
+  setBase(consultationId: string, sections: WorkingSections): void {
+    const c = sectionColumns(sections);
+    this.q.setBase.run(consultationId, ...[c.contactInfo, c.businessContext, c.painPoints, c.goalsObjectives].map((s) => JSON.stringify(s)));
+  }
+}
+
+const pendingStatements = new WeakMap<Database.Database, Database.Statement>();
+
+/** Changes waiting in the outbox (each entity once): for the engine and for the status when sync is off. */
+export function pendingChanges(sqlite: Database.Database): number {
+  let statement = pendingStatements.get(sqlite);
+  if (!statement) {
+    statement = sqlite.prepare(`SELECT count(DISTINCT "entity" || "entity_id") AS n FROM "sync_outbox"`);
+    pendingStatements.set(sqlite, statement);
+  }
+  return (statement.get() as { n: number }).n;
+}
