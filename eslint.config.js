@@ -9,6 +9,9 @@ import { builtinModules } from 'node:module';
 const nodeModules = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const noElectron = { name: 'electron', message: 'Only src/main/electron/ may import electron.' };
 const noNode = nodeModules.map((name) => ({ name, message: 'Node modules are not available here.' }));
+const databaseLibraries = ['better-sqlite3', 'drizzle-orm', 'drizzle-orm/*', '@libsql/*'];
+/** Where those libraries may be imported (mirrored by test/boundaries.test.ts). */
+export const DATABASE_DOORS = ['src/main/db/**', 'src/main/store/**', 'src/main/sync/remoteClient.ts', 'src/main/backup/**'];
 const mainOnly = ['better-sqlite3', 'drizzle-orm', 'drizzle-orm/*', '@libsql/*', 'pdfmake', 'pdfmake/*'].map((group) => group);
 
 export default tseslint.config(
@@ -20,6 +23,14 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       'no-restricted-imports': ['error', { paths: [noElectron] }],
+    },
+  },
+  {
+    // One door per table: database libraries only in the db layer, the store, and the sync remote client.
+    files: ['src/main/**/*.ts'],
+    ignores: [...DATABASE_DOORS, 'src/main/electron/**', '**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [noElectron], patterns: [{ group: databaseLibraries, message: 'Database libraries stay in src/main/db, src/main/store and src/main/sync/remoteClient.ts.' }] }],
     },
   },
   {

@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { MigrationMeta } from 'drizzle-orm/migrator';
+import type { MigrationMeta } from '../db/migrate';
 import type { LocalDatabase } from '../db/client';
 import { MIGRATIONS_TABLE, latestSchemaVersion } from '../db/migrate';
 import { AppFailure } from '../../shared/errors';

@@ -3,6 +3,8 @@ import { findShippedFolder } from '../appResources';
 import type BetterSqlite3 from 'better-sqlite3';
 import { readMigrationFiles, type MigrationMeta } from 'drizzle-orm/migrator';
 
+export type { MigrationMeta };
+
 // Applies the committed drizzle-kit migrations. drizzle's own sync migrator reads what was applied before
 // it takes the write lock and opens a deferred transaction; this one takes the lock first (BEGIN IMMEDIATE)
 // and decides inside it, so two processes opening one file cannot both apply a step. Same bookkeeping

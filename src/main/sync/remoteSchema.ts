@@ -1,5 +1,5 @@
-import type { Client } from '@libsql/client';
-import type { MigrationMeta } from 'drizzle-orm/migrator';
+import type { RemoteClient as Client } from './remoteClient';
+import type { MigrationMeta } from '../db/migrate';
 import { MIGRATIONS_TABLE, latestSchemaVersion, statementRunsOn } from '../db/migrate';
 import { AppFailure } from '../../shared/errors';
 

@@ -1,4 +1,4 @@
-import type { MigrationMeta } from 'drizzle-orm/migrator';
+import type { MigrationMeta } from '../db/migrate';
 import type { LocalDatabase } from '../db/client';
 import type { RemoteClient, RemoteRow, RemoteStatement } from './remoteClient';
 import { ensureRemoteSchema } from './remoteSchema';

@@ -1,5 +1,5 @@
-import type { Client } from '@libsql/client';
-import type { MigrationMeta } from 'drizzle-orm/migrator';
+import type { RemoteClient as Client } from './remoteClient';
+import type { MigrationMeta } from '../db/migrate';
 import type { LocalDatabase } from '../db/client';
 import type { SettingsStore } from '../settings/settingsStore';
 import type { SecretStore } from '../settings/secretStore';

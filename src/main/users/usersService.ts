@@ -1,6 +1,4 @@
-import { eq } from 'drizzle-orm';
-import type { Db } from '../db/client';
-import { users } from '../db/schema';
+import type { UsersStore } from '../store/usersStore';
 import { after, newId, now } from '../clock';
 import { AppFailure, validationFailure } from '../../shared/errors';
 import { profileInputSchema, type User } from '../../shared/consultation/model';
@@ -14,14 +12,14 @@ const CURRENT_USER_KEY = 'current_user_id';
  */
 export class UsersService {
   constructor(
-    private readonly db: Db,
+    private readonly users: UsersStore,
     private readonly settings: SettingsStore,
   ) {}
 
   current(): User | null {
     const id = this.settings.get<string>(CURRENT_USER_KEY);
     if (!id) return null;
-    return this.db.select().from(users).where(eq(users.id, id)).get() ?? null;
+    return this.users.byId(id) ?? null;
   }
 
   /** The current user's id, or a typed error the UI answers by showing the welcome screen. */
@@ -39,13 +37,13 @@ export class UsersService {
     const existing = this.current();
     if (existing) {
       const updatedAt = after(existing.updatedAt);
-      this.db.update(users).set({ name, email, updatedAt }).where(eq(users.id, existing.id)).run();
+      this.users.rename(existing.id, { name, email, updatedAt });
       return { ...existing, name, email, updatedAt };
     }
     const timestamp = now();
     const user: User = { id: newId(), name, email, createdAt: timestamp, updatedAt: timestamp };
-    this.db.transaction(() => {
-      this.db.insert(users).values(user).run();
+    this.users.transaction(() => {
+      this.users.insert(user);
       this.settings.set(CURRENT_USER_KEY, user.id);
     });
     return user;
@@ -59,13 +57,13 @@ export class UsersService {
     const me = this.current();
     if (!me || me.id === twin.id || me.email.toLowerCase() !== twin.email.toLowerCase() || !ownsNothing) return false;
     // Runs inside the caller's transaction (an import adopts only if the whole file goes in).
-    this.db.insert(users).values(twin).onConflictDoNothing().run();
+    this.users.insertIfNew(twin);
     this.settings.set(CURRENT_USER_KEY, twin.id);
-    this.db.delete(users).where(eq(users.id, me.id)).run();
+    this.users.delete(me.id);
     return true;
   }
 
   byId(id: string): User | null {
-    return this.db.select().from(users).where(eq(users.id, id)).get() ?? null;
+    return this.users.byId(id) ?? null;
   }
 }
