@@ -5,6 +5,8 @@ import { openDatabase, type LocalDatabase } from '../src/main/db/client';
 import { createServices, type Services } from '../src/main/services';
 import { operations, type OperationInput, type OperationName } from '../src/shared/contract';
 import { validationFailure } from '../src/shared/errors';
+import { ExportsService } from '../src/main/exports/exportsService';
+import { findShippedFolder } from '../src/main/appResources';
 
 /** A fresh folder under the system temp dir, removed by the returned cleanup. */
 export function tempDir(prefix = 'fieldbook-test-'): { dir: string; cleanup: () => void } {
@@ -37,11 +39,14 @@ export function atBoundary<S extends object, P extends string>(service: S, prefi
 
 export interface TestApp extends Omit<Services, 'consultations'> {
   consultations: AtBoundary<Services['consultations'], 'consultations'>;
+  exports: AtBoundary<ExportsService, 'exports'>;
   dir: string;
   file: string;
   reopen(): TestApp;
   close(): void;
 }
+
+const fontsFolder = () => findShippedFolder(join('resources', 'fonts'), 'NotoSans-Regular.ttf');
 
 /** Real SQLite file in a temp folder, migrated, with services and (by default) a first-run profile. */
 export function openTestApp(options: { profile?: boolean; dir?: string } = {}): TestApp {
@@ -52,6 +57,10 @@ export function openTestApp(options: { profile?: boolean; dir?: string } = {}): 
     return {
       ...services,
       consultations: atBoundary(services.consultations, 'consultations'),
+      exports: atBoundary(new ExportsService(services.store, services.consultations, services.users, fontsFolder()), 'exports', {
+        csv: 'exports.csv',
+        importAll: 'exports.importJson',
+      }),
       dir,
       file,
       reopen() {

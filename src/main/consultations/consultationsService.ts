@@ -286,8 +286,10 @@ export class ConsultationsService {
       this.store.writeVersion({
         consultation: row,
         authorId: actor,
-        // A status move keeps the working copy as it is, even where it differs from the version.
-        sections: sectionsOf(row),
+        // A status move records no content change: the version keeps the last version's content, and the
+        // working copy stays as it is (changes since that version are not lost, nor passed off as saved).
+        sections: this.versionContent(row),
+        workingCopy: sectionsOf(row),
         status,
         completedAt: action === 'complete' ? timestamp : action === 'reopen' ? null : row.completedAt,
         completionPercentage: row.completionPercentage,

@@ -18,7 +18,10 @@ import { ConsultationList } from './consultationList';
 export interface NewVersion {
   consultation: ConsultationRow;
   authorId: string;
+  /** The version's content. */
   sections: WorkingSections;
+  /** What the working copy becomes (default: the version's content); a status move keeps it as it is. */
+  workingCopy?: WorkingSections;
   status: Status;
   completedAt: string | null;
   completionPercentage: number;
@@ -200,7 +203,7 @@ export class ConsultationStore {
       throw error;
     }
     const moved = this.q.moveToVersion.run(
-      ...sectionValues(v.sections),
+      ...sectionValues(v.workingCopy ?? v.sections),
       v.status,
       v.completionPercentage,
       versionNumber,
