@@ -192,7 +192,7 @@ describe('dashboard', () => {
     expect(await rows.locator('[role=cell]:nth-child(3)').allTextContents()).toEqual((await firstNames()).map(() => 'Retail'));
     await page.getByRole('button', { name: /^Archived/ }).click();
     const archived = expected.filter((e) => e.status === 'archived');
-    await expect.poll(async () => (await firstNames()).map((n) => n.replace('Unsaved changes', ''))).toEqual(archived.map((e) => e.businessName));
+    await expect.poll(async () => (await firstNames()).map((n) => n.replace(/Changed since version \d+/, ''))).toEqual(archived.map((e) => e.businessName));
     await preview.shot('15-dashboard-filtered');
   });
 });

@@ -41,8 +41,8 @@ describe('browser preview', () => {
     await page.reload();
     await expect.poll(async () => page.getByLabel('Email').inputValue()).toBe('noor@harbour');
     expect(await page.getByLabel('Contact person').inputValue()).toBe('Noor Haddad');
-    await page.getByRole('region', { name: 'Unsaved draft' }).waitFor();
-    await preview.shot('03-draft-recovery');
+    await page.getByRole('region', { name: 'Changes since the last version' }).waitFor();
+    await preview.shot('03-after-reload');
   });
 
   it('opening the printed address again in the same tab lands on the app, not on a "page does not exist"', async () => {

@@ -92,6 +92,10 @@ function prepare(sqlite: Database.Database) {
     tombstone: p(`SELECT * FROM "consultation_tombstones" WHERE "id" = ?`),
     deleteTombstone: p(`DELETE FROM "consultation_tombstones" WHERE "id" = ?`),
     user: p(`SELECT * FROM "users" WHERE "id" = ?`),
+    reassignConsultations: p(`UPDATE "consultations" SET "user_id" = ? WHERE "user_id" = ?`),
+    reassignVersions: p(`UPDATE "consultation_versions" SET "user_id" = ? WHERE "user_id" = ?`),
+    reassignNotes: p(`UPDATE "consultation_drafts" SET "user_id" = ? WHERE "user_id" = ?`),
+    reassignTombstones: p(`UPDATE "consultation_tombstones" SET "user_id" = ? WHERE "user_id" = ?`),
     userNames: p(`SELECT "id", "name" FROM "users"`),
     insertUserIfNew: p(`INSERT OR IGNORE INTO "users" (${userCodec.list}) VALUES (${userCodec.placeholders})`),
   };
@@ -363,6 +367,11 @@ export class ConsultationStore {
       out.push(...(this.database.sqlite.prepare(`SELECT * FROM "${table}" WHERE "id" IN (${part.map(() => '?').join(', ')})`).all(...part) as SqlRow[]));
     }
     return out;
+  }
+
+  /** Everything a never-shared local profile owns becomes the adopted team identity's. */
+  reassignOwner(from: string, to: string): void {
+    for (const statement of [this.q.reassignConsultations, this.q.reassignVersions, this.q.reassignNotes, this.q.reassignTombstones]) statement.run(to, from);
   }
 
   user(id: string): UserRow | undefined {

@@ -72,7 +72,7 @@ describe('sync engine (libSQL file remote)', () => {
   });
 
   it("adopts the consultant's team identity on a new laptop whose welcome made a fresh profile", async () => {
-    const { add } = setup();
+    const { remote, add } = setup();
     const first = add('Ada');
     const c = first.consultations.create({ sections: { contact_info: { business_name: 'Mine Everywhere' } } }).consultation;
     await first.sync();
@@ -86,12 +86,17 @@ describe('sync engine (libSQL file remote)', () => {
     await first.sync();
     expect(first.consultations.get({ consultationId: c.id }).consultation.sections.contact_info.phone).toBe('+1 555 0101');
     expect(syncedState(first)).toEqual(syncedState(second));
-    // A laptop whose profile already has work keeps it (nothing is merged behind the consultant's back).
+    // A laptop that made work before its first sync becomes the consultant too, and its work is theirs:
+    // the team never holds two profiles with one email, and the work is editable on every laptop.
     const busy = add('Ada');
-    busy.consultations.create({ sections: { contact_info: { business_name: 'Local work' } } });
-    const before = busy.users.current()!.id;
+    const local = busy.consultations.create({ sections: { contact_info: { business_name: 'Local work' } } }).consultation;
+    busy.consultations.autosave({ consultationId: local.id, edits: [{ path: 'contact_info.phone', value: '+1 555 0999' }], notes: 'mine' });
     await busy.sync();
-    expect(busy.users.current()!.id).toBe(before);
+    expect(busy.users.current()!.id).toBe(first.users.current()!.id);
+    expect(busy.consultations.get({ consultationId: local.id })).toMatchObject({ notes: 'mine', consultation: { isOwn: true } });
+    await first.sync();
+    expect(first.consultations.get({ consultationId: local.id }).consultation).toMatchObject({ isOwn: true, sections: { contact_info: { phone: '+1 555 0999' } } });
+    expect((await remote.execute(`SELECT email FROM users WHERE email = 'ada@example.com'`)).rows).toHaveLength(1);
   });
 
   it('merges the same consultation edited offline on two laptops: all versions kept, fields merged, one conflict flagged', async () => {

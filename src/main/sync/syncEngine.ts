@@ -314,16 +314,47 @@ export class SyncEngine {
       ? this.readable(await this.remoteRows('consultation_versions', versionCodec.names, 'consultation_id', missing), checkedVersionRow)
       : [];
     const known = new Set(versions.map((v) => v.id));
-    return { users, consultations: rows, versions: [...versions, ...history.filter((v) => !known.has(v.id))], tombstones };
+    return { users, consultations: rows, versions: [...versions, ...history.filter((v) => !known.has(v.id))], tombstones, adopt: await this.identityToAdopt(users) };
   }
 
-  private apply(incoming: { users: UserRow[]; consultations: ConsultationRow[]; versions: VersionRow[]; tombstones: TombstoneRow[] }) {
+  /**
+   * The consultant's second laptop: its welcome screen made a new profile, but the team database already
+   * knows this consultant (same email). While that new profile was never shared with the team, the laptop
+   * becomes the team's consultant, and anything it made before its first sync becomes theirs too.
+   */
+  private async identityToAdopt(incomingUsers: UserRow[]): Promise<{ from: string; to: UserRow } | null> {
+    const currentId = this.options.settings.get<string>('current_user_id');
+    if (!currentId || incomingUsers.length === 0) return null;
+    const me = this.local.outbox.user(currentId);
+    if (!me) return null;
+    const twin = incomingUsers.find((u) => u.id !== me.id && u.email.toLowerCase() === me.email.toLowerCase());
+    if (!twin) return null;
+    const shared = await this.options.remote.execute({ sql: 'SELECT 1 FROM users WHERE id = ?', args: [me.id] });
+    if (shared.rows.length) {
+      console.warn(`Sync: ${me.email} has two team profiles; keeping this laptop's.`);
+      return null;
+    }
+    return { from: me.id, to: twin };
+  }
+
+  private apply(incoming: {
+    users: UserRow[];
+    consultations: ConsultationRow[];
+    versions: VersionRow[];
+    tombstones: TombstoneRow[];
+    adopt: { from: string; to: UserRow } | null;
+  }) {
     const { store, outbox } = this.local;
     let merged = 0;
     let conflicts = 0;
     outbox.applying((own) => {
       for (const u of incoming.users) outbox.upsertUser(u);
-      this.adoptIdentity(incoming.users);
+      if (incoming.adopt) {
+        // This laptop's own writes: they go out under the adopted identity.
+        own(() => store.reassignOwner(incoming.adopt!.from, incoming.adopt!.to.id));
+        this.options.settings.set('current_user_id', incoming.adopt.to.id);
+        outbox.forgetUnsharedUser(incoming.adopt.from);
+      }
       const deleted = new Map(incoming.tombstones.map((t) => [String(t.id), t]));
       for (const [id, tombstone] of deleted) {
         const local = store.find(id);
@@ -341,8 +372,18 @@ export class SyncEngine {
         store.addTombstone(tombstone);
       }
       const versionsOf = new Map<string, VersionRow[]>();
-      for (const v of incoming.versions) versionsOf.set(v.consultationId, [...(versionsOf.get(v.consultationId) ?? []), v]);
+      for (const v of incoming.versions) {
+        if (!store.user(v.userId)) {
+          this.quarantineRow(new RowRefused('version', v.id, 'user_id: its author is not a member of the team database'));
+          continue;
+        }
+        versionsOf.set(v.consultationId, [...(versionsOf.get(v.consultationId) ?? []), v]);
+      }
       for (const row of incoming.consultations) {
+        if (!store.user(row.userId)) {
+          this.quarantineRow(new RowRefused('consultation', row.id, 'user_id: its owner is not a member of the team database'));
+          continue;
+        }
         const tombstone = deleted.get(row.id);
         if (tombstone && !store.find(row.id)) continue;
         if (tombstone) continue; // kept above, this device's version of it goes out next
@@ -352,29 +393,6 @@ export class SyncEngine {
       }
     });
     return { merged, conflicts };
-  }
-
-  /**
-   * The consultant's second laptop: its welcome screen made a new profile, but the team database already
-   * knows this consultant (same email). If the new profile has nothing of its own yet, the laptop becomes
-   * that consultant, so their consultations are theirs to edit here too.
-   */
-  private adoptIdentity(incomingUsers: UserRow[]): void {
-    const settings = this.options.settings;
-    const currentId = settings.get<string>('current_user_id');
-    if (!currentId || incomingUsers.length === 0) return;
-    const { store, outbox } = this.local;
-    const me = outbox.user(currentId);
-    if (!me) return;
-    const twin = incomingUsers.find((u) => u.id !== me.id && u.email.toLowerCase() === me.email.toLowerCase());
-    if (!twin) return;
-    if (store.countOwnedBy(me.id) > 0) {
-      console.warn(`Sync: ${me.email} is also a team profile, but this laptop's profile already has consultations; keeping it.`);
-      return;
-    }
-    settings.set('current_user_id', twin.id);
-    // The unused local profile was never shared with anyone: remove it and its queued push.
-    outbox.forgetUnsharedUser(me.id);
   }
 
   private applyConsultation(
