@@ -144,14 +144,19 @@ describe.each(teams)('sync a team can trust: %s', (_name, makeTeam, skip) => {
     const ids: string[] = [];
     for (let i = 0; i < 520; i += 1) ids.push(a.consultations.create({ sections: { contact_info: { business_name: `Page test ${i}` } } }).consultation.id);
     await a.sync(); // 1 user + 520 consultations + 520 versions: more than one 1,000-row log page
-    const b = add('B', { sameUserAs: a });
-    const remote = (b.engine as unknown as { options: { remote: RemoteClient } }).options.remote;
-    const execute = remote.execute.bind(remote);
+    // B's link drops while it reads the second page of the log.
+    const base = team.remote();
     let logReads = 0;
-    (remote as { execute: RemoteClient['execute'] }).execute = (async (stmt: Parameters<RemoteClient['execute']>[0]) => {
-      if (typeof stmt === 'object' && 'sql' in stmt && stmt.sql.includes('FROM sync_log') && ++logReads === 2) throw new Error('fetch failed');
-      return execute(stmt);
-    }) as RemoteClient['execute'];
+    const cut = {
+      execute: (async (stmt: { sql: string; args?: unknown[] } | string) => {
+        const text = typeof stmt === 'string' ? stmt : stmt.sql;
+        if (text.includes('FROM sync_log') && ++logReads === 2) throw new Error('fetch failed');
+        return base.execute(stmt as never);
+      }) as RemoteClient['execute'],
+      batch: base.batch.bind(base),
+    } as unknown as RemoteClient;
+    const b = device('B', cut, { sameUserAs: a });
+    devices.push(b);
     await expect(b.sync()).rejects.toThrow(/fetch failed/);
     const first = ids[0]!;
     b.consultations.autosave({ consultationId: first, edits: [{ path: 'contact_info.email', value: 'cut@pull.example' }] });
