@@ -237,6 +237,41 @@ describe.each(teams)('sync a team can trust: %s', (_name, makeTeam, skip) => {
     allAgree(a, b);
   });
 
+  it.skipIf(skip)('13. a version number another laptop took between our pull and our push is retried, on either engine', async () => {
+    await fresh();
+    const a = add('A');
+    const w = a.consultations.create({ sections: fullSections('Race Ltd') }).consultation.id;
+    await a.sync();
+    // B's link: right before B's push lands, A pushes its own version 2.
+    const base = team.remote();
+    let raced = false;
+    const racing = {
+      execute: base.execute.bind(base),
+      batch: (async (...args: Parameters<RemoteClient['batch']>) => {
+        const isPush = JSON.stringify(args[0]).includes('INSERT INTO sync_batches');
+        if (isPush && !raced) {
+          raced = true;
+          await a.sync();
+        }
+        return base.batch(...args);
+      }) as RemoteClient['batch'],
+    } as unknown as RemoteClient;
+    const b = device('B', racing, { sameUserAs: a });
+    devices.push(b);
+    await b.sync();
+    a.consultations.autosave({ consultationId: w, edits: [{ path: 'contact_info.phone', value: '+1 555 1313' }] });
+    a.consultations.saveVersion({ consultationId: w, expectedVersion: 1 });
+    b.consultations.autosave({ consultationId: w, edits: [{ path: 'contact_info.email', value: 'b@race.example' }] });
+    b.consultations.saveVersion({ consultationId: w, expectedVersion: 1 });
+    raced = false;
+    await b.sync();
+    expect(raced).toBe(true);
+    await settle(a, b);
+    expect(a.consultations.listVersions({ consultationId: w }).map((v) => v.versionNumber)).toEqual([1, 2, 3]);
+    expect(a.consultations.get({ consultationId: w }).consultation.sections.contact_info).toMatchObject({ phone: '+1 555 1313', email: 'b@race.example' });
+    allAgree(a, b);
+  });
+
   it.skipIf(skip)('8. a second laptop with work made before its first sync becomes the consultant, with one team profile per email', async () => {
     await fresh();
     const a = add('Ada');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { workingSectionsSchema } from './consultation/sections';
 import { STATUSES } from './consultation/status';
+import { idSchema } from './consultation/model';
 
 // The whole-database export: one JSON file with users, consultations and every version. Import validates
 // it completely before touching anything.
@@ -9,7 +10,7 @@ export const EXPORT_FORMAT = 'fieldbook-export';
 /** 2: a consultation's sections are its working copy (what the consultant sees), not its last version. */
 export const EXPORT_FORMAT_VERSION = 2;
 
-const id = z.uuid();
+const id = idSchema;
 const timestamp = z.iso.datetime({ offset: true });
 
 export const exportedVersionSchema = z.strictObject({

@@ -167,12 +167,13 @@ export class SyncEngine {
       try {
         results = await this.options.remote.batch(statements, 'write');
       } catch (error) {
-        const message = String((error as Error)?.message ?? error);
-        if (/UNIQUE constraint failed: consultation_versions\.consultation_id/.test(message)) {
+        // A version number another laptop took first: known by asking the team database, not by parsing
+        // an engine's wording (libSQL and tursodb say it differently). Anything else: unknown outcome,
+        // and the pending batch id tells on the next push.
+        if (await this.versionNumbersTaken(ids.version)) {
           this.options.settings.delete(PENDING_BATCH_KEY);
-          throw new VersionConflictError(message);
+          throw new VersionConflictError('Another device saved the same version numbers first.');
         }
-        // Unknown outcome (network, timeout): the pending batch id tells on the next push.
         throw error;
       }
       this.local.store.transaction(() => {
@@ -187,6 +188,26 @@ export class SyncEngine {
       this.options.settings.delete(PENDING_BATCH_KEY);
       done += Object.values(ids).reduce((n, list) => n + list.length, 0);
       this.options.onProgress?.({ done, total: Math.max(total, done) });
+    }
+  }
+
+  /** Whether the team already holds, under other ids, version numbers this batch carries. */
+  private async versionNumbersTaken(versionIds: readonly string[]): Promise<boolean> {
+    const ours = this.local.store.rowsForPush('consultation_versions', versionIds);
+    if (ours.length === 0) return false;
+    try {
+      for (let i = 0; i < ours.length; i += 200) {
+        const chunk = ours.slice(i, i + 200);
+        const taken = await this.options.remote.execute({
+          sql: `SELECT 1 FROM consultation_versions v JOIN (${chunk.map(() => 'SELECT ? AS c, ? AS n, ? AS id').join(' UNION ALL ')}) o
+                ON v.consultation_id = o.c AND v.version_number = o.n AND v.id <> o.id LIMIT 1`,
+          args: chunk.flatMap((v) => [String(v.consultation_id), Number(v.version_number), String(v.id)]),
+        });
+        if (taken.rows.length) return true;
+      }
+      return false;
+    } catch {
+      return false; // the team database cannot be asked now: the push's own error is the one to report
     }
   }
 
