@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { createClient, type Client } from '@libsql/client';
 import { openTestApp, tempDir, type TestApp } from './tempDatabase';
-import { SyncEngine } from '../src/main/sync/syncEngine';
+import { copyFileSync, rmSync } from 'node:fs';
+import { forgetSyncIdentity, SyncEngine } from '../src/main/sync/syncEngine';
 import { findMigrationsFolder, readMigrations } from '../src/main/db/migrate';
 import { newId } from '../src/main/clock';
 
@@ -25,6 +26,20 @@ export function device(name: string, remote: Client, options: { sameUserAs?: Dev
   }
   const engine = new SyncEngine({ database: () => app.database, remote, deviceId: `${name}-${newId()}`, migrations, settings: app.settings });
   return Object.assign(app, { name, engine, sync: () => engine.syncOnce() });
+}
+
+/**
+ * The laptop after its consultant restored `backupFile` (made earlier with SQLite's backup): the same folder,
+ * the backup's data, and the new sync identity the app gives a restored device.
+ */
+export function restoredDevice(d: Device, backupFile: string, remote: Client): Device {
+  d.database.close();
+  for (const suffix of ['', '-wal', '-shm']) rmSync(d.file + suffix, { force: true });
+  copyFileSync(backupFile, d.file);
+  const app = openTestApp({ dir: d.dir, profile: false });
+  forgetSyncIdentity(app.settings);
+  const engine = new SyncEngine({ database: () => app.database, remote, deviceId: `${d.name}-${newId()}`, migrations, settings: app.settings });
+  return Object.assign(app, { name: d.name, engine, sync: () => engine.syncOnce() });
 }
 
 /** A libSQL file database standing in for Turso (the same engine, in-process). */

@@ -92,6 +92,15 @@ const label = (row: ConsultationRow) => row.contactInfo.business_name ?? 'A cons
 
 export class VersionConflictError extends Error {}
 
+/**
+ * After a backup is restored (or a laptop is set up from another's backup) the device is new to the team:
+ * it takes a new device id and reads the team's log from the start, so it gets back everything pushed
+ * after the backup (its own pushes included) and never shares an id with the laptop the backup came from.
+ */
+export function forgetSyncIdentity(settings: SyncEngineOptions['settings']): void {
+  for (const key of ['device_id', CURSOR_KEY, PENDING_BATCH_KEY]) settings.delete(key);
+}
+
 export class SyncEngine {
   private cache: { database: LocalDatabase; store: ConsultationStore; outbox: SyncOutbox } | null = null;
   private notices: string[] = [];
