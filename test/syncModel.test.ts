@@ -87,6 +87,10 @@ async function scenario(ops: { kind: string; [k: string]: unknown }[]) {
   const ids: string[] = [a1.consultations.create({ sections: fullSections('Seed Ltd') }).consultation.id];
   const backupOf = new Map<number, string>();
   let poisoned = 0;
+  /** Every version any device ever saved, less those a restore took back before they reached anyone. */
+  const saved = new Set<string>();
+  const versionIds = (d: Device) => (d.database.sqlite.prepare('SELECT id FROM consultation_versions').all() as { id: string }[]).map((r) => r.id);
+  const teamIds = async () => new Set((await remote.execute('SELECT id FROM consultation_versions').catch(() => ({ rows: [] }))).rows.map((r) => String(r.id)));
   const syncSafely = async (d: Device) => {
     try {
       await d.sync();
@@ -96,7 +100,7 @@ async function scenario(ops: { kind: string; [k: string]: unknown }[]) {
   };
   for (const o of ops) {
     const index = (o.device as number | undefined) ?? 0;
-    const d = devices[index] ?? a1;
+    const d = devices[index] ?? devices[0]!;
     const target = () => ids[(o.target as number) % ids.length]!;
     switch (o.kind) {
       case 'create':
@@ -108,9 +112,17 @@ async function scenario(ops: { kind: string; [k: string]: unknown }[]) {
       case 'save':
         tolerate(() => d.consultations.saveVersion({ consultationId: target() }));
         break;
-      case 'delete':
-        tolerate(() => d.consultations.delete({ consultationId: target() }));
+      case 'delete': {
+        // What the deleting device has seen, it may delete; nothing else.
+        const seen = (d.database.sqlite.prepare('SELECT id FROM consultation_versions WHERE consultation_id = ?').all(target()) as { id: string }[]).map((r) => r.id);
+        try {
+          d.consultations.delete({ consultationId: target() });
+          for (const id of seen) saved.delete(id);
+        } catch (error) {
+          if (!EXPECTED.includes((error as { code?: string }).code ?? '')) throw error;
+        }
         break;
+      }
       case 'status':
         tolerate(() => d.consultations[o.action as 'complete']({ consultationId: target() }));
         break;
@@ -123,14 +135,14 @@ async function scenario(ops: { kind: string; [k: string]: unknown }[]) {
       case 'poison': {
         const t = now();
         const bad = newId();
-        await remote.batch(
+        const inserted = await remote.batch(
           [
-            { sql: `INSERT INTO consultations (id, user_id, contact_info, current_version, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?)`, args: [bad, a1.users.current()!.id, JSON.stringify({ fax: 'not a field' }), t, t] },
+            { sql: `INSERT INTO consultations (id, user_id, contact_info, current_version, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?)`, args: [bad, devices[0]!.users.current()!.id, JSON.stringify({ fax: 'not a field' }), t, t] },
             { sql: `INSERT INTO sync_log (entity, entity_id, device_id) VALUES ('consultation', ?, 'elsewhere')`, args: [bad] },
           ],
           'write',
-        ).catch(() => undefined); // before the first sync there is no team schema yet
-        poisoned += 1;
+        ).then(() => true, () => false); // before the first sync there is no team schema yet
+        if (inserted) poisoned += 1;
         break;
       }
       case 'backup': {
@@ -142,6 +154,9 @@ async function scenario(ops: { kind: string; [k: string]: unknown }[]) {
       case 'restore': {
         const file = backupOf.get(index);
         if (!file || !devices[index]) break;
+        const team = await teamIds();
+        const elsewhere = new Set(live().filter((x) => x !== devices[index]).flatMap(versionIds));
+        for (const id of versionIds(devices[index]!)) if (!team.has(id) && !elsewhere.has(id)) saved.delete(id);
         devices[index] = restoredDevice(devices[index]!, file, links[index]!.client);
         break;
       }
@@ -155,11 +170,12 @@ async function scenario(ops: { kind: string; [k: string]: unknown }[]) {
         break;
       case 'teammateImport': {
         const b = devices[2]!;
-        const report = b.exports.importAll({ text: JSON.stringify(a1.exports.exportAll()) });
+        const report = b.exports.importAll({ text: JSON.stringify(devices[0]!.exports.exportAll()) });
         expect(report.consultationsAdded + report.consultationsUpdated + report.versionsAdded).toBe(0);
         break;
       }
     }
+    for (const x of live()) for (const id of versionIds(x)) saved.add(id);
   }
   // Settle: every device syncs until nothing moves, with no faults.
   for (let round = 0; round < 4; round += 1) for (const d of live()) await d.sync();
@@ -170,6 +186,10 @@ async function scenario(ops: { kind: string; [k: string]: unknown }[]) {
   const teamVersions = (await remote.execute('SELECT v.id FROM consultation_versions v JOIN consultations c ON c.id = v.consultation_id LEFT JOIN consultation_tombstones t ON t.id = c.id WHERE t.id IS NULL')).rows.map((r) => String(r.id));
   const local = new Set((states[0]!.versions as { id: string }[]).map((v) => v.id));
   for (const id of teamVersions) expect(local.has(id)).toBe(true);
+  // Nothing saved is lost: a delete covers only what the deleting device had seen, so every version any
+  // device saved reached the team database (which keeps deleted consultations' rows).
+  const team = await teamIds();
+  expect([...saved].filter((id) => !team.has(id))).toEqual([]);
   // One team profile per consultant email.
   const emails = (await remote.execute('SELECT lower(email) AS e, count(*) AS n FROM users GROUP BY 1 HAVING n > 1')).rows;
   expect(emails).toEqual([]);
