@@ -1,7 +1,9 @@
-import type { Client, InStatement, Row } from '@libsql/client';
+import type { Client, InStatement } from '@libsql/client';
 import type { MigrationMeta } from 'drizzle-orm/migrator';
 import type { LocalDatabase } from '../db/client';
 import { ensureRemoteSchema } from './remoteSchema';
+import { fetchRowsByBytes, LinkSizer, pushSlice } from './batchSizing';
+import { isVersionClash } from './syncErrors';
 import { after, newId, now } from '../clock';
 import { mergeSections } from '../../shared/consultation/merge';
 import { completionOf } from '../../shared/consultation/completion';
@@ -49,15 +51,16 @@ const sectionsOfRow = (row: Record_): Sections =>
     pain_points: JSON.parse(String(row.pain_points)),
     goals_objectives: JSON.parse(String(row.goals_objectives)),
   });
-const toPlain = (row: Row, columns: string[]): Record_ => Object.fromEntries(columns.map((c) => [c, row[c] ?? null]));
 
 export interface SyncEngineOptions {
   database: () => LocalDatabase;
   remote: Client;
   deviceId: string;
   migrations: readonly MigrationMeta[];
-  /** Rows per push batch. */
+  /** Most outbox rows per push batch (batches are also sized in bytes by `sizing`). */
   batchSize?: number;
+  /** Sizes push batches and pull pages to the link; the service keeps one across runs. */
+  sizing?: LinkSizer;
   settings: { get<T>(key: string): T | undefined; set(key: string, value: unknown): void; delete(key: string): void };
   onProgress?: (progress: SyncProgress) => void;
 }
@@ -110,7 +113,13 @@ export class VersionConflictError extends Error {}
 export class SyncEngine {
   private prepared: { sqlite: LocalDatabase['sqlite']; statements: ReturnType<typeof prepareLocal> } | null = null;
 
+  private ownSizer: LinkSizer | null = null;
+
   constructor(private readonly options: SyncEngineOptions) {}
+
+  private get sizer(): LinkSizer {
+    return this.options.sizing ?? (this.ownSizer ??= new LinkSizer());
+  }
 
   private get sqlite() {
     return this.options.database().sqlite;
@@ -164,7 +173,8 @@ export class SyncEngine {
     const total = this.pendingCount();
     let done = 0;
     for (;;) {
-      const entries = this.local.outboxPage.all(batchSize) as { seq: number; entity: Entity; id: string }[];
+      const page = this.local.outboxPage.all(batchSize) as { seq: number; entity: Entity; id: string }[];
+      const { entries, bytes } = pushSlice(this.sqlite, page, this.sizer.budgetBytes());
       if (entries.length === 0) return done;
       const maxSeq = entries[entries.length - 1]!.seq;
       const ids: Record<Entity, string[]> = { user: [], consultation: [], version: [], tombstone: [] };
@@ -173,10 +183,10 @@ export class SyncEngine {
       const statements = this.pushStatements(batchId, ids);
       this.options.settings.set(PENDING_BATCH_KEY, { id: batchId, maxSeq });
       try {
-        await this.options.remote.batch(statements, 'write');
+        await this.sizer.timed(bytes, () => this.options.remote.batch(statements, 'write'));
       } catch (error) {
         const message = String((error as Error)?.message ?? error);
-        if (/UNIQUE constraint failed: consultation_versions\.consultation_id/.test(message)) {
+        if (isVersionClash(error)) {
           this.options.settings.delete(PENDING_BATCH_KEY);
           throw new VersionConflictError(message);
         }
@@ -186,7 +196,7 @@ export class SyncEngine {
       this.local.outboxDeleteUpTo.run(maxSeq);
       this.options.settings.delete(PENDING_BATCH_KEY);
       done += Object.values(ids).reduce((n, list) => n + list.length, 0);
-      this.options.onProgress?.({ done, total: Math.max(total, done) });
+      this.options.onProgress?.({ done: Math.max(0, total - this.pendingCount()), total });
     }
   }
 
@@ -246,20 +256,19 @@ export class SyncEngine {
   // ---- pull --------------------------------------------------------------------------------------------
 
   private async remoteRows(table: string, columns: string[], ids: string[]): Promise<Record_[]> {
-    const out: Record_[] = [];
-    for (let i = 0; i < ids.length; i += 200) {
-      const chunk = ids.slice(i, i + 200);
-      const result = await this.options.remote.execute({ sql: `SELECT ${columns.join(', ')} FROM ${table} WHERE id IN (${placeholders(chunk.length)})`, args: chunk });
-      out.push(...result.rows.map((r) => toPlain(r, columns)));
-    }
-    return out;
+    return fetchRowsByBytes(this.options.remote, this.sizer, table, columns, ids);
   }
 
   async pull(): Promise<{ pulled: number; merged: number; conflicts: number }> {
     const totals = { pulled: 0, merged: 0, conflicts: 0 };
+    const waiting = await this.options.remote.execute({ sql: 'SELECT count(*) AS n FROM sync_log WHERE seq > ?', args: [this.options.settings.get<number>(CURSOR_KEY) ?? 0] });
+    const progress = { done: 0, total: Number(waiting.rows[0]?.n ?? 0) };
     for (;;) {
       const cursor = this.options.settings.get<number>(CURSOR_KEY) ?? 0;
-      const log = await this.options.remote.execute({ sql: 'SELECT seq, entity, entity_id, device_id FROM sync_log WHERE seq > ? ORDER BY seq LIMIT 1000', args: [cursor] });
+      const limit = this.sizer.logPageRows();
+      const log = await this.sizer.timed((page) => page.rows.length * 200, () =>
+        this.options.remote.execute({ sql: 'SELECT seq, entity, entity_id, device_id FROM sync_log WHERE seq > ? ORDER BY seq LIMIT ?', args: [cursor, limit] }),
+      );
       if (log.rows.length === 0) return totals;
       const lastSeq = Number(log.rows[log.rows.length - 1]!.seq);
       const ids: Record<Entity, Set<string>> = { user: new Set(), consultation: new Set(), version: new Set(), tombstone: new Set() };
@@ -276,6 +285,8 @@ export class SyncEngine {
       totals.pulled += users.length + consultations.length + versions.length + tombstones.length;
       totals.merged += applied.merged;
       totals.conflicts += applied.conflicts;
+      progress.done += log.rows.length;
+      if (progress.total > 0) this.options.onProgress?.({ done: progress.done, total: Math.max(progress.total, progress.done) });
     }
   }
 
