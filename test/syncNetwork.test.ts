@@ -1,5 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@libsql/client';
 import { freePort, RESPONSE_CAP_BYTES, startHranaAdapter, startTursoServer, type HranaAdapter, type TursoServer, tursodbMissing } from './tursoServer';
@@ -113,6 +113,28 @@ describe.skipIf(tursodbMissing !== null)('the token goes only to the URL it was 
     expect(stranger.authorizations.length).toBeGreaterThan(seenBefore);
     expect(stranger.authorizations).not.toContain(bearer('team-secret'));
     expect(JSON.stringify(await h.dispatch('sync.getSettings', undefined))).not.toContain('team-secret');
+  });
+
+  it('a token saved before tokens were bound belongs to the URL configured then, and to no other', async () => {
+    const team = await adapter();
+    const stranger = await adapter();
+    const t = tempDir();
+    cleanups.push(() => t.cleanup());
+    const first = startAppHost({ dataFolder: t.dir, shell: 'browser-preview', version: 't', autoBackup: false });
+    first.services.users.saveProfile({ name: 'Ada', email: 'ada@example.com' });
+    first.sync.saveSettings({ url: team.url, enabled: true, intervalMinutes: 5 });
+    await first.stop();
+    writeFileSync(join(t.dir, 'secrets.json'), JSON.stringify({ turso_token: 'legacy-token' }), { mode: 0o600 }); // as an older version kept it
+    const h = startAppHost({ dataFolder: t.dir, shell: 'browser-preview', version: 't', autoBackup: false });
+    cleanups.push(() => h.stop());
+    expect(h.sync.getSettings()).toMatchObject({ url: team.url, hasToken: true });
+    await h.sync.syncNow();
+    expect(team.authorizations).toContain(bearer('legacy-token'));
+    await h.sync.testConnection({ url: stranger.url });
+    h.sync.saveSettings({ url: stranger.url, enabled: true, intervalMinutes: 5 });
+    await h.sync.syncNow();
+    expect(stranger.authorizations.length).toBeGreaterThan(0);
+    expect(stranger.authorizations).not.toContain(bearer('legacy-token'));
   });
 
   it('clearing the settings forgets the URL and the token', async () => {
@@ -230,6 +252,21 @@ describe.skipIf(tursodbMissing !== null)('messages in words (item 13)', () => {
     expect(await h.sync.testConnection({ url: nobody })).toEqual({ ok: false, message: MESSAGES.refused });
     h.sync.saveSettings({ url: nobody, enabled: true, intervalMinutes: 5 });
     expect(await h.sync.syncNow()).toMatchObject({ state: 'offline', message: MESSAGES.refused });
+  });
+
+  it('a login page instead of the database, or a server error, is said in words, never as raw text', async () => {
+    const team = await adapter();
+    const h = host();
+    h.services.consultations.create({ sections: fullSections('Words') });
+    h.sync.saveSettings({ url: team.url, token: 't', enabled: true, intervalMinutes: 5 });
+    team.inject({ kind: 'html' });
+    const portal = await h.sync.syncNow();
+    expect(portal).toMatchObject({ state: 'offline', message: MESSAGES.notTurso });
+    team.inject({ kind: 'http500' });
+    expect(await h.sync.syncNow()).toMatchObject({ state: 'offline', message: MESSAGES.serverTrouble });
+    const fine = await h.sync.syncNow();
+    expect(fine).toMatchObject({ state: 'up_to_date', pending: 0, message: null });
+    for (const s of [portal.message, MESSAGES.serverTrouble]) expect(s).not.toMatch(/Unexpected token|JSON|SERVER_ERROR|HTTP status|Runtime error|SQLITE/);
   });
 
   it('a version clash on tursodb is retried: pull, merge, push', async () => {

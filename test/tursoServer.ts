@@ -82,7 +82,8 @@ export type Fault =
   | { kind: 'http500' } // the server answers 500
   | { kind: 'lose-response' } // the server commits, the answer never arrives
   | { kind: 'delay'; ms: number } // the answer comes after the client's timeout
-  | { kind: 'duplicate' }; // the request is delivered twice
+  | { kind: 'duplicate' } // the request is delivered twice
+  | { kind: 'html' }; // something else answers: a captive portal's login page, 200 text/html
 
 export interface HranaAdapter {
   url: string;
@@ -203,6 +204,7 @@ export async function startHranaAdapter(upstreamPort: number): Promise<HranaAdap
       // Faults hit write batches (pushes, schema upgrades), not the reads around them.
       const fault = forward.some((f) => (f.request as { type: string }).type === 'batch') ? faults.shift() : undefined;
       if (fault?.kind === 'drop') return req.socket.destroy();
+      if (fault?.kind === 'html') return void (await sendBody(res, 200, '<!doctype html><title>Hotel Wi-Fi</title><p>Log in to continue', 'text/html'));
       if (fault?.kind === 'http500') {
         res.writeHead(500).end('Internal Server Error');
         return;

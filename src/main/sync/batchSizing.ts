@@ -27,6 +27,8 @@ export class LinkSizer {
   private budget: number;
   /** Bytes per millisecond, smoothed; null until a request has finished. */
   private rate: number | null = null;
+  /** Bytes a pulled row weighs on the wire lately (for how many log rows one pull page should cover). */
+  private rowBytes = 2_000;
 
   constructor({ timeoutMs = DEFAULT_TIMEOUT_MS, startBytes = 64 * 1024, minBytes = 4 * 1024, maxBytes = MAX_PAGE_BYTES }: LinkSizingOptions = {}) {
     this.timeoutMs = timeoutMs;
@@ -40,9 +42,14 @@ export class LinkSizer {
     return this.budget;
   }
 
-  /** Sync log rows per pull page (about 200 bytes each on the wire). */
+  /** Sync log rows per pull page: about one budget of the rows they name, so progress comes page by page. */
   logPageRows(): number {
-    return Math.max(50, Math.min(1000, Math.floor(this.budget / 200)));
+    return Math.max(50, Math.min(1000, Math.floor(this.budget / this.rowBytes)));
+  }
+
+  /** What the rows of a pull page weighed, to size the next page. */
+  observeRows(bytes: number, rows: number): void {
+    if (rows > 0) this.rowBytes = Math.max(200, (this.rowBytes + bytes / rows) / 2);
   }
 
   /** Runs one request of about `bytes` (or as many as its answer shows); a success teaches the rate, a failure halves the next request. */
@@ -124,6 +131,7 @@ export async function fetchRowsByBytes(remote: Client, sizer: LinkSizer, table: 
     );
     for (const row of result.rows) sizes.push({ id: String(row.id), bytes: estimate(Number(row.n)) });
   }
+  sizer.observeRows(sizes.reduce((n, s) => n + s.bytes, 0), sizes.length);
   const out: Record<string, unknown>[] = [];
   for (let at = 0; at < sizes.length; ) {
     const budget = sizer.budgetBytes();

@@ -169,7 +169,7 @@ export class SyncEngine {
   /** Pushes everything in the outbox; returns the number of entities pushed. */
   async push(): Promise<number> {
     await this.settlePendingBatch();
-    const batchSize = this.options.batchSize ?? 500;
+    const batchSize = this.options.batchSize ?? 5_000;
     const total = this.pendingCount();
     let done = 0;
     for (;;) {

@@ -20,7 +20,7 @@ export const MESSAGES = {
   slow: 'The team database did not answer in time (a slow or busy network). Sync will try again.',
   certificate: "The team database's security certificate could not be checked. Check the database URL, and the network (some hotel and office networks intercept secure connections).",
   serverTrouble: 'The team database is having trouble right now. Sync will try again; your work is safe on this laptop.',
-  notTurso: `The server at this address does not answer like a Turso database. ${CHECK_SETTINGS}`,
+  notTurso: `The answer did not come from a Turso database (a hotel or office network's login page can do this). Check the network, then ${CHECK_SETTINGS.toLowerCase()}`,
   unreadable: 'Some data from the team database could not be read. Your work is safe on this laptop; sync will try again.',
   unexpected: 'Sync stopped on an unexpected problem. Your work is safe on this laptop; sync will try again.',
 } as const;
@@ -71,7 +71,9 @@ export function describeSyncError(error: unknown): SyncTrouble {
   if (allCodes.some((c) => /CERT|SELF_SIGNED|TLS|SSL/.test(c))) return { state: 'error', message: MESSAGES.certificate };
   if (allCodes.some((c) => c === 'ECONNRESET' || c === 'EPIPE' || c.startsWith('UND_ERR_'))) return { state: 'offline', message: MESSAGES.cut };
   if (allCodes.includes('HRANA_PROTO_ERROR') || allCodes.includes('PROTOCOL_VERSION_ERROR')) return { state: 'error', message: MESSAGES.notTurso };
-  if (allNames.includes('ZodError') || allNames.includes('SyntaxError')) return { state: 'error', message: MESSAGES.unreadable };
+  // JSON that does not parse came from something that is not the team database (a login page, a proxy).
+  if (allNames.includes('SyntaxError')) return { state: 'offline', message: MESSAGES.notTurso };
+  if (allNames.includes('ZodError')) return { state: 'error', message: MESSAGES.unreadable };
   // fetch() rejects with a bare TypeError("fetch failed") when it never got an answer.
   if (all.some((e) => e.name === 'TypeError' && e.message === 'fetch failed')) return { state: 'offline', message: MESSAGES.unreachable };
   return { state: 'error', message: MESSAGES.unexpected };
