@@ -9,7 +9,7 @@ import { fullSections } from './arbitraries';
 import { createRemoteClient } from '../src/main/sync/remoteClient';
 import { SyncEngine, type SyncProgress } from '../src/main/sync/syncEngine';
 import { LinkSizer } from '../src/main/sync/batchSizing';
-import { MESSAGES } from '../src/main/sync/syncErrors';
+import { describeSyncError, MESSAGES } from '../src/main/sync/syncErrors';
 import { startAppHost, type AppHost } from '../src/main/appHost';
 import { newId } from '../src/main/clock';
 
@@ -248,6 +248,13 @@ describe.skipIf(tursodbMissing !== null)('messages in words (item 13)', () => {
     h.sync.saveSettings({ url: team.url, token: 'an-old-one', enabled: true, intervalMinutes: 5 });
     expect(await h.sync.syncNow()).toMatchObject({ state: 'error', message: MESSAGES.refusedToken });
     expect(await h.sync.testConnection({ url: team.url })).toEqual({ ok: false, message: MESSAGES.refusedToken });
+    // Another URL that also wants a token: the saved one is not sent, and the words say what to do.
+    const other = await adapter();
+    other.requireToken('other-token');
+    expect(await h.sync.testConnection({ url: other.url })).toEqual({ ok: false, message: MESSAGES.needsToken });
+    h.sync.saveSettings({ url: other.url, enabled: true, intervalMinutes: 5 });
+    expect(await h.sync.syncNow()).toMatchObject({ state: 'error', message: MESSAGES.needsToken });
+    expect(other.authorizations).not.toContain(bearer('an-old-one'));
     const nobody = `http://127.0.0.1:${await freePort()}`;
     expect(await h.sync.testConnection({ url: nobody })).toEqual({ ok: false, message: MESSAGES.refused });
     h.sync.saveSettings({ url: nobody, enabled: true, intervalMinutes: 5 });
@@ -267,6 +274,19 @@ describe.skipIf(tursodbMissing !== null)('messages in words (item 13)', () => {
     const fine = await h.sync.syncNow();
     expect(fine).toMatchObject({ state: 'up_to_date', pending: 0, message: null });
     for (const s of [portal.message, MESSAGES.serverTrouble]) expect(s).not.toMatch(/Unexpected token|JSON|SERVER_ERROR|HTTP status|Runtime error|SQLITE/);
+  });
+
+  it('a slow answer, an unknown host and a TLS mismatch each get their own words', async () => {
+    const team = await adapter();
+    const a = laptop('Timed', createRemoteClient({ url: team.url, timeoutMs: 500 }), 500);
+    team.inject({ kind: 'delay', ms: 1_500 });
+    const late = await a.sync().catch((e: unknown) => e);
+    expect(describeSyncError(late)).toEqual({ state: 'offline', message: MESSAGES.slow });
+    const h = host();
+    expect(await h.sync.testConnection({ url: 'https://fieldbook-team.invalid' })).toEqual({ ok: false, message: MESSAGES.unknownHost });
+    // https:// to a server that speaks plain HTTP: the secure connection cannot be set up.
+    const tls = await h.sync.testConnection({ url: team.url.replace('http://', 'https://') });
+    expect(tls).toEqual({ ok: false, message: MESSAGES.noSecureConnection });
   });
 
   it('a version clash on tursodb is retried: pull, merge, push', async () => {

@@ -12,6 +12,7 @@ export interface SyncTrouble {
 const CHECK_SETTINGS = 'Check the database URL in Settings › Team sync.';
 export const MESSAGES = {
   refusedToken: 'The team database refused the token. Paste a current token from Turso in Settings › Team sync.',
+  needsToken: 'The team database needs a token for this URL. Paste it in Settings › Team sync (a saved token is only sent to the URL it was entered for).',
   noDatabase: `No team database answers at this address. ${CHECK_SETTINGS}`,
   unreachable: 'The team database cannot be reached. Check that this laptop is online and that the database URL in Settings › Team sync is right.',
   unknownHost: `The team database's address could not be found. Check that this laptop is online, then ${CHECK_SETTINGS.toLowerCase()}`,
@@ -19,6 +20,7 @@ export const MESSAGES = {
   cut: 'The connection to the team database was cut. Sync will try again.',
   slow: 'The team database did not answer in time (a slow or busy network). Sync will try again.',
   certificate: "The team database's security certificate could not be checked. Check the database URL, and the network (some hotel and office networks intercept secure connections).",
+  noSecureConnection: `A secure connection to this address could not be set up. ${CHECK_SETTINGS}`,
   serverTrouble: 'The team database is having trouble right now. Sync will try again; your work is safe on this laptop.',
   notTurso: `The answer did not come from a Turso database (a hotel or office network's login page can do this). Check the network, then ${CHECK_SETTINGS.toLowerCase()}`,
   unreadable: 'Some data from the team database could not be read. Your work is safe on this laptop; sync will try again.',
@@ -56,11 +58,11 @@ export function isVersionClash(error: unknown): boolean {
 }
 
 /** Words and a state for a failed sync or connection test. Never the raw text of the error. */
-export function describeSyncError(error: unknown): SyncTrouble {
+export function describeSyncError(error: unknown, { tokenSent = true }: { tokenSent?: boolean } = {}): SyncTrouble {
   if (error instanceof AppFailure) return { state: 'error', message: error.message };
   const all = layers(error);
   const status = httpStatus(all);
-  if (status === 401 || status === 403) return { state: 'error', message: MESSAGES.refusedToken };
+  if (status === 401 || status === 403) return { state: 'error', message: tokenSent ? MESSAGES.refusedToken : MESSAGES.needsToken };
   if (status === 404) return { state: 'error', message: MESSAGES.noDatabase };
   if (status !== undefined && status >= 500) return { state: 'offline', message: MESSAGES.serverTrouble };
   const allNames = names(all);
@@ -68,7 +70,8 @@ export function describeSyncError(error: unknown): SyncTrouble {
   const allCodes = codes(all);
   if (allCodes.some((c) => c === 'ENOTFOUND' || c === 'EAI_AGAIN')) return { state: 'offline', message: MESSAGES.unknownHost };
   if (allCodes.includes('ECONNREFUSED')) return { state: 'offline', message: MESSAGES.refused };
-  if (allCodes.some((c) => /CERT|SELF_SIGNED|TLS|SSL/.test(c))) return { state: 'error', message: MESSAGES.certificate };
+  if (allCodes.some((c) => /CERT|SELF_SIGNED/.test(c))) return { state: 'error', message: MESSAGES.certificate };
+  if (allCodes.some((c) => /TLS|SSL/.test(c))) return { state: 'error', message: MESSAGES.noSecureConnection };
   if (allCodes.some((c) => c === 'ECONNRESET' || c === 'EPIPE' || c.startsWith('UND_ERR_'))) return { state: 'offline', message: MESSAGES.cut };
   if (allCodes.includes('HRANA_PROTO_ERROR') || allCodes.includes('PROTOCOL_VERSION_ERROR')) return { state: 'error', message: MESSAGES.notTurso };
   // JSON that does not parse came from something that is not the team database (a login page, a proxy).

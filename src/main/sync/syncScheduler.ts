@@ -1,6 +1,6 @@
 import type { SyncStatus } from '../../shared/contract';
 import type { SyncEngine } from './syncEngine';
-import { describeSyncError } from './syncErrors';
+import { describeSyncError, type SyncTrouble } from './syncErrors';
 
 // The background job: syncs on start, on an interval, and when nudged (network regained, "Sync now").
 // Failures back off exponentially with jitter. It never blocks local work: local writes are short
@@ -18,6 +18,8 @@ export interface SchedulerOptions {
   /** Called after a run that brought changes from the team, so open screens refresh. */
   pulledChanges?: () => void;
   random?: () => number;
+  /** Words for a failed run (the service knows whether a token was sent). */
+  describe?: (error: unknown) => SyncTrouble;
 }
 
 /** Backoff before attempt `failures + 1`: base * 2^(failures-1), capped, times a jitter in [0.5, 1.5). */
@@ -113,7 +115,7 @@ export class SyncScheduler {
       this.catchUps = 0;
       // The raw error is for the log; the status carries words.
       console.warn('Sync failed', error);
-      const { state, message } = describeSyncError(error);
+      const { state, message } = (this.options.describe ?? describeSyncError)(error);
       this.set({ state, message, progress: null });
       this.schedule(backoffMs(this.failures, this.options.random));
     }

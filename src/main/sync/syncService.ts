@@ -56,6 +56,7 @@ export class SyncService {
       pending: () => pendingChanges(this.database().sqlite),
       emit,
       pulledChanges,
+      describe: (error) => describeSyncError(error, { tokenSent: this.tokenFor(this.config()?.url ?? '') !== undefined }),
     });
     this.bindLegacyToken();
   }
@@ -149,7 +150,8 @@ export class SyncService {
     const parsed = testConnectionSchema.safeParse(input);
     if (!parsed.success) throw validationFailure(parsed.error, 'Check the sync settings');
     const { url, token } = parsed.data;
-    const client = createRemoteClient({ url, authToken: token || this.tokenFor(url), timeoutMs: TEST_TIMEOUT_MS });
+    const authToken = token || this.tokenFor(url);
+    const client = createRemoteClient({ url, authToken, timeoutMs: TEST_TIMEOUT_MS });
     try {
       const version = await remoteSchemaVersion(client);
       const known = latestSchemaVersion(this.migrations);
@@ -157,7 +159,7 @@ export class SyncService {
       return { ok: true, message: version === 0 ? 'Connected. The team database is empty; the first sync sets it up.' : 'Connected to the team database.' };
     } catch (error) {
       console.warn('Sync connection test failed', error);
-      return { ok: false, message: describeSyncError(error).message };
+      return { ok: false, message: describeSyncError(error, { tokenSent: authToken !== undefined }).message };
     } finally {
       client.close();
     }
