@@ -78,6 +78,7 @@ function host(): AppHost & { dir: string } {
 const greek = 'Καλημέρα, η παραγγελία χάθηκε ανάμεσα στα συστήματα. ';
 const cjk = '订单在系统之间丢失，库存与收银系统不同步。';
 const bearer = (token: string) => `Bearer ${token}`;
+const VERSION_COLUMNS = 'id, consultation_id, user_id, version_number, contact_info, business_context, pain_points, goals_objectives, status, completion_percentage, change_summary, changed_fields, note, created_at';
 
 describe.skipIf(tursodbMissing !== null)('the token goes only to the URL it was entered for (item 10)', () => {
   it('testConnection and saveSettings with another URL never send the saved token there; a restored backup cannot redirect it', async () => {
@@ -317,6 +318,14 @@ describe.skipIf(tursodbMissing !== null)('messages in words (item 13)', () => {
     expect(b.engine.pendingCount()).toBe(0);
     expect(syncedState(a)).toEqual(syncedState(b));
     expect(a.consultations.get({ consultationId: id }).consultation.sections.contact_info).toMatchObject({ email: 'a@x.io', phone: '+1 555 2222' });
+
+    // The clash as tursodb words it, if it ever outlasts the retries, is said in words too.
+    const raw = createRemoteClient({ url: link.url });
+    cleanups.push(() => raw.close());
+    const clash = await raw
+      .batch([{ sql: `INSERT INTO consultation_versions (${VERSION_COLUMNS}) SELECT 'dup-' || ${VERSION_COLUMNS} FROM consultation_versions WHERE consultation_id = ? LIMIT 1`, args: [id] }], 'write')
+      .catch((e: unknown) => e);
+    expect(describeSyncError(clash)).toEqual({ state: 'offline', message: MESSAGES.busy });
   });
 });
 

@@ -23,6 +23,7 @@ export const MESSAGES = {
   noSecureConnection: `A secure connection to this address could not be set up. ${CHECK_SETTINGS}`,
   serverTrouble: 'The team database is having trouble right now. Sync will try again; your work is safe on this laptop.',
   notTurso: `The answer did not come from a Turso database (a hotel or office network's login page can do this). Check the network, then ${CHECK_SETTINGS.toLowerCase()}`,
+  busy: 'Another laptop saved the same consultation at the same moment, several times in a row. Sync will try again.',
   unreadable: 'Some data from the team database could not be read. Your work is safe on this laptop; sync will try again.',
   unexpected: 'Sync stopped on an unexpected problem. Your work is safe on this laptop; sync will try again.',
 } as const;
@@ -65,6 +66,7 @@ export function describeSyncError(error: unknown, { tokenSent = true }: { tokenS
   if (status === 401 || status === 403) return { state: 'error', message: tokenSent ? MESSAGES.refusedToken : MESSAGES.needsToken };
   if (status === 404) return { state: 'error', message: MESSAGES.noDatabase };
   if (status !== undefined && status >= 500) return { state: 'offline', message: MESSAGES.serverTrouble };
+  if (isVersionClash(error)) return { state: 'offline', message: MESSAGES.busy };
   const allNames = names(all);
   if (allNames.includes('TimeoutError') || allNames.includes('AbortError')) return { state: 'offline', message: MESSAGES.slow };
   const allCodes = codes(all);
