@@ -88,6 +88,7 @@ describe('sync from the UI', () => {
     await preview.open('/settings');
     await page.getByRole('button', { name: 'Forget sync settings' }).click();
     await page.getByTestId('sync-status').filter({ hasText: 'Sync off' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Sync settings cleared. The token is forgotten.' }).waitFor();
     await expect.poll(() => page.getByLabel('Database URL').inputValue()).toBe('');
     expect(preview.host.sync.getSettings()).toEqual({ url: '', enabled: false, intervalMinutes: 5, hasToken: false });
   });

@@ -9,20 +9,36 @@ export function SyncSettingsCard() {
   const api = useApi();
   const client = useQueryClient();
   const settings = useQuery({ queryKey: ['sync.getSettings'], queryFn: () => api.call('sync.getSettings', undefined) });
+  // Kept here: the form starts afresh from the saved settings after each save, the message stays.
+  const [message, setMessage] = useState<string | null>(null);
   if (!settings.data) return null;
-  return <SyncForm key={JSON.stringify(settings.data)} initial={settings.data} onSaved={() => void client.invalidateQueries({ queryKey: ['sync.getSettings'] })} />;
+  return (
+    <SyncForm
+      key={JSON.stringify(settings.data)}
+      initial={settings.data}
+      message={message}
+      setMessage={setMessage}
+      onSaved={() => void client.invalidateQueries({ queryKey: ['sync.getSettings'] })}
+    />
+  );
 }
 
 const FIELDS = ['url', 'token', 'intervalMinutes'] as const;
 type Field = (typeof FIELDS)[number];
 
-function SyncForm({ initial, onSaved }: { initial: { url: string; enabled: boolean; intervalMinutes: number; hasToken: boolean }; onSaved: () => void }) {
+interface SyncFormProps {
+  initial: { url: string; enabled: boolean; intervalMinutes: number; hasToken: boolean };
+  message: string | null;
+  setMessage: (message: string | null) => void;
+  onSaved: () => void;
+}
+
+function SyncForm({ initial, message, setMessage, onSaved }: SyncFormProps) {
   const api = useApi();
   const [url, setUrl] = useState(initial.url);
   const [token, setToken] = useState('');
   const [enabled, setEnabled] = useState(initial.enabled);
   const [interval, setIntervalMinutes] = useState(String(initial.intervalMinutes));
-  const [message, setMessage] = useState<string | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
   const issues = failure instanceof ApiError ? failure.issues : [];
   const fieldError = (path: Field) => issues.find((i) => i.path === path)?.message;
@@ -35,7 +51,8 @@ function SyncForm({ initial, onSaved }: { initial: { url: string; enabled: boole
     setMessage(null);
     setFailure(null);
     try {
-      setMessage(await work());
+      const done = await work();
+      setMessage(done);
     } catch (error) {
       setFailure(error);
     }
