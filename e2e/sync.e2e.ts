@@ -1,30 +1,45 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import { startPreview, type Preview, consultationsOf } from './harness';
+import { startHranaAdapter, startTursoServer, type HranaAdapter, type TursoServer } from '../test/tursoServer';
 import { device, type Device } from '../test/syncDevices';
 import { createRemoteClient } from '../src/main/sync/remoteClient';
 import { fullSections } from '../test/arbitraries';
 import { editsForSections } from '../src/shared/consultation/edits';
 
 let preview: Preview | null = null;
+let team: { server: TursoServer; adapter: HranaAdapter } | null = null;
 const others: Device[] = [];
 afterEach(async () => {
   others.splice(0).forEach((d) => d.close());
   await preview?.close();
   preview = null;
+  await team?.adapter.close();
+  await team?.server.stop();
+  team = null;
 });
 
 describe('sync from the UI', () => {
   it('is set up in Settings, shows its state, brings a teammate’s consultation, and resolves a conflict', async () => {
     preview = await startPreview({ seed: (host) => host.services.users.saveProfile({ name: 'Ada', email: 'ada@example.com' }) });
     const { page } = preview;
-    const url = `file:${join(preview.dataFolder, 'team.db')}`;
+    const server = await startTursoServer();
+    team = { server, adapter: await startHranaAdapter(server.port) };
+    const url = team.adapter.url;
     const mine = consultationsOf(preview.host).create({ sections: fullSections('Ada Consulting Client') }).consultation.id;
     await preview.open('/settings');
     await page.getByTestId('sync-status').filter({ hasText: 'Sync off' }).waitFor();
     await page.getByLabel('Database URL').fill('nonsense');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('Enter the database URL Turso gave you').waitFor();
+    await page.getByLabel('Database URL').fill('wss://team.turso.io');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('WebSocket addresses (ws://, wss://) are not supported').waitFor();
+    // The interval field has a full name, and its problem is named at the field.
+    await page.getByLabel('Minutes between automatic syncs').fill('');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: 'Enter a whole number of minutes, from 1 to 1440' }).waitFor();
+    expect(await page.getByLabel('Minutes between automatic syncs').getAttribute('aria-describedby')).toBe('sync-intervalMinutes-error');
+    await page.getByLabel('Minutes between automatic syncs').fill('5');
     await page.getByLabel('Database URL').fill(url);
     await page.getByLabel('Auth token').fill('local-dev-token');
     await page.getByRole('button', { name: 'Test connection' }).click();
@@ -69,5 +84,13 @@ describe('sync from the UI', () => {
     await preview.host.sync.syncNow();
     await ada2.sync();
     expect(ada2.consultations.get({ consultationId: mine }).consultation.sections.contact_info.email).toBe('laptop1@client.io');
+
+    // Sync settings can be cleared: the URL and the token are forgotten.
+    await preview.open('/settings');
+    await page.getByRole('button', { name: 'Forget sync settings' }).click();
+    await page.getByTestId('sync-status').filter({ hasText: 'Sync off' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Sync settings cleared. The token is forgotten.' }).waitFor();
+    await expect.poll(() => page.getByLabel('Database URL').inputValue()).toBe('');
+    expect(preview.host.sync.getSettings()).toEqual({ url: '', enabled: false, intervalMinutes: 5, hasToken: false });
   });
 });

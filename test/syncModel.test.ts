@@ -23,7 +23,7 @@ function link(remote: Client) {
   const wrapped = {
     execute: (async (stmt: Parameters<Client['execute']>[0]) => {
       const text = typeof stmt === 'string' ? stmt : (stmt as { sql: string }).sql;
-      if (state.cut && text.includes('FROM sync_log') && ++state.logReads >= 2) {
+      if (state.cut && text.includes('ORDER BY seq') && ++state.logReads >= 2) {
         state.cut = false;
         throw new Error('fetch failed');
       }

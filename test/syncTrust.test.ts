@@ -150,7 +150,7 @@ describe.each(teams)('sync a team can trust: %s', (_name, makeTeam, skip) => {
     const cut = {
       execute: (async (stmt: { sql: string; args?: unknown[] } | string) => {
         const text = typeof stmt === 'string' ? stmt : stmt.sql;
-        if (text.includes('FROM sync_log') && ++logReads === 2) throw new Error('fetch failed');
+        if (text.includes('FROM sync_log') && text.includes('ORDER BY seq') && ++logReads === 2) throw new Error('fetch failed');
         return base.execute(stmt as never);
       }) as RemoteClient['execute'],
       batch: base.batch.bind(base),

@@ -25,12 +25,20 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** The whole body as one Buffer: decoding chunk by chunk would split multi-byte characters at chunk borders. */
+function readBody(stream: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('end', () => resolveBody(Buffer.concat(chunks)));
+    stream.on('error', reject);
+  });
+}
+
 function post(port: number, path: string, body: string): Promise<{ status: number; body: string }> {
   return new Promise((resolvePost, reject) => {
     const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolvePost({ status: res.statusCode ?? 0, body: text }));
+      readBody(res).then((bytes) => resolvePost({ status: res.statusCode ?? 0, body: bytes.toString('utf8') }), reject);
     });
     req.on('error', reject);
     req.end(body);
@@ -74,7 +82,8 @@ export type Fault =
   | { kind: 'http500' } // the server answers 500
   | { kind: 'lose-response' } // the server commits, the answer never arrives
   | { kind: 'delay'; ms: number } // the answer comes after the client's timeout
-  | { kind: 'duplicate' }; // the request is delivered twice
+  | { kind: 'duplicate' } // the request is delivered twice
+  | { kind: 'html' }; // something else answers: a captive portal's login page, 200 text/html
 
 export interface HranaAdapter {
   url: string;
@@ -83,8 +92,19 @@ export interface HranaAdapter {
   /** Stop accepting connections (connection refused) or accept again. */
   refuse(on: boolean): Promise<void>;
   forwarded: number;
+  /** The Authorization header of every request that reached the adapter (undefined when none was sent). */
+  authorizations: (string | undefined)[];
+  /** Answer 401 unless the request carries `Bearer <token>` (hosted Turso checks tokens, tursodb does not). */
+  requireToken(token: string | null): void;
+  /** Limit the link to this many bytes per second each way (null: full speed). */
+  throttle(bytesPerSecond: number | null): void;
+  /** Largest response body sent, in bytes. */
+  largestResponse: number;
   close(): Promise<void>;
 }
+
+/** libSQL servers refuse to build an HTTP response over 10 MB by default; the adapter does the same. */
+export const RESPONSE_CAP_BYTES = 10 * 1024 * 1024;
 
 interface HranaRequest {
   type: string;
@@ -99,10 +119,16 @@ export async function startHranaAdapter(upstreamPort: number): Promise<HranaAdap
   const stored = new Map<number, string>();
   const faults: Fault[] = [];
   let server: Server;
+  let requiredToken: string | null = null;
+  let bytesPerSecond: number | null = null;
   const adapter: HranaAdapter = {
     url: `http://127.0.0.1:${port}`,
     forwarded: 0,
+    authorizations: [],
+    largestResponse: 0,
     inject: (...next) => faults.push(...next),
+    requireToken: (token) => (requiredToken = token),
+    throttle: (rate) => (bytesPerSecond = rate),
     async refuse(on) {
       if (on) {
         server.closeAllConnections();
@@ -124,14 +150,35 @@ export async function startHranaAdapter(upstreamPort: number): Promise<HranaAdap
     return { ...rest, sql: stored.get(sql_id) };
   };
 
+  const pause = (bytes: number) => (bytesPerSecond ? new Promise((r) => setTimeout(r, (bytes / bytesPerSecond!) * 1000)) : Promise.resolve());
+
+  /** Sends the body at the throttled rate, in small slices, so a client's timeout sees a slow link. */
+  async function sendBody(res: ServerResponse, status: number, body: string, contentType: string) {
+    const bytes = Buffer.from(body, 'utf8');
+    adapter.largestResponse = Math.max(adapter.largestResponse, bytes.length);
+    res.writeHead(status, { 'content-type': contentType, 'content-length': bytes.length });
+    if (!bytesPerSecond) return void res.end(bytes);
+    const slice = 4096;
+    for (let at = 0; at < bytes.length && !res.destroyed; at += slice) {
+      await pause(Math.min(slice, bytes.length - at));
+      res.write(bytes.subarray(at, at + slice));
+    }
+    res.end();
+  }
+
   function handle(req: IncomingMessage, res: ServerResponse) {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', async () => {
+    readBody(req).then(async (raw) => {
+      adapter.authorizations.push(req.headers.authorization);
       if (req.url !== '/v2/pipeline') {
         res.writeHead(404).end();
         return;
       }
+      // Upload time on a throttled link: the client's clock runs while its request trickles in.
+      await pause(raw.length);
+      if (requiredToken !== null && req.headers.authorization !== `Bearer ${requiredToken}`) {
+        return void (await sendBody(res, 401, 'Unauthorized', 'text/plain'));
+      }
+      const body = raw.toString('utf8');
       const pipeline = JSON.parse(body) as { baton?: string | null; requests: HranaRequest[] };
       const results: unknown[] = new Array(pipeline.requests.length);
       const forward: { index: number; request: unknown }[] = [];
@@ -152,14 +199,12 @@ export async function startHranaAdapter(upstreamPort: number): Promise<HranaAdap
           results[index] = { type: 'error', error: { message: `unsupported request ${r.type}` } };
         }
       });
-      const reply = (status: number, payload: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(payload));
-      };
+      const reply = (status: number, payload: unknown) => sendBody(res, status, JSON.stringify(payload), 'application/json');
       if (forward.length === 0) return reply(200, { baton: null, base_url: null, results });
       // Faults hit write batches (pushes, schema upgrades), not the reads around them.
       const fault = forward.some((f) => (f.request as { type: string }).type === 'batch') ? faults.shift() : undefined;
       if (fault?.kind === 'drop') return req.socket.destroy();
+      if (fault?.kind === 'html') return void (await sendBody(res, 200, '<!doctype html><title>Hotel Wi-Fi</title><p>Log in to continue', 'text/html'));
       if (fault?.kind === 'http500') {
         res.writeHead(500).end('Internal Server Error');
         return;
@@ -184,8 +229,11 @@ export async function startHranaAdapter(upstreamPort: number): Promise<HranaAdap
       }
       const upstreamResults = (JSON.parse(upstream.body) as { results: unknown[] }).results;
       forward.forEach((f, i) => (results[f.index] = upstreamResults[i]));
-      if (!res.destroyed) reply(200, { baton: null, base_url: null, results });
-    });
+      if (Buffer.byteLength(upstream.body) > RESPONSE_CAP_BYTES) {
+        forward.forEach((f) => (results[f.index] = { type: 'error', error: { message: 'Response is too large', code: 'RESPONSE_TOO_LARGE' } }));
+      }
+      if (!res.destroyed) await reply(200, { baton: null, base_url: null, results });
+    }).catch(() => req.socket.destroy());
   }
 
   server = createServer(handle);

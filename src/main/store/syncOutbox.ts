@@ -9,9 +9,20 @@ import type { WorkingSections } from '../../shared/consultation/sections';
 
 export type Entity = 'user' | 'consultation' | 'version' | 'tombstone';
 
+/** The text columns of what a push carries, per outbox entity (for sizing a batch to the link). */
+const PUSHED_TEXT: Record<Entity, { table: string; columns: readonly string[] }> = {
+  user: { table: 'users', columns: ['name', 'email'] },
+  consultation: { table: 'consultations', columns: ['contact_info', 'business_context', 'pain_points', 'goals_objectives'] },
+  version: { table: 'consultation_versions', columns: ['contact_info', 'business_context', 'pain_points', 'goals_objectives', 'change_summary', 'changed_fields', 'note'] },
+  tombstone: { table: 'consultation_tombstones', columns: ['id'] },
+};
+
 function prepare(sqlite: Database.Database) {
   const p = (text: string) => sqlite.prepare(text);
+  const bytesOf = ({ table, columns }: { table: string; columns: readonly string[] }) =>
+    p(`SELECT ${columns.map((c) => `coalesce(length(CAST("${c}" AS BLOB)), 0)`).join(' + ')} AS n FROM "${table}" WHERE "id" = ?`);
   return {
+    textBytes: Object.fromEntries(Object.entries(PUSHED_TEXT).map(([entity, t]) => [entity, bytesOf(t)])) as Record<Entity, Database.Statement>,
     page: p(`SELECT "seq", "entity", "entity_id" AS id FROM "sync_outbox" ORDER BY "seq" LIMIT ?`),
     deleteUpTo: p(`DELETE FROM "sync_outbox" WHERE "seq" <= ?`),
     has: p(`SELECT 1 FROM "sync_outbox" WHERE "entity" = ? AND "entity_id" = ? LIMIT 1`),
@@ -50,6 +61,11 @@ export class SyncOutbox {
   /** Changes waiting to be pushed, each entity once. */
   pending(): number {
     return pendingChanges(this.database.sqlite);
+  }
+
+  /** Bytes of text a pushed entry carries (0 when its row is gone). */
+  textBytes(entity: Entity, id: string): number {
+    return (this.q.textBytes[entity].get(id) as { n: number } | undefined)?.n ?? 0;
   }
 
   has(entity: Entity, id: string): boolean {

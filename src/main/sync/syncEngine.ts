@@ -2,6 +2,7 @@ import type { MigrationMeta } from '../db/migrate';
 import type { LocalDatabase } from '../db/client';
 import type { RemoteClient, RemoteRow, RemoteStatement } from './remoteClient';
 import { ensureRemoteSchema } from './remoteSchema';
+import { fetchRowsByBytes, LinkSizer, pushSlice } from './batchSizing';
 import { after, newId, now } from '../clock';
 import { ConsultationStore, type TombstoneRow } from '../store/consultationStore';
 import { SyncOutbox, type Entity } from '../store/syncOutbox';
@@ -79,14 +80,18 @@ export interface SyncEngineOptions {
   remote: RemoteClient;
   deviceId: string;
   migrations: readonly MigrationMeta[];
-  /** Rows per push batch. */
+  /** Most outbox rows per push batch (batches are also sized in bytes by `sizing`). */
   batchSize?: number;
+  /** Sizes push batches and pull pages to the link; the service keeps one across runs. */
+  sizing?: LinkSizer;
   settings: { get<T>(key: string): T | undefined; set(key: string, value: unknown): void; delete(key: string): void };
   onProgress?: (progress: SyncProgress) => void;
 }
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 const toPlain = (row: RemoteRow, columns: readonly string[]): SqlRow => Object.fromEntries(columns.map((c) => [c, row[c] ?? null]));
+/** Sync log rows per entry, on the wire (for sizing log pages). */
+const LOG_ROW_BYTES = 200;
 const byNumber = (a: VersionRow, b: VersionRow) => a.versionNumber - b.versionNumber;
 const label = (row: ConsultationRow) => row.contactInfo.business_name ?? 'A consultation';
 
@@ -104,8 +109,13 @@ export function forgetSyncIdentity(settings: SyncEngineOptions['settings']): voi
 export class SyncEngine {
   private cache: { database: LocalDatabase; store: ConsultationStore; outbox: SyncOutbox } | null = null;
   private notices: string[] = [];
+  private ownSizer: LinkSizer | null = null;
 
   constructor(private readonly options: SyncEngineOptions) {}
+
+  private get sizer(): LinkSizer {
+    return this.options.sizing ?? (this.ownSizer ??= new LinkSizer());
+  }
 
   /** The store and outbox over the database open now (a restore replaces it). */
   private get local() {
@@ -159,12 +169,13 @@ export class SyncEngine {
   /** Pushes everything in the outbox; returns the number of entities pushed. */
   async push(): Promise<number> {
     await this.settlePendingBatch();
-    const batchSize = this.options.batchSize ?? 500;
+    const batchSize = this.options.batchSize ?? 5_000;
     const { outbox } = this.local;
     const total = outbox.pending();
     let done = 0;
     for (;;) {
-      const entries = outbox.page(batchSize);
+      // A prefix of the outbox that fits what the link carries in a fraction of the request timeout.
+      const { entries, bytes } = pushSlice(outbox.page(batchSize), this.sizer.budgetBytes(), (entity, id) => outbox.textBytes(entity, id));
       if (entries.length === 0) return done;
       const maxSeq = entries[entries.length - 1]!.seq;
       const ids: Record<Entity, string[]> = { user: [], consultation: [], version: [], tombstone: [] };
@@ -174,7 +185,7 @@ export class SyncEngine {
       this.options.settings.set(PENDING_BATCH_KEY, { id: batchId, maxSeq });
       let results;
       try {
-        results = await this.options.remote.batch(statements, 'write');
+        results = await this.sizer.timed(bytes, () => this.options.remote.batch(statements, 'write'));
       } catch (error) {
         // A version number another laptop took first: known by asking the team database, not by parsing
         // an engine's wording (libSQL and tursodb say it differently). Anything else: unknown outcome,
@@ -196,7 +207,7 @@ export class SyncEngine {
       });
       this.options.settings.delete(PENDING_BATCH_KEY);
       done += Object.values(ids).reduce((n, list) => n + list.length, 0);
-      this.options.onProgress?.({ done, total: Math.max(total, done) });
+      this.options.onProgress?.({ done: Math.max(0, total - outbox.pending()), total });
     }
   }
 
@@ -275,15 +286,9 @@ export class SyncEngine {
 
   // ---- pull --------------------------------------------------------------------------------------------
 
-  private async remoteRows(table: string, columns: readonly string[], key: string, ids: readonly string[]): Promise<SqlRow[]> {
-    const out: SqlRow[] = [];
-    for (let i = 0; i < ids.length; i += 200) {
-      const chunk = ids.slice(i, i + 200);
-      const list = columns.map((c) => `"${c}"`).join(', ');
-      const result = await this.options.remote.execute({ sql: `SELECT ${list} FROM ${table} WHERE ${key} IN (${placeholders(chunk.length)})`, args: chunk });
-      out.push(...result.rows.map((r) => toPlain(r, columns)));
-    }
-    return out;
+  /** Rows of a team table by key, in pages sized to the link and under the response cap. */
+  private remoteRows(table: string, columns: readonly string[], key: 'id' | 'consultation_id', ids: readonly string[]): Promise<SqlRow[]> {
+    return fetchRowsByBytes(this.options.remote, this.sizer, table, columns, ids, key) as Promise<SqlRow[]>;
   }
 
   /** Checks rows from the team; those that fail are quarantined and left out. */
@@ -314,9 +319,15 @@ export class SyncEngine {
 
   async pull(): Promise<{ pulled: number; merged: number; conflicts: number }> {
     const totals = { pulled: 0, merged: 0, conflicts: 0 };
+    const waiting = await this.options.remote.execute({ sql: 'SELECT count(*) AS n FROM sync_log WHERE seq > ?', args: [this.options.settings.get<number>(CURSOR_KEY) ?? 0] });
+    const progress = { done: 0, total: Number(waiting.rows[0]?.n ?? 0) };
     for (;;) {
       const cursor = this.options.settings.get<number>(CURSOR_KEY) ?? 0;
-      const log = await this.options.remote.execute({ sql: 'SELECT seq, entity, entity_id, device_id FROM sync_log WHERE seq > ? ORDER BY seq LIMIT 1000', args: [cursor] });
+      const limit = this.sizer.logPageRows();
+      const log = await this.sizer.timed(
+        (page) => page.rows.length * LOG_ROW_BYTES,
+        () => this.options.remote.execute({ sql: 'SELECT seq, entity, entity_id, device_id FROM sync_log WHERE seq > ? ORDER BY seq LIMIT ?', args: [cursor, limit] }),
+      );
       if (log.rows.length === 0) return totals;
       const lastSeq = Number(log.rows[log.rows.length - 1]!.seq);
       const ids: Record<Entity, Set<string>> = { user: new Set(), consultation: new Set(), version: new Set(), tombstone: new Set() };
@@ -327,6 +338,8 @@ export class SyncEngine {
       totals.pulled += incoming.users.length + incoming.consultations.length + incoming.versions.length + incoming.tombstones.length;
       totals.merged += applied.merged;
       totals.conflicts += applied.conflicts;
+      progress.done += log.rows.length;
+      if (progress.total > 0) this.options.onProgress?.({ done: progress.done, total: Math.max(progress.total, progress.done) });
     }
   }
 

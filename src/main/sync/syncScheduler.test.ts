@@ -8,6 +8,8 @@ import { startAppHost, type AppHost } from '../appHost';
 import { tempDir, failureOf } from '../../../test/tempDatabase';
 import { fileRemote, device, type Device } from '../../../test/syncDevices';
 import { fullSections } from '../../../test/arbitraries';
+import { startHranaAdapter, startTursoServer, tursodbMissing } from '../../../test/tursoServer';
+import { MESSAGES } from './syncErrors';
 import { editsForSections } from '../../shared/consultation/edits';
 
 afterEach(() => vi.useRealTimers());
@@ -34,11 +36,11 @@ describe('sync scheduler', () => {
         return { pushed: 0, pulled: 0, merged: 0, conflicts: 0, schemaVersion: 1 };
       },
     } as unknown as SyncEngine;
-    const scheduler = new SyncScheduler({ engine: () => engine, intervalMs: () => 60_000, pending: () => 7, emit: (s) => statuses.push(s), random: () => 0.5 });
+    const scheduler = new SyncScheduler({ engine: () => engine, intervalMs: () => 60_000, pending: () => (failing ? 7 : 0), emit: (s) => statuses.push(s), random: () => 0.5 });
     scheduler.start();
     await vi.advanceTimersByTimeAsync(0);
     expect(statuses.map((s) => s.state)).toEqual(['syncing', 'offline']);
-    expect(statuses.at(-1)).toMatchObject({ pending: 7, message: 'The team database cannot be reached.' });
+    expect(statuses.at(-1)).toMatchObject({ pending: 7, message: MESSAGES.unreachable });
     await vi.advanceTimersByTimeAsync(BACKOFF_BASE_MS - 1);
     expect(runs).toBe(1);
     await vi.advanceTimersByTimeAsync(1);
@@ -53,6 +55,34 @@ describe('sync scheduler', () => {
     await scheduler.stop();
     await vi.advanceTimersByTimeAsync(10 * 60_000);
     expect(runs).toBe(4); // stopped means stopped
+  });
+
+  it('says "up to date" only when nothing waits: changes typed during a run go out right after it', async () => {
+    let waiting = 2;
+    let runs = 0;
+    const engine = {
+      syncOnce: async () => {
+        runs += 1;
+        if (runs === 2) waiting = 0; // the catch-up run sends what was typed during the first
+        return { pushed: 0, pulled: 0, merged: 0, conflicts: 0, schemaVersion: 1 };
+      },
+    } as unknown as SyncEngine;
+    const statuses: SyncStatus[] = [];
+    const scheduler = new SyncScheduler({ engine: () => engine, intervalMs: () => 60_000, pending: () => waiting, emit: (s) => statuses.push(s) });
+    scheduler.start();
+    await vi.waitFor(() => expect(statuses.at(-1)!.state).toBe('up_to_date'), { timeout: 5_000 });
+    expect(runs).toBe(2);
+    expect(statuses.filter((s) => s.state === 'up_to_date').every((s) => s.pending === 0)).toBe(true);
+    await scheduler.stop();
+
+    // Changes that never leave (every run ends with some still waiting): not "up to date", but words.
+    const stuck = new SyncScheduler({ engine: () => engine, intervalMs: () => 60_000, pending: () => 3, emit: (s) => statuses.push(s), random: () => 0.5 });
+    statuses.length = 0;
+    stuck.start();
+    await vi.waitFor(() => expect(statuses.at(-1)!.state).toBe('error'), { timeout: 5_000 });
+    expect(statuses.some((s) => s.state === 'up_to_date')).toBe(false);
+    expect(statuses.at(-1)!.message).toBe('3 changes are still waiting to be sent. Sync will try again.');
+    await stuck.stop();
   });
 
   it('waits for a run in progress when stopping, and reports disabled when sync is off', async () => {
@@ -86,14 +116,15 @@ describe('sync settings and conflicts through the host', () => {
     cleanup();
   });
 
-  it('keeps the token in a 0600 secret file, never returns it, and tests a connection', async () => {
+  it.skipIf(tursodbMissing !== null)('keeps the token in a 0600 secret file, never returns it, and tests a connection', async () => {
     const t = tempDir();
-    const remote = fileRemote();
-    cleanup = () => (t.cleanup(), remote.cleanup());
+    const server = await startTursoServer();
+    const adapter = await startHranaAdapter(server.port);
+    cleanup = () => (t.cleanup(), void adapter.close().then(() => server.stop()));
     host = startAppHost({ dataFolder: t.dir, shell: 'browser-preview', version: 't', autoBackup: false });
     host.services.users.saveProfile({ name: 'Ada', email: 'ada@example.com' });
     expect(failureOf(() => host!.sync.saveSettings({ url: 'not a url', enabled: true, intervalMinutes: 5 })).issues![0]!.path).toBe('url');
-    const url = `file:${join(t.dir, 'team.db')}`;
+    const url = adapter.url;
     const saved = host.sync.saveSettings({ url, token: 'secret-token-123', enabled: true, intervalMinutes: 5 });
     expect(saved).toEqual({ url, enabled: true, intervalMinutes: 5, hasToken: true });
     expect(JSON.stringify(await host.dispatch('sync.getSettings', undefined))).not.toContain('secret-token-123');
@@ -101,7 +132,7 @@ describe('sync settings and conflicts through the host', () => {
     expect(await host.sync.testConnection({ url })).toMatchObject({ ok: true });
     const status = await host.sync.syncNow();
     expect(status).toMatchObject({ state: 'up_to_date', pending: 0 });
-    expect(await host.sync.testConnection({ url: 'http://127.0.0.1:9' })).toMatchObject({ ok: false });
+    expect(await host.sync.testConnection({ url: 'http://127.0.0.1:9' })).toMatchObject({ ok: false, message: MESSAGES.unreachable });
   });
 
   it('resolves a conflict: keeping ours writes a version, keeping theirs changes nothing but the flag', async () => {

@@ -1,6 +1,6 @@
 import type { SyncStatus } from '../../shared/contract';
-import { AppFailure } from '../../shared/errors';
 import type { SyncEngine } from './syncEngine';
+import { describeSyncError, type SyncTrouble } from './syncErrors';
 
 // The background job: syncs on start, on an interval, and when nudged (network regained, "Sync now").
 // Failures back off exponentially with jitter. It never blocks local work: local writes are short
@@ -18,6 +18,8 @@ export interface SchedulerOptions {
   /** Called after a run that brought changes from the team, so open screens refresh. */
   pulledChanges?: () => void;
   random?: () => number;
+  /** Words for a failed run (the service knows whether a token was sent). */
+  describe?: (error: unknown) => SyncTrouble;
 }
 
 /** Backoff before attempt `failures + 1`: base * 2^(failures-1), capped, times a jitter in [0.5, 1.5). */
@@ -26,10 +28,10 @@ export function backoffMs(failures: number, random: () => number = Math.random):
   return Math.round(exponential * (0.5 + random()));
 }
 
-function isNetworkError(error: unknown): boolean {
-  const text = `${(error as Error)?.name ?? ''} ${(error as Error)?.message ?? ''} ${String((error as { cause?: unknown })?.cause ?? '')}`;
-  return /fetch failed|ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|socket hang up|network|timeout|aborted|other side closed|HTTP status 5\d\d|Unexpected token/i.test(text);
-}
+/** Runs in a row that may follow a successful one when changes are still waiting (typed during the run). */
+const CATCH_UP_RUNS = 3;
+
+const waitingMessage = (n: number) => `${n.toLocaleString('en-US')} change${n === 1 ? ' is' : 's are'} still waiting to be sent. Sync will try again.`;
 
 export class SyncScheduler {
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -37,6 +39,7 @@ export class SyncScheduler {
   private again = false;
   private stopped = true;
   private failures = 0;
+  private catchUps = 0;
   status: SyncStatus = { state: 'disabled', pending: 0, lastSyncedAt: null, message: null, progress: null };
 
   constructor(private readonly options: SchedulerOptions) {}
@@ -80,24 +83,40 @@ export class SyncScheduler {
   }
 
   private async run(): Promise<void> {
-    const engine = this.options.engine();
-    if (!engine) {
-      this.failures = 0;
-      this.set({ state: 'disabled', message: null, progress: null });
-      return;
-    }
-    this.set({ state: 'syncing', message: null, progress: null });
     try {
+      const engine = this.options.engine();
+      if (!engine) {
+        this.failures = 0;
+        this.set({ state: 'disabled', message: null, progress: null });
+        return;
+      }
+      this.set({ state: 'syncing', message: null, progress: null });
       const report = await engine.syncOnce();
       if (report.pulled > 0 || report.merged > 0) this.options.pulledChanges?.();
       this.failures = 0;
+      const waiting = this.options.pending();
+      // "Up to date" only when nothing waits: changes typed during the run go out in a run right after it.
+      if (waiting > 0 && this.catchUps < CATCH_UP_RUNS) {
+        this.catchUps += 1;
+        this.again = true;
+        this.set({ state: 'syncing', lastSyncedAt: new Date().toISOString(), message: null, progress: null });
+        return;
+      }
+      this.catchUps = 0;
+      if (waiting > 0) {
+        this.set({ state: 'error', lastSyncedAt: new Date().toISOString(), message: waitingMessage(waiting), progress: null });
+        this.schedule(backoffMs(1, this.options.random));
+        return;
+      }
       this.set({ state: 'up_to_date', lastSyncedAt: new Date().toISOString(), message: null, progress: null });
       this.schedule(this.options.intervalMs());
     } catch (error) {
       this.failures += 1;
-      const offline = isNetworkError(error);
-      const message = error instanceof AppFailure ? error.message : offline ? 'The team database cannot be reached.' : `Sync failed: ${(error as Error)?.message ?? error}`;
-      this.set({ state: offline ? 'offline' : 'error', message, progress: null });
+      this.catchUps = 0;
+      // The raw error is for the log; the status carries words.
+      console.warn('Sync failed', error);
+      const { state, message } = (this.options.describe ?? describeSyncError)(error);
+      this.set({ state, message, progress: null });
       this.schedule(backoffMs(this.failures, this.options.random));
     }
   }

@@ -5,7 +5,9 @@ import type { SettingsStore } from '../settings/settingsStore';
 import type { SecretStore } from '../settings/secretStore';
 import { pendingChanges, SyncEngine } from './syncEngine';
 import { SyncScheduler } from './syncScheduler';
-import { createRemoteClient } from './remoteClient';
+import { createRemoteClient, DEFAULT_TIMEOUT_MS } from './remoteClient';
+import { LinkSizer } from './batchSizing';
+import { describeSyncError } from './syncErrors';
 import { remoteSchemaVersion } from './remoteSchema';
 import { latestSchemaVersion } from '../db/migrate';
 import { AppFailure, validationFailure } from '../../shared/errors';
@@ -16,6 +18,7 @@ import type { SyncStatus } from '../../shared/contract';
 const CONFIG_KEY = 'sync_config';
 const TOKEN = 'turso_token';
 const DEVICE_KEY = 'device_id';
+const TEST_TIMEOUT_MS = 8_000;
 
 interface SyncConfig {
   url: string;
@@ -23,10 +26,21 @@ interface SyncConfig {
   intervalMinutes: number;
 }
 
+/**
+ * The token and the URL it was entered for, kept together in the secret store (outside the database, so a
+ * restored backup cannot change either). The token is only ever sent to that URL.
+ */
+interface BoundToken {
+  url: string;
+  token: string;
+}
+
 /** Sync settings, the token kept in the secret store, and the background job that uses them. */
 export class SyncService {
   readonly scheduler: SyncScheduler;
   private remote: { key: string; client: Client } | null = null;
+  /** What the link carried lately: sizes the next run's batches and pages. */
+  private sizer = new LinkSizer({ timeoutMs: DEFAULT_TIMEOUT_MS });
 
   constructor(
     private readonly database: () => LocalDatabase,
@@ -42,7 +56,34 @@ export class SyncService {
       pending: () => pendingChanges(this.database().sqlite),
       emit,
       pulledChanges,
+      describe: (error) => describeSyncError(error, { tokenSent: this.tokenFor(this.config()?.url ?? '') !== undefined }),
     });
+    this.bindLegacyToken();
+  }
+
+  /** A token saved before tokens were bound to a URL belongs to the URL configured when this version first starts. */
+  private bindLegacyToken(): void {
+    const raw = this.secrets.get(TOKEN);
+    if (raw === null || this.parseBound(raw)) return;
+    const url = this.config()?.url;
+    if (url) this.secrets.set(TOKEN, JSON.stringify({ url, token: raw } satisfies BoundToken));
+    else this.secrets.delete(TOKEN);
+  }
+
+  private parseBound(raw: string): BoundToken | null {
+    try {
+      const value = JSON.parse(raw) as Partial<BoundToken>;
+      return typeof value?.url === 'string' && typeof value.token === 'string' ? { url: value.url, token: value.token } : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** The saved token if it was entered for exactly this URL; otherwise none (a different URL needs the token again). */
+  private tokenFor(url: string): string | undefined {
+    const raw = this.secrets.get(TOKEN);
+    const bound = raw === null ? null : this.parseBound(raw);
+    return bound && bound.url === url ? bound.token : undefined;
   }
 
   private config(): SyncConfig | undefined {
@@ -61,11 +102,12 @@ export class SyncService {
   private engine(): SyncEngine | null {
     const config = this.config();
     if (!config?.enabled || !config.url) return null;
-    const token = this.secrets.get(TOKEN) ?? undefined;
+    const token = this.tokenFor(config.url);
     const key = `${config.url}\n${token ?? ''}`;
     if (this.remote?.key !== key) {
       this.remote?.client.close();
       this.remote = { key, client: createRemoteClient({ url: config.url, authToken: token }) };
+      this.sizer = new LinkSizer({ timeoutMs: DEFAULT_TIMEOUT_MS });
     }
     return new SyncEngine({
       database: this.database,
@@ -73,23 +115,31 @@ export class SyncService {
       deviceId: this.deviceId(),
       migrations: this.migrations,
       settings: this.settings(),
+      sizing: this.sizer,
       onProgress: ({ done, total }) => this.scheduler.progress(done, total),
     });
   }
 
   getSettings(): SyncSettings {
     const config = this.config();
-    return { url: config?.url ?? '', enabled: config?.enabled ?? false, intervalMinutes: config?.intervalMinutes ?? 5, hasToken: this.secrets.get(TOKEN) !== null };
+    const url = config?.url ?? '';
+    return { url, enabled: config?.enabled ?? false, intervalMinutes: config?.intervalMinutes ?? 5, hasToken: url !== '' && this.tokenFor(url) !== undefined };
   }
 
   saveSettings(input: unknown): SyncSettings {
     const parsed = saveSyncSettingsSchema.safeParse(input);
     if (!parsed.success) throw validationFailure(parsed.error, 'Check the sync settings');
     const { url, token, enabled, intervalMinutes } = parsed.data;
-    if (token !== undefined) {
-      if (token === '') this.secrets.delete(TOKEN);
-      else this.secrets.set(TOKEN, token);
+    if (url === '') {
+      // Cleared: nothing is kept that could be sent anywhere.
+      this.secrets.delete(TOKEN);
+      this.settings().delete(CONFIG_KEY);
+      void this.scheduler.nudge();
+      return this.getSettings();
     }
+    if (token === '') this.secrets.delete(TOKEN);
+    else if (token !== undefined) this.secrets.set(TOKEN, JSON.stringify({ url, token } satisfies BoundToken));
+    // Without a new token, one saved for another URL stays bound to that URL and is not sent to this one.
     this.settings().set(CONFIG_KEY, { url, enabled, intervalMinutes });
     void this.scheduler.nudge();
     return this.getSettings();
@@ -99,14 +149,17 @@ export class SyncService {
   async testConnection(input: unknown): Promise<{ ok: boolean; message: string }> {
     const parsed = testConnectionSchema.safeParse(input);
     if (!parsed.success) throw validationFailure(parsed.error, 'Check the sync settings');
-    const client = createRemoteClient({ url: parsed.data.url, authToken: parsed.data.token || (this.secrets.get(TOKEN) ?? undefined), timeoutMs: 8_000 });
+    const { url, token } = parsed.data;
+    const authToken = token || this.tokenFor(url);
+    const client = createRemoteClient({ url, authToken, timeoutMs: TEST_TIMEOUT_MS });
     try {
       const version = await remoteSchemaVersion(client);
       const known = latestSchemaVersion(this.migrations);
       if (version > known) return { ok: false, message: 'Connected, but the team database is newer than this app. Update Fieldbook to sync.' };
       return { ok: true, message: version === 0 ? 'Connected. The team database is empty; the first sync sets it up.' : 'Connected to the team database.' };
     } catch (error) {
-      return { ok: false, message: `Could not connect: ${(error as Error).message}` };
+      console.warn('Sync connection test failed', error);
+      return { ok: false, message: describeSyncError(error, { tokenSent: authToken !== undefined }).message };
     } finally {
       client.close();
     }

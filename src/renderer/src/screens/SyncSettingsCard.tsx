@@ -9,29 +9,61 @@ export function SyncSettingsCard() {
   const api = useApi();
   const client = useQueryClient();
   const settings = useQuery({ queryKey: ['sync.getSettings'], queryFn: () => api.call('sync.getSettings', undefined) });
+  // Kept here: the form starts afresh from the saved settings after each save, the message stays.
+  const [message, setMessage] = useState<string | null>(null);
   if (!settings.data) return null;
-  return <SyncForm key={JSON.stringify(settings.data)} initial={settings.data} onSaved={() => void client.invalidateQueries({ queryKey: ['sync.getSettings'] })} />;
+  return (
+    <SyncForm
+      key={JSON.stringify(settings.data)}
+      initial={settings.data}
+      message={message}
+      setMessage={setMessage}
+      onSaved={() => void client.invalidateQueries({ queryKey: ['sync.getSettings'] })}
+    />
+  );
 }
 
-function SyncForm({ initial, onSaved }: { initial: { url: string; enabled: boolean; intervalMinutes: number; hasToken: boolean }; onSaved: () => void }) {
+const FIELDS = ['url', 'token', 'intervalMinutes'] as const;
+type Field = (typeof FIELDS)[number];
+
+interface SyncFormProps {
+  initial: { url: string; enabled: boolean; intervalMinutes: number; hasToken: boolean };
+  message: string | null;
+  setMessage: (message: string | null) => void;
+  onSaved: () => void;
+}
+
+function SyncForm({ initial, message, setMessage, onSaved }: SyncFormProps) {
   const api = useApi();
   const [url, setUrl] = useState(initial.url);
   const [token, setToken] = useState('');
   const [enabled, setEnabled] = useState(initial.enabled);
   const [interval, setIntervalMinutes] = useState(String(initial.intervalMinutes));
-  const [message, setMessage] = useState<string | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
-  const fieldError = (path: string) => (failure instanceof ApiError ? failure.issues.find((i) => i.path === path)?.message : undefined);
+  const issues = failure instanceof ApiError ? failure.issues : [];
+  const fieldError = (path: Field) => issues.find((i) => i.path === path)?.message;
+  // Field problems are shown at their fields; anything else (a refused call, an unknown field) as one notice.
+  const otherFailure = failure !== null && (issues.length === 0 || issues.some((i) => !(FIELDS as readonly string[]).includes(i.path)));
+  // The saved token belongs to the URL it was entered for: another URL needs it again.
+  const tokenKept = initial.hasToken && url.trim() === initial.url;
 
   const run = async (work: () => Promise<string>) => {
     setMessage(null);
     setFailure(null);
     try {
-      setMessage(await work());
+      const done = await work();
+      setMessage(done);
     } catch (error) {
       setFailure(error);
     }
   };
+  const described = (path: Field) => (fieldError(path) ? { 'aria-invalid': true as const, 'aria-describedby': `sync-${path}-error` } : {});
+  const errorOf = (path: Field) =>
+    fieldError(path) && (
+      <small id={`sync-${path}-error`} className="field-error" role="alert">
+        {fieldError(path)}
+      </small>
+    );
 
   return (
     <form className="card sync-settings" aria-labelledby="sync-title" noValidate onSubmit={(e) => e.preventDefault()}>
@@ -39,21 +71,42 @@ function SyncForm({ initial, onSaved }: { initial: { url: string; enabled: boole
       <p className="muted">Without sync, everything stays on this laptop. With it, your work reaches the team's Turso database whenever there is a network.</p>
       <div className="field">
         <label htmlFor="sync-url">Database URL</label>
-        <input id="sync-url" value={url} placeholder="libsql://your-team.turso.io" onChange={(e) => setUrl(e.target.value)} aria-invalid={fieldError('url') ? true : undefined} />
-        {fieldError('url') && <small className="field-error" role="alert">{fieldError('url')}</small>}
+        <input id="sync-url" value={url} placeholder="libsql://your-team.turso.io" onChange={(e) => setUrl(e.target.value)} {...described('url')} />
+        {errorOf('url')}
       </div>
       <div className="field">
         <label htmlFor="sync-token">Auth token</label>
-        <input id="sync-token" type="password" autoComplete="off" value={token} placeholder={initial.hasToken ? 'Saved: leave blank to keep it' : 'Paste the token'} onChange={(e) => setToken(e.target.value)} />
+        <input
+          id="sync-token"
+          type="password"
+          autoComplete="off"
+          value={token}
+          placeholder={tokenKept ? 'Saved: leave blank to keep it' : 'Paste the token'}
+          onChange={(e) => setToken(e.target.value)}
+          {...described('token')}
+        />
+        {initial.hasToken && !tokenKept && url.trim() !== '' && <small className="muted">The saved token is only sent to the URL it was entered for. Paste the token for this URL.</small>}
+        {errorOf('token')}
       </div>
       <div className="field inline">
         <label>
           <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> Sync automatically
         </label>
-        <label htmlFor="sync-interval">every</label>
-        <input id="sync-interval" type="number" min={1} max={1440} value={interval} onChange={(e) => setIntervalMinutes(e.target.value)} className="narrow" />
-        <span>minutes</span>
+        <span aria-hidden="true">every</span>
+        <input
+          id="sync-interval"
+          type="number"
+          min={1}
+          max={1440}
+          value={interval}
+          aria-label="Minutes between automatic syncs"
+          onChange={(e) => setIntervalMinutes(e.target.value)}
+          className="narrow"
+          {...described('intervalMinutes')}
+        />
+        <span aria-hidden="true">minutes</span>
       </div>
+      {errorOf('intervalMinutes')}
       <div className="data-actions">
         <button type="button" onClick={() => void run(async () => (await api.call('sync.testConnection', { url: url.trim(), ...(token ? { token } : {}) })).message)}>
           Test connection
@@ -63,10 +116,11 @@ function SyncForm({ initial, onSaved }: { initial: { url: string; enabled: boole
           className="primary"
           onClick={() =>
             void run(async () => {
-              await api.call('sync.saveSettings', { url: url.trim(), ...(token ? { token } : {}), enabled, intervalMinutes: Number(interval) });
+              // An empty or unreadable number is sent as NaN: the main process answers with words for this field.
+              await api.call('sync.saveSettings', { url: url.trim(), ...(token ? { token } : {}), enabled, intervalMinutes: interval.trim() === '' ? Number.NaN : Number(interval) });
               setToken('');
               onSaved();
-              return enabled ? 'Saved. Syncing now.' : 'Saved. Sync is off.';
+              return url.trim() === '' ? 'Sync settings cleared.' : enabled ? 'Saved. Syncing now.' : 'Saved. Sync is off.';
             })
           }
         >
@@ -77,9 +131,23 @@ function SyncForm({ initial, onSaved }: { initial: { url: string; enabled: boole
             Sync now
           </button>
         )}
+        {initial.url !== '' && (
+          <button
+            type="button"
+            onClick={() =>
+              void run(async () => {
+                await api.call('sync.saveSettings', { url: '', token: '', enabled: false, intervalMinutes: initial.intervalMinutes });
+                onSaved();
+                return 'Sync settings cleared. The token is forgotten.';
+              })
+            }
+          >
+            Forget sync settings
+          </button>
+        )}
       </div>
       {message && <p role="status" className="notice">{message}</p>}
-      {failure !== null && !fieldError('url') && <ErrorNotice error={failure} />}
+      {otherFailure && <ErrorNotice error={failure} />}
     </form>
   );
 }
