@@ -71,17 +71,18 @@ export function TagInput({ id, value, onChange, onBlur, disabled, describedBy, i
   };
 
   // After a removal, focus goes to the entry that took its place, or to the input after the last one.
-  const [focusAfterRemove, setFocusAfterRemove] = useState<number | null>(null);
+  const focusAfterRemove = useRef<number | null>(null);
   useEffect(() => {
-    if (focusAfterRemove === null) return;
+    const index = focusAfterRemove.current;
+    if (index === null) return;
+    focusAfterRemove.current = null;
     const buttons = list.current?.querySelectorAll<HTMLButtonElement>('button');
-    (buttons && focusAfterRemove < buttons.length ? buttons[focusAfterRemove] : input.current)?.focus();
-    setFocusAfterRemove(null);
-  }, [focusAfterRemove]);
+    (buttons && index < buttons.length ? buttons[index] : input.current)?.focus();
+  });
 
   const remove = (index: number) => {
+    focusAfterRemove.current = index;
     onChange(items.filter((_, i) => i !== index));
-    setFocusAfterRemove(index);
   };
 
   return (
