@@ -28,12 +28,13 @@ export async function readEventStream(body: ReadableStream<BufferSource>, onEven
 }
 
 /** Keeps one stream open (reconnecting with backoff) until the signal aborts. */
-async function runStream(open: (signal: AbortSignal) => Promise<Response>, onEvent: EventListener, signal: AbortSignal): Promise<void> {
+async function runStream(open: (signal: AbortSignal) => Promise<Response>, onEvent: EventListener, onConnected: () => void, signal: AbortSignal): Promise<void> {
   for (let attempt = 0; !signal.aborted; attempt += 1) {
     try {
       const response = await open(signal);
       if (response.ok && response.body) {
         attempt = 0;
+        onConnected();
         await readEventStream(response.body, onEvent);
       }
     } catch {
@@ -52,28 +53,52 @@ export function sharedEventStream(open: (signal: AbortSignal) => Promise<Respons
   const listeners = new Set<EventListener>();
   const deliver: EventListener = (name, payload) => listeners.forEach((listener) => listener(name, payload));
   let started = false;
+  // Events sent while no stream was open (a reconnect, or between one leader tab closing and the next
+  // connecting) are lost: after such a gap every tab refetches what it shows.
+  let streamSeen = false;
+  const RESYNC: [string, unknown] = ['consultations.changed', { ids: [] }];
 
   const start = () => {
     started = true;
     const controller = new AbortController();
     const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
     if (typeof BroadcastChannel === 'undefined' || !locks) {
-      void runStream(open, deliver, controller.signal); // no way to share: this tab keeps its own stream
+      const connected = () => {
+        if (streamSeen) deliver(...RESYNC);
+        streamSeen = true;
+      };
+      void runStream(open, deliver, connected, controller.signal); // no way to share: this tab keeps its own stream
       return;
     }
     const channel = new BroadcastChannel(CHANNEL_NAME);
-    channel.onmessage = (event: MessageEvent<{ name: string; payload: unknown }>) => deliver(event.data.name, event.data.payload);
-    // Waits in line for the lock; the tab holding it is the one reading the stream, for as long as it lives.
-    void locks.request(LOCK_NAME, () =>
+    channel.onmessage = (event: MessageEvent<{ name: string; payload: unknown } | 'connected'>) => {
+      if (event.data === 'connected') streamSeen = true;
+      else deliver(event.data.name, event.data.payload);
+    };
+    const relay: EventListener = (name, payload) => {
+      deliver(name, payload);
+      channel.postMessage({ name, payload });
+    };
+    const lead = () =>
       runStream(
         open,
-        (name, payload) => {
-          deliver(name, payload);
-          channel.postMessage({ name, payload });
+        relay,
+        () => {
+          if (streamSeen) relay(...RESYNC);
+          streamSeen = true;
+          channel.postMessage('connected');
         },
         controller.signal,
-      ),
-    );
+      );
+    // Waits in line for the lock; the tab holding it is the one reading the stream, for as long as it lives.
+    // A tab that finds the lock held will take over from another tab's stream one day: a gap to cover then.
+    void locks
+      .query()
+      .then((state) => {
+        if (state.held?.some((lock) => lock.name === LOCK_NAME)) streamSeen = true;
+      })
+      .catch(() => undefined)
+      .then(() => locks.request(LOCK_NAME, lead));
   };
 
   return {

@@ -63,13 +63,15 @@ export function CommandPalette({ onClose, onNew }: { onClose: () => void; onNew:
         kind: 'Command',
         run: async () => {
           const status = await api.call('sync.now', undefined);
-          notify(status.state === 'disabled' ? 'Sync is off. Set it up in Settings › Team sync.' : (status.message ?? syncText(status)));
+          notify(status.message ?? syncText(status));
         },
       },
     ];
     const words = text.trim().toLocaleLowerCase();
     const matching = commands.filter((c) => !words || c.label.toLocaleLowerCase().includes(words));
-    const consultations: Entry[] = (found.data?.items ?? []).map((item) => ({
+    // Results for older words (still shown while the new search runs) must not be what Enter opens.
+    const current = search === text.trim() && !found.isPlaceholderData ? (found.data?.items ?? []) : [];
+    const consultations: Entry[] = current.map((item) => ({
       key: `c-${item.id}`,
       label: item.businessName ?? 'Untitled consultation',
       kind: 'Consultation',
@@ -77,7 +79,7 @@ export function CommandPalette({ onClose, onNew }: { onClose: () => void; onNew:
       run: go(`/c/${item.id}/contact`),
     }));
     return [...consultations, ...matching];
-  }, [api, found.data, navigate, notify, onNew, text]);
+  }, [api, found.data, found.isPlaceholderData, navigate, notify, onNew, search, text]);
 
   const current = Math.min(active, Math.max(0, entries.length - 1));
   const choose = async (entry: Entry | undefined) => {
