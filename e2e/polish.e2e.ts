@@ -186,13 +186,16 @@ describe('settings and visuals', () => {
     expect(text).not.toMatch(/schema/i);
   });
 
-  it('urgency in words, radio labels on one line, a visible focus ring on dashboard rows', async () => {
+  it('urgency in words, one spelling of "In progress", radio labels on one line, a visible focus ring on dashboard rows', async () => {
     const { ids } = await seeded();
     const { page } = preview!;
     await preview!.open();
     const row = page.getByTestId('consultation-row').first();
     await row.waitFor();
-    expect(await row.locator('[role=cell]:nth-child(4)').textContent()).toBe('High');
+    // innerText is what is shown (after CSS text-transform): one spelling, the status tabs' one.
+    expect(await row.locator('[role=cell]:nth-child(4)').innerText()).toBe('High');
+    expect(await row.locator('[role=cell]:nth-child(6)').innerText()).toBe('In progress');
+    expect(await page.getByRole('button', { name: /^In progress/ }).innerText()).toMatch(/^In progress/);
     // The row sits in a scrolling box: its ring must be drawn inside the row, where nothing clips it.
     await row.focus();
     await page.keyboard.press('Shift+Tab');

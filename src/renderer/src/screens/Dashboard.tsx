@@ -23,7 +23,8 @@ const SORTS: { value: `${SortKey}:${'asc' | 'desc'}`; label: string }[] = [
   { value: 'completion:asc', label: 'Least complete' },
 ];
 
-const ROW_HEIGHT = 56;
+// Room for three lines in the first cell (a long name and its "Unsaved changes" badge) at 900 px.
+const ROW_HEIGHT = 64;
 
 export function Dashboard({ onNew }: { onNew: () => void }) {
   const [, navigate] = useLocation();
