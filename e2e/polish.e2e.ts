@@ -142,6 +142,32 @@ describe('keyboard', () => {
   });
 });
 
+describe('disabled buttons', () => {
+  it('say why in words on the screen, tied to the button for screen readers', async () => {
+    let id = '';
+    preview = await startPreview({
+      seed: (host) => {
+        host.services.users.saveProfile({ name: 'Ada Lovelace', email: 'ada@example.com' });
+        id = host.services.consultations.create({ sections: { contact_info: { business_name: 'Half Done Ltd' } } }).consultation.id;
+      },
+    });
+    const { page } = preview;
+    await preview.open(`/c/${id}/contact`);
+    const complete = page.getByRole('button', { name: 'Mark completed' });
+    const save = page.getByRole('button', { name: 'Save version' });
+    await complete.waitFor();
+    expect(await complete.isDisabled()).toBe(true);
+    expect(await save.isDisabled()).toBe(true);
+    const description = (button: typeof save) =>
+      button.evaluate((el) => (el.getAttribute('aria-describedby') ?? '').split(' ').map((ref) => document.getElementById(ref)?.textContent ?? '').join(' '));
+    expect(await description(save)).toBe('Nothing changed since version 1.');
+    expect(await description(complete)).toMatch(/^To complete, fill in: .*Contact person/);
+    expect(await page.getByText('Nothing changed since version 1.').isVisible()).toBe(true);
+    expect(await page.getByText(/^To complete, fill in:/).isVisible()).toBe(true);
+    await preview.shot('44-why-disabled');
+  });
+});
+
 describe('the dashboard keeps its place', () => {
   it('search words, filters and sort survive a reload', async () => {
     await seeded({ names: ['Alpha Fjordbakery', 'Beta Fjordbakery', 'Gamma Garage'] });
