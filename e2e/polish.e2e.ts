@@ -160,9 +160,9 @@ describe('disabled buttons', () => {
     expect(await save.isDisabled()).toBe(true);
     const description = (button: typeof save) =>
       button.evaluate((el) => (el.getAttribute('aria-describedby') ?? '').split(' ').map((ref) => document.getElementById(ref)?.textContent ?? '').join(' '));
-    expect(await description(save)).toBe('Nothing changed since version 1.');
+    expect(await description(save)).toBe('No changes to save yet.');
     expect(await description(complete)).toMatch(/^To complete, fill in: .*Contact person/);
-    expect(await page.getByText('Nothing changed since version 1.').isVisible()).toBe(true);
+    expect(await page.getByText('No changes to save yet.').isVisible()).toBe(true);
     expect(await page.getByText(/^To complete, fill in:/).isVisible()).toBe(true);
     await preview.shot('44-why-disabled');
   });

@@ -169,7 +169,7 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
     'alt+arrowleft': () => current > 0 && goToStep(STEPS[current - 1]!.slug),
   });
 
-  const whySave = hasUnsaved ? null : `Nothing changed since version ${consultation.currentVersion}.`;
+  const whySave = hasUnsaved ? null : 'No changes to save yet.';
   const whyComplete = completion.canComplete ? null : `To complete, fill in: ${completion.missing.filter((m) => m.essential).map((m) => m.label).join(', ')}.`;
   const businessName = useWatch({ control: form.control, name: 'contact_info.business_name' });
   const title = (typeof businessName === 'string' && businessName.trim()) || 'Untitled consultation';
