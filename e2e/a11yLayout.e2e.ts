@@ -13,22 +13,23 @@ afterEach(async () => {
 
 /** Controls, headings and labels whose box reaches past the window's right edge, or a page that scrolls sideways. */
 const cutOff = (page: Page) =>
-  page.evaluate(() => {
+  page.evaluate<string[]>(`(() => {
     const width = document.documentElement.clientWidth;
-    const out: string[] = [];
-    if (document.documentElement.scrollWidth > width + 1) out.push(`page scrolls sideways (${document.documentElement.scrollWidth} > ${width})`);
-    for (const el of document.querySelectorAll<HTMLElement>('button, a, label, input, select, textarea, h1, h2, h3, legend, [role=columnheader]')) {
+    const out = [];
+    const name = (el) => el.tagName.toLowerCase() + ' "' + (el.textContent ?? '').trim().slice(0, 30) + '"';
+    if (document.documentElement.scrollWidth > width + 1) out.push('page scrolls sideways (' + document.documentElement.scrollWidth + ' > ' + width + ')');
+    for (const el of document.querySelectorAll('button, a, label, input, select, textarea, h1, h2, h3, legend')) {
       const box = el.getBoundingClientRect();
       if (box.width === 0 || el.closest('.visually-hidden')) continue;
-      if (box.right > width + 1) out.push(`${el.tagName.toLowerCase()} "${(el.textContent ?? '').trim().slice(0, 30)}" ends at ${Math.round(box.right)} of ${width}`);
-      if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'hidden' && el.tagName !== 'INPUT') out.push(`${el.tagName.toLowerCase()} "${(el.textContent ?? '').trim().slice(0, 30)}" is clipped`);
+      if (box.right > width + 1) out.push(name(el) + ' ends at ' + Math.round(box.right) + ' of ' + width);
+      if (el.tagName !== 'INPUT' && el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'hidden') out.push(name(el) + ' is clipped');
     }
     // Table cells: text must fit its cell (wrapping is fine, an ellipsis or a hidden line is not).
-    for (const el of document.querySelectorAll<HTMLElement>('[role=cell], [role=columnheader]')) {
-      if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1) out.push(`cell "${(el.textContent ?? '').trim().slice(0, 30)}" is cut off`);
+    for (const el of document.querySelectorAll('[role=cell], [role=columnheader]')) {
+      if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1) out.push(name(el) + ' is cut off');
     }
     return out;
-  });
+  })()`);
 
 describe('accessibility and layout on every screen', () => {
   for (const colorScheme of ['light', 'dark'] as const) {

@@ -13,10 +13,10 @@ afterEach(async () => {
 });
 
 const focusedLabel = (page: Page) =>
-  page.evaluate(() => {
-    const el = document.activeElement as HTMLElement | null;
-    return el?.getAttribute('aria-label') ?? (el?.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : null) ?? el?.tagName ?? null;
-  });
+  page.evaluate<string | null>(`(() => {
+    const el = document.activeElement;
+    return el?.getAttribute('aria-label') ?? (el?.id ? document.querySelector('label[for="' + el.id + '"]')?.textContent : null) ?? el?.tagName ?? null;
+  })()`);
 
 async function seeded(extra: { names?: string[] } = {}) {
   const ids: string[] = [];
@@ -46,11 +46,11 @@ describe('lists in the intake', () => {
     await expect.poll(() => entries.allTextContents()).toEqual(['Lost €1,200 per week, mostly on Saturdays×']);
 
     await challenges.focus();
-    await page.evaluate(() => {
+    await page.evaluate(`(() => {
       const data = new DataTransfer();
-      data.setData('text/plain', 'Stock outs, twice a week\nNo online booking\n');
-      document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-    });
+      data.setData('text/plain', 'Stock outs, twice a week\\nNo online booking\\n');
+      document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    })()`);
     await expect.poll(() => entries.count()).toBe(3);
     expect(await entries.allTextContents()).toEqual(['Lost €1,200 per week, mostly on Saturdays×', 'Stock outs, twice a week×', 'No online booking×']);
 
@@ -90,7 +90,7 @@ describe('keyboard', () => {
     await page.getByRole('heading', { name: 'Business', level: 2 }).click();
     await page.keyboard.press('/');
     await combobox.waitFor();
-    expect(await combobox.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await combobox.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     expect(await combobox.getAttribute('aria-expanded')).toBe('true');
     const listbox = palette.getByRole('listbox');
     expect(await combobox.getAttribute('aria-controls')).toBe(await listbox.getAttribute('id'));
@@ -159,7 +159,7 @@ describe('disabled buttons', () => {
     expect(await complete.isDisabled()).toBe(true);
     expect(await save.isDisabled()).toBe(true);
     const description = (button: typeof save) =>
-      button.evaluate((el) => (el.getAttribute('aria-describedby') ?? '').split(' ').map((ref) => document.getElementById(ref)?.textContent ?? '').join(' '));
+      button.evaluate((el) => (el.getAttribute('aria-describedby') ?? '').split(' ').map((ref: string) => el.ownerDocument.getElementById(ref)?.textContent ?? '').join(' '));
     expect(await description(save)).toBe('No changes to save yet.');
     expect(await description(complete)).toMatch(/^To complete, fill in: .*Contact person/);
     expect(await page.getByText('No changes to save yet.').isVisible()).toBe(true);
@@ -198,7 +198,7 @@ describe('settings and visuals', () => {
     const theme = page.getByRole('group', { name: 'Theme' });
     await theme.waitFor();
     expect(await page.getByRole('radio', { name: 'Same as this device' }).isChecked()).toBe(true);
-    const background = () => page.evaluate(() => getComputedStyle(document.body.parentElement!).backgroundColor);
+    const background = () => page.evaluate<string>('getComputedStyle(document.documentElement).backgroundColor');
     expect(await background()).toBe('rgb(246, 245, 242)');
     await page.getByRole('radio', { name: 'Dark' }).check();
     await expect.poll(background).toBe('rgb(22, 22, 21)');
@@ -210,6 +210,20 @@ describe('settings and visuals', () => {
     const text = await page.getByRole('main').textContent();
     expect(text).toContain('Fieldbook 0.0.0-e2e');
     expect(text).not.toMatch(/schema/i);
+  });
+
+  it('the sync interval has a full name, and its error names it', async () => {
+    await seeded();
+    const { page } = preview!;
+    await preview!.open('/settings');
+    const interval = page.getByRole('spinbutton', { name: 'Sync every how many minutes' });
+    await interval.fill('0');
+    await page.getByLabel('Database URL').fill('libsql://team.turso.io');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const error = page.getByRole('alert').filter({ hasText: /^Sync interval: / });
+    await error.waitFor();
+    expect(await interval.getAttribute('aria-invalid')).toBe('true');
+    expect(await interval.getAttribute('aria-describedby')).toBe(await error.getAttribute('id'));
   });
 
   it('urgency in words, one spelling of "In progress", radio labels on one line, a visible focus ring on dashboard rows', async () => {
@@ -227,7 +241,7 @@ describe('settings and visuals', () => {
     await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Tab');
     const ring = await row.evaluate((el) => {
-      const style = getComputedStyle(el);
+      const style = el.ownerDocument.defaultView!.getComputedStyle(el);
       return { style: style.outlineStyle, width: parseFloat(style.outlineWidth), offset: parseFloat(style.outlineOffset) };
     });
     expect(ring.style).toBe('solid');
@@ -240,7 +254,7 @@ describe('settings and visuals', () => {
     const radios = page.getByRole('radiogroup').or(page.getByRole('group', { name: /Urgency/ })).first();
     await radios.waitFor();
     for (const label of ['Low', 'Medium', 'High', 'Critical']) {
-      const box = await page.locator('label.choice').filter({ hasText: label }).first().evaluate((el) => ({ white: getComputedStyle(el).whiteSpace }));
+      const box = await page.locator('label.choice').filter({ hasText: label }).first().evaluate((el) => ({ white: el.ownerDocument.defaultView!.getComputedStyle(el).whiteSpace }));
       expect(box.white).toBe('nowrap');
     }
     await preview!.open(`/c/${ids[0]}/review`);

@@ -50,10 +50,27 @@ function SyncForm({ initial, onSaved }: { initial: { url: string; enabled: boole
         <label>
           <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> Sync automatically
         </label>
+        {/* The visible words are "every … minutes"; the name says it whole, and the error names the field. */}
         <label htmlFor="sync-interval">every</label>
-        <input id="sync-interval" type="number" min={1} max={1440} value={interval} onChange={(e) => setIntervalMinutes(e.target.value)} className="narrow" />
+        <input
+          id="sync-interval"
+          type="number"
+          min={1}
+          max={1440}
+          value={interval}
+          onChange={(e) => setIntervalMinutes(e.target.value)}
+          className="narrow"
+          aria-label="Sync every how many minutes"
+          aria-invalid={fieldError('intervalMinutes') ? true : undefined}
+          aria-describedby={fieldError('intervalMinutes') ? 'sync-interval-error' : undefined}
+        />
         <span>minutes</span>
       </div>
+      {fieldError('intervalMinutes') && (
+        <small id="sync-interval-error" className="field-error" role="alert">
+          Sync interval: {fieldError('intervalMinutes')}
+        </small>
+      )}
       <div className="data-actions">
         <button type="button" onClick={() => void run(async () => (await api.call('sync.testConnection', { url: url.trim(), ...(token ? { token } : {}) })).message)}>
           Test connection
@@ -79,7 +96,7 @@ function SyncForm({ initial, onSaved }: { initial: { url: string; enabled: boole
         )}
       </div>
       {message && <p role="status" className="notice">{message}</p>}
-      {failure !== null && !fieldError('url') && <ErrorNotice error={failure} />}
+      {failure !== null && !fieldError('url') && !fieldError('intervalMinutes') && <ErrorNotice error={failure} />}
     </form>
   );
 }
