@@ -284,6 +284,30 @@ describe('feedback', () => {
   });
 });
 
+describe('long work', () => {
+  it('an export in progress says so on its button, then hands over the file', async () => {
+    await seeded();
+    const { page } = preview!;
+    await preview!.open();
+    await page.getByTestId('consultation-row').first().waitFor();
+    // Hold the answer for a moment, as a large export would take.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/exports.csv', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const busy = page.getByRole('button', { name: 'Exporting…' });
+    await busy.waitFor();
+    expect(await busy.getAttribute('aria-busy')).toBe('true');
+    const download = page.waitForEvent('download');
+    release();
+    await download;
+    await page.getByRole('button', { name: 'Export CSV' }).waitFor();
+  });
+});
+
 describe('browser preview', () => {
   it('six tabs open at once all load, and all get live changes, also after the first tab closes', async () => {
     await seeded();

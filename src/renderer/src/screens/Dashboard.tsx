@@ -11,7 +11,7 @@ import { URGENCY_LABELS } from '../app/labels';
 import { SEARCH_DEBOUNCE_MS } from '../../../shared/uiTimings';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useApi } from '../api/ApiContext';
-import { saveFile } from '../api/files';
+import { ExportButton } from '../components/ExportButton';
 
 const SORTS: { value: `${SortKey}:${'asc' | 'desc'}`; label: string }[] = [
   { value: 'updated:desc', label: 'Recently updated' },
@@ -119,16 +119,17 @@ export function Dashboard({ onNew }: { onNew: () => void }) {
             </option>
           ))}
         </select>
-        <button
-          type="button"
+        <ExportButton
           title="Export the consultations shown, with every field, as a spreadsheet (CSV)"
-          onClick={() => {
+          onError={setExportError}
+          make={() => {
+            setExportError(null);
             const { limit: _limit, ...filters } = query;
-            void api.call('exports.csv', filters).then(saveFile).catch(setExportError);
+            return api.call('exports.csv', filters);
           }}
         >
           Export CSV
-        </button>
+        </ExportButton>
         <label className="visually-hidden" htmlFor="sort">Sort</label>
         <select id="sort" value={sort} onChange={(e) => setSort(e.target.value as typeof sort)}>
           {SORTS.map((s) => (

@@ -2,7 +2,8 @@ import { useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { format } from 'date-fns';
 import { useApi } from '../api/ApiContext';
-import { readChosenFile, saveFile } from '../api/files';
+import { readChosenFile } from '../api/files';
+import { ExportButton } from '../components/ExportButton';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorNotice } from '../components/ErrorNotice';
 
@@ -49,12 +50,18 @@ export function DataSection({ dataFolder }: { dataFolder: string | undefined }) 
         </p>
       )}
       <div className="data-actions">
-        <button type="button" onClick={() => void run(async () => saveFile(await api.call('backups.create', undefined)))}>
+        <ExportButton busyText="Backing up…" onError={setFailure} make={() => {
+          setFailure(null);
+          return api.call('backups.create', undefined);
+        }}>
           Back up now…
-        </button>
-        <button type="button" onClick={() => void run(async () => saveFile(await api.call('exports.json', undefined)))}>
+        </ExportButton>
+        <ExportButton onError={setFailure} make={() => {
+          setFailure(null);
+          return api.call('exports.json', undefined);
+        }}>
           Export everything (JSON)
-        </button>
+        </ExportButton>
         <FilePickerButton
           label="Import JSON…"
           accept="application/json,.json"
