@@ -99,7 +99,7 @@ describe('keyboard', () => {
     await expect.poll(() => first.textContent()).toContain('Zanzibar Kite School');
     expect(await first.getAttribute('aria-selected')).toBe('true');
     expect(await combobox.getAttribute('aria-activedescendant')).toBe(await first.getAttribute('id'));
-    await preview!.shot('40-command-palette');
+    await preview!.shot('60-command-palette');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Zanzibar Kite School' }).waitFor();
     await expect.poll(() => palette.count()).toBe(0);
@@ -164,7 +164,7 @@ describe('disabled buttons', () => {
     expect(await description(complete)).toMatch(/^To complete, fill in: .*Contact person/);
     expect(await page.getByText('No changes to save yet.').isVisible()).toBe(true);
     expect(await page.getByText(/^To complete, fill in:/).isVisible()).toBe(true);
-    await preview.shot('44-why-disabled');
+    await preview.shot('64-why-disabled');
   });
 });
 
@@ -206,7 +206,8 @@ describe('settings and visuals', () => {
     await page.getByRole('group', { name: 'Theme' }).waitFor();
     expect(await page.getByRole('radio', { name: 'Dark' }).isChecked()).toBe(true);
     expect(await background()).toBe('rgb(22, 22, 21)');
-    await preview!.shot('41-settings-dark');
+    await page.getByRole('heading', { name: 'Appearance' }).scrollIntoViewIfNeeded();
+    await preview!.shot('61-settings-dark');
     const text = await page.getByRole('main').textContent();
     expect(text).toContain('Fieldbook 0.0.0-e2e');
     expect(text).not.toMatch(/schema/i);
@@ -247,7 +248,7 @@ describe('settings and visuals', () => {
     expect(ring.style).toBe('solid');
     expect(ring.width).toBeGreaterThanOrEqual(2);
     expect(ring.offset).toBeLessThanOrEqual(-ring.width);
-    await preview!.shot('42-dashboard-row-focus');
+    await preview!.shot('62-dashboard-row-focus');
 
     await page.setViewportSize({ width: 900, height: 800 });
     await preview!.open(`/c/${ids[0]}/pain-points`);
@@ -276,7 +277,7 @@ describe('feedback', () => {
     await preview!.open(`/c/${ids[0]}/contact`);
     const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export PDF' }).click()]);
     await toasts.getByText(`Exported ${pdf.suggestedFilename()}`, { exact: false }).waitFor();
-    await preview!.shot('43-export-toast');
+    await preview!.shot('63-export-toast');
 
     await preview!.open('/settings');
     const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export everything (JSON)' }).click()]);
