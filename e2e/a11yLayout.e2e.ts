@@ -90,4 +90,17 @@ describe('accessibility and layout on every screen', () => {
       }
     });
   }
+
+  it('the welcome screen, light and dark, at 900 px', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      preview = await startPreview({ bypassCSP: true, colorScheme });
+      await preview.page.setViewportSize({ width: 900, height: 860 });
+      await preview.open();
+      await preview.page.getByLabel('Your name').waitFor();
+      await preview.shot(`50-${colorScheme}-900-welcome`);
+      expect({ colorScheme, violations: await seriousA11yViolations(preview.page), clipped: await cutOff(preview.page) }).toEqual({ colorScheme, violations: [], clipped: [] });
+      await preview.close();
+      preview = null;
+    }
+  });
 });
