@@ -35,6 +35,9 @@ export function App() {
   );
 }
 
+// "mod" in the hotkeys is Cmd on macOS: the hint says what to press there.
+const IS_MAC = /Mac|iPhone|iPad/.test(navigator.userAgent);
+
 function Shell() {
   const [, navigate] = useLocation();
   const api = useApi();
@@ -62,7 +65,7 @@ function Shell() {
           <Link href="/settings">Settings</Link>
         </nav>
         <button type="button" className="palette-button" onClick={() => setPalette(true)} aria-keyshortcuts="Control+K /">
-          Search or jump to… <kbd>Ctrl K</kbd>
+          Search or jump to… <kbd>{IS_MAC ? '⌘K' : 'Ctrl K'}</kbd>
         </button>
         <button type="button" className="primary" onClick={() => void newConsultation()} disabled={create.isPending} aria-keyshortcuts="Control+N">
           {create.isPending ? 'Creating…' : 'New consultation'}
