@@ -173,7 +173,7 @@ describe('dashboard', () => {
     await preview.shot('14-dashboard-1000');
     expect(await page.getByRole('button', { name: /^All/ }).textContent()).toContain('1001');
 
-    await page.keyboard.press('/');
+    await page.getByLabel('Search consultations').focus();
     await page.keyboard.type('forecasts unreli');
     await expect.poll(() => rows.allTextContents()).toEqual([expect.stringContaining('Zanzibar Kite School')]);
     await page.getByLabel('Search consultations').fill('');

@@ -6,6 +6,9 @@ import { createApi } from './api/client';
 import { detectTransport } from './api/transport';
 import { App } from './app/App';
 import './styles.css';
+import { applyTheme, storedTheme } from './app/theme';
+
+applyTheme(storedTheme());
 
 const api = createApi(detectTransport());
 const queryClient = new QueryClient({

@@ -5,6 +5,19 @@ import type { FilePayload } from '../../../shared/contract';
  * system's save dialog (Electron's default for downloads).
  */
 export function saveFile(file: FilePayload): void {
+  handOver(file);
+  for (const listener of savedListeners) listener(file.fileName);
+}
+
+const savedListeners = new Set<(fileName: string) => void>();
+
+/** Every export goes through saveFile; this is how the screen says where each file went. */
+export function onFileSaved(listener: (fileName: string) => void): () => void {
+  savedListeners.add(listener);
+  return () => savedListeners.delete(listener);
+}
+
+function handOver(file: FilePayload): void {
   const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
   const url = URL.createObjectURL(new Blob([bytes], { type: file.mimeType }));
   const link = document.createElement('a');

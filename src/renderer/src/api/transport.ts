@@ -1,5 +1,6 @@
 // How the renderer reaches the main process. Two adapters of one interface: Electron's preload bridge,
 // and the browser preview's HTTP bridge. Screens never know which one they have.
+import { sharedEventStream } from './sharedEventStream';
 
 export interface Transport {
   readonly kind: 'ipc' | 'http';
@@ -26,6 +27,7 @@ export function ipcTransport(api: PreloadApi): Transport {
 
 export function httpTransport(baseUrl: string, token: () => string): Transport {
   const jsonHeaders = () => ({ 'Content-Type': 'application/json', Authorization: `Bearer ${token()}` });
+  const events = sharedEventStream((signal) => fetch(`${baseUrl}/api/events`, { headers: jsonHeaders(), signal }));
   return {
     kind: 'http',
     async invoke(operation, input) {
@@ -50,35 +52,7 @@ export function httpTransport(baseUrl: string, token: () => string): Transport {
         keepalive: true,
       }).catch(() => undefined);
     },
-    subscribe(listener) {
-      const controller = new AbortController();
-      void (async () => {
-        for (let attempt = 0; !controller.signal.aborted; attempt += 1) {
-          try {
-            const response = await fetch(`${baseUrl}/api/events`, { headers: jsonHeaders(), signal: controller.signal });
-            const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-            let buffer = '';
-            for (;;) {
-              const { value, done } = await reader.read();
-              if (done) break;
-              buffer += value;
-              let end: number;
-              while ((end = buffer.indexOf('\n\n')) >= 0) {
-                const block = buffer.slice(0, end);
-                buffer = buffer.slice(end + 2);
-                const name = /^event: (.*)$/m.exec(block)?.[1];
-                const data = /^data: (.*)$/m.exec(block)?.[1];
-                if (name && data) listener(name, JSON.parse(data));
-              }
-            }
-          } catch {
-            // reconnect below
-          }
-          await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** attempt)));
-        }
-      })();
-      return () => controller.abort();
-    },
+    subscribe: (listener) => events.subscribe(listener),
   };
 }
 

@@ -9,7 +9,11 @@ import { SettingsScreen } from '../screens/SettingsScreen';
 import { StatusBar } from '../components/StatusBar';
 import { useHotkeys } from '../hooks/useHotkeys';
 import { ErrorNotice } from '../components/ErrorNotice';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import { CommandPalette } from '../components/CommandPalette';
+import { ToastProvider } from '../components/Toasts';
+import { focusWhenShown } from '../hooks/focusWhenShown';
+import { fieldId } from '../intake/FieldInput';
 import { useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../api/ApiContext';
 
@@ -18,8 +22,21 @@ export function App() {
   const user = useCurrentUser();
   if (user.isPending) return <div className="splash" role="status">Opening Fieldbook…</div>;
   if (user.isError) return <ErrorNotice error={user.error} />;
-  return <Router hook={useHashLocation}>{user.data ? <Shell /> : <Welcome />}</Router>;
+  return (
+    <Router hook={useHashLocation}>
+      {user.data ? (
+        <ToastProvider>
+          <Shell />
+        </ToastProvider>
+      ) : (
+        <Welcome />
+      )}
+    </Router>
+  );
 }
+
+// "mod" in the hotkeys is Cmd on macOS: the hint says what to press there.
+const IS_MAC = /Mac|iPhone|iPad/.test(navigator.userAgent);
 
 function Shell() {
   const [, navigate] = useLocation();
@@ -31,8 +48,11 @@ function Shell() {
   const newConsultation = async () => {
     const detail = await create.mutateAsync(undefined);
     navigate(`/c/${detail.consultation.id}/contact`);
+    // A new intake starts where typing starts: the first field.
+    focusWhenShown(fieldId('contact_info.business_name'));
   };
-  useHotkeys({ 'mod+n': () => void newConsultation() });
+  const [palette, setPalette] = useState(false);
+  useHotkeys({ 'mod+n': () => void newConsultation(), 'mod+k': () => setPalette(true), '/': () => setPalette(true) });
 
   return (
     <div className="shell">
@@ -44,8 +64,11 @@ function Shell() {
           <Link href="/">Consultations</Link>
           <Link href="/settings">Settings</Link>
         </nav>
-        <button type="button" className="primary" onClick={() => void newConsultation()} disabled={create.isPending} title="New consultation (Ctrl+N)">
-          New consultation
+        <button type="button" className="palette-button" onClick={() => setPalette(true)} aria-keyshortcuts="Control+K /">
+          Search or jump to… <kbd>{IS_MAC ? '⌘K' : 'Ctrl K'}</kbd>
+        </button>
+        <button type="button" className="primary" onClick={() => void newConsultation()} disabled={create.isPending} aria-keyshortcuts="Control+N">
+          {create.isPending ? 'Creating…' : 'New consultation'}
         </button>
       </header>
       <main className="content">
@@ -61,6 +84,12 @@ function Shell() {
         </Switch>
       </main>
       <StatusBar />
+      {palette && (
+        <CommandPalette
+          onClose={() => setPalette(false)}
+          onNew={() => void newConsultation()}
+        />
+      )}
     </div>
   );
 }

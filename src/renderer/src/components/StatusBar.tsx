@@ -5,7 +5,7 @@ import { useApi } from '../api/ApiContext';
 import { useOnline } from '../hooks/useOnline';
 import type { SyncStatus } from '../../../shared/contract';
 
-function syncText(status: SyncStatus | null): string {
+export function syncText(status: SyncStatus | null): string {
   if (!status || status.state === 'disabled') return 'Sync off: everything stays on this device';
   const waiting = `${status.pending} change${status.pending === 1 ? '' : 's'} waiting`;
   switch (status.state) {

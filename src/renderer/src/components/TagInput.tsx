@@ -1,4 +1,4 @@
-import { useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react';
 
 interface TagInputProps {
   id: string;
@@ -12,15 +12,26 @@ interface TagInputProps {
   inputRef?: (el: HTMLInputElement | null) => void;
 }
 
+/** Pasted text becomes one entry per non-empty line. */
+export function entriesOfPaste(text: string): string[] {
+  return text
+    .split(/\r\n|\r|\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+}
+
 /**
- * A quick list input: type and press Enter (or comma) to add, Backspace on an empty box removes the last
- * entry. Text being typed is already the list's last entry, so a pause autosaves it and a reload keeps it.
+ * A quick list input: type and press Enter to add (a comma is just text: "Lost €1,200 a week" is one
+ * entry), paste several lines to add one entry per line, Backspace on an empty box removes the last entry.
+ * Text being typed is already the list's last entry, so a pause autosaves it and a reload keeps it.
  */
 export function TagInput({ id, value, onChange, onBlur, disabled, describedBy, invalid, placeholder, inputRef }: TagInputProps) {
   const items = value ?? [];
   const [typing, setTyping] = useState(false);
   const chips = typing ? items.slice(0, -1) : items;
   const text = typing ? (items[items.length - 1] ?? '') : '';
+  const input = useRef<HTMLInputElement | null>(null);
+  const list = useRef<HTMLUListElement | null>(null);
 
   const commit = () => {
     if (!typing) return;
@@ -40,7 +51,7 @@ export function TagInput({ id, value, onChange, onBlur, disabled, describedBy, i
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
-    if (event.key === 'Enter' || event.key === ',') {
+    if (event.key === 'Enter') {
       event.preventDefault();
       commit();
     } else if (event.key === 'Backspace' && !text && chips.length) {
@@ -49,15 +60,40 @@ export function TagInput({ id, value, onChange, onBlur, disabled, describedBy, i
     }
   };
 
+  const onPaste = (event: ClipboardEvent<HTMLInputElement>) => {
+    const pasted = event.clipboardData.getData('text');
+    if (!/[\r\n]/.test(pasted)) return; // one line: the input takes it as typed text
+    event.preventDefault();
+    const el = event.currentTarget;
+    const joined = text.slice(0, el.selectionStart ?? text.length) + pasted + text.slice(el.selectionEnd ?? text.length);
+    setTyping(false);
+    onChange([...chips, ...entriesOfPaste(joined)]);
+  };
+
+  // After a removal, focus goes to the entry that took its place, or to the input after the last one.
+  const focusAfterRemove = useRef<number | null>(null);
+  useEffect(() => {
+    const index = focusAfterRemove.current;
+    if (index === null) return;
+    focusAfterRemove.current = null;
+    const buttons = list.current?.querySelectorAll<HTMLButtonElement>('button');
+    (buttons && index < buttons.length ? buttons[index] : input.current)?.focus();
+  });
+
+  const remove = (index: number) => {
+    focusAfterRemove.current = index;
+    onChange(items.filter((_, i) => i !== index));
+  };
+
   return (
     <div className={`tags${invalid ? ' invalid' : ''}`}>
       {chips.length > 0 && (
-        <ul aria-label="Entries">
+        <ul aria-label="Entries" ref={list}>
           {chips.map((item, index) => (
             <li key={`${index}-${item}`}>
               <span>{item}</span>
               {!disabled && (
-                <button type="button" aria-label={`Remove ${item}`} onClick={() => onChange(items.filter((_, i) => i !== index))}>
+                <button type="button" aria-label={`Remove ${item}`} onClick={() => remove(index)}>
                   ×
                 </button>
               )}
@@ -67,7 +103,10 @@ export function TagInput({ id, value, onChange, onBlur, disabled, describedBy, i
       )}
       <input
         id={id}
-        ref={inputRef}
+        ref={(el) => {
+          input.current = el;
+          inputRef?.(el);
+        }}
         value={text}
         disabled={disabled}
         aria-describedby={describedBy}
@@ -75,6 +114,7 @@ export function TagInput({ id, value, onChange, onBlur, disabled, describedBy, i
         placeholder={chips.length ? 'Add another, then Enter' : (placeholder ?? 'Type, then Enter')}
         onChange={(event) => type(event.target.value)}
         onKeyDown={onKeyDown}
+        onPaste={onPaste}
         onBlur={() => {
           commit();
           onBlur?.();

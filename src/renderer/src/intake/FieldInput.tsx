@@ -2,6 +2,7 @@ import { Controller, useFormContext, get } from 'react-hook-form';
 import type { WorkingSections } from '../../../shared/consultation/sections';
 import { BUDGET_RANGES, URGENCY_LEVELS, type FieldSpec } from '../../../shared/consultation/fields';
 import { TagInput } from '../components/TagInput';
+import { URGENCY_LABELS } from '../app/labels';
 
 export const fieldId = (path: string) => `f-${path.replace(/\./g, '-')}`;
 
@@ -58,7 +59,7 @@ export function FieldInput({ spec, disabled }: { spec: FieldSpec; disabled: bool
             {URGENCY_LEVELS.map((level, index) => (
               <label key={level} className={`choice urgency-${level}`}>
                 <input type="radio" value={level} disabled={disabled} id={index === 0 ? id : undefined} {...register(name)} />
-                {level[0]!.toUpperCase() + level.slice(1)}
+                {URGENCY_LABELS[level]}
               </label>
             ))}
           </div>

@@ -23,6 +23,7 @@ import { CompletionMeter } from '../components/CompletionMeter';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useHotkeys } from '../hooks/useHotkeys';
+import { WhyDisabled, disabledBecause } from '../components/WhyDisabled';
 
 export function IntakeScreen({ consultationId, step }: { consultationId: string; step?: string }) {
   const query = useConsultation(consultationId);
@@ -205,6 +206,8 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
     'alt+arrowleft': () => current > 0 && goToStep(STEPS[current - 1]!.slug),
   });
 
+  const whySave = changed ? null : 'No changes to save yet.';
+  const whyComplete = completion.canComplete ? null : `To complete, fill in: ${completion.missing.filter((m) => m.essential).map((m) => m.label).join(', ')}.`;
   const businessName = useWatch({ control: form.control, name: 'contact_info.business_name' });
   const title = (typeof businessName === 'string' && businessName.trim()) || 'Untitled consultation';
   const sectionFields = useMemo(() => FIELDS.filter((f) => f.section === currentStep.section), [currentStep.section]);
@@ -243,7 +246,7 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
             {editable && (
               <>
                 {changed && <span className="changed-since">Changed since version {consultation.currentVersion}</span>}
-                <button type="button" className="primary" onClick={() => void saveVersion()} disabled={!changed} title="Save version (Ctrl+S)">
+                <button type="button" className="primary" onClick={() => void saveVersion()} {...disabledBecause('why-save', whySave)} aria-keyshortcuts="Control+S">
                   Save version
                 </button>
               </>
@@ -258,8 +261,7 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
                   <button
                     type="button"
                     data-action="complete"
-                    disabled={!completion.canComplete}
-                    title={completion.canComplete ? undefined : 'Fill in the essential fields first'}
+                    {...disabledBecause('why-complete', whyComplete)}
                   >
                     Mark completed
                   </button>
@@ -289,6 +291,8 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
                 Unarchive
               </button>
             )}
+            <WhyDisabled id="why-save" reason={editable ? whySave : null} />
+            <WhyDisabled id="why-complete" reason={consultation.isOwn && consultation.status === 'draft' ? whyComplete : null} />
           </div>
         </header>
 

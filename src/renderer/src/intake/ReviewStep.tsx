@@ -1,6 +1,7 @@
 import { useFormContext, useWatch } from 'react-hook-form';
 import type { WorkingSections } from '../../../shared/consultation/sections';
-import { FIELDS, SECTION_KEYS, SECTION_LABELS, getPath } from '../../../shared/consultation/fields';
+import { FIELDS, SECTION_KEYS, SECTION_LABELS, getPath, type UrgencyLevel } from '../../../shared/consultation/fields';
+import { URGENCY_LABELS } from '../app/labels';
 import { isFilled } from '../../../shared/consultation/completion';
 
 /** Everything entered, section by section, with a way back to each field and the note for the next version. */
@@ -27,6 +28,8 @@ export function ReviewStep({ editable, note, onNote, onEdit }: { editable: boole
                               <li key={i}>{String(item)}</li>
                             ))}
                           </ul>
+                        ) : field.kind === 'urgency' ? (
+                          URGENCY_LABELS[value as UrgencyLevel] ?? String(value)
                         ) : (
                           String(value)
                         )

@@ -6,11 +6,12 @@ import { useConsultationPages, useCounts, useIndustries } from '../api/queries';
 import type { ListQuery, SortKey } from '../../../shared/consultation/model';
 import { URGENCY_LEVELS } from '../../../shared/consultation/fields';
 import { STATUS_LABELS, STATUSES, type Status } from '../../../shared/consultation/status';
-import { useHotkeys } from '../hooks/useHotkeys';
+import { useUrlState } from '../hooks/useUrlState';
+import { URGENCY_LABELS } from '../app/labels';
 import { SEARCH_DEBOUNCE_MS } from '../../../shared/uiTimings';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useApi } from '../api/ApiContext';
-import { saveFile } from '../api/files';
+import { ExportButton } from '../components/ExportButton';
 
 const SORTS: { value: `${SortKey}:${'asc' | 'desc'}`; label: string }[] = [
   { value: 'updated:desc', label: 'Recently updated' },
@@ -22,20 +23,20 @@ const SORTS: { value: `${SortKey}:${'asc' | 'desc'}`; label: string }[] = [
   { value: 'completion:asc', label: 'Least complete' },
 ];
 
-const ROW_HEIGHT = 56;
+// Room for three lines in the first cell (a long name and its "Unsaved changes" badge) at 900 px.
+const ROW_HEIGHT = 64;
 
 export function Dashboard({ onNew }: { onNew: () => void }) {
   const [, navigate] = useLocation();
-  const [text, setText] = useState('');
-  const [search, setSearch] = useState('');
-  const [status, setStatus] = useState<Status | ''>('');
-  const [industry, setIndustry] = useState('');
-  const [urgency, setUrgency] = useState('');
-  const [sort, setSort] = useState<(typeof SORTS)[number]['value']>('updated:desc');
-  const searchRef = useRef<HTMLInputElement>(null);
+  // Search, filters and sort live in the address, so a reload shows the same list.
+  const [text, setText] = useUrlState<string>('q', '');
+  const [search, setSearch] = useState(text.trim());
+  const [status, setStatus] = useUrlState<Status | ''>('status', '', STATUSES);
+  const [industry, setIndustry] = useUrlState<string>('industry', '');
+  const [urgency, setUrgency] = useUrlState<string>('urgency', '', URGENCY_LEVELS);
+  const [sort, setSort] = useUrlState<(typeof SORTS)[number]['value']>('sort', 'updated:desc', SORTS.map((s) => s.value));
   const api = useApi();
   const [exportError, setExportError] = useState<unknown>(null);
-  useHotkeys({ '/': () => searchRef.current?.focus(), 'mod+k': () => searchRef.current?.focus() });
 
   useEffect(() => {
     const timer = setTimeout(() => setSearch(text.trim()), SEARCH_DEBOUNCE_MS);
@@ -99,7 +100,7 @@ export function Dashboard({ onNew }: { onNew: () => void }) {
         <label className="visually-hidden" htmlFor="search">
           Search consultations
         </label>
-        <input id="search" ref={searchRef} type="search" placeholder="Search everything (/)" value={text} onChange={(e) => setText(e.target.value)} />
+        <input id="search" type="search" placeholder="Search all fields" value={text} onChange={(e) => setText(e.target.value)} />
         <label className="visually-hidden" htmlFor="filter-industry">Industry</label>
         <select id="filter-industry" value={industry} onChange={(e) => setIndustry(e.target.value)}>
           <option value="">All industries</option>
@@ -114,20 +115,21 @@ export function Dashboard({ onNew }: { onNew: () => void }) {
           <option value="">Any urgency</option>
           {URGENCY_LEVELS.map((level) => (
             <option key={level} value={level}>
-              {level[0]!.toUpperCase() + level.slice(1)}
+              {URGENCY_LABELS[level]}
             </option>
           ))}
         </select>
-        <button
-          type="button"
+        <ExportButton
           title="Export the consultations shown, with every field, as a spreadsheet (CSV)"
-          onClick={() => {
+          onError={setExportError}
+          make={() => {
+            setExportError(null);
             const { limit: _limit, ...filters } = query;
-            void api.call('exports.csv', filters).then(saveFile).catch(setExportError);
+            return api.call('exports.csv', filters);
           }}
         >
           Export CSV
-        </button>
+        </ExportButton>
         <label className="visually-hidden" htmlFor="sort">Sort</label>
         <select id="sort" value={sort} onChange={(e) => setSort(e.target.value as typeof sort)}>
           {SORTS.map((s) => (
@@ -170,7 +172,7 @@ export function Dashboard({ onNew }: { onNew: () => void }) {
                   </span>
                   <span role="cell">{row.contactPerson ?? '—'}</span>
                   <span role="cell">{row.industry ?? '—'}</span>
-                  <span role="cell">{row.urgency ? <span className={`badge urgency-${row.urgency}`}>{row.urgency}</span> : '—'}</span>
+                  <span role="cell">{row.urgency ? <span className={`badge urgency-${row.urgency}`}>{URGENCY_LABELS[row.urgency]}</span> : '—'}</span>
                   <span role="cell">{row.completionPercentage}%</span>
                   <span role="cell">
                     <span className={`badge status-${row.status}`}>{STATUS_LABELS[row.status]}</span>

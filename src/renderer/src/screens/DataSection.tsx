@@ -1,8 +1,9 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { format } from 'date-fns';
 import { useApi } from '../api/ApiContext';
-import { readChosenFile, saveFile } from '../api/files';
+import { readChosenFile } from '../api/files';
+import { ExportButton } from '../components/ExportButton';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorNotice } from '../components/ErrorNotice';
 
@@ -49,37 +50,24 @@ export function DataSection({ dataFolder }: { dataFolder: string | undefined }) 
         </p>
       )}
       <div className="data-actions">
-        <button type="button" onClick={() => void run(async () => saveFile(await api.call('backups.create', undefined)))}>
+        <ExportButton busyText="Backing up…" onError={setFailure} make={() => {
+          setFailure(null);
+          return api.call('backups.create', undefined);
+        }}>
           Back up now…
-        </button>
-        <button type="button" onClick={() => void run(async () => saveFile(await api.call('exports.json', undefined)))}>
+        </ExportButton>
+        <ExportButton onError={setFailure} make={() => {
+          setFailure(null);
+          return api.call('exports.json', undefined);
+        }}>
           Export everything (JSON)
-        </button>
-        <label className="button">
-          Import JSON…
-          <input
-            type="file"
-            accept="application/json,.json"
-            className="visually-hidden"
-            onChange={(e) => {
-              const file = e.target.files?.[0];
-              e.target.value = '';
-              if (file) void importJson(file);
-            }}
-          />
-        </label>
-        <label className="button">
-          Restore a backup…
-          <input
-            type="file"
-            accept=".db,application/vnd.sqlite3"
-            className="visually-hidden"
-            onChange={(e) => {
-              setRestoreFile(e.target.files?.[0] ?? null);
-              e.target.value = '';
-            }}
-          />
-        </label>
+        </ExportButton>
+        <FilePickerButton
+          label="Import JSON…"
+          accept="application/json,.json"
+          onFile={(file) => void importJson(file)}
+        />
+        <FilePickerButton label="Restore a backup…" accept=".db,.sqlite,.sqlite3,application/vnd.sqlite3,application/x-sqlite3" onFile={setRestoreFile} />
       </div>
       {restoreFile && (
         <div className="notice" role="region" aria-label="Confirm restore">
@@ -118,5 +106,32 @@ export function DataSection({ dataFolder }: { dataFolder: string | undefined }) 
         {backups.data?.length === 0 && <li className="muted">None yet.</li>}
       </ul>
     </section>
+  );
+}
+
+/**
+ * A real button that opens the system's file picker: one control with one name and one focus ring, found
+ * by role like every other action (before, a styled label wrapped a visually hidden file input).
+ */
+function FilePickerButton({ label, accept, onFile }: { label: string; accept: string; onFile: (file: File) => void }) {
+  const input = useRef<HTMLInputElement>(null);
+  return (
+    <>
+      <button type="button" onClick={() => input.current?.click()}>
+        {label}
+      </button>
+      <input
+        ref={input}
+        type="file"
+        hidden
+        accept={accept}
+        aria-label={label}
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          e.target.value = '';
+          if (file) onFile(file);
+        }}
+      />
+    </>
   );
 }

@@ -9,7 +9,7 @@ import { fieldLabel } from '../../../shared/consultation/fields';
 import { STATUS_LABELS } from '../../../shared/consultation/status';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorNotice } from '../components/ErrorNotice';
-import { saveFile } from '../api/files';
+import { ExportButton } from '../components/ExportButton';
 
 const show = (value: unknown) => (value === undefined ? '' : Array.isArray(value) ? value.join(' · ') : String(value));
 
@@ -79,14 +79,14 @@ export function HistoryScreen({ consultationId }: { consultationId: string }) {
                 <button type="button" className="link" onClick={() => setPicked({ from: Math.max(1, v.versionNumber - 1), to: v.versionNumber })}>
                   Compare with previous
                 </button>
-                <button
-                  type="button"
+                <ExportButton
                   className="link"
                   aria-label={`Export version ${v.versionNumber} as PDF`}
-                  onClick={() => void api.call('exports.summaryPdf', { consultationId, versionNumber: v.versionNumber }).then(saveFile).catch(setExportError)}
+                  onError={setExportError}
+                  make={() => api.call('exports.summaryPdf', { consultationId, versionNumber: v.versionNumber })}
                 >
                   PDF
-                </button>
+                </ExportButton>
                 {canRestore && v.versionNumber !== latest && (
                   <ConfirmDialog
                     title={`Restore version ${v.versionNumber}?`}

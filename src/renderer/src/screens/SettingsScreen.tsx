@@ -8,6 +8,7 @@ import { profileResolver } from './Welcome';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { DataSection } from './DataSection';
 import { SyncSettingsCard } from './SyncSettingsCard';
+import { THEME_LABELS, THEMES, saveTheme, storedTheme, type Theme } from '../app/theme';
 
 export function SettingsScreen() {
   const user = useCurrentUser();
@@ -19,11 +20,8 @@ export function SettingsScreen() {
       <ProfileForm initial={{ name: user.data.name, email: user.data.email }} />
       <SyncSettingsCard />
       <DataSection dataFolder={info.data?.dataFolder} />
-      {info.data && (
-        <p className="muted">
-          Fieldbook {info.data.version} · schema {info.data.schemaVersion}
-        </p>
-      )}
+      <AppearanceCard />
+      {info.data && <p className="muted">Fieldbook {info.data.version}</p>}
     </section>
   );
 }
@@ -61,5 +59,36 @@ function ProfileForm({ initial }: { initial: ProfileInput }) {
       <button type="submit" className="primary">Save profile</button>
       {saved && <span role="status" className="muted"> Saved.</span>}
     </form>
+  );
+}
+
+/** Light, dark, or whatever this device uses: a choice kept on this device. */
+function AppearanceCard() {
+  const [theme, setTheme] = useState<Theme>(storedTheme);
+  return (
+    <section className="card" aria-labelledby="appearance-title">
+      <h2 id="appearance-title">Appearance</h2>
+      <fieldset>
+        <legend>Theme</legend>
+        <div className="choices">
+          {THEMES.map((option) => (
+            <label key={option} className="choice">
+              <input
+                type="radio"
+                name="theme"
+                value={option}
+                checked={theme === option}
+                onChange={() => {
+                  setTheme(option);
+                  saveTheme(option);
+                }}
+              />
+              {THEME_LABELS[option]}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <p className="muted">Kept on this device only.</p>
+    </section>
   );
 }
