@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startAppHost, type AppHost } from '../src/main/appHost';
 import { startHttpBridge, type HttpBridge } from '../src/main/web/httpBridge';
+import { chromiumPdfPrinter } from '../src/main/pdf/chromiumPrinter';
 
 export const ARTIFACTS = resolve(import.meta.dirname, '..', 'artifacts', 'e2e');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -27,7 +28,7 @@ export interface Preview {
 /** The browser preview on loopback with a fresh data folder, and a Chromium page on it. */
 export async function startPreview(options: { colorScheme?: 'light' | 'dark'; seed?: (host: AppHost) => void; bypassCSP?: boolean } = {}): Promise<Preview> {
   const dataFolder = mkdtempSync(join(tmpdir(), 'fieldbook-e2e-'));
-  const host = startAppHost({ dataFolder, shell: 'browser-preview', version: '0.0.0-e2e', validateOutput: true });
+  const host = startAppHost({ dataFolder, shell: 'browser-preview', version: '0.0.0-e2e', validateOutput: true, pdfPrinter: chromiumPdfPrinter(CHROMIUM) });
   options.seed?.(host);
   const bridge = await startHttpBridge({ host, rendererDir: resolve(import.meta.dirname, '..', 'out', 'renderer') });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });

@@ -5,11 +5,12 @@ import { consultations, consultationVersions, users } from '../db/schema';
 import { AppFailure, validationFailure } from '../../shared/errors';
 import { listQuerySchema, type Consultation, type ListQuery } from '../../shared/consultation/model';
 import { canonicalSections } from '../../shared/consultation/normalize';
+import type { Sections } from '../../shared/consultation/sections';
 import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION, exportFileSchema, type ExportFile, type ImportReport } from '../../shared/exportFile';
 import type { ConsultationsService } from '../consultations/consultationsService';
 import type { UsersService } from '../users/usersService';
 import { sectionColumns, sectionsOf, toConsultation } from '../consultations/consultationRecords';
-import { renderSummaryPdf } from '../pdf/consultationPdf';
+import type { SummaryPdf } from '../pdf/summaryPdf';
 import { consultationsCsv } from './csvExport';
 import { now } from '../clock';
 
@@ -39,31 +40,21 @@ export class ExportsService {
     private readonly database: LocalDatabase,
     private readonly consultationsService: ConsultationsService,
     private readonly usersService: UsersService,
-    private readonly fontsFolder: string,
+    private readonly pdf: SummaryPdf,
   ) {}
 
-  /** The PDF summary of a consultation: its current content, or any version. */
+  /** The PDF summary of a consultation: the working copy (what the form shows), or any saved version. */
   async summaryPdf(input: { consultationId: string; versionNumber?: number }): Promise<FilePayload> {
     const detail = this.consultationsService.get({ consultationId: input.consultationId });
-    const version = input.versionNumber
-      ? this.consultationsService.getVersion({ consultationId: input.consultationId, versionNumber: input.versionNumber })
-      : this.consultationsService.getVersion({ consultationId: input.consultationId, versionNumber: detail.consultation.currentVersion });
-    const bytes = await renderSummaryPdf(
-      {
-        sections: version.sections,
-        status: version.status,
-        versionNumber: version.versionNumber,
-        versionDate: version.createdAt,
-        consultantName: detail.consultation.ownerName ?? version.authorName ?? 'Fieldbook',
-      },
-      this.fontsFolder,
-    );
-    const business = version.sections.contact_info.business_name ?? 'consultation';
-    return {
-      fileName: `${safeFileName(business)}-v${version.versionNumber}-${format(new Date(), 'yyyy-MM-dd')}.pdf`,
-      mimeType: 'application/pdf',
-      base64: bytes.toString('base64'),
-    };
+    const date = new Date(now());
+    const version = input.versionNumber ? this.consultationsService.getVersion({ consultationId: input.consultationId, versionNumber: input.versionNumber }) : null;
+    const { fileName, bytes } = await this.pdf.render({
+      sections: version?.sections ?? ((detail.draft?.sections ?? detail.consultation.sections) as Sections),
+      versionLabel: version ? `Version ${version.versionNumber}` : `Working copy, ${format(date, 'd MMM yyyy')}`,
+      consultantName: detail.consultation.ownerName ?? version?.authorName ?? 'Fieldbook',
+      date,
+    });
+    return { fileName, mimeType: 'application/pdf', base64: bytes.toString('base64') };
   }
 
   private fullRows(ids: string[]): Consultation[] {
