@@ -1,7 +1,9 @@
 // File names that keep the client's name in its own script: only what a file system refuses (Windows is the
 // strictest: <>:"/\|?* and control characters, reserved device names, trailing dots and spaces) is replaced.
 
-const UNSAFE = /[<>:"/\\|?*\p{Cc}\p{Cf}]/gu;
+// Format characters go too (a right-to-left override can disguise ".fdp.exe"), except the zero-width
+// joiners that emoji sequences and Persian or Indic names need.
+const UNSAFE = /[<>:"/\\|?*\p{Cc}]|(?![\u200c\u200d])\p{Cf}/gu;
 const RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
 /** Bytes, not characters: ext4 and APFS cap a name at 255 bytes of UTF-8. */
 const MAX_NAME_BYTES = 200;

@@ -138,7 +138,9 @@ export function summaryHtml(input: SummaryPdfInput, fontsFolder: string): string
     ? `<p class="status">${escapeHtml(`${STATUS_LABELS[input.includeStatus.status]} · ${completionOf(input.sections).percentage}% complete`)}</p>`
     : '';
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(`${input.clientName} — consultation summary`)}</title>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; font-src file:; img-src data:; style-src 'unsafe-inline'">
+<title>${escapeHtml(`${input.clientName} — consultation summary`)}</title>
 <meta name="author" content="${escapeHtml(input.consultantName)}">
 <style>${fontFaceCss(fontsFolder)}${STYLE(accent, cssString(`${input.clientName} · ${input.versionLabel}`))}</style></head>
 <body>
