@@ -7,7 +7,7 @@ import { EMPTY_SECTIONS, type Sections } from '../src/shared/consultation/sectio
 import { fullSections } from '../test/arbitraries';
 import { timeAsync, type Row } from './measure';
 
-const request = (sections: Sections): SummaryRequest => ({ sections, consultantName: 'Ada Lovelace', versionLabel: 'Version 4', date: new Date() });
+const request = (sections: Sections): SummaryRequest => ({ sections, consultantName: 'Ada Lovelace', versionLabel: 'Version 4', date: new Date(), status: 'completed' });
 
 function everyScript(): Sections {
   return {

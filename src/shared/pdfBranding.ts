@@ -16,7 +16,9 @@ export const pdfBrandingSchema = z.strictObject({
     .string()
     .regex(/^#[0-9a-fA-F]{6}$/, { error: 'Pick a colour like #1f5f8b' })
     .nullable(),
+  /** Print the internal status and completion ("In progress · 30% complete") on client PDFs. */
+  includeStatus: z.boolean(),
 });
 export type PdfBranding = z.infer<typeof pdfBrandingSchema>;
 
-export const EMPTY_BRANDING: PdfBranding = { teamName: null, logo: null, accent: null };
+export const EMPTY_BRANDING: PdfBranding = { teamName: null, logo: null, accent: null, includeStatus: false };

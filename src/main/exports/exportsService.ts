@@ -53,6 +53,7 @@ export class ExportsService {
       versionLabel: version ? `Version ${version.versionNumber}` : `Working copy, ${format(date, 'd MMM yyyy')}`,
       consultantName: detail.consultation.ownerName ?? version?.authorName ?? 'Fieldbook',
       date,
+      status: version?.status ?? detail.consultation.status,
     });
     return { fileName, mimeType: 'application/pdf', base64: bytes.toString('base64') };
   }

@@ -39,6 +39,7 @@ const request = (sections: Sections, extra: Partial<SummaryRequest> = {}): Summa
   consultantName: 'Ada Lovelace',
   versionLabel: 'Version 3',
   date: DATE,
+  status: 'draft',
   ...extra,
 });
 
@@ -195,7 +196,7 @@ describe('client PDF: long words and long fields', () => {
 describe('client PDF: a layout worth handing over', () => {
   it('has the client as title, consultant, team, date, version line, sections in order, lists as lists, no status', async () => {
     const sections = fullSections('Harbour Bakery');
-    const { flat, text, pages } = await print('full', request(sections, { versionLabel: 'Working copy, 28 Nov 2026' }), { teamName: 'Northwind Advisory', logo: null, accent: '#7a1f5c' });
+    const { flat, text, pages } = await print('full', request(sections, { versionLabel: 'Working copy, 28 Nov 2026' }), { teamName: 'Northwind Advisory', logo: null, accent: '#7a1f5c', includeStatus: false });
     expect(flat).toContain('Harbour Bakery');
     expect(flat).toContain('Prepared by Ada Lovelace · Northwind Advisory · 28 November 2026');
     expect(flat).toContain('Working copy, 28 Nov 2026');
@@ -213,7 +214,7 @@ describe('client PDF: a layout worth handing over', () => {
 
   it('prints status only when asked, and the team logo and accent colour from Settings', async () => {
     const logo = `data:image/png;base64,${PNG.sync.write(Object.assign(new PNG({ width: 8, height: 8 }), { data: Buffer.alloc(8 * 8 * 4, 0x80) })).toString('base64')}`;
-    const { file, flat } = await print('branded', request(fullSections(), { includeStatus: { status: 'draft' } }), { teamName: 'Northwind', logo, accent: '#c0392b' });
+    const { file, flat } = await print('branded', request(fullSections()), { teamName: 'Northwind', logo, accent: '#c0392b', includeStatus: true });
     expect(flat).toContain('In progress · 100% complete');
     expect(execFileSync('pdfimages', ['-list', file]).toString().split('\n').filter((l) => /^\s*\d+\s+\d+\s+image\s/.test(l))).toHaveLength(1);
     const [page] = renderPages(file, 'branded', 72);

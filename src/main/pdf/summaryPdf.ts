@@ -1,6 +1,7 @@
 import { AppFailure } from '../../shared/errors';
 import { EMPTY_BRANDING, type PdfBranding } from '../../shared/pdfBranding';
 import type { Sections } from '../../shared/consultation/sections';
+import type { Status } from '../../shared/consultation/status';
 import type { PdfPrinter } from './pdfPrinter';
 import { summaryHtml, type SummaryPdfInput } from './summaryHtml';
 import { summaryFileName } from './fileName';
@@ -11,7 +12,8 @@ export interface SummaryRequest {
   consultantName: string;
   versionLabel: string;
   date: Date;
-  includeStatus?: SummaryPdfInput['includeStatus'];
+  /** Printed only when Settings ask for it (internal, not for the client by default). */
+  status: Status;
 }
 
 /** The title a client reads: the business, else the person, else a neutral word. */
@@ -28,7 +30,9 @@ export class SummaryPdf {
 
   async render(request: SummaryRequest): Promise<{ fileName: string; bytes: Buffer }> {
     const clientName = clientNameOf(request.sections);
-    const html = summaryHtml({ ...this.branding(), ...request, clientName }, this.fontsFolder);
+    const { includeStatus, ...branding } = this.branding();
+    const input: SummaryPdfInput = { ...branding, ...request, clientName, includeStatus: includeStatus ? { status: request.status } : null };
+    const html = summaryHtml(input, this.fontsFolder);
     let bytes: Buffer;
     try {
       bytes = await this.printer.print(html);
