@@ -116,7 +116,7 @@ describe('client PDF: every script', () => {
 
   it('looks like the committed reference render (shaping, bidi and fonts), within a small pixel budget', async () => {
     const { file } = await print('reference', request(everyScript()));
-    const [page] = renderPages(file, 'reference');
+    const [page] = renderPages(file, 'reference', 60);
     const referenceFile = join(REFERENCES, 'scripts-page1.png');
     if (process.env.UPDATE_PDF_REFERENCES === '1') {
       mkdirSync(REFERENCES, { recursive: true });
@@ -128,8 +128,10 @@ describe('client PDF: every script', () => {
     const diff = new PNG({ width: reference.width, height: reference.height });
     const changed = pixelmatch(page!.png.data, reference.data, diff.data, reference.width, reference.height, { threshold: 0.1 });
     writeFileSync(join(ARTIFACTS, 'scripts-page1-diff.png'), PNG.sync.write(diff));
-    // 0.2% of the page: anti-aliasing noise passes; a missing font, box glyphs or reversed text do not.
-    expect(changed).toBeLessThan(reference.width * reference.height * 0.002);
+    console.log(`reference render: ${changed} of ${reference.width * reference.height} pixels differ`);
+    // 0.02% of the page (about 70 pixels): the same Chromium and poppler render it identically (0 here), a
+    // little anti-aliasing drift passes; removing the Arabic, Hebrew, Thai or emoji font changed 160-420 pixels.
+    expect(changed).toBeLessThan(reference.width * reference.height * 0.0002);
   });
 });
 
