@@ -34,6 +34,8 @@ export function HistoryScreen({ consultationId }: { consultationId: string }) {
   const versions = useVersions(consultationId);
   const restore = useOperation('consultations.restoreVersion');
   const [exportError, setExportError] = useState<unknown>(null);
+  // The version whose PDF is being printed: its button says so and waits (a long consultation takes seconds).
+  const [printing, setPrinting] = useState<number | null>(null);
   const list = versions.data ?? [];
   const latest = list[list.length - 1]?.versionNumber ?? 1;
   // Until the consultant picks, compare the latest version with the one before it.
@@ -82,9 +84,19 @@ export function HistoryScreen({ consultationId }: { consultationId: string }) {
                   type="button"
                   className="link"
                   aria-label={`Export version ${v.versionNumber} as PDF`}
-                  onClick={() => void api.call('exports.summaryPdf', { consultationId, versionNumber: v.versionNumber }).then(saveFile).catch(setExportError)}
+                  disabled={printing !== null}
+                  aria-busy={printing === v.versionNumber}
+                  onClick={() => {
+                    setExportError(null);
+                    setPrinting(v.versionNumber);
+                    void api
+                      .call('exports.summaryPdf', { consultationId, versionNumber: v.versionNumber })
+                      .then(saveFile)
+                      .catch(setExportError)
+                      .finally(() => setPrinting(null));
+                  }}
                 >
-                  PDF
+                  {printing === v.versionNumber ? 'Preparing PDF…' : 'PDF'}
                 </button>
                 {canRestore && v.versionNumber !== latest && (
                   <ConfirmDialog
