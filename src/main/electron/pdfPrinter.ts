@@ -11,6 +11,8 @@ function printWindow(offscreen: boolean): BrowserWindow {
     webPreferences: {
       // Offscreen for printToPDF; the system print dialog wants an ordinary (hidden) window.
       offscreen,
+      // Its own in-memory session: the app's session rewrites response headers (CSP) for the main window.
+      partition: 'fieldbook-print',
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
