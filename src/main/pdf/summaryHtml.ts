@@ -44,7 +44,7 @@ const userText = (tag: string, text: string, className?: string) =>
 
 /**
  * Chromium lays out one paragraph in time that grows faster than its length (a 1 MB paragraph mixing
- * Latin and CJK took over 2 minutes; the same text in 2,000-character blocks about 4 s), so text is
+ * Latin and CJK did not finish in 2 minutes; the same text in 2,000-character blocks took about 4 s), so text is
  * printed as one block per line, and a line longer than CHUNK continues in a new block at a space.
  */
 export const CHUNK = 2000;
