@@ -12,7 +12,7 @@ const noNode = nodeModules.map((name) => ({ name, message: 'Node modules are not
 const databaseLibraries = ['better-sqlite3', 'drizzle-orm', 'drizzle-orm/*', '@libsql/*'];
 /** Where those libraries may be imported (mirrored by test/boundaries.test.ts). */
 export const DATABASE_DOORS = ['src/main/db/**', 'src/main/store/**', 'src/main/sync/remoteClient.ts', 'src/main/backup/**'];
-const mainOnly = ['better-sqlite3', 'drizzle-orm', 'drizzle-orm/*', '@libsql/*', 'pdfmake', 'pdfmake/*'].map((group) => group);
+const mainOnly = ['better-sqlite3', 'drizzle-orm', 'drizzle-orm/*', '@libsql/*'].map((group) => group);
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'artifacts/**', 'migrations/**', 'coverage/**'] },

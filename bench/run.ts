@@ -25,7 +25,7 @@ const sections: { title: string; intro: string; run: (dir: string) => Row[] | Pr
   },
   {
     title: 'PDF summaries',
-    intro: 'Generated in the main process with pdfmake and the shipped Noto fonts, exactly as users get them.',
+    intro: 'An HTML template with the shipped Noto fonts, printed by Chromium (Playwright here, Electron printToPDF in the app), exactly as users get them.',
     run: () => pdfBench(),
   },
   {

@@ -31,7 +31,7 @@ describe('exports and backups from the UI', () => {
     const { page } = preview;
     await preview.open(`/c/${id}/contact`);
     const pdf = await download(page, () => page.getByRole('button', { name: 'Export PDF' }).click(), 'ui-export.pdf');
-    expect(pdf.suggested).toMatch(/^Nordlicht-Backerei-v1-\d{4}-\d{2}-\d{2}\.pdf$/);
+    expect(pdf.suggested).toMatch(/^Nordlicht Bäckerei - Working copy - \d{4}-\d{2}-\d{2}\.pdf$/);
     const text = execFileSync('pdftotext', [pdf.path, '-']).toString();
     expect(text).toContain('Nordlicht Bäckerei');
     expect(text).toContain('Prepared by Ada Lovelace');

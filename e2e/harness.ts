@@ -8,6 +8,7 @@ import { atBoundary } from '../test/tempDatabase';
 
 /** The consultation operations of a host as the renderer calls them (inputs parsed by the contract). */
 export const consultationsOf = (host: AppHost) => atBoundary(host.services.consultations, 'consultations');
+import { chromiumPdfPrinter } from '../src/main/pdf/chromiumPrinter';
 
 export const ARTIFACTS = resolve(import.meta.dirname, '..', 'artifacts', 'e2e');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -31,10 +32,11 @@ export interface Preview {
 /** The browser preview on loopback with a fresh data folder, and a Chromium page on it. */
 export async function startPreview(options: { colorScheme?: 'light' | 'dark'; seed?: (host: AppHost) => void; bypassCSP?: boolean } = {}): Promise<Preview> {
   const dataFolder = mkdtempSync(join(tmpdir(), 'fieldbook-e2e-'));
-  const host = startAppHost({ dataFolder, shell: 'browser-preview', version: '0.0.0-e2e', validateOutput: true });
+  const host = startAppHost({ dataFolder, shell: 'browser-preview', version: '0.0.0-e2e', validateOutput: true, pdfPrinter: chromiumPdfPrinter(CHROMIUM) });
   options.seed?.(host);
   const bridge = await startHttpBridge({ host, rendererDir: resolve(import.meta.dirname, '..', 'out', 'renderer') });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  // A UTF-8 locale, so downloads keep non-Latin file names (under LANG=C Chromium names them "download").
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' } });
   const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, colorScheme: options.colorScheme ?? 'light', bypassCSP: options.bypassCSP ?? false });
   const page = await context.newPage();
   const errors: string[] = [];

@@ -4,6 +4,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { extractFile, listPackage } from '@electron/asar';
+import { FONT_FILES } from '../src/main/pdf/pdfFonts';
 
 // Packages the app with electron-builder --dir around a stand-in Electron folder (the real binary cannot be
 // downloaded here) and checks what a real package would contain.
@@ -31,7 +32,8 @@ describe('desktop package', () => {
     }
     expect(existsSync(join(resources, 'app.asar.unpacked', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'))).toBe(true);
     expect(existsSync(join(resources, 'migrations', 'sqlite', 'meta', '_journal.json'))).toBe(true);
-    for (const font of ['NotoSans-Regular.ttf', 'NotoSans-Bold.ttf', 'NotoSansHans-Regular.otf', 'NotoSansKR-Regular.otf', 'OFL.txt']) {
+    // Every font the PDF template names, so a client PDF prints the same on every machine.
+    for (const font of [...FONT_FILES, 'OFL.txt']) {
       expect(existsSync(join(resources, 'fonts', font))).toBe(true);
     }
     const journal = JSON.parse(readFileSync(join(resources, 'migrations', 'sqlite', 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };

@@ -7,6 +7,12 @@ import { operations, type OperationInput, type OperationName } from '../src/shar
 import { validationFailure } from '../src/shared/errors';
 import { ExportsService } from '../src/main/exports/exportsService';
 import { findShippedFolder } from '../src/main/appResources';
+import { SummaryPdf } from '../src/main/pdf/summaryPdf';
+import { BrandingStore } from '../src/main/pdf/brandingStore';
+import type { PdfPrinter } from '../src/main/pdf/pdfPrinter';
+
+/** Test apps print no PDFs (the PDF tests drive a real Chromium printer). */
+const noPrinter: PdfPrinter = { print: () => Promise.reject(new Error('No PDF printer in this test app.')), close: async () => {} };
 
 /** A fresh folder under the system temp dir, removed by the returned cleanup. */
 export function tempDir(prefix = 'fieldbook-test-'): { dir: string; cleanup: () => void } {
@@ -57,7 +63,7 @@ export function openTestApp(options: { profile?: boolean; dir?: string } = {}): 
     return {
       ...services,
       consultations: atBoundary(services.consultations, 'consultations'),
-      exports: atBoundary(new ExportsService(services.store, services.consultations, services.users, fontsFolder()), 'exports', {
+      exports: atBoundary(new ExportsService(services.store, services.consultations, services.users, new SummaryPdf(noPrinter, fontsFolder(), () => new BrandingStore(services.settings).get())), 'exports', {
         csv: 'exports.csv',
         importAll: 'exports.importJson',
       }),

@@ -13,6 +13,9 @@ import { SyncService } from './sync/syncService';
 import { ConflictsService } from './sync/conflictsService';
 import { FileSecretStore, type SecretStore } from './settings/secretStore';
 import type { AppInfo } from '../shared/contract';
+import { SummaryPdf } from './pdf/summaryPdf';
+import { BrandingStore } from './pdf/brandingStore';
+import type { PdfPrinter } from './pdf/pdfPrinter';
 
 export const DATABASE_FILE = 'fieldbook.db';
 
@@ -29,9 +32,17 @@ export interface AppHostOptions {
   secrets?: SecretStore;
   /** Run the background sync job (default on; it does nothing until sync is set up). */
   backgroundSync?: boolean;
+  /** Prints client PDFs: Electron's printToPDF in the app, Playwright's Chromium in the preview and tests. */
+  pdfPrinter?: PdfPrinter;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
+
+/** Without a printer (a host started for data work only) exporting a PDF says so instead of crashing. */
+const missingPrinter: PdfPrinter = {
+  print: () => Promise.reject(new Error('No PDF printer was given to this app host')),
+  close: () => Promise.resolve(),
+};
 
 export interface HostServices extends Services {
   exports: ExportsService;
@@ -61,12 +72,13 @@ export function startAppHost(options: AppHostOptions): AppHost {
   const migrations = readMigrations(migrationsFolder);
   const fontsFolder = options.fontsFolder ?? findShippedFolder(join('resources', 'fonts'), 'NotoSans-Regular.ttf');
 
+  const pdfPrinter = options.pdfPrinter ?? missingPrinter;
   let database: LocalDatabase = openDatabase(databaseFile, { migrationsFolder });
   const build = (): HostServices => {
     const core = createServices(database);
     return {
       ...core,
-      exports: new ExportsService(core.store, core.consultations, core.users, fontsFolder),
+      exports: new ExportsService(core.store, core.consultations, core.users, new SummaryPdf(pdfPrinter, fontsFolder, () => new BrandingStore(core.settings).get())),
       backups: new BackupService(() => database, backupsFolder),
       conflicts: new ConflictsService(core.store, () => core.users.requireCurrentId()),
     };
@@ -128,6 +140,7 @@ export function startAppHost(options: AppHostOptions): AppHost {
     },
     close() {
       void sync.scheduler.stop();
+      void pdfPrinter.close();
       database.close();
     },
   };

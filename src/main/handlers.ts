@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppHost, HostServices } from './appHost';
 import type { AppInfo } from '../shared/contract';
+import { BrandingStore } from './pdf/brandingStore';
 
 // The contract served by the services: validate the input, call, map errors to values. Both transports
 // call `dispatch`; neither knows what an operation does.
@@ -85,6 +86,8 @@ export function createHandlers({ services: now, host, appInfo }: HandlerContext)
     'consultations.conflicts': (input) => now().conflicts.list(input),
     'consultations.resolveConflict': (input) => now().conflicts.resolve(input),
     'backups.restore': (input) => host.restoreFrom(Buffer.from(input.base64, 'base64')),
+    'settings.pdfBranding': () => new BrandingStore(now().settings).get(),
+    'settings.savePdfBranding': (input) => new BrandingStore(now().settings).save(input),
   };
 }
 

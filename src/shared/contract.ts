@@ -25,6 +25,7 @@ import {
 import { appErrorSchema } from './errors';
 import { importReportSchema } from './exportFile';
 import { conflictSchema, saveSyncSettingsSchema, syncSettingsSchema, testConnectionSchema } from './sync';
+import { pdfBrandingSchema } from './pdfBranding';
 
 // The one contract between the renderer and the main process: operation -> { input, output }, plus the
 // events main may send. Both transports (Electron IPC, the preview's HTTP bridge) serve exactly this.
@@ -96,6 +97,8 @@ export const operations = {
     z.strictObject({ base64: z.string().max(MAX_UPLOAD_BYTES) }),
     z.object({ consultations: z.number(), safetyCopy: z.string() }),
   ),
+  'settings.pdfBranding': op(none, pdfBrandingSchema),
+  'settings.savePdfBranding': op(pdfBrandingSchema, pdfBrandingSchema),
 } as const;
 
 export type Operations = typeof operations;

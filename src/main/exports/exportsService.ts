@@ -8,23 +8,9 @@ import type { UsersService } from '../users/usersService';
 import type { ConsultationStore } from '../store/consultationStore';
 import { checkConsultation, checkVersion, RowRefused, sectionColumns, sectionsOf, type ConsultationRow, type VersionRow } from '../store/rows';
 import { deepEqual } from '../../shared/consultation/diff';
-import { renderSummaryPdf } from '../pdf/consultationPdf';
+import type { SummaryPdf } from '../pdf/summaryPdf';
 import { consultationsCsv } from './csvExport';
 import { now } from '../clock';
-
-/**
- * A file name every browser, shell and filesystem accepts: accents folded to ASCII ("Bäckerei" -> "Backerei"),
- * other characters dropped. Chromium without a UTF-8 locale replaces non-ASCII download names with
- * "download" (seen in CI); the PDF inside keeps the real name.
- */
-export const safeFileName = (name: string) =>
-  name
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .replace(/[^A-Za-z0-9 ._-]+/g, '')
-    .trim()
-    .replace(/\s+/g, '-')
-    .slice(0, 80) || 'consultation';
 
 /** PDF summaries, CSV and JSON exports, and JSON import: all of it reads and writes through the store. */
 export class ExportsService {
@@ -32,32 +18,22 @@ export class ExportsService {
     private readonly store: ConsultationStore,
     private readonly consultationsService: ConsultationsService,
     private readonly usersService: UsersService,
-    private readonly fontsFolder: string,
+    private readonly pdf: SummaryPdf,
   ) {}
 
   /** The PDF summary of a consultation: its working copy (what the consultant sees), or a chosen version. */
   async summaryPdf(input: ParsedInput<'exports.summaryPdf'>): Promise<FilePayload> {
-    const detail = this.consultationsService.get({ consultationId: input.consultationId });
-    const { consultation } = detail;
+    const { consultation } = this.consultationsService.get({ consultationId: input.consultationId });
+    const date = new Date(now());
     const version = input.versionNumber ? this.store.getVersion(consultation.id, input.versionNumber) : null;
-    const sections = version ? version.sections : consultation.sections;
-    const bytes = await renderSummaryPdf(
-      {
-        sections,
-        status: version ? version.status : consultation.status,
-        versionNumber: version ? version.versionNumber : consultation.currentVersion,
-        versionDate: version ? version.createdAt : consultation.updatedAt,
-        consultantName: consultation.ownerName ?? version?.authorName ?? 'Fieldbook',
-      },
-      this.fontsFolder,
-    );
-    const business = sections.contact_info.business_name ?? 'consultation';
-    const label = version ? `v${version.versionNumber}` : 'working-copy';
-    return {
-      fileName: `${safeFileName(business)}-${label}-${format(new Date(), 'yyyy-MM-dd')}.pdf`,
-      mimeType: 'application/pdf',
-      base64: bytes.toString('base64'),
-    };
+    const { fileName, bytes } = await this.pdf.render({
+      sections: version?.sections ?? consultation.sections,
+      versionLabel: version ? `Version ${version.versionNumber}` : `Working copy, ${format(date, 'd MMM yyyy')}`,
+      consultantName: consultation.ownerName ?? version?.authorName ?? 'Fieldbook',
+      date,
+      status: version?.status ?? consultation.status,
+    });
+    return { fileName, mimeType: 'application/pdf', base64: bytes.toString('base64') };
   }
 
   private asConsultations(rows: ConsultationRow[]): Consultation[] {

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { startAppHost } from '../appHost';
 import { startHttpBridge } from './httpBridge';
+import { chromiumPdfPrinter } from '../pdf/chromiumPrinter';
 
 // `npm run web`: the real renderer in a browser, against the real services and a real database file.
 
@@ -27,7 +28,7 @@ const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 
 let host: ReturnType<typeof startAppHost>;
 try {
-  host = startAppHost({ dataFolder, shell: 'browser-preview', version, validateOutput: true });
+  host = startAppHost({ dataFolder, shell: 'browser-preview', version, validateOutput: true, pdfPrinter: chromiumPdfPrinter() });
 } catch (error) {
   console.error(`Fieldbook cannot use the data folder ${dataFolder}: ${(error as Error).message}`);
   process.exit(1);

@@ -34,6 +34,7 @@ export function HistoryScreen({ consultationId }: { consultationId: string }) {
   const versions = useVersions(consultationId);
   const restore = useOperation('consultations.restoreVersion');
   const [exportError, setExportError] = useState<unknown>(null);
+  // The version whose PDF is being printed: its button says so and waits (a long consultation takes seconds).
   const list = versions.data ?? [];
   const latest = list[list.length - 1]?.versionNumber ?? 1;
   // Until the consultant picks, compare the latest version with the one before it.

@@ -9,6 +9,7 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { DataSection } from './DataSection';
 import { SyncSettingsCard } from './SyncSettingsCard';
 import { THEME_LABELS, THEMES, saveTheme, storedTheme, type Theme } from '../app/theme';
+import { PdfBrandingCard } from './PdfBrandingCard';
 
 export function SettingsScreen() {
   const user = useCurrentUser();
@@ -19,6 +20,7 @@ export function SettingsScreen() {
       <h1 id="settings-title">Settings</h1>
       <ProfileForm initial={{ name: user.data.name, email: user.data.email }} />
       <SyncSettingsCard />
+      <PdfBrandingCard />
       <DataSection dataFolder={info.data?.dataFolder} />
       <AppearanceCard />
       {info.data && <p className="muted">Fieldbook {info.data.version}</p>}

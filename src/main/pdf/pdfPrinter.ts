@@ -1,0 +1,30 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/**
+ * Prints a complete HTML document to PDF bytes in a Chromium: Electron's printToPDF in the app
+ * (src/main/electron/pdfPrinter.ts), Playwright's Chromium in the preview and tests (chromiumPrinter.ts).
+ * The document is loaded from a file: URL so its @font-face rules can read the shipped font files.
+ */
+export interface PdfPrinter {
+  print(html: string): Promise<Buffer>;
+  /** Frees the browser or window behind it. */
+  close(): Promise<void>;
+}
+
+/** Both printers use the page's CSS size (@page A4) and print backgrounds (accent bars, urgency chips). */
+export const PRINT_OPTIONS = { preferCSSPageSize: true, printBackground: true } as const;
+
+/** Writes the HTML to a private temporary file, runs `use` with its file: URL, then removes it. */
+export async function withHtmlFile<T>(html: string, use: (url: string) => Promise<T>): Promise<T> {
+  const folder = await mkdtemp(join(tmpdir(), 'fieldbook-print-'));
+  try {
+    const file = join(folder, 'summary.html');
+    await writeFile(file, html, { encoding: 'utf8', mode: 0o600 });
+    return await use(pathToFileURL(file).href);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}

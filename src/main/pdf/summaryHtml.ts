@@ -1,0 +1,157 @@
+import { format } from 'date-fns';
+import { FIELDS, SECTION_KEYS, SECTION_LABELS, getPath, type FieldSpec, type SectionKey } from '../../shared/consultation/fields';
+import { completionOf, isFilled } from '../../shared/consultation/completion';
+import { STATUS_LABELS, type Status } from '../../shared/consultation/status';
+import type { Sections } from '../../shared/consultation/sections';
+import { FONT_STACK, fontFaceCss } from './pdfFonts';
+
+// The client's PDF as one HTML document that Chromium lays out and prints (Electron's printToPDF in the
+// app, the same Chromium through Playwright in the preview and tests): Chromium shapes every script,
+// orders bidirectional text, wraps long words, and numbers pages through CSS @page margin boxes.
+
+/** Everything the summary prints; a plain value so any caller (working copy or a version) can make one. */
+export interface SummaryPdfInput {
+  sections: Sections;
+  clientName: string;
+  consultantName: string;
+  teamName?: string | null;
+  /** A data: URL of a PNG or JPEG image. */
+  logo?: string | null;
+  /** #rrggbb */
+  accent?: string | null;
+  /** "Version 3" or "Working copy, 28 Nov 2026": lets the client copy be traced. */
+  versionLabel: string;
+  date: Date;
+  /** Internal status and completion, printed only when the consultant asks for it. */
+  includeStatus?: { status: Status } | null;
+}
+
+export const DEFAULT_ACCENT = '#1f5f8b';
+const ACCENT_PATTERN = /^#[0-9a-fA-F]{6}$/;
+const LOGO_PATTERN = /^data:image\/(png|jpeg);base64,[A-Za-z0-9+/=]+$/;
+const URGENCY_COLORS: Record<string, string> = { low: '#2e7d32', medium: '#8a5a00', high: '#c25e00', critical: '#a4262c' };
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** A CSS string literal (for @page margin boxes): every non-ASCII or special character as an escape. */
+const cssString = (text: string) =>
+  `"${[...text.replace(/[\r\n\t]+/g, ' ')].map((c) => (/[\w .,·()&:+-]/.test(c) ? c : `\\${c.codePointAt(0)!.toString(16)} `)).join('')}"`;
+
+/** User text: its own bidi paragraph (dir=auto) so Arabic or Hebrew read right to left. */
+const userText = (tag: string, text: string, className?: string) =>
+  `<${tag} dir="auto"${className ? ` class="${className}"` : ''}>${escapeHtml(text)}</${tag}>`;
+
+/**
+ * Chromium lays out one paragraph in time that grows faster than its length (a 1 MB paragraph mixing
+ * Latin and CJK did not finish in 2 minutes; the same text in 2,000-character blocks took about 4 s), so text is
+ * printed as one block per line, and a line longer than CHUNK continues in a new block at a space.
+ */
+export const CHUNK = 2000;
+export function textBlocks(text: string): string[] {
+  const blocks: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    let rest = line;
+    while (rest.length > CHUNK) {
+      const space = rest.lastIndexOf(' ', CHUNK);
+      let cut = space > CHUNK - 200 ? space + 1 : CHUNK;
+      // Never split a surrogate pair (an emoji or a rare CJK character).
+      if (/[\uD800-\uDBFF]/.test(rest.charAt(cut - 1))) cut -= 1;
+      blocks.push(rest.slice(0, cut));
+      rest = rest.slice(cut);
+    }
+    blocks.push(rest);
+  }
+  return blocks;
+}
+
+/** Blocks of user text; inside a list item the item itself carries dir=auto, so its bullet follows the text. */
+const blocksHtml = (text: string, ownDirection = true) =>
+  textBlocks(text)
+    .map((block) => (!block.trim() ? '<p class="blank"></p>' : ownDirection ? userText('p', block) : `<p>${escapeHtml(block)}</p>`))
+    .join('');
+
+function valueHtml(field: FieldSpec, value: unknown): string {
+  if (Array.isArray(value)) {
+    return `<ul>${value.filter(isFilled).map((item) => `<li dir="auto">${blocksHtml(String(item), false)}</li>`).join('')}</ul>`;
+  }
+  if (field.kind === 'urgency') {
+    const level = String(value);
+    return `<p class="urgency" style="--urgency:${URGENCY_COLORS[level] ?? DEFAULT_ACCENT}">${escapeHtml(level.toUpperCase())}</p>`;
+  }
+  if (field.kind === 'date') {
+    const date = new Date(`${String(value)}T00:00:00Z`);
+    return userText('p', Number.isNaN(date.getTime()) ? String(value) : format(date, 'd MMMM yyyy'));
+  }
+  if (field.kind === 'integer') return userText('p', Number(value).toLocaleString('en-US'));
+  return blocksHtml(String(value));
+}
+
+function sectionHtml(sections: Sections, section: SectionKey): string {
+  const filled = FIELDS.filter((f) => f.section === section && isFilled(getPath(sections, f.path)));
+  if (filled.length === 0) return '';
+  const title = section === 'goals_objectives' ? 'Goals & objectives' : SECTION_LABELS[section];
+  const fields = filled.map((field) => `<div class="field"><h3>${escapeHtml(field.label)}</h3>${valueHtml(field, getPath(sections, field.path))}</div>`);
+  return `<section><h2>${escapeHtml(title)}</h2>${fields.join('')}</section>`;
+}
+
+const STYLE = (accent: string, footerLeft: string) => `
+@page { size: A4; margin: 18mm 18mm 20mm;
+  @bottom-left { content: ${footerLeft}; font: 8pt ${FONT_STACK}; color: #6b6a65; vertical-align: top; padding-top: 5mm; }
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 8pt ${FONT_STACK}; color: #6b6a65; vertical-align: top; padding-top: 5mm; }
+}
+html { font-family: ${FONT_STACK}; font-size: 10.5pt; line-height: 1.45; color: #1d1d1b; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+body { margin: 0; }
+* { overflow-wrap: anywhere; }
+header { border-top: 4pt solid ${accent}; padding-top: 10pt; margin-bottom: 16pt; }
+.brand { display: flex; align-items: center; gap: 8pt; min-height: 28pt; }
+.brand img { max-height: 32pt; max-width: 120pt; object-fit: contain; }
+.brand .team { font-weight: 700; font-size: 10pt; color: ${accent}; }
+.eyebrow { margin: 10pt 0 0; font-size: 8.5pt; letter-spacing: 0.08em; text-transform: uppercase; color: #6b6a65; }
+h1 { margin: 2pt 0 0; font-size: 22pt; line-height: 1.2; }
+.person { margin: 2pt 0 0; font-size: 12pt; color: #4a4945; }
+.meta { margin: 10pt 0 0; display: flex; flex-wrap: wrap; justify-content: space-between; gap: 2pt 12pt; font-size: 9pt; color: #4a4945; }
+.meta p { margin: 0; }
+.status { margin: 4pt 0 0; font-size: 9pt; color: #6b6a65; }
+section { margin-top: 14pt; }
+h2 { margin: 0 0 6pt; padding-bottom: 3pt; border-bottom: 0.75pt solid #d8d6cf; font-size: 13pt; color: ${accent}; break-after: avoid; }
+.field { margin: 0 0 7pt; }
+h3 { margin: 0; font-size: 8.5pt; font-weight: 700; color: #6b6a65; break-after: avoid; }
+p { margin: 0; }
+.blank { height: 1.45em; }
+p { white-space: pre-wrap; }
+ul { margin: 0; padding: 0 14pt; } /* both sides: a right-to-left item has its bullet on the right */
+li { margin: 0 0 1pt; }
+.urgency { display: inline-block; padding: 0 6pt; border-radius: 3pt; font-weight: 700; color: #fff; background: var(--urgency); }
+.empty { font-style: italic; color: #6b6a65; }
+`;
+
+/** The summary as a complete HTML document whose fonts are file: URLs into `fontsFolder`. */
+export function summaryHtml(input: SummaryPdfInput, fontsFolder: string): string {
+  const accent = input.accent && ACCENT_PATTERN.test(input.accent) ? input.accent : DEFAULT_ACCENT;
+  const logo = input.logo && LOGO_PATTERN.test(input.logo) ? input.logo : null;
+  const team = input.teamName?.trim() || null;
+  const person = input.sections.contact_info.contact_person?.trim();
+  const date = format(input.date, 'd MMMM yyyy');
+  const body = SECTION_KEYS.map((key) => sectionHtml(input.sections, key)).join('');
+  const status = input.includeStatus
+    ? `<p class="status">${escapeHtml(`${STATUS_LABELS[input.includeStatus.status]} · ${completionOf(input.sections).percentage}% complete`)}</p>`
+    : '';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; font-src file:; img-src data:; style-src 'unsafe-inline'">
+<title>${escapeHtml(`${input.clientName} — consultation summary`)}</title>
+<meta name="author" content="${escapeHtml(input.consultantName)}">
+<style>${fontFaceCss(fontsFolder)}${STYLE(accent, cssString(`${input.clientName} · ${input.versionLabel}`))}</style></head>
+<body>
+<header>
+${logo || team ? `<div class="brand">${logo ? `<img src="${logo}" alt="">` : ''}${team ? userText('span', team, 'team') : ''}</div>` : ''}
+<p class="eyebrow">Consultation summary</p>
+${userText('h1', input.clientName)}
+${person && person !== input.clientName ? userText('p', person, 'person') : ''}
+<div class="meta"><p>Prepared by <bdi>${escapeHtml(input.consultantName)}</bdi>${team ? ` · <bdi>${escapeHtml(team)}</bdi>` : ''} · ${escapeHtml(date)}</p><p><bdi>${escapeHtml(input.versionLabel)}</bdi></p></div>
+${status}
+</header>
+${body || '<p class="empty">Nothing has been recorded in this consultation yet.</p>'}
+</body></html>`;
+}
