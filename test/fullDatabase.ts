@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3';
 import { seedConsultations } from '../bench/seed';
 
 // A database with something in every table an upgrade could lose: two consultants, consultations with
-// two versions each, drafts, unresolved conflicts, tombstones and the sync outbox the triggers filled.
+// two versions each, drafts, unresolved conflicts, tombstones and the sync outbox the triggers filled
+// (conflicts and tombstones from schema 0003 on).
 
 export const OWNER = '01900000-0000-7000-8000-0000000000a1';
 export const TEAMMATE = '01900000-0000-7000-8000-0000000000b2';
@@ -22,8 +23,9 @@ export function fillDatabase(sqlite: Database.Database, count: number): void {
     const draft = sqlite.prepare(`INSERT INTO consultation_drafts (id, consultation_id, user_id, contact_info, business_context, pain_points, goals_objectives,
       auto_saved, draft_notes, has_changes, base_version, created_at, updated_at)
       SELECT ?, id, user_id, json_set(contact_info, '$.contact_person', ?), business_context, pain_points, goals_objectives, 1, ?, 1, 2, ?, ? FROM consultations WHERE id = ?`);
-    const conflict = sqlite.prepare(`INSERT INTO consultation_conflicts (id, consultation_id, field_path, base_value, our_value, their_value, created_at)
-      VALUES (?, ?, 'contact_info.email', '"a@b.co"', '"ours@b.co"', '"theirs@b.co"', ?)`);
+    const hasConflicts = sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'consultation_conflicts'`).get();
+    const conflict = sqlite.prepare(hasConflicts ? `INSERT INTO consultation_conflicts (id, consultation_id, field_path, base_value, our_value, their_value, created_at)
+      VALUES (?, ?, 'contact_info.email', '"a@b.co"', '"ours@b.co"', '"theirs@b.co"', ?)` : 'SELECT ?, ?, ?');
     ids.forEach((id, i) => {
       const n = String(i).padStart(6, '0');
       version.run(`v2-${n}`, `+44 20 7946 ${n}`, i % 3 ? null : `Call note ${n}`, t, id);

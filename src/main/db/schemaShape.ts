@@ -34,21 +34,25 @@ export function schemaShape(sqlite: BetterSqlite3.Database): SchemaShape {
   return shape;
 }
 
-/** What differs, in words; empty when `actual` is exactly `expected`. */
+const ORDER = ['table', 'view', 'index', 'trigger'];
+
+/** What differs, in words, tables first; empty when `actual` is exactly `expected`. */
 export function shapeDifferences(actual: SchemaShape, expected: SchemaShape): string[] {
-  const problems: string[] = [];
+  const problems: { type: string; text: string }[] = [];
   for (const [key, want] of expected) {
     const have = actual.get(key);
-    if (!have) problems.push(`${want.type} "${want.name}" is missing`);
+    if (!have) problems.push({ type: want.type, text: `${want.type} "${want.name}" is missing` });
     else if (have.sql !== want.sql) {
       const sameColumns = have.columns.join(',') === want.columns.join(',');
-      problems.push(
-        want.type === 'table' && !sameColumns
-          ? `table "${want.name}" has columns (${have.columns.join(', ')}) instead of (${want.columns.join(', ')})`
-          : `${want.type} "${want.name}" is defined differently`,
-      );
+      problems.push({
+        type: want.type,
+        text:
+          want.type === 'table' && !sameColumns
+            ? `table "${want.name}" has columns (${have.columns.join(', ')}) instead of (${want.columns.join(', ')})`
+            : `${want.type} "${want.name}" is defined differently`,
+      });
     }
   }
-  for (const [key, have] of actual) if (!expected.has(key)) problems.push(`it has an extra ${have.type} "${have.name}"`);
-  return problems;
+  for (const [key, have] of actual) if (!expected.has(key)) problems.push({ type: have.type, text: `it has an extra ${have.type} "${have.name}"` });
+  return problems.sort((a, b) => ORDER.indexOf(a.type) - ORDER.indexOf(b.type)).map((p) => p.text);
 }
