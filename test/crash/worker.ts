@@ -11,6 +11,8 @@ const ack = (text: string) => writeSync(1, `${text}\n`);
 
 ack('start');
 const database = openDatabase(join(dataFolder, 'fieldbook.db'));
+// Only the durability control sets this: it shows the fsync check fails when durability is lowered.
+if (process.env.FIELDBOOK_CRASH_LOWER_SYNCHRONOUS) database.sqlite.pragma(`synchronous = ${process.env.FIELDBOOK_CRASH_LOWER_SYNCHRONOUS}`);
 ack('open');
 if (mode === 'open') process.exit(0);
 const services = createServices(database);
@@ -22,6 +24,13 @@ if (mode === 'autosave') {
     c.autosave({ consultationId, sections: { contact_info: { business_name: `typed ${remoteFile}-${i}` } }, draftNotes: `note ${remoteFile}-${i}` });
     ack(`saved ${i}`);
   }
+} else if (mode === 'saves') {
+  // A fixed number of autosaves, then a clean exit (run under strace to count syncs per save).
+  for (let i = 1; i <= Number(remoteFile); i += 1) {
+    c.autosave({ consultationId, sections: { contact_info: { business_name: `synced ${i}` } }, draftNotes: `note ${i}` });
+    ack(`saved ${i}`);
+  }
+  process.exit(0);
 } else if (mode === 'version') {
   for (let i = 1; ; i += 1) {
     const current = c.get({ consultationId }).consultation.currentVersion;
