@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { Client } from '@libsql/client';
 import { seedConsultations } from '../bench/seed';
 
 // A database with something in every table an upgrade could lose: two consultants, consultations with
@@ -47,4 +48,27 @@ export function allRows(sqlite: Database.Database): Record<string, unknown[]> {
 /** Names of every trigger and index, SQLite's own left out. */
 export function triggersAndIndexes(sqlite: Database.Database): string[] {
   return (sqlite.prepare(`SELECT type || ' ' || name AS n FROM sqlite_master WHERE type IN ('trigger', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY 1`).all() as { n: string }[]).map((r) => r.n);
+}
+
+/** The tables a team database holds rows in. */
+export const REMOTE_TABLES = ['users', 'consultations', 'consultation_versions', 'consultation_drafts', 'consultation_tombstones'];
+
+/** Copies the rows of the team tables from a filled laptop database into a team database of the same schema. */
+export async function copyToRemote(local: Database.Database, remote: Client): Promise<void> {
+  for (const table of REMOTE_TABLES) {
+    const rows = local.prepare(`SELECT * FROM ${table}`).all() as Record<string, unknown>[];
+    if (!rows.length) continue;
+    const columns = Object.keys(rows[0]!);
+    const sql = `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+    for (let i = 0; i < rows.length; i += 500) {
+      await remote.batch(rows.slice(i, i + 500).map((row) => ({ sql, args: columns.map((c) => row[c] as string | number | null) })), 'write');
+    }
+  }
+}
+
+/** Every row of the team tables, in a stable order. */
+export async function remoteRows(remote: Client): Promise<Record<string, unknown[]>> {
+  const out: Record<string, unknown[]> = {};
+  for (const table of REMOTE_TABLES) out[table] = (await remote.execute(`SELECT * FROM ${table} ORDER BY 1`)).rows.map((r) => ({ ...r }));
+  return out;
 }

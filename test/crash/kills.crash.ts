@@ -12,7 +12,8 @@ import { findMigrationsFolder, migrate, readMigrations } from '../../src/main/db
 import { SyncEngine } from '../../src/main/sync/syncEngine';
 import { seedConsultations } from '../../bench/seed';
 import { generateRebuild } from '../drizzleRebuild';
-import { allRows, fillDatabase, triggersAndIndexes } from '../fullDatabase';
+import { allRows, copyToRemote, fillDatabase, remoteRows, triggersAndIndexes } from '../fullDatabase';
+import { ensureRemoteSchema } from '../../src/main/sync/remoteSchema';
 
 // Kills a worker with SIGKILL at random moments while it writes, hundreds of times, and checks after each
 // kill that everything it had acknowledged is there and the file passes integrity_check. The durability
@@ -61,6 +62,17 @@ function runAndKill(args: string[], delayMs: number, killBeforeOpen: boolean | '
       else resolveRun({ acks: out.split('\n').filter(Boolean), exitedByItself: signal !== 'SIGKILL' });
     });
   });
+}
+
+/**
+ * How long one run takes to finish unkilled on this machine now, from its arm point: kill windows are drawn
+ * from 0 to 1.5 times that, so some runs finish and most are killed mid-work however busy the machine is.
+ */
+async function unkilledMs(prepare: () => string[], killBeforeOpen: boolean | 'start', env: NodeJS.ProcessEnv = {}): Promise<number> {
+  const started = Date.now();
+  const { exitedByItself } = await runAndKill(prepare(), 600_000, killBeforeOpen, env);
+  if (!exitedByItself) throw new Error('the calibration run was killed');
+  return Date.now() - started;
 }
 
 const integrity = (file: string) => {
@@ -142,11 +154,16 @@ describe('crash safety (SIGKILL)', () => {
     seedConsultations(seed, '01900000-0000-7000-8000-000000000001', 20_000);
     seed.close();
     const counts = { kills: 0, killedMidMigration: 0, killedBeforeStart: 0, completed: 0 };
-    for (let run = 0; run < RUNS.migration * scale; run += 1) {
-      const dir = join(work.dir, `migration-${run}`);
+    const prepare = (name: string) => {
+      const dir = join(work.dir, name);
       mkdirSync(dir, { recursive: true });
       copyFileSync(template, join(dir, 'fieldbook.db'));
-      const { acks } = await runAndKill(['open', dir, 'none'], 150 + Math.random() * 900, true);
+      return dir;
+    };
+    const window = 1.5 * (await unkilledMs(() => ['open', prepare('migration-calibration'), 'none'], true));
+    for (let run = 0; run < RUNS.migration * scale; run += 1) {
+      const dir = prepare(`migration-${run}`);
+      const { acks } = await runAndKill(['open', dir, 'none'], Math.random() * window, true);
       counts.kills += 1;
       if (acks.includes('start') && !acks.includes('open')) counts.killedMidMigration += 1;
       if (!acks.includes('start')) counts.killedBeforeStart += 1;
@@ -173,12 +190,18 @@ describe('crash safety (SIGKILL)', () => {
     seedConsultations(source.database.sqlite, source.users.current()!.id, 300);
     source.close();
     const counts = { kills: 0, killedBeforeDone: 0, pushed: 0 };
-    for (let run = 0; run < RUNS.push * scale; run += 1) {
-      const dir = join(work.dir, `push-${run}`);
+    const prepare = (name: string) => {
+      const dir = join(work.dir, name);
       mkdirSync(dir, { recursive: true });
       copyFileSync(join(templateDir, 'fieldbook.db'), join(dir, 'fieldbook.db'));
+      return dir;
+    };
+    const calibration = prepare('push-calibration');
+    const window = 1.5 * (await unkilledMs(() => ['push', calibration, 'none', join(calibration, 'team.db')], false));
+    for (let run = 0; run < RUNS.push * scale; run += 1) {
+      const dir = prepare(`push-${run}`);
       const remoteFile = join(dir, 'team.db');
-      const { acks } = await runAndKill(['push', dir, 'none', remoteFile], Math.random() * 700);
+      const { acks } = await runAndKill(['push', dir, 'none', remoteFile], Math.random() * window);
       counts.kills += 1;
       if (!acks.includes('pushed')) counts.killedBeforeDone += 1;
       else counts.pushed += 1;
@@ -213,11 +236,16 @@ describe('crash safety (SIGKILL)', () => {
       seed.close();
       const env = { FIELDBOOK_MIGRATIONS: rebuild.folder };
       const counts = { kills: 0, killedMidMigration: 0, completed: 0 };
-      for (let run = 0; run < RUNS.rebuild * scale; run += 1) {
-        const dir = join(work.dir, `rebuild-${run}`);
+      const prepare = (name: string) => {
+        const dir = join(work.dir, name);
         mkdirSync(dir, { recursive: true });
         copyFileSync(template, join(dir, 'fieldbook.db'));
-        const { acks } = await runAndKill(['open', dir, 'none'], Math.random() * 700, 'start', env);
+        return dir;
+      };
+      const window = 1.5 * (await unkilledMs(() => ['open', prepare('rebuild-calibration'), 'none'], 'start', env));
+      for (let run = 0; run < RUNS.rebuild * scale; run += 1) {
+        const dir = prepare(`rebuild-${run}`);
+        const { acks } = await runAndKill(['open', dir, 'none'], Math.random() * window, 'start', env);
         counts.kills += 1;
         if (acks.includes('start') && !acks.includes('open')) counts.killedMidMigration += 1;
         if (acks.includes('open')) counts.completed += 1;
@@ -237,6 +265,56 @@ describe('crash safety (SIGKILL)', () => {
       }
       report.rebuild = counts;
       expect(counts.killedMidMigration).toBeGreaterThanOrEqual(counts.kills / 4);
+      expect(counts.completed).toBeGreaterThan(0);
+    } finally {
+      rebuild.cleanup();
+    }
+  });
+
+  it('table rebuild on the team database (libSQL file): a kill mid-upgrade loses no row or index, the next sync completes it', async () => {
+    const rebuild = generateRebuild();
+    try {
+      const withRebuild = readMigrations(rebuild.folder);
+      const local = openDatabase(join(work.dir, 'remote-source.db'));
+      fillDatabase(local.sqlite, 3_000);
+      const template = join(work.dir, 'template-team.db');
+      const seed = createClient({ url: `file:${template}` });
+      await ensureRemoteSchema(seed, migrations);
+      await copyToRemote(local.sqlite, seed);
+      const indexes = async (remote: ReturnType<typeof createClient>) =>
+        (await remote.execute(`SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY 1`)).rows.map((r) => String(r.name));
+      const rows = await remoteRows(seed);
+      const indexNames = await indexes(seed);
+      seed.close();
+      local.close();
+      const counts = { kills: 0, killedMidUpgrade: 0, completed: 0 };
+      const env = { FIELDBOOK_MIGRATIONS: rebuild.folder };
+      const prepare = (name: string) => {
+        const dir = join(work.dir, name);
+        mkdirSync(dir, { recursive: true });
+        copyFileSync(template, join(dir, 'team.db'));
+        return dir;
+      };
+      const calibration = prepare('team-rebuild-calibration');
+      const window = 1.5 * (await unkilledMs(() => ['remote-upgrade', calibration, 'none', join(calibration, 'team.db')], 'start', env));
+      for (let run = 0; run < RUNS.rebuild * scale; run += 1) {
+        const dir = prepare(`team-rebuild-${run}`);
+        const file = join(dir, 'team.db');
+        const { acks } = await runAndKill(['remote-upgrade', dir, 'none', file], Math.random() * window, 'start', env);
+        counts.kills += 1;
+        if (acks.includes('open') && !acks.includes('upgraded')) counts.killedMidUpgrade += 1;
+        if (acks.includes('upgraded')) counts.completed += 1;
+        expect(integrity(file)).toBe('ok');
+        const remote = createClient({ url: `file:${file}` });
+        expect(await remoteRows(remote)).toEqual(rows);
+        expect(await ensureRemoteSchema(remote, withRebuild)).toBe(withRebuild.at(-1)!.folderMillis);
+        expect(await remoteRows(remote)).toEqual(rows);
+        expect(await indexes(remote)).toEqual(indexNames);
+        remote.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+      report.teamRebuild = counts;
+      expect(counts.killedMidUpgrade).toBeGreaterThanOrEqual(counts.kills / 4);
       expect(counts.completed).toBeGreaterThan(0);
     } finally {
       rebuild.cleanup();

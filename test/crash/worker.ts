@@ -10,6 +10,16 @@ const [mode, dataFolder, consultationId, remoteFile] = process.argv.slice(2) as 
 const ack = (text: string) => writeSync(1, `${text}\n`);
 
 ack('start');
+if (mode === 'remote-upgrade') {
+  // Upgrades the team database (remoteFile) to the migrations in FIELDBOOK_MIGRATIONS, nothing local.
+  const { createClient } = await import('@libsql/client');
+  const { ensureRemoteSchema } = await import('../../src/main/sync/remoteSchema');
+  const remote = createClient({ url: `file:${remoteFile}` });
+  ack('open');
+  await ensureRemoteSchema(remote, readMigrations(findMigrationsFolder()));
+  ack('upgraded');
+  process.exit(0);
+}
 const database = openDatabase(join(dataFolder, 'fieldbook.db'));
 // Only the durability control sets this: it shows the fsync check fails when durability is lowered.
 if (process.env.FIELDBOOK_CRASH_LOWER_SYNCHRONOUS) database.sqlite.pragma(`synchronous = ${process.env.FIELDBOOK_CRASH_LOWER_SYNCHRONOUS}`);

@@ -6,7 +6,7 @@ import { openDatabase } from './client';
 import { findMigrationsFolder, latestSchemaVersion, migrate, readMigrations } from './migrate';
 import { ensureRemoteSchema, remoteSchemaVersion } from '../sync/remoteSchema';
 import { generateRebuild, type RebuildMigrations } from '../../../test/drizzleRebuild';
-import { allRows, fillDatabase, triggersAndIndexes } from '../../../test/fullDatabase';
+import { allRows, copyToRemote, fillDatabase, remoteRows, triggersAndIndexes } from '../../../test/fullDatabase';
 import { tempDir } from '../../../test/tempDatabase';
 
 // A real drizzle-kit rebuild of `consultations` and `consultation_versions`, applied to a database with
@@ -110,23 +110,10 @@ describe('a drizzle-kit table rebuild', () => {
     const remote: Client = createClient({ url: `file:${join(work.dir, 'team.db')}` });
     try {
       await ensureRemoteSchema(remote, shipped);
-      const tables = ['users', 'consultations', 'consultation_versions', 'consultation_drafts', 'consultation_tombstones'];
-      for (const table of tables) {
-        const rows = local.prepare(`SELECT * FROM ${table}`).all() as Record<string, unknown>[];
-        const columns = Object.keys(rows[0]!);
-        await remote.batch(
-          rows.map((row) => ({ sql: `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`, args: columns.map((c) => row[c] as string | number | null) })),
-          'write',
-        );
-      }
-      const remoteRows = async () => {
-        const out: Record<string, unknown[]> = {};
-        for (const table of tables) out[table] = (await remote.execute(`SELECT * FROM ${table} ORDER BY 1`)).rows.map((r) => ({ ...r }));
-        return out;
-      };
+      await copyToRemote(local, remote);
       const indexes = async () =>
         (await remote.execute(`SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY 1`)).rows.map((r) => String(r.name));
-      const before = await remoteRows();
+      const before = await remoteRows(remote);
       const indexesBefore = await indexes();
       expect(before.consultation_versions!.length).toBeGreaterThan(550);
       expect(before.consultation_drafts!.length).toBeGreaterThan(150);
@@ -134,7 +121,7 @@ describe('a drizzle-kit table rebuild', () => {
 
       expect(await ensureRemoteSchema(remote, withRebuild)).toBe(latestSchemaVersion(withRebuild));
       expect(await remoteSchemaVersion(remote)).toBe(latestSchemaVersion(withRebuild));
-      expect(await remoteRows()).toEqual(before);
+      expect(await remoteRows(remote)).toEqual(before);
       expect(await indexes()).toEqual(indexesBefore);
       expect((await remote.execute('SELECT count(*) AS n FROM pragma_foreign_key_check')).rows[0]!.n).toBe(0);
       const sql = String((await remote.execute(`SELECT sql FROM sqlite_master WHERE name = 'consultations'`)).rows[0]!.sql);
@@ -157,5 +144,37 @@ describe('a drizzle-kit table rebuild', () => {
     expect(() => migrate(db, orphaning)).toThrow(/pointing at records that no longer exist\. Nothing was changed/);
     expect(allRows(db)).toEqual(rows);
     db.close();
+  });
+
+  it('on the team database too: a step that would leave rows pointing at nothing is rolled back', async () => {
+    const local = new Database(filledFile('for-remote-orphans.db', 40), { readonly: true });
+    const remote = createClient({ url: `file:${join(work.dir, 'team-orphans.db')}` });
+    try {
+      await ensureRemoteSchema(remote, shipped);
+      await copyToRemote(local, remote);
+      const before = await remoteRows(remote);
+      const orphaning = [...shipped, { ...shipped[0]!, sql: [`DELETE FROM users WHERE name = 'Bo'`], hash: 'orphaning', folderMillis: latestSchemaVersion(shipped) + 1 }];
+      await expect(ensureRemoteSchema(remote, orphaning)).rejects.toThrow(/would leave records pointing at nothing, so it was rolled back/);
+      expect(await remoteRows(remote)).toEqual(before);
+      expect(await remoteSchemaVersion(remote)).toBe(latestSchemaVersion(shipped));
+    } finally {
+      remote.close();
+      local.close();
+    }
+  });
+
+  it('on the team database, an edited or late-merged migration is refused in words, never skipped', async () => {
+    const remote = createClient({ url: `file:${join(work.dir, 'team-history.db')}` });
+    try {
+      await ensureRemoteSchema(remote, shipped);
+      const edited = shipped.map((m, i) => (i === 1 ? { ...m, hash: 'edited' } : m));
+      await expect(ensureRemoteSchema(remote, edited)).rejects.toThrow(/edited after release\)\. Fieldbook stopped without changing anything\. Your work stays safe/);
+      const late = { ...shipped[0]!, sql: ['CREATE TABLE merged_late (x)'], hash: 'late', folderMillis: shipped[1]!.folderMillis + 1 };
+      await expect(ensureRemoteSchema(remote, [...shipped.slice(0, 2), late, ...shipped.slice(2)])).rejects.toThrow(/older than steps already applied/);
+      expect((await remote.execute(`SELECT count(*) AS n FROM sqlite_master WHERE name = 'merged_late'`)).rows[0]!.n).toBe(0);
+      expect(await remoteSchemaVersion(remote)).toBe(latestSchemaVersion(shipped));
+    } finally {
+      remote.close();
+    }
   });
 });
