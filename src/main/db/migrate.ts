@@ -188,7 +188,7 @@ function applyMigrations(sqlite: BetterSqlite3.Database, migrations: readonly Mi
         }
       }
       sqlite.exec('COMMIT');
-      return { applied: pending.length, schemaVersion: Math.max(appliedSchemaVersion(sqlite), 0) };
+      return { applied: pending.length, schemaVersion: appliedSchemaVersion(sqlite) };
     } catch (error) {
       if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
       throw error;
