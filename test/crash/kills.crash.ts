@@ -65,14 +65,19 @@ function runAndKill(args: string[], delayMs: number, killBeforeOpen: boolean | '
 }
 
 /**
- * How long one run takes to finish unkilled on this machine now, from its arm point: kill windows are drawn
- * from 0 to 1.5 times that, so some runs finish and most are killed mid-work however busy the machine is.
+ * Kill delays for work that ends by itself: starts at 1.5 times one unkilled run, then shrinks after a run
+ * that finished and grows after one that was killed, settling near a quarter finished and the rest killed
+ * mid-work however busy the machine is (a fixed window either never lets a run finish or never kills it).
  */
-async function unkilledMs(prepare: () => string[], killBeforeOpen: boolean | 'start', env: NodeJS.ProcessEnv = {}): Promise<number> {
+async function killWindow(prepare: () => string[], killBeforeOpen: boolean | 'start', env: NodeJS.ProcessEnv = {}) {
   const started = Date.now();
   const { exitedByItself } = await runAndKill(prepare(), 600_000, killBeforeOpen, env);
   if (!exitedByItself) throw new Error('the calibration run was killed');
-  return Date.now() - started;
+  let windowMs = 1.5 * (Date.now() - started);
+  return {
+    next: () => Math.random() * windowMs,
+    finished: (done: boolean) => (windowMs *= done ? 0.85 : 1.05),
+  };
 }
 
 const integrity = (file: string) => {
@@ -160,10 +165,11 @@ describe('crash safety (SIGKILL)', () => {
       copyFileSync(template, join(dir, 'fieldbook.db'));
       return dir;
     };
-    const window = 1.5 * (await unkilledMs(() => ['open', prepare('migration-calibration'), 'none'], true));
+    const window = await killWindow(() => ['open', prepare('migration-calibration'), 'none'], true);
     for (let run = 0; run < RUNS.migration * scale; run += 1) {
       const dir = prepare(`migration-${run}`);
-      const { acks } = await runAndKill(['open', dir, 'none'], Math.random() * window, true);
+      const { acks } = await runAndKill(['open', dir, 'none'], window.next(), true);
+      window.finished(acks.includes('open'));
       counts.kills += 1;
       if (acks.includes('start') && !acks.includes('open')) counts.killedMidMigration += 1;
       if (!acks.includes('start')) counts.killedBeforeStart += 1;
@@ -179,7 +185,7 @@ describe('crash safety (SIGKILL)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
     report.migration = counts;
-    expect(counts.killedMidMigration).toBeGreaterThanOrEqual(counts.kills / 4);
+    expect(counts.killedMidMigration).toBeGreaterThanOrEqual(counts.kills / 5);
     expect(counts.completed).toBeGreaterThan(0);
   });
 
@@ -197,11 +203,12 @@ describe('crash safety (SIGKILL)', () => {
       return dir;
     };
     const calibration = prepare('push-calibration');
-    const window = 1.5 * (await unkilledMs(() => ['push', calibration, 'none', join(calibration, 'team.db')], false));
+    const window = await killWindow(() => ['push', calibration, 'none', join(calibration, 'team.db')], false);
     for (let run = 0; run < RUNS.push * scale; run += 1) {
       const dir = prepare(`push-${run}`);
       const remoteFile = join(dir, 'team.db');
-      const { acks } = await runAndKill(['push', dir, 'none', remoteFile], Math.random() * window);
+      const { acks } = await runAndKill(['push', dir, 'none', remoteFile], window.next());
+      window.finished(acks.includes('pushed'));
       counts.kills += 1;
       if (!acks.includes('pushed')) counts.killedBeforeDone += 1;
       else counts.pushed += 1;
@@ -242,10 +249,11 @@ describe('crash safety (SIGKILL)', () => {
         copyFileSync(template, join(dir, 'fieldbook.db'));
         return dir;
       };
-      const window = 1.5 * (await unkilledMs(() => ['open', prepare('rebuild-calibration'), 'none'], 'start', env));
+      const window = await killWindow(() => ['open', prepare('rebuild-calibration'), 'none'], 'start', env);
       for (let run = 0; run < RUNS.rebuild * scale; run += 1) {
         const dir = prepare(`rebuild-${run}`);
-        const { acks } = await runAndKill(['open', dir, 'none'], Math.random() * window, 'start', env);
+        const { acks } = await runAndKill(['open', dir, 'none'], window.next(), 'start', env);
+        window.finished(acks.includes('open'));
         counts.kills += 1;
         if (acks.includes('start') && !acks.includes('open')) counts.killedMidMigration += 1;
         if (acks.includes('open')) counts.completed += 1;
@@ -264,7 +272,7 @@ describe('crash safety (SIGKILL)', () => {
         rmSync(dir, { recursive: true, force: true });
       }
       report.rebuild = counts;
-      expect(counts.killedMidMigration).toBeGreaterThanOrEqual(counts.kills / 4);
+      expect(counts.killedMidMigration).toBeGreaterThanOrEqual(counts.kills / 5);
       expect(counts.completed).toBeGreaterThan(0);
     } finally {
       rebuild.cleanup();
@@ -296,16 +304,18 @@ describe('crash safety (SIGKILL)', () => {
         return dir;
       };
       const calibration = prepare('team-rebuild-calibration');
-      const window = 1.5 * (await unkilledMs(() => ['remote-upgrade', calibration, 'none', join(calibration, 'team.db')], 'start', env));
+      const window = await killWindow(() => ['remote-upgrade', calibration, 'none', join(calibration, 'team.db')], 'start', env);
       for (let run = 0; run < RUNS.rebuild * scale; run += 1) {
         const dir = prepare(`team-rebuild-${run}`);
         const file = join(dir, 'team.db');
-        const { acks } = await runAndKill(['remote-upgrade', dir, 'none', file], Math.random() * window, 'start', env);
+        const { acks } = await runAndKill(['remote-upgrade', dir, 'none', file], window.next(), 'start', env);
+        window.finished(acks.includes('upgraded'));
         counts.kills += 1;
         if (acks.includes('open') && !acks.includes('upgraded')) counts.killedMidUpgrade += 1;
         if (acks.includes('upgraded')) counts.completed += 1;
-        expect(integrity(file)).toBe('ok');
+        // Through libSQL, read-write: a killed writer may leave a hot journal that only a writer rolls back.
         const remote = createClient({ url: `file:${file}` });
+        expect((await remote.execute('PRAGMA integrity_check')).rows[0]![0]).toBe('ok');
         expect(await remoteRows(remote)).toEqual(rows);
         expect(await ensureRemoteSchema(remote, withRebuild)).toBe(withRebuild.at(-1)!.folderMillis);
         expect(await remoteRows(remote)).toEqual(rows);
