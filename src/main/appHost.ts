@@ -61,7 +61,7 @@ export function startAppHost(options: AppHostOptions): AppHost {
   const migrations = readMigrations(migrationsFolder);
   const fontsFolder = options.fontsFolder ?? findShippedFolder(join('resources', 'fonts'), 'NotoSans-Regular.ttf');
 
-  recoverInterruptedRestore(databaseFile);
+  recoverInterruptedRestore(databaseFile, backupsFolder);
   let database: LocalDatabase = openDatabase(databaseFile, { migrationsFolder });
   const build = (over: LocalDatabase = database): HostServices => {
     const core = createServices(over);

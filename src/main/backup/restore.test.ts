@@ -147,14 +147,28 @@ describe('restore', () => {
     current.close();
   });
 
-  it('at start, recovers the data a restore killed between its two renames left aside', () => {
+  it('at start, puts back the data a restore killed between its two renames left aside', () => {
     const dir = folder();
     const file = join(dir, 'fieldbook.db');
     writeFileSync(`${file}.restore-previous`, 'data');
-    recoverInterruptedRestore(file);
+    recoverInterruptedRestore(file, join(dir, 'backups'));
     expect(readFileSync(file, 'utf8')).toBe('data');
     expect(existsSync(`${file}.restore-previous`)).toBe(false);
-    recoverInterruptedRestore(file); // nothing to do, nothing changed
+    recoverInterruptedRestore(file, join(dir, 'backups')); // nothing to do, nothing changed
     expect(readFileSync(file, 'utf8')).toBe('data');
+    expect(existsSync(join(dir, 'backups'))).toBe(false);
+  });
+
+  it('at start, after a restore killed past its second rename, keeps the restored file and moves the replaced one to backups', () => {
+    const dir = folder();
+    const file = join(dir, 'fieldbook.db');
+    writeFileSync(file, 'restored');
+    writeFileSync(`${file}.restore-previous`, 'replaced');
+    recoverInterruptedRestore(file, join(dir, 'backups'));
+    expect(readFileSync(file, 'utf8')).toBe('restored');
+    const kept = readdirSync(join(dir, 'backups'));
+    expect(kept).toEqual([expect.stringMatching(/^before-restore-\d+-interrupted\.db$/)]);
+    expect(readFileSync(join(dir, 'backups', kept[0]!), 'utf8')).toBe('replaced');
+    expect(existsSync(`${file}.restore-previous`)).toBe(false);
   });
 });

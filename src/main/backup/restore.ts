@@ -160,8 +160,18 @@ export async function restoreBackup<S>(bytes: Buffer, target: RestoreTarget<S>):
   }
 }
 
-/** At start: a restore killed between its two renames left the data as `.restore-previous`; put it back. */
-export function recoverInterruptedRestore(databaseFile: string): void {
+/**
+ * At start, after a restore was killed: between its two renames the data is only in `.restore-previous`,
+ * so it goes back in place; after the second, the checked backup is in place and the replaced file (also
+ * in the safety copy, made before) moves to the backups folder rather than being deleted.
+ */
+export function recoverInterruptedRestore(databaseFile: string, backupsFolder: string): void {
   const previous = `${databaseFile}.restore-previous`;
-  if (existsSync(previous) && !existsSync(databaseFile)) renameSync(previous, databaseFile);
+  if (!existsSync(previous)) return;
+  if (!existsSync(databaseFile)) {
+    renameSync(previous, databaseFile);
+    return;
+  }
+  ensurePrivateFolder(backupsFolder);
+  renameSync(previous, join(backupsFolder, `before-restore-${Date.now()}-interrupted.db`));
 }
