@@ -11,7 +11,7 @@ const noElectron = { name: 'electron', message: 'Only src/main/electron/ may imp
 const noNode = nodeModules.map((name) => ({ name, message: 'Node modules are not available here.' }));
 const databaseLibraries = ['better-sqlite3', 'drizzle-orm', 'drizzle-orm/*', '@libsql/*'];
 /** Where those libraries may be imported (mirrored by test/boundaries.test.ts). */
-export const DATABASE_DOORS = ['src/main/db/**', 'src/main/store/**', 'src/main/sync/remoteClient.ts', 'src/main/backup/**'];
+export const DATABASE_DOORS = ['src/main/db/**', 'src/main/store/**', 'src/main/sync/remoteClient.ts'];
 const mainOnly = ['better-sqlite3', 'drizzle-orm', 'drizzle-orm/*', '@libsql/*'].map((group) => group);
 
 export default tseslint.config(

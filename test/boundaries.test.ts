@@ -7,7 +7,7 @@ import { join, relative, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DATABASE_LIBRARY = /from\s+'(better-sqlite3|drizzle-orm(\/[^']*)?|@libsql\/client(\/[^']*)?)'/;
-const ALLOWED = [/^src\/main\/db\//, /^src\/main\/store\//, /^src\/main\/sync\/remoteClient\.ts$/, /^src\/main\/backup\//];
+const ALLOWED = [/^src\/main\/db\//, /^src\/main\/store\//, /^src\/main\/sync\/remoteClient\.ts$/];
 const CONSULTATION_TABLES = /\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM|FROM|JOIN)\s+"?(consultations|consultation_versions|consultation_drafts|consultation_conflicts|consultation_tombstones)\b/i;
 
 function sources(dir: string): string[] {
@@ -33,7 +33,7 @@ describe('boundaries', () => {
 
   it('reads and writes the consultation tables only in the store (and the migrations that make them)', () => {
     const offenders = files.filter(
-      (file) => CONSULTATION_TABLES.test(readFileSync(join(ROOT, file), 'utf8')) && !/^src\/main\/(store|db|backup)\//.test(file) && !/^src\/main\/sync\/syncEngine\.ts$/.test(file),
+      (file) => CONSULTATION_TABLES.test(readFileSync(join(ROOT, file), 'utf8')) && !/^src\/main\/(store|db)\//.test(file) && !/^src\/main\/sync\/syncEngine\.ts$/.test(file),
     );
     expect(offenders).toEqual([]);
   });

@@ -25,6 +25,7 @@ function fleet() {
       return result;
     }) as Client['batch'];
     wrapped.execute = remote.execute.bind(remote) as Client['execute'];
+    wrapped.migrate = remote.migrate.bind(remote) as Client['migrate'];
     wrapped.loseNext = () => (lose = true);
     wrapped.disarm = () => (lose = false);
     return wrapped;

@@ -37,6 +37,7 @@ function link(remote: Client) {
       }
       return result;
     }) as Client['batch'],
+    migrate: remote.migrate.bind(remote),
   } as unknown as Client;
   return { client: wrapped, state };
 }

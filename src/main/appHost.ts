@@ -1,15 +1,16 @@
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase, type LocalDatabase } from './db/client';
 import { findMigrationsFolder, readMigrations } from './db/migrate';
 import { createServices, type Services } from './services';
 import { createDispatch, type Dispatch } from './handlers';
 import { EventBus } from './eventBus';
-import { BackupService, inspectBackup } from './backup/backupService';
+import { BackupService } from './backup/backupService';
+import { recoverInterruptedRestore, restoreBackup } from './backup/restore';
+import { ensurePrivateFolder } from './db/privateFiles';
 import { ExportsService } from './exports/exportsService';
 import { findShippedFolder } from './appResources';
-import { AppFailure } from '../shared/errors';
 import { SyncService } from './sync/syncService';
+import { forgetSyncIdentity } from './sync/syncEngine';
 import { ConflictsService } from './sync/conflictsService';
 import { FileSecretStore, type SecretStore } from './settings/secretStore';
 import type { AppInfo } from '../shared/contract';
@@ -65,7 +66,7 @@ export interface AppHost {
 
 /** Everything the main process runs, independent of Electron: the shell and the preview both start this. */
 export function startAppHost(options: AppHostOptions): AppHost {
-  mkdirSync(options.dataFolder, { recursive: true });
+  ensurePrivateFolder(options.dataFolder);
   const databaseFile = join(options.dataFolder, DATABASE_FILE);
   const backupsFolder = join(options.dataFolder, 'backups');
   const migrationsFolder = options.migrationsFolder ?? findMigrationsFolder();
@@ -73,9 +74,10 @@ export function startAppHost(options: AppHostOptions): AppHost {
   const fontsFolder = options.fontsFolder ?? findShippedFolder(join('resources', 'fonts'), 'NotoSans-Regular.ttf');
 
   const pdfPrinter = options.pdfPrinter ?? missingPrinter;
+  recoverInterruptedRestore(databaseFile, backupsFolder);
   let database: LocalDatabase = openDatabase(databaseFile, { migrationsFolder });
-  const build = (): HostServices => {
-    const core = createServices(database);
+  const build = (over: LocalDatabase = database): HostServices => {
+    const core = createServices(over);
     return {
       ...core,
       exports: new ExportsService(core.store, core.consultations, core.users, new SummaryPdf(pdfPrinter, fontsFolder, () => new BrandingStore(core.settings).get())),
@@ -111,33 +113,15 @@ export function startAppHost(options: AppHostOptions): AppHost {
       await sync.stop();
       host.close();
     },
-    async restoreFrom(bytes) {
-      const incoming = join(options.dataFolder, 'restore-incoming.db');
-      writeFileSync(incoming, bytes);
-      try {
-        const { consultations } = inspectBackup(incoming, migrations);
-        mkdirSync(backupsFolder, { recursive: true });
-        const safetyCopy = join(backupsFolder, `before-restore-${Date.now()}.db`);
-        await services.backups.backupTo(safetyCopy);
-        database.close();
-        for (const suffix of ['-wal', '-shm']) rmSync(databaseFile + suffix, { force: true });
-        renameSync(incoming, databaseFile);
-        try {
-          database = openDatabase(databaseFile, { migrationsFolder });
-        } catch (error) {
-          // Put the previous database back: a restore must never leave the app without its data.
-          copyFileSync(safetyCopy, databaseFile);
-          database = openDatabase(databaseFile, { migrationsFolder });
-          services = build();
-          throw new AppFailure('validation', `This backup could not be opened (${(error as Error).message}). Your data is as it was.`);
-        }
-        services = build();
-        events.emit('consultations.changed', { ids: [] });
-        return { consultations, safetyCopy };
-      } finally {
-        if (existsSync(incoming)) rmSync(incoming, { force: true });
-      }
-    },
+    restoreFrom: (bytes) =>
+      restoreBackup(bytes, { databaseFile, backupsFolder, migrationsFolder, migrations, current: database, build, adopt: (next, built) => {
+          database = next;
+          services = built;
+          // A restored laptop is new to the team: it re-reads the log and gets back what it pushed since.
+          forgetSyncIdentity(built.settings);
+          events.emit('consultations.changed', { ids: [] });
+        },
+      }),
     close() {
       void sync.scheduler.stop();
       void pdfPrinter.close();

@@ -11,7 +11,19 @@ const [mode, dataFolder, consultationId, remoteFile] = process.argv.slice(2) as 
 const ack = (text: string) => writeSync(1, `${text}\n`);
 
 ack('start');
+if (mode === 'remote-upgrade') {
+  // Upgrades the team database (remoteFile) to the migrations in FIELDBOOK_MIGRATIONS, nothing local.
+  const { createClient } = await import('@libsql/client');
+  const { ensureRemoteSchema } = await import('../../src/main/sync/remoteSchema');
+  const remote = createClient({ url: `file:${remoteFile}` });
+  ack('open');
+  await ensureRemoteSchema(remote, readMigrations(findMigrationsFolder()));
+  ack('upgraded');
+  process.exit(0);
+}
 const database = openDatabase(join(dataFolder, 'fieldbook.db'));
+// Only the durability control sets this: it shows the fsync check fails when durability is lowered.
+if (process.env.FIELDBOOK_CRASH_LOWER_SYNCHRONOUS) database.sqlite.pragma(`synchronous = ${process.env.FIELDBOOK_CRASH_LOWER_SYNCHRONOUS}`);
 ack('open');
 if (mode === 'open') process.exit(0);
 const services = createServices(database);
@@ -23,6 +35,13 @@ if (mode === 'autosave') {
     c.autosave({ consultationId, edits: editsForSections({ contact_info: { business_name: `typed ${remoteFile}-${i}` } }), notes: `note ${remoteFile}-${i}` });
     ack(`saved ${i}`);
   }
+} else if (mode === 'saves') {
+  // A fixed number of autosaves, then a clean exit (run under strace to count syncs per save).
+  for (let i = 1; i <= Number(remoteFile); i += 1) {
+    c.autosave({ consultationId, edits: [{ path: 'contact_info.business_name', value: `synced ${i}` }], notes: `note ${i}` });
+    ack(`saved ${i}`);
+  }
+  process.exit(0);
 } else if (mode === 'version') {
   for (let i = 1; ; i += 1) {
     const current = c.get({ consultationId }).consultation.currentVersion;

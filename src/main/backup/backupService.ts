@@ -1,10 +1,7 @@
-import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import type { MigrationMeta } from '../db/migrate';
 import type { LocalDatabase } from '../db/client';
-import { MIGRATIONS_TABLE, latestSchemaVersion } from '../db/migrate';
-import { AppFailure } from '../../shared/errors';
+import { ensurePrivateFile, ensurePrivateFolder } from '../db/privateFiles';
 
 // Backups are consistent copies of the live database made with SQLite's online backup (the app keeps
 // working meanwhile). A file is only restored after it proves to be a sound Fieldbook database of a
@@ -12,7 +9,6 @@ import { AppFailure } from '../../shared/errors';
 
 export const AUTO_BACKUP_KEEP = 7;
 const DAY_MS = 24 * 60 * 60 * 1000;
-const REQUIRED_TABLES = ['users', 'consultations', 'consultation_drafts', 'consultation_versions', MIGRATIONS_TABLE];
 
 export interface BackupInfo {
   file: string;
@@ -20,36 +16,7 @@ export interface BackupInfo {
   createdAt: string;
 }
 
-/** Checks a file before it may replace the live database; throws a message a person understands. */
-export function inspectBackup(file: string, migrations: readonly MigrationMeta[]): { schemaVersion: number; consultations: number } {
-  let db: Database.Database;
-  try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
-  } catch {
-    throw new AppFailure('validation', 'This file cannot be opened as a database. Choose a Fieldbook backup.');
-  }
-  try {
-    let tables: string[];
-    try {
-      tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((r) => r.name);
-    } catch {
-      throw new AppFailure('validation', 'This file is not a database. Choose a Fieldbook backup (.db).');
-    }
-    if (!REQUIRED_TABLES.every((t) => tables.includes(t))) throw new AppFailure('validation', 'This database is not a Fieldbook backup.');
-    const known = new Set(migrations.map((m) => m.folderMillis));
-    const applied = (db.prepare(`SELECT created_at AS v FROM "${MIGRATIONS_TABLE}"`).all() as { v: number }[]).map((r) => Number(r.v));
-    const newest = Math.max(0, ...applied);
-    if (newest > latestSchemaVersion(migrations)) {
-      throw new AppFailure('validation', 'This backup was made by a newer Fieldbook. Update the app to restore it.');
-    }
-    if (!applied.every((v) => known.has(v))) throw new AppFailure('validation', 'This backup has a schema this Fieldbook does not know.');
-    if (db.pragma('integrity_check', { simple: true }) !== 'ok') throw new AppFailure('validation', 'This backup is damaged (it fails SQLite’s integrity check).');
-    const { n } = db.prepare('SELECT count(*) AS n FROM consultations').get() as { n: number };
-    return { schemaVersion: newest, consultations: n };
-  } finally {
-    db.close();
-  }
-}
+export { inspectBackup } from './restore';
 
 export class BackupService {
   constructor(
@@ -59,13 +26,14 @@ export class BackupService {
 
   /** A consistent copy of the live database, written to `file`. */
   async backupTo(file: string): Promise<BackupInfo> {
+    ensurePrivateFile(file);
     await this.database().sqlite.backup(file);
     return { file, bytes: statSync(file).size, createdAt: new Date().toISOString() };
   }
 
   /** Automatic backups in the data folder, newest first. */
   list(): BackupInfo[] {
-    mkdirSync(this.backupsFolder, { recursive: true });
+    ensurePrivateFolder(this.backupsFolder);
     return readdirSync(this.backupsFolder)
       .filter((name) => /^fieldbook-auto-\d{8}-\d{6}\.db$/.test(name))
       .map((name) => {

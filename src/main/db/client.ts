@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import * as schema from './schema';
 import { findMigrationsFolder, migrate, readMigrations, type MigrationReport } from './migrate';
+import { ensurePrivateFile } from './privateFiles';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
@@ -29,6 +30,7 @@ export interface OpenOptions {
  * - busy_timeout: a backup or a second reader holding a lock makes a write wait, not fail.
  */
 export function openDatabase(file: string, options: OpenOptions = {}): LocalDatabase {
+  if (!options.readonly) ensurePrivateFile(file);
   const sqlite = new Database(file, { readonly: options.readonly ?? false });
   try {
     sqlite.pragma('busy_timeout = 5000');

@@ -5,6 +5,8 @@ import { openDatabase } from './client';
 import { appliedSchemaVersion, findMigrationsFolder, latestSchemaVersion, migrate, readMigrations } from './migrate';
 import { tempDir } from '../../../test/tempDatabase';
 import { newId, now } from '../clock';
+import { SCHEMA_OBJECTS } from './schemaObjects';
+import { normalizeSql } from './schemaShape';
 
 const migrations = readMigrations(findMigrationsFolder());
 let cleanups: (() => void)[] = [];
@@ -170,6 +172,86 @@ describe('schema constraints', () => {
     expect(search('turnover')).toEqual([id]);
     db.sqlite.prepare('DELETE FROM consultations WHERE id = ?').run(id);
     expect(search('turnover')).toEqual([]);
+    db.close();
+  });
+});
+
+describe('migration history', () => {
+  const rows = (db: Database.Database) => db.prepare('SELECT * FROM __drizzle_migrations ORDER BY id').all();
+
+  it('refuses an applied step whose shipped file was edited, changing nothing', () => {
+    const path = file();
+    openDatabase(path).close();
+    const db = new Database(path);
+    const before = rows(db);
+    const edited = migrations.map((m, i) => (i === 2 ? { ...m, sql: [...m.sql, 'CREATE INDEX late ON users (name)'], hash: 'edited' } : m));
+    expect(() => migrate(db, edited)).toThrow(/edited after release\)\. Fieldbook stopped without changing anything/);
+    expect(rows(db)).toEqual(before);
+    expect(tables(db)).not.toContain('late');
+    db.close();
+  });
+
+  it('refuses a shipped step older than the newest applied (merged late), never skipping it', () => {
+    const path = file();
+    openDatabase(path).close();
+    const db = new Database(path);
+    const late = { ...migrations[0]!, sql: ['CREATE TABLE merged_late (x)'], hash: 'late', folderMillis: migrations[2]!.folderMillis + 1 };
+    const withLate = [...migrations.slice(0, 3), late, ...migrations.slice(3)];
+    expect(() => migrate(db, withLate)).toThrow(/older than steps already applied .* Fieldbook stopped without changing anything/);
+    expect(tables(db)).not.toContain('merged_late');
+    expect(appliedSchemaVersion(db)).toBe(latestSchemaVersion(migrations));
+    db.close();
+  });
+
+  it('refuses a database holding a step this app does not ship', () => {
+    const path = file();
+    openDatabase(path).close();
+    const raw = new Database(path);
+    raw.prepare('INSERT INTO __drizzle_migrations (hash, created_at) VALUES (?, ?)').run('branch', migrations[1]!.folderMillis + 5);
+    raw.close();
+    expect(() => openDatabase(path)).toThrow(/upgrade step \(\d+\) this Fieldbook does not ship/);
+  });
+
+  it('refuses to upgrade a database carrying a trigger of its own, leaving it as it was', () => {
+    const path = file();
+    const old = new Database(path);
+    migrate(old, migrations.slice(0, 3));
+    old.exec(`CREATE TRIGGER planted AFTER UPDATE ON consultation_drafts BEGIN DELETE FROM consultation_versions; END`);
+    old.close();
+    expect(() => openDatabase(path)).toThrow(/extra trigger "planted"\)\. Nothing was changed/);
+    const check = new Database(path);
+    expect(appliedSchemaVersion(check)).toBe(migrations[2]!.folderMillis);
+    expect(tables(check)).not.toContain('sync_outbox');
+    check.close();
+  });
+
+  it('puts back a declared trigger an earlier run lost, in the next upgrade', () => {
+    const path = file();
+    const old = new Database(path);
+    migrate(old, migrations.slice(0, 3));
+    old.exec('DROP TRIGGER consultations_fts_after_update');
+    old.close();
+    const db = openDatabase(path);
+    expect(tables(db.sqlite)).toContain('consultations_fts_after_update');
+    db.close();
+  });
+});
+
+describe('declared triggers and custom indexes (schemaObjects)', () => {
+  it('are exactly the triggers and non-drizzle indexes of a fresh database, statement for statement', () => {
+    const db = openDatabase(file());
+    const fresh = db.sqlite
+      .prepare(`SELECT type, name, tbl_name AS tbl, sql FROM sqlite_master WHERE type IN ('trigger', 'index') AND sql IS NOT NULL ORDER BY name`)
+      .all() as { type: string; name: string; tbl: string; sql: string }[];
+    const drizzleIndexes = new Set(
+      migrations[0]!.sql.flatMap((s) => [...s.matchAll(/CREATE (?:UNIQUE )?INDEX `(\w+)`/g)].map((m) => m[1]!)),
+    );
+    const custom = fresh.filter((o) => !drizzleIndexes.has(o.name));
+    expect(custom.map((o) => o.name).sort()).toEqual(SCHEMA_OBJECTS.map((o) => o.name).sort());
+    for (const object of SCHEMA_OBJECTS) {
+      const live = custom.find((o) => o.name === object.name)!;
+      expect({ type: live.type, table: live.tbl, sql: normalizeSql(live.sql) }).toEqual({ type: object.type, table: object.table, sql: normalizeSql(object.sql) });
+    }
     db.close();
   });
 });
