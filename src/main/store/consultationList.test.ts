@@ -165,3 +165,15 @@ function walkAllIn(target: TestApp, query: ListQuery) {
     cursor = page.nextCursor;
   }
 }
+
+describe('active consultations', () => {
+  it('leaves archived ones out of "active", page after page, and counts them apart', () => {
+    const active = walkAll({ status: 'active' }).rows;
+    const archived = walkAll({ status: 'archived' }).rows;
+    const counts = app.consultations.counts();
+    expect(archived.length).toBeGreaterThan(0);
+    expect(active.every((r) => r.status !== 'archived')).toBe(true);
+    expect(active.length).toBe(counts.draft + counts.completed);
+    expect(active.length + archived.length).toBe(walkAll({}).rows.length);
+  });
+});

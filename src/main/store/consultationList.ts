@@ -132,7 +132,9 @@ export class ConsultationList {
   private filters(query: ParsedListQuery): { where: string[]; params: unknown[] } {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (query.status) {
+    if (query.status === 'active') {
+      where.push(`c."status" <> 'archived'`);
+    } else if (query.status) {
       where.push(`c."status" = ?`);
       params.push(query.status);
     }

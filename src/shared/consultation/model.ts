@@ -89,8 +89,11 @@ export type ConsultationSummary = z.infer<typeof consultationSummarySchema>;
 export const SORT_KEYS = ['updated', 'created', 'business_name', 'completion'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
+/** A status, or "active": everything not archived (what the dashboard shows unless Archived is chosen). */
+export const LIST_STATUSES = [...STATUSES, 'active'] as const;
+
 export const listQuerySchema = z.strictObject({
-  status: z.enum(STATUSES).optional(),
+  status: z.enum(LIST_STATUSES).optional(),
   industry: z.string().max(200).optional(),
   urgency: z.enum(URGENCY_LEVELS).optional(),
   ownerId: idSchema.optional(),

@@ -49,7 +49,8 @@ export function Dashboard({ onNew }: { onNew: () => void }) {
     direction,
     limit: 100,
     ...(search ? { search } : {}),
-    ...(status ? { status } : {}),
+    // "Active" (the default) leaves archived consultations out, as archiving promises.
+    status: status || 'active',
     ...(industry ? { industry } : {}),
     ...(urgency ? { urgency: urgency as (typeof URGENCY_LEVELS)[number] } : {}),
   };
@@ -58,6 +59,7 @@ export function Dashboard({ onNew }: { onNew: () => void }) {
   const industries = useIndustries();
   const rows = pages.data?.pages.flatMap((p) => p.items) ?? [];
   const total = counts.data ? counts.data.draft + counts.data.completed + counts.data.archived : null;
+  const active = counts.data ? counts.data.draft + counts.data.completed : null;
   const filtered = Boolean(search || status || industry || urgency);
 
   const scroller = useRef<HTMLDivElement>(null);
@@ -87,7 +89,7 @@ export function Dashboard({ onNew }: { onNew: () => void }) {
         <h1 id="dashboard-title">Consultations</h1>
         <div className="status-tabs" role="group" aria-label="Filter by status">
           <button type="button" aria-pressed={status === ''} onClick={() => setStatus('')}>
-            All <span className="count">{total ?? '…'}</span>
+            Active <span className="count">{active ?? '…'}</span>
           </button>
           {STATUSES.map((s) => (
             <button type="button" key={s} aria-pressed={status === s} onClick={() => setStatus(s)}>
