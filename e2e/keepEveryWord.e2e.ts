@@ -128,3 +128,55 @@ describe('never lose a word at the keyboard', () => {
     expect(await page.getByLabel('Contact person').inputValue()).toBe('');
   });
 });
+
+describe('the record as a consultant expects it', () => {
+  it('save version names the fields that need attention, marks their step and takes focus to the first', async () => {
+    preview = await startPreview();
+    const { page } = preview;
+    await newConsultation(preview);
+    await page.getByLabel('Business name').fill('Marked Steps Ltd');
+    await page.getByLabel('Email').fill('not-an-email');
+    await saved(page);
+    await step(page, /Goals/).click();
+    await page.getByRole('button', { name: 'Save version' }).click();
+    await page.getByText(/Some fields need attention before saving a version: Contact › Email/).waitFor();
+    await expect.poll(() => page.evaluate('document.activeElement && document.activeElement.id')).toBe('f-contact_info-email');
+    await expect.poll(() => step(page, /Contact/).textContent()).toContain('needs attention');
+    expect(await step(page, /Business/).textContent()).not.toContain('needs attention');
+    await preview.shot('keep-05-fields-named');
+  });
+
+  it('an empty untitled consultation made by Ctrl+N can be deleted, after a confirmation', async () => {
+    preview = await startPreview();
+    const { page } = preview;
+    await newConsultation(preview);
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('alertdialog', { name: /Delete this untitled consultation/ }).getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('heading', { name: 'Your first consultation' }).waitFor();
+    expect(consultationsOf(preview.host).counts()).toEqual({ draft: 0, completed: 0, archived: 0 });
+  });
+
+  it('history: version 1 shows what it started with, and restore keeps typed changes as a version first', async () => {
+    let id = '';
+    preview = await startPreview({
+      seed: (host) => {
+        host.services.users.saveProfile({ name: 'Ada', email: 'ada@example.com' });
+        id = consultationsOf(host).create({ sections: { contact_info: { business_name: 'History Co', email: 'first@history.example' } } }).consultation.id;
+        consultationsOf(host).autosave({ consultationId: id, edits: [{ path: 'contact_info.email', value: 'second@history.example' }] });
+        consultationsOf(host).saveVersion({ consultationId: id });
+        consultationsOf(host).autosave({ consultationId: id, edits: [{ path: 'contact_info.phone', value: '+1 555 0777' }] });
+      },
+    });
+    const { page } = preview;
+    await preview.open(`/c/${id}/history`);
+    await page.getByRole('button', { name: 'Show what it started with' }).click();
+    await page.getByRole('columnheader', { name: 'Empty form' }).waitFor();
+    await page.getByRole('cell', { name: 'first@history.example' }).waitFor();
+    await page.getByRole('button', { name: 'Restore' }).first().click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Restore' }).click();
+    await expect.poll(() => consultationsOf(preview!.host).listVersions({ consultationId: id }).length).toBe(4);
+    const versions = consultationsOf(preview.host).listVersions({ consultationId: id });
+    expect(versions[2]!.changeSummary).toMatch(/^Kept before a restore/);
+    expect(consultationsOf(preview.host).getVersion({ consultationId: id, versionNumber: 3 }).sections.contact_info.phone).toBe('+1 555 0777');
+  });
+});

@@ -217,7 +217,7 @@ describe('settings and visuals', () => {
     await seeded();
     const { page } = preview!;
     await preview!.open('/settings');
-    const interval = page.getByRole('spinbutton', { name: 'Sync every how many minutes' });
+    const interval = page.getByRole('spinbutton', { name: 'Minutes between automatic syncs' });
     await interval.fill('0');
     await page.getByLabel('Database URL').fill('libsql://team.turso.io');
     await page.getByRole('button', { name: 'Save', exact: true }).click();

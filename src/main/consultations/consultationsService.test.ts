@@ -341,6 +341,11 @@ describe('history', () => {
       { path: 'pain_points.urgency_level', after: 'critical' },
     ]);
     expect(failureOf(() => app.consultations.getVersion({ consultationId: c.id, versionNumber: 9 })).code).toBe('not_found');
+    // Version 1 compares with the empty form it started from.
+    expect(app.consultations.diffVersions({ consultationId: c.id, from: 0, to: 1 }).changes).toEqual([
+      { path: 'contact_info.business_name', after: 'Orbit Labs' },
+      { path: 'contact_info.email', after: 'hi@orbit.io' },
+    ]);
   });
 
   it('restores an old version as a new version, never rewriting history', () => {

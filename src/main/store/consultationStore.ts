@@ -254,7 +254,8 @@ export class ConsultationStore {
   }
 
   diffVersions(consultationId: string, from: number, to: number): VersionDiff {
-    const a = this.getVersion(consultationId, from);
+    // Version "0" is the empty form every consultation starts from, so version 1 compares with something.
+    const a = from === 0 ? { sections: {}, status: 'draft' } : this.getVersion(consultationId, from);
     const b = this.getVersion(consultationId, to);
     const changes = diffFields(a.sections, b.sections);
     if (a.status !== b.status) changes.push({ path: 'status', before: a.status, after: b.status });

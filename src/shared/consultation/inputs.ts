@@ -49,6 +49,7 @@ export const versionRefSchema = z.strictObject({ consultationId: idSchema, versi
 
 export const diffInputSchema = z.strictObject({
   consultationId: idSchema,
-  from: versionNumber.min(1),
+  /** 0: the empty form the consultation started from. */
+  from: versionNumber.min(0),
   to: versionNumber.min(1),
 });

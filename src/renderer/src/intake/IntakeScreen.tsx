@@ -52,6 +52,8 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
   });
   const [notes, setNotes] = useState(detail.notes ?? '');
   const [completion, setCompletion] = useState(detail.completion);
+  // Answers that break the version rules, by section: the step list marks where they are.
+  const [issues, setIssues] = useState(detail.issues);
   const [changed, setChanged] = useState(detail.changedSinceVersion);
   const [conflicts, setConflicts] = useState<FieldConflict[]>([]);
   const [versionNote, setVersionNote] = useState('');
@@ -68,6 +70,7 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
     read: () => ({ sections: form.getValues(), notes }),
     onSaved: (result: AutosaveResult) => {
       setCompletion(result.completion);
+      setIssues([...result.issues, ...result.rejected]);
       setChanged(result.changedSinceVersion);
       // A refused field keeps what was typed on screen, with the reason at the field.
       for (const issue of result.rejected) form.setError(fieldPathOf(issue.path) as never, { type: 'server', message: issue.message });
@@ -103,6 +106,7 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
     autosave.queue.adopt(stored);
     setChanged(detail.changedSinceVersion);
     setCompletion(detail.completion);
+    setIssues(detail.issues);
   }, [detail, form, autosave.queue]);
 
   const settleConflict = (conflict: FieldConflict, keep: 'mine' | 'theirs') => {
@@ -286,6 +290,24 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
                 trigger={<button type="button">Archive</button>}
               />
             )}
+            {consultation.isOwn && (
+              <ConfirmDialog
+                title={`Delete ${title === 'Untitled consultation' ? 'this untitled consultation' : `“${title}”`}?`}
+                description="It is removed with its history from this laptop and, with sync on, from the team. This cannot be undone."
+                confirmLabel="Delete"
+                tone="danger"
+                onConfirm={() =>
+                  void api
+                    .call('consultations.delete', { consultationId: id })
+                    .then(async () => {
+                      await client.invalidateQueries();
+                      navigate('/');
+                    })
+                    .catch(setActionError)
+                }
+                trigger={<button type="button">Delete</button>}
+              />
+            )}
             {consultation.isOwn && consultation.status === 'archived' && (
               <button type="button" onClick={() => void run(() => unarchive.mutateAsync({ consultationId: id, expectedVersion: consultation.currentVersion }))}>
                 Unarchive
@@ -342,6 +364,12 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
                 <li key={s.slug}>
                   <Link href={`/c/${id}/${s.slug}`} aria-current={index === current ? 'step' : undefined}>
                     <span className="step-number">{index + 1}</span> {s.title}
+                    {s.section && issues.some((issue) => issue.path.startsWith(`${s.section}.`)) && (
+                      <span className="step-attention">
+                        <span aria-hidden="true"> ●</span>
+                        <span className="visually-hidden"> (needs attention)</span>
+                      </span>
+                    )}
                   </Link>
                 </li>
               ))}

@@ -39,7 +39,7 @@ export function HistoryScreen({ consultationId }: { consultationId: string }) {
   const latest = list[list.length - 1]?.versionNumber ?? 1;
   // Until the consultant picks, compare the latest version with the one before it.
   const [picked, setPicked] = useState<{ from: number; to: number } | null>(null);
-  const from = list.length ? (picked?.from ?? Math.max(1, latest - 1)) : null;
+  const from = list.length ? (picked?.from ?? latest - 1) : null;
   const to = list.length ? (picked?.to ?? latest) : null;
   const setFrom = (value: number) => setPicked({ from: value, to: to ?? value });
   const setTo = (value: number) => setPicked({ from: from ?? value, to: value });
@@ -77,8 +77,8 @@ export function HistoryScreen({ consultationId }: { consultationId: string }) {
               <div>{v.changeSummary}</div>
               {v.note && <div className="note">“{v.note}”</div>}
               <div className="version-actions">
-                <button type="button" className="link" onClick={() => setPicked({ from: Math.max(1, v.versionNumber - 1), to: v.versionNumber })}>
-                  Compare with previous
+                <button type="button" className="link" onClick={() => setPicked({ from: v.versionNumber - 1, to: v.versionNumber })}>
+                  {v.versionNumber === 1 ? 'Show what it started with' : 'Compare with previous'}
                 </button>
                 <ExportButton
                   className="link"
@@ -106,6 +106,7 @@ export function HistoryScreen({ consultationId }: { consultationId: string }) {
             <label>
               Compare version{' '}
               <select value={from ?? ''} onChange={(e) => setFrom(Number(e.target.value))} aria-label="From version">
+                <option value={0}>the empty form</option>
                 {list.map((v) => (
                   <option key={v.id} value={v.versionNumber}>{v.versionNumber}</option>
                 ))}
@@ -128,7 +129,7 @@ export function HistoryScreen({ consultationId }: { consultationId: string }) {
               <thead>
                 <tr>
                   <th scope="col">Field</th>
-                  <th scope="col">Version {diff.data.from}</th>
+                  <th scope="col">{diff.data.from === 0 ? 'Empty form' : `Version ${diff.data.from}`}</th>
                   <th scope="col">Version {diff.data.to}</th>
                 </tr>
               </thead>

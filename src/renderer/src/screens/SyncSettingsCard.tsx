@@ -57,11 +57,13 @@ function SyncForm({ initial, message, setMessage, onSaved }: SyncFormProps) {
       setFailure(error);
     }
   };
+  const FIELD_NAMES: Record<Field, string> = { url: 'Database URL', token: 'Auth token', intervalMinutes: 'Sync interval' };
   const described = (path: Field) => (fieldError(path) ? { 'aria-invalid': true as const, 'aria-describedby': `sync-${path}-error` } : {});
   const errorOf = (path: Field) =>
     fieldError(path) && (
       <small id={`sync-${path}-error`} className="field-error" role="alert">
-        {fieldError(path)}
+        {/* The message names its field, so it reads whole wherever it is announced. */}
+        {FIELD_NAMES[path]}: {fieldError(path)}
       </small>
     );
 
