@@ -213,6 +213,17 @@ describe('sync model', () => {
         numRuns: Number(process.env.SYNC_MODEL_RUNS ?? 15),
         // Always tried first: a delete racing unsynced work on the consultant's other laptop.
         examples: [
+          // Found by a 500-run: a delete after the other laptop saved a version from the same number.
+          [
+            [
+              { kind: 'sync', device: 0, fault: 'none' },
+              { kind: 'save', device: 0, target: 0 },
+              { kind: 'sync', device: 1, fault: 'none' },
+              { kind: 'save', device: 1, target: 0 },
+              { kind: 'sync', device: 0, fault: 'none' },
+              { kind: 'delete', device: 0, target: 0 },
+            ],
+          ],
           [
             [
               { kind: 'sync', device: 0, fault: 'none' },

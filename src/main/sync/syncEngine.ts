@@ -95,7 +95,15 @@ const LOG_ROW_BYTES = 200;
 const byNumber = (a: VersionRow, b: VersionRow) => a.versionNumber - b.versionNumber;
 const label = (row: ConsultationRow) => row.contactInfo.business_name ?? 'A consultation';
 
-export class VersionConflictError extends Error {}
+export class VersionConflictError extends Error {
+  constructor(
+    message: string,
+    /** The consultations whose version numbers the team already holds under other ids. */
+    readonly consultationIds: readonly string[] = [],
+  ) {
+    super(message);
+  }
+}
 
 /**
  * After a backup is restored (or a laptop is set up from another's backup) the device is new to the team:
@@ -150,8 +158,10 @@ export class SyncEngine {
         report.notices = this.notices;
         return report;
       } catch (error) {
-        // Another laptop pushed versions of the same consultation since our pull: pull, merge, try again.
+        // Another laptop pushed versions of the same consultation since our pull: read those consultations
+        // whole from the team (whatever the log cursor says), merge, try again.
         if (!(error instanceof VersionConflictError) || attempt >= 4) throw error;
+        await this.reread(error.consultationIds);
       }
     }
   }
@@ -190,9 +200,10 @@ export class SyncEngine {
         // A version number another laptop took first: known by asking the team database, not by parsing
         // an engine's wording (libSQL and tursodb say it differently). Anything else: unknown outcome,
         // and the pending batch id tells on the next push.
-        if (await this.versionNumbersTaken(ids.version)) {
+        const taken = await this.versionNumbersTaken(ids.version);
+        if (taken.length) {
           this.options.settings.delete(PENDING_BATCH_KEY);
-          throw new VersionConflictError('Another device saved the same version numbers first.');
+          throw new VersionConflictError('Another device saved the same version numbers first.', taken);
         }
         throw error;
       }
@@ -211,24 +222,33 @@ export class SyncEngine {
     }
   }
 
-  /** Whether the team already holds, under other ids, version numbers this batch carries. */
-  private async versionNumbersTaken(versionIds: readonly string[]): Promise<boolean> {
+  /** The consultations whose version numbers in this batch the team already holds under other ids. */
+  private async versionNumbersTaken(versionIds: readonly string[]): Promise<string[]> {
     const ours = this.local.store.rowsForPush('consultation_versions', versionIds);
-    if (ours.length === 0) return false;
+    const taken = new Set<string>();
     try {
       for (let i = 0; i < ours.length; i += 200) {
         const chunk = ours.slice(i, i + 200);
-        const taken = await this.options.remote.execute({
-          sql: `SELECT 1 FROM consultation_versions v JOIN (${chunk.map(() => 'SELECT ? AS c, ? AS n, ? AS id').join(' UNION ALL ')}) o
-                ON v.consultation_id = o.c AND v.version_number = o.n AND v.id <> o.id LIMIT 1`,
+        const found = await this.options.remote.execute({
+          sql: `SELECT DISTINCT v.consultation_id AS c FROM consultation_versions v JOIN (${chunk.map(() => 'SELECT ? AS c, ? AS n, ? AS id').join(' UNION ALL ')}) o
+                ON v.consultation_id = o.c AND v.version_number = o.n AND v.id <> o.id`,
           args: chunk.flatMap((v) => [String(v.consultation_id), Number(v.version_number), String(v.id)]),
         });
-        if (taken.rows.length) return true;
+        for (const row of found.rows) taken.add(String(row.c));
       }
-      return false;
     } catch {
-      return false; // the team database cannot be asked now: the push's own error is the one to report
+      return []; // the team database cannot be asked now: the push's own error is the one to report
     }
+    return [...taken];
+  }
+
+  /** Reads these consultations whole (row, every version, tombstone) from the team and applies them. */
+  private async reread(consultationIds: readonly string[]): Promise<void> {
+    if (consultationIds.length === 0) return;
+    const consultations = this.readable(await this.remoteRows('consultations', consultationCodec.names, 'id', consultationIds), checkedConsultationRow);
+    const versions = this.readable(await this.remoteRows('consultation_versions', versionCodec.names, 'consultation_id', consultationIds), checkedVersionRow);
+    const tombstones = (await this.remoteRows('consultation_tombstones', TOMBSTONE_COLUMNS, 'id', consultationIds)) as unknown as TombstoneRow[];
+    this.apply({ users: [], consultations, versions, tombstones, adopt: null });
   }
 
   private pushStatements(batchId: string, ids: Record<Entity, string[]>) {
@@ -427,9 +447,9 @@ export class SyncEngine {
           this.quarantineRow(new RowRefused('consultation', row.id, 'user_id: its owner is not a member of the team database'));
           continue;
         }
-        const tombstone = deleted.get(row.id);
-        if (tombstone && !store.find(row.id)) continue;
-        if (tombstone) continue; // kept above, this device's version of it goes out next
+        // Deleted here: done. Kept despite a delete (work this device had not pushed): its team row and
+        // versions still merge in, so this device's versions are numbered after the team's before they go out.
+        if (deleted.has(row.id) && !store.find(row.id)) continue;
         const result = this.applyConsultation(row, (versionsOf.get(row.id) ?? []).sort(byNumber), own);
         merged += result.merged ? 1 : 0;
         conflicts += result.conflicts;
