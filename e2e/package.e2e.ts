@@ -1,9 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { extractFile, listPackage } from '@electron/asar';
+import { FuseState, FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 
 // Packages the app with electron-builder --dir around a stand-in Electron folder (the real binary cannot be
 // downloaded here) and checks what a real package would contain.
@@ -11,21 +12,34 @@ const root = resolve(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'fieldbook-package-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+// Electron's fuse sentinel followed by a version-1 wire of nine fuses at Electron's defaults (RunAsNode on,
+// cookie encryption off, NODE_OPTIONS on, --inspect on, ASAR integrity off, only-ASAR off, ...): what
+// @electron/fuses looks for in a real binary, so electron-builder flips them here as it would there.
+const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+const DEFAULT_WIRE = '101100011';
+
+const output = join(work, 'dist');
+const resources = join(output, 'linux-unpacked', 'resources');
+let files: string[] = [];
+
+function pack() {
+  if (files.length) return;
+  const electronDist = join(work, 'electron');
+  mkdirSync(electronDist);
+  const wire = Buffer.concat([Buffer.from(`#!/bin/sh\necho stand-in\nexit 0\n# ${SENTINEL}`), Buffer.from([1, DEFAULT_WIRE.length]), Buffer.from(`${DEFAULT_WIRE}\n`)]);
+  writeFileSync(join(electronDist, 'electron'), wire);
+  chmodSync(join(electronDist, 'electron'), 0o755);
+  execFileSync(
+    join(root, 'node_modules', '.bin', 'electron-builder'),
+    ['--dir', '--linux', `-c.electronDist=${electronDist}`, '-c.npmRebuild=false', `-c.directories.output=${output}`, '--publish', 'never'],
+    { cwd: root, stdio: 'pipe', timeout: 240_000, env: { ...process.env, FIELDBOOK_UPDATE_URL: '' } },
+  );
+  files = listPackage(join(resources, 'app.asar'), { isPack: false }).map((f) => f.replace(/\\/g, '/'));
+}
+
 describe('desktop package', () => {
   it('holds the bundles, the unpacked native module and the migrations, and no dev-only files', () => {
-    const electronDist = join(work, 'electron');
-    mkdirSync(electronDist);
-    writeFileSync(join(electronDist, 'electron'), '#!/bin/sh\necho stand-in\n');
-    chmodSync(join(electronDist, 'electron'), 0o755);
-    const output = join(work, 'dist');
-    execFileSync(
-      join(root, 'node_modules', '.bin', 'electron-builder'),
-      ['--dir', '--linux', `-c.electronDist=${electronDist}`, '-c.npmRebuild=false', `-c.directories.output=${output}`, '--publish', 'never'],
-      { cwd: root, stdio: 'pipe', timeout: 240_000 },
-    );
-    const resources = join(output, 'linux-unpacked', 'resources');
-    const files = listPackage(join(resources, 'app.asar'), { isPack: false }).map((f) => f.replace(/\\/g, '/'));
-
+    pack();
     for (const bundle of ['/out/main/index.js', '/out/preload/index.cjs', '/out/renderer/index.html', '/package.json']) {
       expect(files).toContain(bundle);
     }
@@ -40,7 +54,7 @@ describe('desktop package', () => {
     const devOnly = files.filter(
       (f) =>
         /\.map$|\.tsx?$|^\/src\/|^\/test\/|^\/e2e\/|^\/bench\/|\.env|tsconfig|vitest|electron\.vite\.config/.test(f) ||
-        /^\/node_modules\/(electron|vitest|vite|typescript|react|react-dom|playwright-core|drizzle-kit|eslint|@types)\//.test(f) ||
+        /^\/node_modules\/(electron|vitest|vite|typescript|react|react-dom|playwright-core|drizzle-kit|eslint|@types|@tursodatabase|turso|pg)\//.test(f) ||
         /better-sqlite3\/(src|deps)\//.test(f),
     );
     expect(devOnly).toEqual([]);
@@ -51,4 +65,48 @@ describe('desktop package', () => {
       expect(extractFile(join(resources, 'app.asar'), bundle.slice(1)).toString('utf8')).not.toMatch(/sourceMappingURL/);
     }
   });
+
+  it('has the fuses flipped in the Electron binary: no RunAsNode, NODE_OPTIONS or --inspect; ASAR only and checked', async () => {
+    pack();
+    const wire = await getCurrentFuseWire(join(output, 'linux-unpacked', 'fieldbook'));
+    expect(wire[FuseV1Options.RunAsNode]).toBe(FuseState.DISABLE);
+    expect(wire[FuseV1Options.EnableNodeOptionsEnvironmentVariable]).toBe(FuseState.DISABLE);
+    expect(wire[FuseV1Options.EnableNodeCliInspectArguments]).toBe(FuseState.DISABLE);
+    expect(wire[FuseV1Options.EnableCookieEncryption]).toBe(FuseState.ENABLE);
+    expect(wire[FuseV1Options.EnableEmbeddedAsarIntegrityValidation]).toBe(FuseState.ENABLE);
+    expect(wire[FuseV1Options.OnlyLoadAppFromAsar]).toBe(FuseState.ENABLE);
+    expect(wire[FuseV1Options.GrantFileProtocolExtraPrivileges]).toBe(FuseState.DISABLE);
+  });
+
+  it('keeps every shipped dependency licence, ships no test server or native libSQL engine, and no update feed unless one is set', () => {
+    pack();
+    const shipped = [...new Set(files.map((f) => /^\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1]).filter((name): name is string => !!name))];
+    expect(shipped.length).toBeGreaterThan(10);
+    const missing: string[] = [];
+    for (const name of shipped) {
+      const source = join(root, 'node_modules', name);
+      if (!existsSync(source)) continue; // a nested copy; its top-level twin is checked
+      const licences = readdirSync(source).filter((f) => /^(licen[cs]e|copying|notice)/i.test(f));
+      for (const licence of licences) if (!files.includes(`/node_modules/${name}/${licence}`)) missing.push(`${name}/${licence}`);
+    }
+    expect(missing).toEqual([]);
+    expect(shipped.filter((name) => /^(libsql$|@libsql\/(linux|darwin|win32)-|@tursodatabase\/|date-fns$|zod$)/.test(name))).toEqual([]);
+    expect(existsSync(join(resources, 'app.asar.unpacked', 'node_modules', '@libsql'))).toBe(false);
+    expect(existsSync(join(resources, 'app-update.yml'))).toBe(false);
+
+    const sizes = { asar: statSync(join(resources, 'app.asar')).size, unpacked: folderSize(join(resources, 'app.asar.unpacked')) };
+    mkdirSync(join(root, 'artifacts'), { recursive: true });
+    writeFileSync(join(root, 'artifacts', 'package-size.json'), `${JSON.stringify(sizes, null, 2)}\n`);
+    // Measured at 35.1 MB (asar) + 21.9 MB (unpacked) before bundling date-fns and dropping libSQL's engine.
+    expect(sizes.asar + sizes.unpacked).toBeLessThan(40_000_000);
+  });
 });
+
+function folderSize(folder: string): number {
+  let total = 0;
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const path = join(folder, entry.name);
+    total += entry.isDirectory() ? folderSize(path) : statSync(path).size;
+  }
+  return total;
+}
