@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { openDatabase, type LocalDatabase } from './db/client';
 import { findMigrationsFolder, readMigrations } from './db/migrate';
 import { createServices, type Services } from './services';
-import { createDispatch, type Dispatch } from './handlers';
+import { createDispatch, type DesktopFiles, type Dispatch } from './handlers';
 import { EventBus } from './eventBus';
 import { BackupService, inspectBackup } from './backup/backupService';
 import { ExportsService } from './exports/exportsService';
@@ -29,6 +29,10 @@ export interface AppHostOptions {
   secrets?: SecretStore;
   /** Run the background sync job (default on; it does nothing until sync is set up). */
   backgroundSync?: boolean;
+  /** Where `secrets` keeps the token, as Settings tells the consultant (default a 0600 file). */
+  secretStorage?: AppInfo['secretStorage'];
+  /** Native save dialogs and "Show in folder" (the Electron shell only). */
+  desktop?: DesktopFiles;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -87,6 +91,7 @@ export function startAppHost(options: AppHostOptions): AppHost {
     dataFolder: options.dataFolder,
     schemaVersion: database.migration.schemaVersion,
     shell: options.shell,
+    secretStorage: options.secretStorage ?? 'file',
   });
   const host: AppHost = {
     get services() {
@@ -131,7 +136,7 @@ export function startAppHost(options: AppHostOptions): AppHost {
       database.close();
     },
   };
-  host.dispatch = createDispatch({ services: () => services, host, appInfo, validateOutput: options.validateOutput });
+  host.dispatch = createDispatch({ services: () => services, host, appInfo, validateOutput: options.validateOutput, desktop: options.desktop });
   if (options.backgroundSync !== false) sync.scheduler.start();
   if (options.autoBackup !== false) {
     const backupNow = () => services.backups.ensureDaily().catch((error: unknown) => console.error('Automatic backup failed', error));

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppHost, HostServices } from './appHost';
-import type { AppInfo } from '../shared/contract';
+import type { AppInfo, FilePayload } from '../shared/contract';
 
 // The contract served by the services: validate the input, call, map errors to values. Both transports
 // call `dispatch`; neither knows what an operation does.
@@ -19,9 +19,20 @@ export interface HandlerContext {
   /** Check outputs against the contract too (development and tests; off in packaged builds for speed). */
   validateOutput?: boolean;
   log?: (message: string, error: unknown) => void;
+  /** Native file dialogs (the Electron shell); the preview downloads instead. */
+  desktop?: DesktopFiles;
 }
 
-export function createHandlers({ services: now, host, appInfo }: HandlerContext): Record<OperationName, Handler> {
+export interface DesktopFiles {
+  save(file: FilePayload): Promise<{ path: string | null }>;
+  showInFolder(path: string): { shown: boolean };
+}
+
+const desktopOnly = (): never => {
+  throw new AppFailure('unavailable', 'Only the desktop app saves through a dialog; this browser downloads the file instead.');
+};
+
+export function createHandlers({ services: now, host, appInfo, desktop }: HandlerContext): Record<OperationName, Handler> {
   const c = () => now().consultations;
   return {
     'app.info': () => appInfo(),
@@ -67,6 +78,9 @@ export function createHandlers({ services: now, host, appInfo }: HandlerContext)
     'consultations.conflicts': (input) => now().conflicts.list(input),
     'consultations.resolveConflict': (input) => now().conflicts.resolve(input),
     'backups.restore': (input) => host.restoreFrom(Buffer.from((input as { base64: string }).base64, 'base64')),
+    'backups.restoreListed': (input) => host.restoreFrom(now().backups.readListed((input as { file: string }).file)),
+    'files.save': (input) => (desktop ? desktop.save(input as FilePayload) : desktopOnly()),
+    'files.showInFolder': (input) => (desktop ? desktop.showInFolder((input as { path: string }).path) : desktopOnly()),
   };
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { MigrationMeta } from 'drizzle-orm/migrator';
@@ -73,6 +73,13 @@ export class BackupService {
         return { file, bytes: statSync(file).size, createdAt: unstamp(name.slice('fieldbook-auto-'.length, -'.db'.length)) };
       })
       .sort((a, b) => b.file.localeCompare(a.file));
+  }
+
+  /** The bytes of an automatic backup, only if `file` is one this list names (never any other path). */
+  readListed(file: string): Buffer {
+    const entry = this.list().find((b) => b.file === file);
+    if (!entry) throw new AppFailure('not_found', 'That backup is no longer in the backups folder. Choose another one.');
+    return readFileSync(entry.file);
   }
 
   /** Makes today's automatic backup if the newest is a day old, and keeps the last AUTO_BACKUP_KEEP. */
