@@ -12,6 +12,9 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { useEffect } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../api/ApiContext';
+import { FileDrop } from '../components/FileDrop';
+import { SavedFileNotice } from '../components/SavedFileNotice';
+import { useMenuCommands } from '../hooks/useMenuCommands';
 
 // Hash routes work the same from file:// in Electron and from the preview's server.
 export function App() {
@@ -33,6 +36,7 @@ function Shell() {
     navigate(`/c/${detail.consultation.id}/contact`);
   };
   useHotkeys({ 'mod+n': () => void newConsultation() });
+  const menu = useMenuCommands(() => void newConsultation());
 
   return (
     <div className="shell">
@@ -50,6 +54,9 @@ function Shell() {
       </header>
       <main className="content">
         {create.isError && <ErrorNotice error={create.error} />}
+        {menu.problem && <ErrorNotice error={new Error(menu.problem)} />}
+        <SavedFileNotice />
+        <FileDrop />
         <Switch>
           <Route path="/">{() => <Dashboard onNew={() => void newConsultation()} />}</Route>
           <Route path="/settings" component={SettingsScreen} />

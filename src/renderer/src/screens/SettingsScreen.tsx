@@ -8,6 +8,7 @@ import { profileResolver } from './Welcome';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { DataSection } from './DataSection';
 import { SyncSettingsCard } from './SyncSettingsCard';
+import { TokenStorageNote } from '../components/TokenStorageNote';
 
 export function SettingsScreen() {
   const user = useCurrentUser();
@@ -18,6 +19,7 @@ export function SettingsScreen() {
       <h1 id="settings-title">Settings</h1>
       <ProfileForm initial={{ name: user.data.name, email: user.data.email }} />
       <SyncSettingsCard />
+      <TokenStorageNote storage={info.data?.secretStorage} />
       <DataSection dataFolder={info.data?.dataFolder} />
       {info.data && (
         <p className="muted">
