@@ -102,6 +102,32 @@ describe('desktop package', () => {
   });
 });
 
+describe('update feed', () => {
+  it('is written into the package as a generic provider only when FIELDBOOK_UPDATE_URL is set', async () => {
+    pack();
+    const script = join(root, 'scripts', 'package.mjs');
+    const { packagingConfig } = (await import(script)) as { packagingConfig: (env: Record<string, string>) => object };
+    expect(packagingConfig({})).toEqual({});
+    expect(packagingConfig({ FIELDBOOK_UPDATE_URL: '  ' })).toEqual({});
+    const { build } = await import('electron-builder');
+    const withFeed = join(work, 'dist-feed');
+    await build({
+      projectDir: root,
+      linux: ['dir'],
+      publish: 'never',
+      config: {
+        ...packagingConfig({ FIELDBOOK_UPDATE_URL: 'https://updates.fieldbook.example/desktop' }),
+        electronDist: join(work, 'electron'),
+        npmRebuild: false,
+        directories: { output: withFeed },
+      },
+    });
+    const feed = readFileSync(join(withFeed, 'linux-unpacked', 'resources', 'app-update.yml'), 'utf8');
+    expect(feed).toMatch(/^provider: generic$/m);
+    expect(feed).toMatch(/^url: https:\/\/updates\.fieldbook\.example\/desktop$/m);
+  }, 240_000);
+});
+
 function folderSize(folder: string): number {
   let total = 0;
   for (const entry of readdirSync(folder, { withFileTypes: true })) {

@@ -2,9 +2,16 @@
 // The update feed is a build-time choice: with FIELDBOOK_UPDATE_URL set, electron-builder writes the generic
 // feed into the app (app-update.yml) and the latest*.yml files beside the installers; without it the app has
 // no feed and never checks. Signing and notarization read their own environment variables (see README.md).
+import { pathToFileURL } from 'node:url';
 import { build } from 'electron-builder';
 
-const feed = process.env.FIELDBOOK_UPDATE_URL?.trim();
-const config = feed ? { publish: [{ provider: 'generic', url: feed }] } : {};
-if (!feed) console.log('FIELDBOOK_UPDATE_URL is not set: packaging without an update feed.');
-await build({ config, publish: 'never' });
+/** Configuration added to electron-builder.yml for this build. */
+export function packagingConfig(env = process.env) {
+  const feed = env.FIELDBOOK_UPDATE_URL?.trim();
+  return feed ? { publish: [{ provider: 'generic', url: feed }] } : {};
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  if (!process.env.FIELDBOOK_UPDATE_URL?.trim()) console.log('FIELDBOOK_UPDATE_URL is not set: packaging without an update feed.');
+  await build({ config: packagingConfig(), publish: 'never' });
+}

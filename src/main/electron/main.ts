@@ -121,6 +121,15 @@ function createWindow(appHost: AppHost) {
   attachContextMenu(window.webContents);
   handleRenderProcessGone(window.webContents, dialog, log, () => app.quit());
   window.once('ready-to-show', () => window.show());
+  // A monitor unplugged while the app runs: bring the window back onto a screen that is there.
+  const keepOnScreen = () => {
+    if (window.isDestroyed() || window.isMaximized() || window.isFullScreen()) return;
+    const displays = screen.getAllDisplays().map((d) => d.workArea);
+    const placedNow = placeOnScreen({ bounds: window.getBounds(), maximized: false }, displays, screen.getPrimaryDisplay().workArea);
+    window.setBounds(placedNow.bounds as Electron.Rectangle);
+  };
+  screen.on('display-removed', keepOnScreen);
+  screen.on('display-metrics-changed', keepOnScreen);
   // Remember where the window was; the normal (not maximized) bounds, so un-maximizing lands sensibly.
   window.on('close', () => {
     try {
@@ -130,6 +139,8 @@ function createWindow(appHost: AppHost) {
     }
   });
   window.on('closed', () => {
+    screen.off('display-removed', keepOnScreen);
+    screen.off('display-metrics-changed', keepOnScreen);
     stopEvents();
     mainWindow = null;
   });

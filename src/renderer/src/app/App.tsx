@@ -35,7 +35,8 @@ function Shell() {
     const detail = await create.mutateAsync(undefined);
     navigate(`/c/${detail.consultation.id}/contact`);
   };
-  useHotkeys({ 'mod+n': () => void newConsultation() });
+  // In the desktop app the menu owns Ctrl/Cmd+N (its accelerator), so one press makes one consultation.
+  useHotkeys(api.transportKind === 'ipc' ? {} : { 'mod+n': () => void newConsultation() });
   const menu = useMenuCommands(() => void newConsultation());
 
   return (
