@@ -235,10 +235,11 @@ describe('updates', () => {
 
   it('stays off in development and without a feed in the package', () => {
     const dir = folder();
-    const updater = fakeUpdater();
-    expect(startUpdates(updater, { isPackaged: false, resourcesPath: dir, log: quiet }).state).toBe('off: development build');
-    expect(startUpdates(updater, { isPackaged: true, resourcesPath: dir, log: quiet }).state).toBe('off: no update feed');
-    expect(updater.checks).toBe(0);
+    let created = 0;
+    const make = () => (created += 1, fakeUpdater());
+    expect(startUpdates(make, { isPackaged: false, resourcesPath: dir, log: quiet }).state).toBe('off: development build');
+    expect(startUpdates(make, { isPackaged: true, resourcesPath: dir, log: quiet }).state).toBe('off: no update feed');
+    expect(created).toBe(0);
   });
 
   it('checks and downloads when the package carries a feed; a failed check is only logged', async () => {
@@ -246,7 +247,7 @@ describe('updates', () => {
     writeFileSync(join(dir, 'app-update.yml'), 'provider: generic\nurl: https://updates.example/fieldbook\n');
     const warnings: unknown[] = [];
     const updater = fakeUpdater(true);
-    const started = startUpdates(updater, { isPackaged: true, resourcesPath: dir, log: { warn: (...args: unknown[]) => warnings.push(args) } });
+    const started = startUpdates(() => updater, { isPackaged: true, resourcesPath: dir, log: { warn: (...args: unknown[]) => warnings.push(args) } });
     started.stop();
     expect(started.state).toBe('on');
     expect(updater).toMatchObject({ checks: 1, autoDownload: true, autoInstallOnAppQuit: true });

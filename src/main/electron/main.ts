@@ -84,7 +84,7 @@ if (!app.requestSingleInstanceLock()) {
       },
     });
     syncOnResume(powerMonitor, () => appHost.sync.scheduler.nudge());
-    startUpdates(electronUpdater.autoUpdater, { isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, log });
+    startUpdates(() => electronUpdater.autoUpdater, { isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, log });
     createWindow(appHost);
   });
 

@@ -16,11 +16,13 @@ export const UPDATE_CHECK_EVERY_MS = 6 * 60 * 60 * 1000;
  * at start and every few hours; failures (offline in the field) only reach the log.
  */
 export function startUpdates(
-  updater: Updater,
+  getUpdater: () => Updater,
   options: { isPackaged: boolean; resourcesPath: string; log: { warn(...args: unknown[]): void } },
 ): { state: 'off: development build' | 'off: no update feed' | 'on'; stop(): void } {
   if (!options.isPackaged) return { state: 'off: development build', stop() {} };
   if (!existsSync(join(options.resourcesPath, 'app-update.yml'))) return { state: 'off: no update feed', stop() {} };
+  // Created only now: with no feed, no updater object exists at all.
+  const updater = getUpdater();
   updater.logger = options.log;
   updater.autoDownload = true;
   updater.autoInstallOnAppQuit = true;
