@@ -113,4 +113,45 @@ describe('files and the desktop window (preview)', () => {
   });
 });
 
+describe('menu commands (sent as the desktop menu sends them, through the contract event)', () => {
+  it('open Settings, start a consultation, export the open one as PDF, back up, and sync', async () => {
+    preview = await startPreview({
+      seed: (host) => {
+        host.services.users.saveProfile({ name: 'Ada Lovelace', email: 'ada@example.com' });
+        host.services.consultations.create({ sections: fullSections('Nordlicht Bäckerei') });
+      },
+    });
+    const { page, host } = preview;
+    await preview.open('/');
+    await page.getByRole('heading', { name: 'Consultations' }).or(page.getByText('Nordlicht Bäckerei')).first().waitFor();
+    // The event stream is up once the status bar shows the sync state it sends.
+    await page.getByText('Sync off').first().waitFor();
+
+    host.events.emit('menu.command', { command: 'settings.open' });
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+
+    host.events.emit('menu.command', { command: 'export.pdf' });
+    await page.getByRole('alert').filter({ hasText: 'Open a consultation to export its PDF summary.' }).waitFor();
+
+    host.events.emit('menu.command', { command: 'consultation.new' });
+    await page.waitForURL(/#\/c\/[0-9a-f-]+\/contact$/);
+    expect(host.services.consultations.list({}).items).toHaveLength(2);
+
+    const id = host.services.consultations.list({}).items.find((i) => i.businessName === 'Nordlicht Bäckerei')!.id;
+    await page.evaluate(`window.location.hash = '/c/${id}/contact'`);
+    await page.getByLabel('Business name').waitFor();
+    const [pdf] = await Promise.all([page.waitForEvent('download'), host.events.emit('menu.command', { command: 'export.pdf' })]);
+    expect(pdf.suggestedFilename()).toMatch(/^Nordlicht-Backerei-v1-.*\.pdf$/);
+    await page.getByRole('status', { name: 'File saved' }).filter({ hasText: pdf.suggestedFilename() }).waitFor();
+
+    const [backup] = await Promise.all([page.waitForEvent('download'), host.events.emit('menu.command', { command: 'backup.now' })]);
+    expect(backup.suggestedFilename()).toMatch(/^fieldbook-backup-\d{4}-\d{2}-\d{2}\.db$/);
+
+    // Sync is off here: Sync Now says so in words instead of failing silently.
+    host.events.emit('menu.command', { command: 'sync.now' });
+    await page.getByRole('alert').filter({ hasText: 'Sync is off. Turn it on in Settings first.' }).waitFor();
+    expect(preview.errors).toEqual([]);
+  });
+});
+
 process.on('exit', () => rmSync(temp, { recursive: true, force: true }));
