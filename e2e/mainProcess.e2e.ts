@@ -57,6 +57,14 @@ describe('the main process, built, under a stand-in electron', () => {
     expect(report.answers.otherFile).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(report.answers.devServer).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(report.windows[0]!.webPreferences).toMatchObject({ devTools: false, sandbox: true, contextIsolation: true, spellcheck: true });
+    // The bundled libraries work in the bundle: drizzle (queries), pdfmake and date-fns (the PDF), csv-stringify.
+    expect(report.answers.profile).toMatchObject({ ok: true });
+    expect(report.answers.create).toEqual({ ok: true });
+    expect(report.answers.list).toMatchObject({ ok: true, value: { items: [{ businessName: 'Nordlicht Bäckerei' }] } });
+    expect(report.answers.pdf).toMatchObject({ ok: true, head: '%PDF-' });
+    expect((report.answers.pdf as unknown as { fileName: string }).fileName).toMatch(/^Nordlicht-Backerei-.*\.pdf$/);
+    expect(report.answers.csv).toMatchObject({ ok: true });
+    expect((report.answers.csv as unknown as { text: string }).text).toContain('Nordlicht Bäckerei');
     expect(roles(report.menu)).not.toContain('toggleDevTools');
     // The basic_text backend: no token file written; the log file says where the token is, and no more.
     const log = readFileSync(join(folder, 'userData', 'logs', 'main.log'), 'utf8');

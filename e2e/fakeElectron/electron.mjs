@@ -64,6 +64,16 @@ class BrowserWindow extends EventEmitter {
       report.answers.ownPage = await invoke({ senderFrame: { url: `${url}#/settings` } }, 'app.info', undefined);
       report.answers.otherFile = await invoke({ senderFrame: { url: 'file:///tmp/evil.html' } }, 'app.info', undefined);
       report.answers.devServer = await invoke({ senderFrame: { url: 'http://localhost:5173/' } }, 'app.info', undefined);
+      // A consultant's first minutes through the bundle: drizzle queries, a PDF (pdfmake, date-fns), a CSV.
+      const own = { senderFrame: { url: `${url}#/` } };
+      report.answers.profile = await invoke(own, 'users.saveProfile', { name: 'Ada Lovelace', email: 'ada@example.com' });
+      const created = await invoke(own, 'consultations.create', { sections: { contact_info: { business_name: 'Nordlicht Bäckerei' } } });
+      report.answers.create = { ok: created.ok };
+      report.answers.list = await invoke(own, 'consultations.list', {});
+      const pdf = await invoke(own, 'exports.summaryPdf', { consultationId: created.value?.consultation?.id });
+      report.answers.pdf = { ok: pdf.ok, fileName: pdf.value?.fileName, head: pdf.ok ? Buffer.from(pdf.value.base64, 'base64').subarray(0, 5).toString() : pdf.error };
+      const csv = await invoke(own, 'exports.csv', {});
+      report.answers.csv = { ok: csv.ok, text: csv.ok ? Buffer.from(csv.value.base64, 'base64').toString('utf8') : csv.error };
       this.emit('close');
       this.emit('closed');
       app.quit();
