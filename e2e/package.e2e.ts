@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { extractAll, extractFile, listPackage } from '@electron/asar';
@@ -131,6 +132,24 @@ describe('packed files alone', () => {
       csv: true,
     });
     expect(answers.pdf!.head).toBe('%PDF-');
+  });
+});
+
+describe('targets', () => {
+  it('are dmg + zip for x64 and arm64, NSIS, AppImage and deb, named without spaces', () => {
+    // js-yaml is what electron-builder reads its config with.
+    const yaml = createRequire(import.meta.url)('js-yaml') as { load(text: string): unknown };
+    const config = yaml.load(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as Record<string, Record<string, unknown> & { target: unknown }> & { artifactName: string };
+    expect(config.artifactName).toBe('${productName}-${version}-${os}-${arch}.${ext}');
+    for (const platform of ['mac', 'win', 'linux', 'nsis']) expect(config[platform]!.artifactName).toBeUndefined();
+    expect(config.mac!.target).toEqual([
+      { target: 'dmg', arch: ['x64', 'arm64'] },
+      { target: 'zip', arch: ['x64', 'arm64'] },
+    ]);
+    expect(config.win!.target).toEqual(['nsis']);
+    expect(config.linux!.target).toEqual(['AppImage', 'deb']);
+    const productName = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { productName: string }).productName;
+    expect(productName).not.toMatch(/\s/);
   });
 });
 
