@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 
-// Three bundles from one config: main (ESM, dependencies external, native modules loaded from
+// Three bundles from one config: main (ESM; `dependencies` stay external, pure-JS helpers listed as
+// devDependencies such as date-fns and zod are bundled so the package ships only what is used; native modules loaded from
 // node_modules), preload (CommonJS: a sandboxed preload cannot load ES modules), renderer (React).
 export default defineConfig({
   main: {

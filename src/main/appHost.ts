@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { openDatabase, type LocalDatabase } from './db/client';
 import { findMigrationsFolder, readMigrations } from './db/migrate';
 import { createServices, type Services } from './services';
-import { createDispatch, type Dispatch } from './handlers';
+import { createDispatch, type DesktopFiles, type Dispatch } from './handlers';
 import { EventBus } from './eventBus';
 import { BackupService } from './backup/backupService';
 import { recoverInterruptedRestore, restoreBackup } from './backup/restore';
@@ -35,6 +35,10 @@ export interface AppHostOptions {
   backgroundSync?: boolean;
   /** Prints client PDFs: Electron's printToPDF in the app, Playwright's Chromium in the preview and tests. */
   pdfPrinter?: PdfPrinter;
+  /** Where `secrets` keeps the token, as Settings tells the consultant (default a 0600 file). */
+  secretStorage?: AppInfo['secretStorage'];
+  /** Native save dialogs and "Show in folder" (the Electron shell only). */
+  desktop?: DesktopFiles;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -101,6 +105,7 @@ export function startAppHost(options: AppHostOptions): AppHost {
     dataFolder: options.dataFolder,
     schemaVersion: database.migration.schemaVersion,
     shell: options.shell,
+    secretStorage: options.secretStorage ?? 'file',
   });
   const host: AppHost = {
     get services() {
@@ -134,6 +139,7 @@ export function startAppHost(options: AppHostOptions): AppHost {
     appInfo,
     validateOutput: options.validateOutput,
     changed: (ids) => events.emit('consultations.changed', { ids }),
+    desktop: options.desktop,
   });
   if (options.backgroundSync !== false) sync.scheduler.start();
   if (options.autoBackup !== false) {

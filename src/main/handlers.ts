@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppHost, HostServices } from './appHost';
-import type { AppInfo } from '../shared/contract';
+import type { AppInfo, FilePayload } from '../shared/contract';
 import { BrandingStore } from './pdf/brandingStore';
 
 // The contract served by the services: validate the input, call, map errors to values. Both transports
@@ -25,7 +25,18 @@ export interface HandlerContext {
   log?: (message: string, error: unknown) => void;
   /** Told after an operation changed consultations, so every window can show it at once. */
   changed?: (ids: string[]) => void;
+  /** Native file dialogs (the Electron shell); the preview downloads instead. */
+  desktop?: DesktopFiles;
 }
+
+export interface DesktopFiles {
+  save(file: FilePayload): Promise<{ path: string | null }>;
+  showInFolder(path: string): { shown: boolean };
+}
+
+const desktopOnly = (): never => {
+  throw new AppFailure('unavailable', 'Only the desktop app saves through a dialog; this browser downloads the file instead.');
+};
 
 /** Operations that change a consultation named by their input's consultationId. */
 const CHANGES_ONE: ReadonlySet<OperationName> = new Set([
@@ -40,7 +51,7 @@ const CHANGES_ONE: ReadonlySet<OperationName> = new Set([
   'consultations.restoreVersion',
 ]);
 
-export function createHandlers({ services: now, host, appInfo }: HandlerContext): Handlers {
+export function createHandlers({ services: now, host, appInfo, desktop }: HandlerContext): Handlers {
   const c = () => now().consultations;
   return {
     'app.info': () => appInfo(),
@@ -86,8 +97,11 @@ export function createHandlers({ services: now, host, appInfo }: HandlerContext)
     'consultations.conflicts': (input) => now().conflicts.list(input),
     'consultations.resolveConflict': (input) => now().conflicts.resolve(input),
     'backups.restore': (input) => host.restoreFrom(Buffer.from(input.base64, 'base64')),
+    'backups.restoreListed': (input) => host.restoreFrom(now().backups.readListed(input.file)),
     'settings.pdfBranding': () => new BrandingStore(now().settings).get(),
     'settings.savePdfBranding': (input) => new BrandingStore(now().settings).save(input),
+    'files.save': (input) => (desktop ? desktop.save(input) : desktopOnly()),
+    'files.showInFolder': (input) => (desktop ? desktop.showInFolder(input.path) : desktopOnly()),
   };
 }
 

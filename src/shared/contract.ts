@@ -40,6 +40,8 @@ export const appInfoSchema = z.object({
   dataFolder: z.string(),
   schemaVersion: z.number(),
   shell: z.enum(['electron', 'browser-preview']),
+  /** Where the sync token is kept: the OS keychain, a 0600 file (preview), or only in memory until quit. */
+  secretStorage: z.enum(['os-keychain', 'file', 'memory']).optional(),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
@@ -99,6 +101,15 @@ export const operations = {
   ),
   'settings.pdfBranding': op(none, pdfBrandingSchema),
   'settings.savePdfBranding': op(pdfBrandingSchema, pdfBrandingSchema),
+  /** Restores one of the automatic backups, named as `backups.list` returned it. */
+  'backups.restoreListed': op(
+    z.strictObject({ file: z.string().min(1).max(4096) }),
+    z.object({ consultations: z.number(), safetyCopy: z.string() }),
+  ),
+  /** Desktop only: a native save dialog, the file written by main; `path` is null when cancelled. */
+  'files.save': op(filePayloadSchema.strict(), z.object({ path: z.string().nullable() })),
+  /** Desktop only: shows a file this session saved in the system's file manager. */
+  'files.showInFolder': op(z.strictObject({ path: z.string().min(1).max(4096) }), z.object({ shown: z.boolean() })),
 } as const;
 
 export type Operations = typeof operations;
@@ -129,9 +140,14 @@ export const syncStatusSchema = z.object({
 });
 export type SyncStatus = z.infer<typeof syncStatusSchema>;
 
+/** What the desktop menu asks the renderer to do (each has its standard accelerator in the menu). */
+export const MENU_COMMANDS = ['consultation.new', 'export.pdf', 'backup.now', 'settings.open', 'sync.now'] as const;
+export type MenuCommand = (typeof MENU_COMMANDS)[number];
+
 export const events = {
   'sync.status': syncStatusSchema,
   'consultations.changed': z.object({ ids: z.array(z.string()) }),
+  'menu.command': z.object({ command: z.enum(MENU_COMMANDS) }),
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<K extends EventName> = z.output<(typeof events)[K]>;

@@ -1,7 +1,8 @@
-import { readdirSync, statSync, unlinkSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalDatabase } from '../db/client';
 import { ensurePrivateFile, ensurePrivateFolder } from '../db/privateFiles';
+import { AppFailure } from '../../shared/errors';
 
 // Backups are consistent copies of the live database made with SQLite's online backup (the app keeps
 // working meanwhile). A file is only restored after it proves to be a sound Fieldbook database of a
@@ -41,6 +42,13 @@ export class BackupService {
         return { file, bytes: statSync(file).size, createdAt: unstamp(name.slice('fieldbook-auto-'.length, -'.db'.length)) };
       })
       .sort((a, b) => b.file.localeCompare(a.file));
+  }
+
+  /** The bytes of an automatic backup, only if `file` is one this list names (never any other path). */
+  readListed(file: string): Buffer {
+    const entry = this.list().find((b) => b.file === file);
+    if (!entry) throw new AppFailure('not_found', 'That backup is no longer in the backups folder. Choose another one.');
+    return readFileSync(entry.file);
   }
 
   /** Makes today's automatic backup if the newest is a day old, and keeps the last AUTO_BACKUP_KEEP. */

@@ -1,14 +1,20 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { IPC_EVENT, IPC_INVOKE } from '../../shared/ipcChannels';
 import type { AppHost } from '../appHost';
+import type { RendererSource } from './rendererSource';
 
-/** True when a call comes from our own renderer document, not from a frame that navigated elsewhere. */
-export function isTrustedSender(frameUrl: string | undefined, trustedOrigins: readonly string[]): boolean {
+/**
+ * True when a call comes from our own renderer document: exactly the app's index.html (any file: page
+ * would otherwise do), or the dev server's origin in development. Only the hash (the route) may differ.
+ */
+export function isTrustedSender(frameUrl: string | undefined, source: RendererSource): boolean {
   if (!frameUrl) return false;
   try {
     const url = new URL(frameUrl);
-    if (url.protocol === 'file:') return trustedOrigins.includes('file://');
-    return trustedOrigins.includes(url.origin);
+    const expected = new URL(source.url);
+    if (source.devServer) return url.origin === expected.origin;
+    url.hash = '';
+    return url.href === expected.href;
   } catch {
     return false;
   }
@@ -18,9 +24,9 @@ export function isTrustedSender(frameUrl: string | undefined, trustedOrigins: re
  * Serves the contract over IPC: one invoke channel for calls, one event channel. Every call's sender frame
  * is checked, then it goes through the same dispatch as the HTTP bridge (which validates its input).
  */
-export function registerIpc(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, host: AppHost, trustedOrigins: readonly string[]) {
+export function registerIpc(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, host: Pick<AppHost, 'dispatch'>, source: RendererSource) {
   ipcMain.handle(IPC_INVOKE, async (event: IpcMainInvokeEvent, operation: unknown, input: unknown) => {
-    if (!isTrustedSender(event.senderFrame?.url, trustedOrigins)) {
+    if (!isTrustedSender(event.senderFrame?.url, source)) {
       return { ok: false, error: { code: 'forbidden', message: 'This window may not call Fieldbook.' } };
     }
     return host.dispatch(operation, input);

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMainWindow } from './windowOptions';
 import { isTrustedSender, registerIpc, forwardEvents } from './ipcBridge';
+import { rendererSource } from './rendererSource';
 import { CONTENT_SECURITY_POLICY } from '../security/contentSecurityPolicy';
 import { IPC_EVENT, IPC_INVOKE } from '../../shared/ipcChannels';
 import { startAppHost, type AppHost } from '../appHost';
@@ -32,9 +33,13 @@ describe('window options', () => {
         given = options;
       }
     }
-    createMainWindow(StandIn as never, '/x/preload.cjs');
+    createMainWindow(StandIn as never, '/x/preload.cjs', { devTools: false, bounds: { x: 10, y: 20, width: 1000, height: 700 } });
     const prefs = given.webPreferences as Record<string, unknown>;
     expect(given.show).toBe(false); // shown once ready, no white flash
+    expect(given).toMatchObject({ x: 10, y: 20, width: 1000, height: 700 });
+    expect(prefs.devTools).toBe(false);
+    createMainWindow(StandIn as never, '/x/preload.cjs', { devTools: true, bounds: { width: 1000, height: 700 } });
+    expect((given.webPreferences as Record<string, unknown>).devTools).toBe(true);
     expect(prefs).toMatchObject({
       preload: '/x/preload.cjs',
       contextIsolation: true,
@@ -84,13 +89,23 @@ describe('IPC wiring', () => {
 
   it('registers one invoke handler that serves the contract to our own frame only', async () => {
     const ipc = fakeIpcMain();
-    const unregister = registerIpc(ipc as never, startHost(), ['file://']);
+    const source = rendererSource(true, undefined, '/opt/Fieldbook/resources/app.asar/out/renderer/index.html');
+    const unregister = registerIpc(ipc as never, startHost(), source);
     const handler = ipc.handlers.get(IPC_INVOKE)!;
     expect([...ipc.handlers.keys()]).toEqual([IPC_INVOKE]);
-    const ours = { senderFrame: { url: 'file:///opt/Fieldbook/resources/app.asar/out/renderer/index.html' } };
+    const ours = { senderFrame: { url: 'file:///opt/Fieldbook/resources/app.asar/out/renderer/index.html#/settings' } };
     expect(await handler(ours, 'app.info', undefined)).toMatchObject({ ok: true, value: { shell: 'electron' } });
     expect(await handler(ours, 'consultations.get', { consultationId: 'nope' })).toMatchObject({ ok: false, error: { code: 'validation' } });
-    for (const url of ['https://evil.example/', 'http://localhost:5173/', undefined]) {
+    const others = [
+      'https://evil.example/',
+      'http://localhost:5173/',
+      'file:///tmp/evil.html',
+      'file:///opt/Fieldbook/resources/app.asar/out/renderer/other.html',
+      'file:///opt/Fieldbook/resources/app.asar/out/renderer/index.html?x=1',
+      'file:///opt/Fieldbook/resources/app.asar/out/renderer/',
+      undefined,
+    ];
+    for (const url of others) {
       expect(await handler({ senderFrame: url ? { url } : null }, 'app.info', undefined)).toEqual({
         ok: false,
         error: { code: 'forbidden', message: 'This window may not call Fieldbook.' },
@@ -100,11 +115,23 @@ describe('IPC wiring', () => {
     expect(ipc.handlers.size).toBe(0);
   });
 
-  it('trusts the dev server origin only when configured', () => {
-    expect(isTrustedSender('http://localhost:5173/#/c/1', ['http://localhost:5173'])).toBe(true);
-    expect(isTrustedSender('http://localhost:5174/', ['http://localhost:5173'])).toBe(false);
-    expect(isTrustedSender('file:///x/index.html', ['http://localhost:5173'])).toBe(false);
-    expect(isTrustedSender('not a url', ['file://'])).toBe(false);
+  it('loads and trusts the dev server only when the app is not packaged', () => {
+    const dev = rendererSource(false, 'http://localhost:5173', '/x/out/renderer/index.html');
+    expect(dev).toEqual({ url: 'http://localhost:5173/', devServer: true });
+    expect(isTrustedSender('http://localhost:5173/#/c/1', dev)).toBe(true);
+    expect(isTrustedSender('http://localhost:5174/', dev)).toBe(false);
+    expect(isTrustedSender('file:///x/out/renderer/index.html', dev)).toBe(false);
+    // A packaged build ignores ELECTRON_RENDERER_URL: it loads and trusts only its own index.html.
+    const packaged = rendererSource(true, 'http://localhost:5173', '/x/out/renderer/index.html');
+    expect(packaged).toEqual({ url: 'file:///x/out/renderer/index.html', devServer: false });
+    expect(isTrustedSender('http://localhost:5173/', packaged)).toBe(false);
+    expect(isTrustedSender('file:///x/out/renderer/index.html#/', packaged)).toBe(true);
+    expect(isTrustedSender('not a url', packaged)).toBe(false);
+    // Without a dev server, development builds load the built page the same way.
+    expect(rendererSource(false, undefined, '/x/out/renderer/index.html')).toEqual(packaged);
+    // Paths with spaces and non-ASCII letters are compared as Chromium reports them (percent-encoded).
+    const spaced = rendererSource(true, undefined, '/Applications/Field book/Ä/index.html');
+    expect(isTrustedSender('file:///Applications/Field%20book/%C3%84/index.html#/settings', spaced)).toBe(true);
   });
 
   it('forwards main-process events to a live window and stops when asked', () => {

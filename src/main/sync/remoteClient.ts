@@ -1,4 +1,6 @@
-import { createClient, type Client, type InStatement, type Row } from '@libsql/client';
+// The HTTP-only entry: sync speaks HTTP (batches), so the app ships without libSQL's native engine.
+import { createClient } from '@libsql/client/http';
+import type { Client, InStatement, Row } from '@libsql/client';
 import { AppFailure } from '../../shared/errors';
 import { syncUrlProblem } from '../../shared/sync';
 
@@ -29,7 +31,7 @@ export function createRemoteClient({ url, authToken, timeoutMs = DEFAULT_TIMEOUT
   const problem = syncUrlProblem(url);
   if (problem) throw new AppFailure('validation', problem);
   return createClient({
-    url,
+    url: url.replace(/^ws(s?):/i, 'http$1:'),
     authToken,
     // The client hands over a Request whose body is a stream: read it to know its size, then send it.
     fetch: async (input: Request | string | URL, init?: RequestInit) => {

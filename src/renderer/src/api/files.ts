@@ -1,23 +1,38 @@
 import type { FilePayload } from '../../../shared/contract';
+import type { Api } from './client';
 
-/**
- * Hands a file to the person: a download in the browser preview; in Electron the same download opens the
- * system's save dialog (Electron's default for downloads).
- */
-export function saveFile(file: FilePayload): void {
-  handOver(file);
-  for (const listener of savedListeners) listener(file.fileName);
+/** What became of a file handed to the person. */
+export type SaveOutcome = { kind: 'saved'; path: string; fileName: string } | { kind: 'downloaded'; fileName: string } | { kind: 'cancelled' };
+
+let desktop: Api | null = null;
+const listeners = new Set<(outcome: SaveOutcome) => void>();
+
+/** In the desktop app files are saved through main's native dialog; the preview keeps browser downloads. */
+export function setDesktopSaving(api: Api | null): void {
+  desktop = api;
 }
 
-const savedListeners = new Set<(fileName: string) => void>();
-
-/** Every export goes through saveFile; this is how the screen says where each file went. */
-export function onFileSaved(listener: (fileName: string) => void): () => void {
-  savedListeners.add(listener);
-  return () => savedListeners.delete(listener);
+/** Told of every file saved or downloaded, so one notice can offer "Show in folder". */
+export function onFileSaved(listener: (outcome: SaveOutcome) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
 }
 
-function handOver(file: FilePayload): void {
+/** Hands a file to the person: the desktop's save dialog (written by main), or a download in the preview. */
+export async function saveFile(file: FilePayload): Promise<SaveOutcome> {
+  let outcome: SaveOutcome;
+  if (desktop) {
+    const { path } = await desktop.call('files.save', file);
+    outcome = path ? { kind: 'saved', path, fileName: file.fileName } : { kind: 'cancelled' };
+  } else {
+    download(file);
+    outcome = { kind: 'downloaded', fileName: file.fileName };
+  }
+  if (outcome.kind !== 'cancelled') for (const listener of listeners) listener(outcome);
+  return outcome;
+}
+
+function download(file: FilePayload): void {
   const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
   const url = URL.createObjectURL(new Blob([bytes], { type: file.mimeType }));
   const link = document.createElement('a');
@@ -36,4 +51,12 @@ export async function readChosenFile(file: File, as: 'text' | 'base64'): Promise
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
+}
+
+/** A Fieldbook backup is an SQLite file; an export is JSON. Judged by the first bytes, not the name. */
+export async function kindOfDroppedFile(file: File): Promise<'backup' | 'export' | null> {
+  const head = new Uint8Array(await file.slice(0, 16).arrayBuffer());
+  if (String.fromCharCode(...head) === 'SQLite format 3\0') return 'backup';
+  const start = (await file.slice(0, 64).text()).trimStart();
+  return start.startsWith('{') ? 'export' : null;
 }

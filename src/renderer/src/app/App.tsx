@@ -16,6 +16,9 @@ import { focusWhenShown } from '../hooks/focusWhenShown';
 import { fieldId } from '../intake/FieldInput';
 import { useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../api/ApiContext';
+import { FileDrop } from '../components/FileDrop';
+import { SavedFileNotice } from '../components/SavedFileNotice';
+import { useMenuCommands } from '../hooks/useMenuCommands';
 
 // Hash routes work the same from file:// in Electron and from the preview's server.
 export function App() {
@@ -52,7 +55,10 @@ function Shell() {
     focusWhenShown(fieldId('contact_info.business_name'));
   };
   const [palette, setPalette] = useState(false);
-  useHotkeys({ 'mod+n': () => void newConsultation(), 'mod+k': () => setPalette(true), '/': () => setPalette(true) });
+  const openPalette = () => setPalette(true);
+  // In the desktop app the menu owns Ctrl/Cmd+N (its accelerator), so one press makes one consultation.
+  useHotkeys(api.transportKind === 'ipc' ? { 'mod+k': openPalette, '/': openPalette } : { 'mod+n': () => void newConsultation(), 'mod+k': openPalette, '/': openPalette });
+  const menu = useMenuCommands(() => void newConsultation());
 
   return (
     <div className="shell">
@@ -73,6 +79,9 @@ function Shell() {
       </header>
       <main className="content">
         {create.isError && <ErrorNotice error={create.error} />}
+        {menu.problem && <ErrorNotice error={new Error(menu.problem)} />}
+        <SavedFileNotice />
+        <FileDrop />
         <Switch>
           <Route path="/">{() => <Dashboard onNew={() => void newConsultation()} />}</Route>
           <Route path="/settings" component={SettingsScreen} />

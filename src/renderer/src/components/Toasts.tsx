@@ -1,6 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { onFileSaved } from '../api/files';
-import { useApi } from '../api/ApiContext';
 
 type Notify = (message: string) => void;
 const ToastContext = createContext<Notify>(() => undefined);
@@ -11,7 +10,6 @@ export const useToast = () => useContext(ToastContext);
 const VISIBLE_MS = 8_000;
 
 export function ToastProvider({ children }: { children: ReactNode }) {
-  const api = useApi();
   const [toasts, setToasts] = useState<{ id: number; message: string }[]>([]);
   const nextId = useRef(0);
   const dismiss = useCallback((id: number) => setToasts((list) => list.filter((t) => t.id !== id)), []);
@@ -23,17 +21,13 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     },
     [dismiss],
   );
-  // The preview hands files to the browser's downloads; Electron opens a save dialog for each one.
+  // The preview hands files to the browser's downloads; the desktop app's saves are told by SavedFileNotice.
   useEffect(
     () =>
-      onFileSaved((fileName) =>
-        notify(
-          api.transportKind === 'http'
-            ? `Exported ${fileName} to your browser's downloads (usually the Downloads folder).`
-            : `Exported ${fileName}: choose where to keep it in the save dialog.`,
-        ),
-      ),
-    [api, notify],
+      onFileSaved((outcome) => {
+        if (outcome.kind === 'downloaded') notify(`Exported ${outcome.fileName} to your browser's downloads (usually the Downloads folder).`);
+      }),
+    [notify],
   );
   return (
     <ToastContext.Provider value={notify}>

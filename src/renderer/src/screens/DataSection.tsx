@@ -34,6 +34,13 @@ export function DataSection({ dataFolder }: { dataFolder: string | undefined }) 
       return `Imported: ${report.consultationsAdded} new, ${report.consultationsUpdated} updated, ${report.versionsAdded} versions added, ${report.unchanged} already here.`;
     });
 
+  const restoreListed = (file: string, label: string) =>
+    run(async () => {
+      const result = await api.call('backups.restoreListed', { file });
+      await client.invalidateQueries();
+      return `Restored ${result.consultations} consultations from the automatic backup of ${label}. What was here before is kept as ${result.safetyCopy}.`;
+    });
+
   const restore = (file: File) =>
     run(async () => {
       const result = await api.call('backups.restore', { base64: await readChosenFile(file, 'base64') });
@@ -98,11 +105,28 @@ export function DataSection({ dataFolder }: { dataFolder: string | undefined }) 
       <h3>Automatic backups</h3>
       <p className="muted">Fieldbook keeps a copy of your data every day, the last seven days, in the backups folder.</p>
       <ul className="backups">
-        {(backups.data ?? []).map((b) => (
-          <li key={b.file}>
-            {format(new Date(b.createdAt), 'd MMM yyyy, HH:mm')} · {(b.bytes / 1024).toFixed(0)} KB
-          </li>
-        ))}
+        {(backups.data ?? []).map((b) => {
+          const label = format(new Date(b.createdAt), 'd MMM yyyy, HH:mm');
+          return (
+            <li key={b.file}>
+              <span>
+                {label} · {(b.bytes / 1024).toFixed(0)} KB
+              </span>
+              <ConfirmDialog
+                title={`Restore the backup of ${label}?`}
+                description="This backup replaces the data on this device. What is here now is kept in the backups folder first, so nothing is lost."
+                confirmLabel="Restore"
+                tone="danger"
+                onConfirm={() => void restoreListed(b.file, label)}
+                trigger={
+                  <button type="button" className="link" aria-label={`Restore the backup of ${label}`}>
+                    Restore…
+                  </button>
+                }
+              />
+            </li>
+          );
+        })}
         {backups.data?.length === 0 && <li className="muted">None yet.</li>}
       </ul>
     </section>

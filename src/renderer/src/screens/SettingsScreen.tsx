@@ -10,6 +10,7 @@ import { DataSection } from './DataSection';
 import { SyncSettingsCard } from './SyncSettingsCard';
 import { THEME_LABELS, THEMES, saveTheme, storedTheme, type Theme } from '../app/theme';
 import { PdfBrandingCard } from './PdfBrandingCard';
+import { TokenStorageNote } from '../components/TokenStorageNote';
 
 export function SettingsScreen() {
   const user = useCurrentUser();
@@ -21,6 +22,7 @@ export function SettingsScreen() {
       <ProfileForm initial={{ name: user.data.name, email: user.data.email }} />
       <SyncSettingsCard />
       <PdfBrandingCard />
+      <TokenStorageNote storage={info.data?.secretStorage} />
       <DataSection dataFolder={info.data?.dataFolder} />
       <AppearanceCard />
       {info.data && <p className="muted">Fieldbook {info.data.version}</p>}
