@@ -62,7 +62,7 @@ describe('the main process, built, under a stand-in electron', () => {
     expect(report.answers.create).toEqual({ ok: true });
     expect(report.answers.list).toMatchObject({ ok: true, value: { items: [{ businessName: 'Nordlicht Bäckerei' }] } });
     expect(report.answers.pdf).toMatchObject({ ok: true, head: '%PDF-' });
-    expect((report.answers.pdf as unknown as { fileName: string }).fileName).toMatch(/^Nordlicht-Backerei-.*\.pdf$/);
+    expect((report.answers.pdf as unknown as { fileName: string }).fileName).toMatch(/^Nordlicht Bäckerei - Working copy - .*\.pdf$/);
     expect(report.answers.csv).toMatchObject({ ok: true });
     expect((report.answers.csv as unknown as { text: string }).text).toContain('Nordlicht Bäckerei');
     expect(roles(report.menu)).not.toContain('toggleDevTools');
