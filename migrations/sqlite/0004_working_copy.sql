@@ -19,11 +19,13 @@ DELETE FROM `consultation_drafts` WHERE `draft_notes` IS NULL OR `draft_notes` =
 UPDATE `consultation_drafts` SET `contact_info` = '{}', `business_context` = '{}', `pain_points` = '{}', `goals_objectives` = '{}', `has_changes` = 0;
 --> statement-breakpoint
 -- local-only: per consultation, the working copy this device last exchanged with the team database: the
--- base of the three-way merge when both this device and another changed the working copy since.
+-- base of the three-way merge when both this device and another changed the working copy since, and the
+-- team row's updated_at then (a push overwrites the team's row only while it is still that one).
 CREATE TABLE `consultation_sync_base` (
 	`consultation_id` text PRIMARY KEY NOT NULL REFERENCES `consultations`(`id`) ON DELETE CASCADE,
 	`contact_info` text NOT NULL,
 	`business_context` text NOT NULL,
 	`pain_points` text NOT NULL,
-	`goals_objectives` text NOT NULL
+	`goals_objectives` text NOT NULL,
+	`updated_at` text NOT NULL
 );

@@ -8,7 +8,7 @@ import { deepEqual, diffFields, summarizeChanges } from '../../shared/consultati
 import { applyEdits } from '../../shared/consultation/edits';
 import { fieldLabel, fieldPathOf } from '../../shared/consultation/fields';
 import { canonicalSections, normalizeForVersion } from '../../shared/consultation/normalize';
-import { EMPTY_SECTIONS, strictSectionsSchema, type WorkingSections } from '../../shared/consultation/sections';
+import { EMPTY_SECTIONS, HARD_LIMITS, strictSectionsSchema, type WorkingSections } from '../../shared/consultation/sections';
 import { editRefusal, isEditable, nextStatus, statusMoveRefusal, type StatusAction } from '../../shared/consultation/status';
 import type { OperationName, OperationOutput, ParsedInput } from '../../shared/contract';
 import { listQuerySchema, type AutosaveResult, type ConsultationDetail, type ListPage, type ListQuery, type StatusCounts, type Version, type VersionDiff, type VersionSummary } from '../../shared/consultation/model';
@@ -193,7 +193,14 @@ export class ConsultationsService {
         this.store.writeWorkingCopy(row.id, outcome.next, completion.percentage, updatedAt);
       }
       for (const path of outcome.applied) this.store.closeConflictsAt(row.id, path, updatedAt);
-      if (notes !== undefined) this.store.writeNotes(row, actor, notes?.trim() ? notes : null, updatedAt);
+      if (notes !== undefined && (notes?.length ?? 0) > HARD_LIMITS.notesChars) {
+        outcome.rejected.push({
+          path: 'notes',
+          message: `Too long to keep: at most ${HARD_LIMITS.notesChars.toLocaleString('en-US')} characters. Everything else is saved.`,
+        });
+      } else if (notes !== undefined) {
+        this.store.writeNotes(row, actor, notes?.trim() ? notes : null, updatedAt);
+      }
       return {
         updatedAt,
         completion,

@@ -165,6 +165,7 @@ export class ExportsService {
           throw error;
         }
         if (fileVersions.some((v) => v.userId !== c.userId)) throw refuse(name ?? c.id, 'its history names another author.');
+        if (new Set(fileVersions.map((v) => v.versionNumber)).size !== fileVersions.length) throw refuse(name ?? c.id, 'its history has two versions under one number.');
         const local = new Map(this.store.versionsOf(c.id).map((v) => [v.versionNumber, v.id]));
         const numbers = new Set(local.keys());
         for (const v of fileVersions) {

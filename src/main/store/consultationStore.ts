@@ -63,6 +63,8 @@ function prepare(sqlite: Database.Database) {
     moveToVersion: p(`UPDATE "consultations" SET ${sectionSet}, "status" = ?, "completion_percentage" = ?, "current_version" = ?,
       "updated_at" = ?, "completed_at" = ? WHERE "id" = ? AND "current_version" = ?`),
     setCurrentVersion: p(`UPDATE "consultations" SET "current_version" = ? WHERE "id" = ?`),
+    newestVersion: p(`SELECT max("version_number") AS n FROM "consultation_versions" WHERE "consultation_id" = ?`),
+    versionStatus: p(`SELECT "status" FROM "consultation_versions" WHERE "consultation_id" = ? AND "version_number" = ?`),
     delete: p(`DELETE FROM "consultations" WHERE "id" = ?`),
     countOwned: p(`SELECT count(*) AS n FROM "consultations" WHERE "user_id" = ?`),
     all: p(`SELECT * FROM "consultations" ORDER BY "id"`),
@@ -346,6 +348,22 @@ export class ConsultationStore {
 
   setCurrentVersion(consultationId: string, versionNumber: number): void {
     this.q.setCurrentVersion.run(versionNumber, consultationId);
+  }
+
+  /**
+   * Points the consultation at the newest version it actually has: rows and versions from the team can arrive
+   * in different pages (or a version can be quarantined), and "changed since version N", "Discard changes" and
+   * the next version number must always be about a version that is here.
+   */
+  settleCurrentVersion(consultationId: string): void {
+    const newest = (this.q.newestVersion.get(consultationId) as { n: number | null }).n ?? 0;
+    const row = this.find(consultationId);
+    if (row && row.currentVersion !== newest) this.setCurrentVersion(consultationId, newest);
+  }
+
+  /** The status a numbered version recorded (draft when there is none). */
+  versionStatus(consultationId: string, versionNumber: number): Status {
+    return ((this.q.versionStatus.get(consultationId, versionNumber) as { status: Status } | undefined)?.status ?? 'draft');
   }
 
   tombstone(id: string): TombstoneRow | undefined {

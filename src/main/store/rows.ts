@@ -3,7 +3,7 @@ import { consultationDrafts, consultations, consultationVersions, users } from '
 import { codecOf, type SqlRow } from './columns';
 import { idSchema } from '../../shared/consultation/model';
 import { HARD_LIMITS, workingSectionSchemas } from '../../shared/consultation/sections';
-import { sectionsBytes } from '../../shared/consultation/edits';
+import { cleanSections, sectionsBytes } from '../../shared/consultation/edits';
 import { STATUSES } from '../../shared/consultation/status';
 import { canonicalSections } from '../../shared/consultation/normalize';
 import type { WorkingSections } from '../../shared/consultation/sections';
@@ -93,7 +93,7 @@ const userRowSchema = z.object({
 /** A row from outside that does not hold what the tables may hold: kept aside, never stored. */
 export class RowRefused extends Error {
   constructor(
-    readonly entity: 'consultation' | 'version' | 'user',
+    readonly entity: 'consultation' | 'version' | 'user' | 'tombstone',
     readonly id: string,
     readonly reason: string,
   ) {
@@ -113,12 +113,13 @@ function checked<S extends z.ZodType>(schema: S, entity: RowRefused['entity'], r
 /** A consultation from outside, checked, with canonical sections; throws RowRefused. */
 export function checkConsultation(record: Record<string, unknown>): ConsultationRow {
   const row = checked(consultationRowSchema, 'consultation', record) as ConsultationRow;
-  return { ...row, ...sectionColumns(sectionsOf(row)) };
+  // Text from outside gets the hygiene typed text gets (no control or bidi-override characters).
+  return { ...row, ...sectionColumns(cleanSections(sectionsOf(row))) };
 }
 
 export function checkVersion(record: Record<string, unknown>): VersionRow {
   const row = checked(versionRowSchema, 'version', record) as VersionRow;
-  return { ...row, ...sectionColumns(sectionsOf(row)) };
+  return { ...row, ...sectionColumns(cleanSections(sectionsOf(row))) };
 }
 
 /** The same checks for rows as SQL values (the team database). */

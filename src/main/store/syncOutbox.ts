@@ -37,9 +37,10 @@ function prepare(sqlite: Database.Database) {
     userById: p(`SELECT "id", "email" FROM "users" WHERE "id" = ?`),
     deleteUser: p(`DELETE FROM "users" WHERE "id" = ?`),
     base: p(`SELECT * FROM "consultation_sync_base" WHERE "consultation_id" = ?`),
-    setBase: p(`INSERT INTO "consultation_sync_base" ("consultation_id", "contact_info", "business_context", "pain_points", "goals_objectives")
-      VALUES (?, ?, ?, ?, ?) ON CONFLICT("consultation_id") DO UPDATE SET "contact_info" = excluded."contact_info",
-      "business_context" = excluded."business_context", "pain_points" = excluded."pain_points", "goals_objectives" = excluded."goals_objectives"`),
+    setBase: p(`INSERT INTO "consultation_sync_base" ("consultation_id", "contact_info", "business_context", "pain_points", "goals_objectives", "updated_at")
+      VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT("consultation_id") DO UPDATE SET "contact_info" = excluded."contact_info",
+      "business_context" = excluded."business_context", "pain_points" = excluded."pain_points", "goals_objectives" = excluded."goals_objectives",
+      "updated_at" = excluded."updated_at"`),
   };
 }
 
@@ -121,6 +122,11 @@ export class SyncOutbox {
     this.q.deleteUser.run(id);
   }
 
+  /** The team row's updated_at when this device last exchanged the consultation with the team. */
+  baseUpdatedAt(consultationId: string): string | undefined {
+    return (this.q.base.get(consultationId) as { updated_at: string } | undefined)?.updated_at;
+  }
+
   base(consultationId: string): WorkingSections | undefined {
     const row = this.q.base.get(consultationId) as Record<string, string> | undefined;
     if (!row) return undefined;
@@ -132,9 +138,9 @@ export class SyncOutbox {
     });
   }
 
-  setBase(consultationId: string, sections: WorkingSections): void {
+  setBase(consultationId: string, sections: WorkingSections, updatedAt: string): void {
     const c = sectionColumns(sections);
-    this.q.setBase.run(consultationId, ...[c.contactInfo, c.businessContext, c.painPoints, c.goalsObjectives].map((s) => JSON.stringify(s)));
+    this.q.setBase.run(consultationId, ...[c.contactInfo, c.businessContext, c.painPoints, c.goalsObjectives].map((s) => JSON.stringify(s)), updatedAt);
   }
 }
 

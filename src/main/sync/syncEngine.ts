@@ -22,9 +22,11 @@ import {
 import type { SqlRow } from '../store/columns';
 import { mergeSections } from '../../shared/consultation/merge';
 import { assess } from '../../shared/consultation/assessment';
-import { deepEqual } from '../../shared/consultation/diff';
+import { deepEqual, diffFields } from '../../shared/consultation/diff';
+import { sectionsBytes } from '../../shared/consultation/edits';
+import { getPath } from '../../shared/consultation/fields';
 import { canonicalSections } from '../../shared/consultation/normalize';
-import { EMPTY_SECTIONS, type WorkingSections } from '../../shared/consultation/sections';
+import { EMPTY_SECTIONS, HARD_LIMITS, type WorkingSections } from '../../shared/consultation/sections';
 
 export { pendingChanges } from '../store/syncOutbox';
 
@@ -95,6 +97,13 @@ const LOG_ROW_BYTES = 200;
 const byNumber = (a: VersionRow, b: VersionRow) => a.versionNumber - b.versionNumber;
 const label = (row: ConsultationRow) => row.contactInfo.business_name ?? 'A consultation';
 
+/** The team kept another laptop's newer row for these consultations; they were merged and go out again. */
+export class RowsChangedElsewhere extends Error {
+  constructor(readonly consultationIds: readonly string[]) {
+    super('Another device changed these consultations at the same time; merged, to be sent again.');
+  }
+}
+
 export class VersionConflictError extends Error {
   constructor(
     message: string,
@@ -158,8 +167,9 @@ export class SyncEngine {
         report.notices = this.notices;
         return report;
       } catch (error) {
-        // Another laptop pushed versions of the same consultation since our pull: read those consultations
-        // whole from the team (whatever the log cursor says), merge, try again.
+        // Another laptop pushed versions or a working copy of the same consultation since our pull: read
+        // those consultations whole from the team (whatever the log cursor says), merge, try again.
+        if (error instanceof RowsChangedElsewhere && attempt < 4) continue;
         if (!(error instanceof VersionConflictError) || attempt >= 4) throw error;
         await this.reread(error.consultationIds);
       }
@@ -178,6 +188,18 @@ export class SyncEngine {
 
   /** Pushes everything in the outbox; returns the number of entities pushed. */
   async push(): Promise<number> {
+    const rejected: string[] = [];
+    const done = await this.pushOutbox(rejected);
+    if (rejected.length) {
+      // Rows the team kept from another laptop: merge with what it holds, and they go out on the next round.
+      this.local.store.transaction(() => rejected.forEach((id) => this.local.outbox.enqueue('consultation', id)));
+      await this.reread(rejected);
+      throw new RowsChangedElsewhere(rejected);
+    }
+    return done;
+  }
+
+  private async pushOutbox(rejected: string[]): Promise<number> {
     await this.settlePendingBatch();
     const batchSize = this.options.batchSize ?? 5_000;
     const { outbox } = this.local;
@@ -213,7 +235,10 @@ export class SyncEngine {
         const held = readBack === null ? [] : results[readBack]!.rows.map((r) => toPlain(r, consultationCodec.names));
         for (const raw of held) {
           const ours = pushed.get(String(raw.id));
-          if (ours && deepEqual(sectionsOf(consultationCodec.fromSql(raw)), ours)) outbox.setBase(String(raw.id), ours);
+          const held = consultationCodec.fromSql(raw);
+          if (ours && deepEqual(sectionsOf(held), ours)) outbox.setBase(held.id, ours, held.updatedAt);
+          // The team kept another laptop's newer row: ours goes out again after merging with it.
+          else if (ours) rejected.push(held.id);
         }
       });
       this.options.settings.delete(PENDING_BATCH_KEY);
@@ -268,12 +293,16 @@ export class SyncEngine {
     const pushed = new Map<string, WorkingSections>();
     const update = consultationCodec.names.filter((c) => c !== 'id' && c !== 'created_at').map((c) => `"${c}" = excluded."${c}"`).join(', ');
     for (const row of store.rowsForPush('consultations', ids.consultation)) {
+      // Compare-and-set: the team's row is overwritten only while it is still the one this device last
+      // exchanged; otherwise another laptop changed it meanwhile, and the two are merged first.
+      const seen = this.local.outbox.baseUpdatedAt(String(row.id));
       statements.push({
         sql: `INSERT INTO consultations (${consultationCodec.list}) VALUES (${consultationCodec.placeholders})
               ON CONFLICT(id) DO UPDATE SET ${update}
-              WHERE excluded.current_version > consultations.current_version
-                 OR (excluded.current_version = consultations.current_version AND excluded.updated_at > consultations.updated_at)`,
-        args: consultationCodec.valuesOf(row),
+              WHERE (excluded.current_version > consultations.current_version
+                 OR (excluded.current_version = consultations.current_version AND excluded.updated_at > consultations.updated_at))
+                ${seen === undefined ? '' : 'AND consultations.updated_at = ?'}`,
+        args: [...consultationCodec.valuesOf(row), ...(seen === undefined ? [] : [seen])],
       });
       // Pushing it means this device kept it: a delete it had not seen no longer stands.
       statements.push({ sql: 'DELETE FROM consultation_tombstones WHERE id = ?', args: [String(row.id)] });
@@ -377,7 +406,19 @@ export class SyncEngine {
       ? this.readable(await this.remoteRows('consultation_versions', versionCodec.names, 'consultation_id', missing), checkedVersionRow)
       : [];
     const known = new Set(versions.map((v) => v.id));
-    return { users, consultations: rows, versions: [...versions, ...history.filter((v) => !known.has(v.id))], tombstones, adopt: await this.identityToAdopt(users) };
+    // For a consultation deleted on the team that still has queued work here: which versions the team already has.
+    const kept = tombstones.map((t) => String(t.id)).filter((id) => store.find(id) && this.local.outbox.hasWorkFor(id));
+    const teamVersionIds = new Set(
+      kept.length ? (await this.remoteRows('consultation_versions', ['id'], 'consultation_id', kept)).map((r) => String(r.id)) : [],
+    );
+    return {
+      users,
+      consultations: rows,
+      versions: [...versions, ...history.filter((v) => !known.has(v.id))],
+      tombstones,
+      teamVersionIds,
+      adopt: await this.identityToAdopt(users),
+    };
   }
 
   /**
@@ -390,11 +431,25 @@ export class SyncEngine {
     if (!currentId || incomingUsers.length === 0) return null;
     const me = this.local.outbox.user(currentId);
     if (!me) return null;
-    const twin = incomingUsers.find((u) => u.id !== me.id && u.email.toLowerCase() === me.email.toLowerCase());
-    if (!twin) return null;
+    if (!incomingUsers.some((u) => u.id !== me.id && u.email.toLowerCase() === me.email.toLowerCase())) return null;
     const shared = await this.options.remote.execute({ sql: 'SELECT 1 FROM users WHERE id = ?', args: [me.id] });
     if (shared.rows.length) {
       console.warn(`Sync: ${me.email} has two team profiles; keeping this laptop's.`);
+      return null;
+    }
+    // Every team profile with this email: only one that is unambiguous is adopted (a stranger's row with the
+    // same email must not make this laptop someone else). The one with work on the team wins over empty ones.
+    const candidates = (
+      await this.options.remote.execute({
+        sql: `SELECT u.id, (SELECT count(*) FROM consultations c WHERE c.user_id = u.id) AS n FROM users u WHERE lower(u.email) = lower(?) AND u.id <> ?`,
+        args: [me.email, me.id],
+      })
+    ).rows.map((r) => ({ id: String(r.id), owns: Number(r.n) }));
+    const withWork = candidates.filter((c) => c.owns > 0);
+    const chosen = candidates.length === 1 ? candidates[0] : withWork.length === 1 ? withWork[0] : undefined;
+    const twin = chosen && incomingUsers.find((u) => u.id === chosen.id);
+    if (!twin) {
+      if (candidates.length > 1) console.warn(`Sync: ${candidates.length} team profiles share ${me.email}; keeping this laptop's.`);
       return null;
     }
     return { from: me.id, to: twin };
@@ -405,6 +460,8 @@ export class SyncEngine {
     consultations: ConsultationRow[];
     versions: VersionRow[];
     tombstones: TombstoneRow[];
+    /** Ids of versions the team holds of consultations deleted there. */
+    teamVersionIds?: ReadonlySet<string>;
     adopt: { from: string; to: UserRow } | null;
   }) {
     const { store, outbox } = this.local;
@@ -425,19 +482,41 @@ export class SyncEngine {
           store.addTombstone(tombstone);
           continue;
         }
-        if (outbox.hasWorkFor(id)) {
+        if (tombstone.user_id !== local.userId) {
+          // Only the owner's laptops delete a consultation; a tombstone naming someone else is not theirs.
+          this.quarantineRow(new RowRefused('tombstone', id, 'user_id: it names someone other than the consultation’s owner'));
+          deleted.delete(id);
+          continue;
+        }
+        // Queued work the team already has (a restored backup's outbox lists work pushed since) is not unseen.
+        const teamRow = incoming.consultations.find((c) => c.id === id);
+        const alreadyOnTeam =
+          teamRow !== undefined &&
+          deepEqual(sectionsOf(local), sectionsOf(teamRow)) &&
+          store.unpushedVersions(id).every((v) => incoming.teamVersionIds?.has(v.id));
+        if (outbox.hasWorkFor(id) && !alreadyOnTeam) {
           // Work here the deleting device never saw: keep it, and push it, which restores it for everyone.
           own(() => outbox.enqueue('consultation', id));
           this.notify(`“${label(local)}” was deleted on another device, but it had changes here that were not synced yet, so it was kept and restored for the team.`);
           continue;
         }
+        // Private notes never left this laptop, so the deleting one never saw them: they are kept in a notice.
+        const notes = store.notes(id);
+        if (notes) this.notify(`“${label(local)}” was deleted on another device. Your private notes on it, kept here: ${notes}`);
         store.delete(id);
         store.addTombstone(tombstone);
       }
+      const ownerOf = new Map(incoming.consultations.map((c) => [c.id, store.find(c.id)?.userId ?? c.userId]));
       const versionsOf = new Map<string, VersionRow[]>();
       for (const v of incoming.versions) {
         if (!store.user(v.userId)) {
           this.quarantineRow(new RowRefused('version', v.id, 'user_id: its author is not a member of the team database'));
+          continue;
+        }
+        const owner = ownerOf.get(v.consultationId) ?? store.find(v.consultationId)?.userId;
+        if (owner !== undefined && v.userId !== owner) {
+          // Only the owner writes a consultation's history (as import insists too).
+          this.quarantineRow(new RowRefused('version', v.id, 'user_id: its author is not the consultation’s owner'));
           continue;
         }
         versionsOf.set(v.consultationId, [...(versionsOf.get(v.consultationId) ?? []), v]);
@@ -445,6 +524,11 @@ export class SyncEngine {
       for (const row of incoming.consultations) {
         if (!store.user(row.userId)) {
           this.quarantineRow(new RowRefused('consultation', row.id, 'user_id: its owner is not a member of the team database'));
+          continue;
+        }
+        const here = store.find(row.id);
+        if (here && here.userId !== row.userId) {
+          this.quarantineRow(new RowRefused('consultation', row.id, 'user_id: it names another owner than the consultation has'));
           continue;
         }
         // Deleted here: done. Kept despite a delete (work this device had not pushed): its team row and
@@ -476,7 +560,8 @@ export class SyncEngine {
       store.insert({ ...remote, currentVersion: 0 });
       for (const v of incoming) store.addVersionIfNew(v);
       store.replace(remote);
-      outbox.setBase(id, sectionsOf(remote));
+      store.settleCurrentVersion(id);
+      outbox.setBase(id, sectionsOf(remote), remote.updatedAt);
       return { merged: false, conflicts: 0 };
     }
 
@@ -485,6 +570,8 @@ export class SyncEngine {
     const unpushed = store.unpushedVersions(id);
     const collides = unpushed.length > 0 && fresh.some((v) => v.versionNumber <= unpushed[unpushed.length - 1]!.versionNumber);
     let localNewest = local.currentVersion;
+    // The status both sides started from, read before any version moves: the common version.
+    const baseStatus = store.versionStatus(id, collides ? unpushed[0]!.versionNumber - 1 : Math.min(local.currentVersion, remote.currentVersion));
     if (collides) {
       // Both devices saved versions from the same base: keep them all, ours renumbered after theirs.
       const baseNumber = unpushed[0]!.versionNumber - 1;
@@ -500,7 +587,8 @@ export class SyncEngine {
     if (!outbox.has('consultation', id) && !collides) {
       // Nothing typed here since the last exchange: the team's row is the record.
       if (remoteIsNewer) store.replace({ ...remote, currentVersion: newest });
-      outbox.setBase(id, theirs);
+      store.settleCurrentVersion(id);
+      outbox.setBase(id, theirs, remote.updatedAt);
       return { merged: false, conflicts: 0 };
     }
 
@@ -508,9 +596,20 @@ export class SyncEngine {
     const ours = sectionsOf(local);
     const base = outbox.base(id) ?? store.versionSections(id, Math.min(local.currentVersion, remote.currentVersion)) ?? canonicalSections(EMPTY_SECTIONS);
     const result = mergeSections(base, ours, theirs);
-    const next = canonicalSections(result.merged) as WorkingSections;
-    // Status travels with its completion date; the side with the newer version decides both.
-    const statusSide = remote.currentVersion > local.currentVersion ? remote : local;
+    let next = canonicalSections(result.merged) as WorkingSections;
+    if (sectionsBytes(next) > HARD_LIMITS.consultationBytes) {
+      // Both sides fit, their merge does not: the team's copy stays the record, and each of this device's
+      // changes is kept as a conflict for the owner to bring back (nothing is dropped, every device agrees).
+      next = theirs;
+      result.conflicts = diffFields(base, ours)
+        .filter((change) => !deepEqual(getPath(theirs, change.path), change.after))
+        .map((change) => ({ path: change.path, base: change.before, ours: change.after, theirs: getPath(theirs, change.path) }));
+    }
+    // Status travels with its completion date. The side that moved it away from the common version decides
+    // (a completion on one laptop is not undone by the other's edits); if both moved it, the later one.
+    const remoteMoved = remote.status !== baseStatus;
+    const localMoved = local.status !== baseStatus;
+    const statusSide = remoteMoved && (!localMoved || remote.updatedAt > local.updatedAt) ? remote : local;
     const updatedAt = after(remote.updatedAt > local.updatedAt ? remote.updatedAt : local.updatedAt);
     own(() => {
       store.replace({
@@ -523,8 +622,9 @@ export class SyncEngine {
         updatedAt,
       });
       for (const c of result.conflicts) store.addConflict(id, c.path, { base: c.base, ours: c.ours, theirs: c.theirs }, updatedAt);
+      store.settleCurrentVersion(id);
     });
-    outbox.setBase(id, theirs);
+    outbox.setBase(id, theirs, remote.updatedAt);
     return { merged: true, conflicts: result.conflicts.length };
   }
 }

@@ -99,6 +99,18 @@ export function applyEdits(current: WorkingSections, edits: readonly FieldEdit[]
   return outcome;
 }
 
+/** Content from outside (the team database, an import file) cleaned as typed text is: every field. */
+export function cleanSections<T extends WorkingSections>(sections: T): T {
+  let out = sections;
+  for (const field of FIELDS) {
+    const value = getPath(out, field.path);
+    if (value === undefined) continue;
+    const cleaned = cleanValue(value, field.kind === 'longtext');
+    if (!deepEqual(cleaned, value)) out = applyFieldChanges(out, [{ path: field.path, after: cleaned }]);
+  }
+  return out;
+}
+
 /** Edits that make every field of the given sections what they hold there (fields left out are cleared). */
 export function editsForSections(sections: Partial<Record<string, unknown>>): FieldEdit[] {
   return FIELDS.filter((field) => field.section in sections).map((field) => ({ path: field.path, value: getPath(sections, field.path) ?? null }));

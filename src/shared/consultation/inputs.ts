@@ -19,10 +19,13 @@ export const autosaveInputSchema = z.strictObject({
   consultationId: idSchema,
   /** The fields that changed; each is checked on its own. */
   edits: z.array(fieldEditSchema).max(FIELD_PATHS.length * 4).default([]),
-  /** Private working notes; omit to keep them as they are, null to clear. */
+  /**
+   * Private working notes; omit to keep them as they are, null to clear. Only a bound on the request here:
+   * notes over HARD_LIMITS.notesChars are refused alone by the service, and the field edits beside them saved.
+   */
   notes: z
     .string()
-    .max(HARD_LIMITS.notesChars, { error: `Too long to keep: at most ${HARD_LIMITS.notesChars.toLocaleString('en-US')} characters` })
+    .max(HARD_LIMITS.notesChars * 10, { error: 'These notes are far too long to send' })
     .nullable()
     .optional(),
 });

@@ -54,6 +54,7 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
   const [completion, setCompletion] = useState(detail.completion);
   // Answers that break the version rules, by section: the step list marks where they are.
   const [issues, setIssues] = useState(detail.issues);
+  const [notesError, setNotesError] = useState<string | null>(null);
   const [changed, setChanged] = useState(detail.changedSinceVersion);
   const [conflicts, setConflicts] = useState<FieldConflict[]>([]);
   const [versionNote, setVersionNote] = useState('');
@@ -71,6 +72,7 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
     onSaved: (result: AutosaveResult) => {
       setCompletion(result.completion);
       setIssues([...result.issues, ...result.rejected]);
+      setNotesError(result.rejected.find((r) => r.path === 'notes')?.message ?? null);
       setChanged(result.changedSinceVersion);
       // A refused field keeps what was typed on screen, with the reason at the field.
       for (const issue of result.rejected) form.setError(fieldPathOf(issue.path) as never, { type: 'server', message: issue.message });
@@ -419,6 +421,11 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
                   autosave.queue.markDirty('notes');
                 }}
               />
+              {notesError && (
+                <small id="draft-notes-error" className="field-error" role="alert">
+                  Private notes: {notesError}
+                </small>
+              )}
             </section>
           </aside>
         </div>

@@ -67,7 +67,8 @@ export class AutosaveQueue {
 
   /** Typing that only this page holds and that a normal unload save may not rescue: refused, or saves failing. */
   get atRisk(): boolean {
-    return this.refused.size > 0 || (this.failing && this.dirty.size > 0);
+    // Typing left unsent when the screen turned read-only (another window completed or archived it) too.
+    return this.refused.size > 0 || (this.dirty.size > 0 && (this.failing || !this.options.enabled()));
   }
 
   /** Fields with typing not yet stored. */
@@ -133,8 +134,9 @@ export class AutosaveQueue {
       .then((result) => {
         this.failing = false;
         if (result.updatedAt > this.lastSavedAt) this.lastSavedAt = result.updatedAt;
-        const refused = new Set(result.rejected.map((r) => fieldOfInput(r.path)));
+        const refused = new Set(result.rejected.map((r) => (r.path === NOTES ? NOTES : fieldOfInput(r.path))));
         const conflicted = new Set(result.conflicts.map((c) => c.path));
+        if (refused.has(NOTES) && sent.includes(NOTES)) this.refused.add(NOTES);
         for (const edit of payload.edits) {
           if (refused.has(edit.path)) this.refused.add(edit.path);
           else if (!conflicted.has(edit.path)) this.bases.set(edit.path, edit.value ?? null);
