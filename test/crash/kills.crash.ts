@@ -80,8 +80,10 @@ async function killWindow(prepare: () => string[], killBeforeOpen: boolean | 'st
   };
 }
 
+// Opened read-write, as the next start opens it: a WAL left by the kill is recovered (a read-only connection
+// cannot recover a WAL whose -shm the killed process left behind, and says "readonly database").
 const integrity = (file: string) => {
-  const db = new Database(file, { readonly: true });
+  const db = new Database(file);
   try {
     return db.pragma('integrity_check', { simple: true });
   } finally {
