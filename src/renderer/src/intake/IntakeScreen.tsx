@@ -30,9 +30,9 @@ export function IntakeScreen({ consultationId, step }: { consultationId: string;
   // Never start the form from cached data: its fields' bases would be stale and every edit a conflict.
   if (query.isPending || (!query.isFetchedAfterMount && !query.isError)) return <p role="status">Loading…</p>;
   if (query.isError) return <ErrorNotice error={query.error} onRetry={() => void query.refetch()} />;
-  // A new version from elsewhere (sync, a restore) re-reads the record; the old form's autosave flushes on
-  // unmount first, so nothing typed is dropped. Edits in another window arrive field by field instead.
-  return <IntakeForm key={query.data.consultation.currentVersion} detail={query.data} step={step} />;
+  // One form per consultation: what is saved anywhere (another window, sync, a new version, a restore) comes
+  // in field by field, and never replaces a field this window is typing in.
+  return <IntakeForm detail={query.data} step={step} />;
 }
 
 function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: string }) {
@@ -88,28 +88,35 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
     return () => subscription.unsubscribe();
   }, [form, autosave.queue]);
 
+  // What is stored now, into every field this window is not editing (typing in flight is never replaced).
+  const takeStored = useCallback(
+    (stored: WorkingSections) => {
+      takingStored.current = true;
+      try {
+        for (const spec of FIELDS) {
+          if (autosave.queue.isPending(spec.path)) continue;
+          const value = getPath(stored, spec.path);
+          if (!deepEqual(getPath(form.getValues(), spec.path) ?? null, value ?? null)) {
+            form.setValue(spec.path as never, (value ?? (spec.kind === 'list' ? [] : '')) as never, { shouldDirty: false });
+          }
+        }
+      } finally {
+        takingStored.current = false;
+      }
+      autosave.queue.adopt(stored);
+    },
+    [form, autosave.queue],
+  );
+
   // Saved in another window or tab: fields this window is not editing take the stored value live.
   useEffect(() => {
     // A read that started before this window's newest save is stale here.
     if (detail.consultation.updatedAt < autosave.queue.lastSavedAt) return;
-    const stored = detail.consultation.sections;
-    takingStored.current = true;
-    try {
-      for (const spec of FIELDS) {
-        if (autosave.queue.isPending(spec.path)) continue;
-        const value = getPath(stored, spec.path);
-        if (!deepEqual(getPath(form.getValues(), spec.path) ?? null, value ?? null)) {
-          form.setValue(spec.path as never, (value ?? (spec.kind === 'list' ? [] : '')) as never, { shouldDirty: false });
-        }
-      }
-    } finally {
-      takingStored.current = false;
-    }
-    autosave.queue.adopt(stored);
+    takeStored(detail.consultation.sections);
     setChanged(detail.changedSinceVersion);
     setCompletion(detail.completion);
     setIssues(detail.issues);
-  }, [detail, form, autosave.queue]);
+  }, [detail, takeStored, autosave.queue]);
 
   const settleConflict = (conflict: FieldConflict, keep: 'mine' | 'theirs') => {
     setConflicts((list) => list.filter((c) => c.path !== conflict.path));
@@ -159,8 +166,8 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
         });
         setVersionNote('');
         setChanged(false);
-        form.reset(next.consultation.sections);
-        autosave.queue.adopt(next.consultation.sections);
+        form.clearErrors();
+        takeStored(next.consultation.sections);
         setCompletion(next.completion);
         await refresh(next);
       } catch (error) {
@@ -189,8 +196,8 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
     setActionError(null);
     try {
       const next = await work();
-      form.reset(next.consultation.sections);
-      autosave.queue.adopt(next.consultation.sections);
+      form.clearErrors();
+      takeStored(next.consultation.sections);
       setCompletion(next.completion);
       setChanged(next.changedSinceVersion);
       await refresh(next);
