@@ -107,51 +107,56 @@ export function startAppHost(options: AppHostOptions): AppHost {
     shell: options.shell,
     secretStorage: options.secretStorage ?? 'file',
   });
-  const host: AppHost = {
-    get services() {
-      return services;
-    },
-    dispatch: null as unknown as Dispatch,
-    events,
-    sync,
-    async stop() {
-      await sync.stop();
-      host.close();
-    },
-    restoreFrom: (bytes) =>
-      restoreBackup(bytes, { databaseFile, backupsFolder, migrationsFolder, migrations, current: database, build, adopt: (next, built) => {
-          database = next;
-          services = built;
-          // A restored laptop is new to the team: it re-reads the log and gets back what it pushed since.
-          forgetSyncIdentity(built.settings);
-          events.emit('consultations.changed', { ids: [] });
-        },
-      }),
-    close() {
-      void sync.scheduler.stop();
-      void pdfPrinter.close();
-      database.close();
-    },
-  };
-  host.dispatch = createDispatch({
+  const restoreFrom: AppHost['restoreFrom'] = (bytes) =>
+    restoreBackup(bytes, {
+      databaseFile,
+      backupsFolder,
+      migrationsFolder,
+      migrations,
+      current: database,
+      build,
+      adopt: (next, built) => {
+        database = next;
+        services = built;
+        // A restored laptop is new to the team: it re-reads the log and gets back what it pushed since.
+        forgetSyncIdentity(built.settings);
+        events.emit('consultations.changed', { ids: [] });
+      },
+    });
+  const dispatch = createDispatch({
     services: () => services,
-    host,
+    host: { restoreFrom, sync },
     appInfo,
     validateOutput: options.validateOutput,
     changed: (ids) => events.emit('consultations.changed', { ids }),
     desktop: options.desktop,
   });
-  if (options.backgroundSync !== false) sync.scheduler.start();
-  if (options.autoBackup !== false) {
-    const backupNow = () => services.backups.ensureDaily().catch((error: unknown) => console.error('Automatic backup failed', error));
-    void backupNow();
-    const timer = setInterval(backupNow, HOUR_MS);
-    timer.unref();
-    const close = host.close;
-    host.close = () => {
-      clearInterval(timer);
+  // Daily automatic backups, checked hourly (the first right away).
+  const backupNow = () => services.backups.ensureDaily().catch((error: unknown) => console.error('Automatic backup failed', error));
+  const backupTimer = options.autoBackup === false ? null : setInterval(backupNow, HOUR_MS);
+  backupTimer?.unref();
+  const close = () => {
+    if (backupTimer) clearInterval(backupTimer);
+    void sync.scheduler.stop();
+    void pdfPrinter.close();
+    database.close();
+  };
+  const host: AppHost = {
+    // Every collaborator reaches the services through this getter: a restore swaps the one object behind it.
+    get services() {
+      return services;
+    },
+    dispatch,
+    events,
+    sync,
+    async stop() {
+      await sync.stop();
       close();
-    };
-  }
+    },
+    restoreFrom,
+    close,
+  };
+  if (options.backgroundSync !== false) sync.scheduler.start();
+  if (backupTimer) void backupNow();
   return host;
 }
