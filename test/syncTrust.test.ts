@@ -8,6 +8,7 @@ import { startHranaAdapter, startTursoServer, tursodbMissing, type HranaAdapter,
 import { tempDir } from './tempDatabase';
 import { fullSections } from './arbitraries';
 import { newId, now } from '../src/main/clock';
+import { teamNote } from '../src/main/sync/syncScheduler';
 
 // Sync a team can trust (issue 12, items 1-4, 6 and 8), against a libSQL file remote (which enforces
 // foreign keys, like hosted Turso) and against a real tursodb over HTTP through the test adapter.
@@ -207,6 +208,7 @@ describe.each(teams)('sync a team can trust: %s', (_name, makeTeam, skip) => {
     for (let attempt = 0; attempt < 2; attempt += 1) {
       const report = await b.sync();
       expect(report.quarantined).toBe(poison.length + 1);
+      expect(teamNote(report)).toBe(`${poison.length + 1} changes from the team could not be read and were kept aside; everything else synced.`);
     }
     expect(b.engine.quarantine().map((q) => q.reason).join('\n')).toMatch(/fax|Unknown field/);
     expect(b.consultations.list().items.map((i) => i.businessName)).toEqual(['Good Row Ltd']);

@@ -82,10 +82,11 @@ describe('list', () => {
     expect(ftsQuery(' -- ')).toBeNull();
   });
 
-  it('treats blank or punctuation-only search and prefix as no filter (found by the bridge fuzz test)', () => {
-    for (const query of [{ search: ' ' }, { search: '--' }, { namePrefix: '   ' }, { search: ' ', sort: 'business_name' as const }]) {
+  it('treats blank search and prefix as no filter (found by the bridge fuzz test); punctuation alone finds nothing', () => {
+    for (const query of [{ search: ' ' }, { namePrefix: '   ' }, { search: ' ', sort: 'business_name' as const }]) {
       expect(walkAll(query).ids).toHaveLength(120);
     }
+    expect(walkAll({ search: '--' }).ids).toEqual([]);
   });
 
   it('rejects a cursor that was not made by the list', () => {
@@ -175,5 +176,13 @@ describe('active consultations', () => {
     expect(active.every((r) => r.status !== 'archived')).toBe(true);
     expect(active.length).toBe(counts.draft + counts.completed);
     expect(active.length + archived.length).toBe(walkAll({}).rows.length);
+  });
+});
+
+describe('search text without words', () => {
+  it('a lone emoji or "*" finds nothing instead of every row; blank text is no search at all', () => {
+    expect(app.consultations.list({ search: '😀' }).items).toEqual([]);
+    expect(app.consultations.list({ search: '*' }).items).toEqual([]);
+    expect(app.consultations.list({ search: '   ' }).items.length).toBe(app.consultations.list({}).items.length);
   });
 });

@@ -157,6 +157,8 @@ export class ConsultationList {
       params.push(prefix, prefix);
     }
     const match = query.search ? ftsQuery(query.search) : null;
+    // Search text with no word in it (a lone emoji, "*") finds nothing, rather than everything.
+    if (query.search?.trim() && !match) where.push('0');
     if (match) {
       where.push(`c."id" IN (SELECT k."consultation_id" FROM "consultations_fts" f
         JOIN "consultation_search_keys" k ON k."search_rowid" = f."rowid" WHERE "consultations_fts" MATCH ?)`);

@@ -108,7 +108,7 @@ export class SyncScheduler {
         this.schedule(backoffMs(1, this.options.random));
         return;
       }
-      this.set({ state: 'up_to_date', lastSyncedAt: new Date().toISOString(), message: null, progress: null });
+      this.set({ state: 'up_to_date', lastSyncedAt: new Date().toISOString(), message: teamNote(report), progress: null });
       this.schedule(this.options.intervalMs());
     } catch (error) {
       this.failures += 1;
@@ -131,4 +131,11 @@ export class SyncScheduler {
     this.timer = null;
     await this.running;
   }
+}
+
+/** What the consultant should hear after a good sync: rows from the team kept aside, or a notice. */
+export function teamNote(report: { quarantined?: number; notices?: readonly string[] }): string | null {
+  const quarantined = report.quarantined ?? 0;
+  if (quarantined > 0) return `${quarantined} change${quarantined === 1 ? '' : 's'} from the team could not be read and ${quarantined === 1 ? 'was' : 'were'} kept aside; everything else synced.`;
+  return report.notices?.at(-1) ?? null;
 }

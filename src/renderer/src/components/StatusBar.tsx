@@ -10,11 +10,11 @@ export function syncText(status: SyncStatus | null): string {
   const waiting = `${status.pending} change${status.pending === 1 ? '' : 's'} waiting`;
   switch (status.state) {
     case 'offline':
-      return `Offline · ${waiting}`;
+      return `Offline · ${waiting}${status.message ? ` · ${status.message}` : ''}`;
     case 'syncing':
       return status.progress ? `Syncing ${status.progress.done} of ${status.progress.total}…` : 'Syncing…';
     case 'up_to_date':
-      return status.lastSyncedAt ? `Up to date · synced ${formatDistanceToNowStrict(new Date(status.lastSyncedAt))} ago` : 'Up to date';
+      return `${status.lastSyncedAt ? `Up to date · synced ${formatDistanceToNowStrict(new Date(status.lastSyncedAt))} ago` : 'Up to date'}${status.message ? ` · ${status.message}` : ''}`;
     case 'error':
       return `Sync problem: ${status.message ?? 'unknown'} · ${waiting}`;
   }
