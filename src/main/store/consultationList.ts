@@ -107,7 +107,7 @@ export class ConsultationList {
    * sooner than sorting every match; with few, the filter's own index and a small sort win. The default
    * sort (updated) with status/industry/urgency filters has composite indexes (0002) and needs no help.
    */
-  private plan(query: ParsedListQuery): { walkSortIndex: boolean } {
+  private plan(query: ParsedListQuery, count = (text: string, params: unknown[]) => (this.prepared(text).get(...params) as { n: number }).n): { walkSortIndex: boolean } {
     const { where, params } = this.filters({ ...query, cursor: undefined });
     // Blank search text or prefix narrows nothing: decide on the clauses actually built.
     if (where.length === 0) return { walkSortIndex: false };
@@ -117,14 +117,10 @@ export class ConsultationList {
     if (coveredByComposite) return { walkSortIndex: false };
     if (match) {
       // Counting inside the full-text index is cheap; few text matches means few matches overall.
-      const { n } = this.prepared(
-        `SELECT count(*) AS n FROM (SELECT rowid FROM "consultations_fts" WHERE "consultations_fts" MATCH ? LIMIT ${MANY_MATCHES})`,
-      ).get(match) as { n: number };
+      const n = count(`SELECT count(*) AS n FROM (SELECT rowid FROM "consultations_fts" WHERE "consultations_fts" MATCH ? LIMIT ${MANY_MATCHES})`, [match]);
       if (n < MANY_MATCHES || where.length === 1) return { walkSortIndex: n >= MANY_MATCHES };
     }
-    const { n } = this.prepared(
-      `SELECT count(*) AS n FROM (SELECT 1 FROM "consultations" c WHERE ${where.join(' AND ')} LIMIT ${MANY_MATCHES})`,
-    ).get(...params) as { n: number };
+    const n = count(`SELECT count(*) AS n FROM (SELECT 1 FROM "consultations" c WHERE ${where.join(' AND ')} LIMIT ${MANY_MATCHES})`, params);
     return { walkSortIndex: n >= MANY_MATCHES };
   }
 
@@ -189,6 +185,13 @@ export class ConsultationList {
   /** The SQL a page runs, plan chosen. */
   planned(query: ParsedListQuery): { text: string; params: unknown[] } {
     return this.build(query, this.plan(query));
+  }
+
+  /** Every statement a page runs, in order (the plan's counts, then the page): for the raw baselines. */
+  statementsRun(query: ParsedListQuery): { text: string; params: unknown[]; counts: boolean }[] {
+    const out: { text: string; params: unknown[]; counts: boolean }[] = [];
+    const plan = this.plan(query, (text, params) => (out.push({ text, params, counts: true }), (this.prepared(text).get(...params) as { n: number }).n));
+    return [...out, { ...this.build(query, plan), counts: false }];
   }
 
   page(query: ParsedListQuery): ListPage {
