@@ -401,7 +401,11 @@ export class SyncEngine {
     const rows = this.readable(await this.remoteRows('consultations', consultationCodec.names, 'id', [...consultationIds]), checkedConsultationRow);
     const tombstones = (await this.remoteRows('consultation_tombstones', TOMBSTONE_COLUMNS, 'id', [...consultationIds])) as unknown as TombstoneRow[];
     const { store } = this.local;
-    const missing = rows.filter((r) => !store.find(r.id)).map((r) => r.id);
+    // A consultation new here comes whole: its history is read too, unless this page already holds all of it.
+    const numbersInPage = new Map<string, Set<number>>();
+    for (const v of versions) numbersInPage.set(v.consultationId, (numbersInPage.get(v.consultationId) ?? new Set()).add(v.versionNumber));
+    const complete = (r: ConsultationRow) => Array.from({ length: r.currentVersion }, (_, i) => i + 1).every((n) => numbersInPage.get(r.id)?.has(n));
+    const missing = rows.filter((r) => !store.find(r.id) && !complete(r)).map((r) => r.id);
     const history = missing.length
       ? this.readable(await this.remoteRows('consultation_versions', versionCodec.names, 'consultation_id', missing), checkedVersionRow)
       : [];
