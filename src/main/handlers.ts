@@ -75,6 +75,7 @@ export function createHandlers({ services: now, host, appInfo, desktop }: Handle
     'consultations.diffVersions': (input) => c().diffVersions(input),
     'consultations.restoreVersion': (input) => c().restoreVersion(input),
     'exports.summaryPdf': (input) => now().exports.summaryPdf(input),
+    'exports.printSummary': (input) => now().exports.printSummary(input),
     'exports.csv': (input) => now().exports.csv(input),
     'exports.json': () => now().exports.exportAllFile(),
     'exports.importJson': (input) => now().exports.importAll(input),

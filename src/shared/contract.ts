@@ -83,6 +83,11 @@ export const operations = {
     z.strictObject({ consultationId: idSchema, versionNumber: z.number().int().min(1).optional() }),
     filePayloadSchema,
   ),
+  /** Desktop only: the client summary to the system's print dialog; printed is false when cancelled. */
+  'exports.printSummary': op(
+    z.strictObject({ consultationId: idSchema, versionNumber: z.number().int().min(1).optional() }),
+    z.object({ printed: z.boolean() }),
+  ),
   'exports.csv': op(listQuerySchema.omit({ cursor: true, limit: true }), filePayloadSchema),
   'exports.json': op(none, filePayloadSchema),
   'exports.importJson': op(z.strictObject({ text: z.string().max(MAX_UPLOAD_BYTES) }), importReportSchema),

@@ -8,7 +8,7 @@ import type { UsersService } from '../users/usersService';
 import type { ConsultationStore } from '../store/consultationStore';
 import { checkConsultation, checkVersion, RowRefused, sectionColumns, sectionsOf, type ConsultationRow, type VersionRow } from '../store/rows';
 import { deepEqual } from '../../shared/consultation/diff';
-import type { SummaryPdf } from '../pdf/summaryPdf';
+import type { SummaryPdf, SummaryRequest } from '../pdf/summaryPdf';
 import { consultationsCsv } from './csvExport';
 import { now } from '../clock';
 
@@ -21,19 +21,29 @@ export class ExportsService {
     private readonly pdf: SummaryPdf,
   ) {}
 
-  /** The PDF summary of a consultation: its working copy (what the consultant sees), or a chosen version. */
-  async summaryPdf(input: ParsedInput<'exports.summaryPdf'>): Promise<FilePayload> {
+  /** What the summary prints: the working copy (what the consultant sees), or a chosen version, labelled. */
+  private summaryRequest(input: ParsedInput<'exports.summaryPdf'>): SummaryRequest {
     const { consultation } = this.consultationsService.get({ consultationId: input.consultationId });
     const date = new Date(now());
     const version = input.versionNumber ? this.store.getVersion(consultation.id, input.versionNumber) : null;
-    const { fileName, bytes } = await this.pdf.render({
+    return {
       sections: version?.sections ?? consultation.sections,
       versionLabel: version ? `Version ${version.versionNumber}` : `Working copy, ${format(date, 'd MMM yyyy')}`,
       consultantName: consultation.ownerName ?? version?.authorName ?? 'Fieldbook',
       date,
       status: version?.status ?? consultation.status,
-    });
+    };
+  }
+
+  /** The PDF summary of a consultation: its working copy, or a chosen version. */
+  async summaryPdf(input: ParsedInput<'exports.summaryPdf'>): Promise<FilePayload> {
+    const { fileName, bytes } = await this.pdf.render(this.summaryRequest(input));
     return { fileName, mimeType: 'application/pdf', base64: bytes.toString('base64') };
+  }
+
+  /** The same document to the system's print dialog (the desktop app). */
+  async printSummary(input: ParsedInput<'exports.printSummary'>): Promise<{ printed: boolean }> {
+    return { printed: await this.pdf.printDialog(this.summaryRequest(input)) };
   }
 
   private asConsultations(rows: ConsultationRow[]): Consultation[] {

@@ -10,6 +10,8 @@ import { pathToFileURL } from 'node:url';
  */
 export interface PdfPrinter {
   print(html: string): Promise<Buffer>;
+  /** The same document to the system's print dialog (the desktop app); resolves false when cancelled. */
+  showPrintDialog?(html: string): Promise<boolean>;
   /** Frees the browser or window behind it. */
   close(): Promise<void>;
 }

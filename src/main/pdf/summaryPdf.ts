@@ -28,11 +28,23 @@ export class SummaryPdf {
     private readonly branding: () => PdfBranding = () => EMPTY_BRANDING,
   ) {}
 
-  async render(request: SummaryRequest): Promise<{ fileName: string; bytes: Buffer }> {
+  private html(request: SummaryRequest): { clientName: string; html: string } {
     const clientName = clientNameOf(request.sections);
     const { includeStatus, ...branding } = this.branding();
     const input: SummaryPdfInput = { ...branding, ...request, clientName, includeStatus: includeStatus ? { status: request.status } : null };
-    const html = summaryHtml(input, this.fontsFolder);
+    return { clientName, html: summaryHtml(input, this.fontsFolder) };
+  }
+
+  /** The same document as the PDF, to the system's print dialog; false when the consultant cancels. */
+  async printDialog(request: SummaryRequest): Promise<boolean> {
+    if (!this.printer.showPrintDialog) {
+      throw new AppFailure('unavailable', 'Printing goes through the desktop app. Here, export the PDF and print it from your PDF viewer.');
+    }
+    return this.printer.showPrintDialog(this.html(request).html);
+  }
+
+  async render(request: SummaryRequest): Promise<{ fileName: string; bytes: Buffer }> {
+    const { clientName, html } = this.html(request);
     let bytes: Buffer;
     try {
       bytes = await this.printer.print(html);

@@ -27,7 +27,7 @@ export function ExportButton({ make, onError, children, busyText = 'Exporting…
       onClick={async () => {
         setBusy(true);
         try {
-          saveFile(await make());
+          await saveFile(await make());
         } catch (error) {
           onError(error);
         } finally {

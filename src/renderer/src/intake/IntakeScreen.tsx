@@ -18,9 +18,9 @@ import { ReviewStep } from './ReviewStep';
 import { STEPS, stepIndex, stepOfSection } from './steps';
 import { SaveIndicator } from '../components/SaveIndicator';
 import { ConflictsPanel } from './ConflictsPanel';
-import { saveFile } from '../api/files';
 import { CompletionMeter } from '../components/CompletionMeter';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { ExportButton } from '../components/ExportButton';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useHotkeys } from '../hooks/useHotkeys';
 import { WhyDisabled, disabledBecause } from '../components/WhyDisabled';
@@ -244,18 +244,23 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
             <Link href={`/c/${id}/history`} className="button">
               History
             </Link>
-            <button
-              type="button"
-              title="A PDF summary of what you see here"
-              onClick={() =>
-                void api
-                  .call('exports.summaryPdf', { consultationId: id })
-                  .then(saveFile)
-                  .catch(setActionError)
-              }
+            <ExportButton
+              title="A PDF summary of what you see here, for the client"
+              busyText="Preparing PDF…"
+              onError={setActionError}
+              make={() => api.call('exports.summaryPdf', { consultationId: id })}
             >
               Export PDF
-            </button>
+            </ExportButton>
+            {api.transportKind === 'ipc' && (
+              <button
+                type="button"
+                onClick={() => void api.call('exports.printSummary', { consultationId: id }).catch(setActionError)}
+                title="The same summary, to your printer"
+              >
+                Print…
+              </button>
+            )}
             {editable && (
               <>
                 {changed && <span className="changed-since">Changed since version {consultation.currentVersion}</span>}
