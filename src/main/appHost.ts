@@ -8,6 +8,7 @@ import { BackupService } from './backup/backupService';
 import { recoverInterruptedRestore, restoreBackup } from './backup/restore';
 import { ensurePrivateFolder } from './db/privateFiles';
 import { ExportsService } from './exports/exportsService';
+import { OffThreadExports } from './exports/offThreadExports';
 import { findShippedFolder } from './appResources';
 import { SyncService } from './sync/syncService';
 import { forgetSyncIdentity } from './sync/syncEngine';
@@ -47,6 +48,8 @@ const missingPrinter: PdfPrinter = {
 
 export interface HostServices extends Services {
   exports: ExportsService;
+  /** JSON import and export in a worker thread with its own connection (the main thread keeps answering). */
+  exportsOffThread: OffThreadExports;
   backups: BackupService;
   conflicts: ConflictsService;
 }
@@ -76,11 +79,14 @@ export function startAppHost(options: AppHostOptions): AppHost {
   const pdfPrinter = options.pdfPrinter ?? missingPrinter;
   recoverInterruptedRestore(databaseFile, backupsFolder);
   let database: LocalDatabase = openDatabase(databaseFile, { migrationsFolder });
+  // Progress is only emitted once a job runs, after `events` below exists.
+  const exportsOffThread = new OffThreadExports({ databaseFile, migrationsFolder, progress: (p) => events.emit('imports.progress', p) });
   const build = (over: LocalDatabase = database): HostServices => {
     const core = createServices(over);
     return {
       ...core,
       exports: new ExportsService(core.store, core.consultations, core.users, new SummaryPdf(pdfPrinter, fontsFolder, () => new BrandingStore(core.settings).get())),
+      exportsOffThread,
       backups: new BackupService(() => database, backupsFolder),
       conflicts: new ConflictsService(core.store, () => core.users.requireCurrentId()),
     };
@@ -125,6 +131,7 @@ export function startAppHost(options: AppHostOptions): AppHost {
     close() {
       void sync.scheduler.stop();
       void pdfPrinter.close();
+      void exportsOffThread.close();
       database.close();
     },
   };

@@ -65,8 +65,8 @@ export function createHandlers({ services: now, host, appInfo }: HandlerContext)
     'consultations.restoreVersion': (input) => c().restoreVersion(input),
     'exports.summaryPdf': (input) => now().exports.summaryPdf(input),
     'exports.csv': (input) => now().exports.csv(input),
-    'exports.json': () => now().exports.exportAllFile(),
-    'exports.importJson': (input) => now().exports.importAll(input),
+    'exports.json': () => now().exportsOffThread.exportAllFile(),
+    'exports.importJson': (input) => now().exportsOffThread.importAll(input),
     'backups.list': () => now().backups.list(),
     'backups.create': async () => {
       const dir = mkdtempSync(join(tmpdir(), 'fieldbook-backup-'));

@@ -132,6 +132,8 @@ export type SyncStatus = z.infer<typeof syncStatusSchema>;
 export const events = {
   'sync.status': syncStatusSchema,
   'consultations.changed': z.object({ ids: z.array(z.string()) }),
+  /** A JSON import under way: consultations of the file done so far. */
+  'imports.progress': z.object({ done: z.number().int(), total: z.number().int() }),
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<K extends EventName> = z.output<(typeof events)[K]>;
