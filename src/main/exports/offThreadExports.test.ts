@@ -9,6 +9,7 @@ import { snapshot } from '../../../test/tempDatabase';
 import { AppFailure } from '../../shared/errors';
 import type { ExportFile } from '../../shared/exportFile';
 import type { EventPayload } from '../../shared/contract';
+import { exportsWorkerEntry } from './offThreadExports';
 
 // Real SQLite files, a real worker thread loading TypeScript through tsx, 20,000 consultations.
 
@@ -139,4 +140,11 @@ describe('JSON export off the main thread', () => {
     expect(withoutStamp(decode(payload.base64))).toEqual(withoutStamp(decode(inThread.base64)));
     expect(decode(payload.base64).consultations).toHaveLength(COUNT);
   }, 600_000);
+});
+
+describe('where the worker is', () => {
+  it('runs from source next to this module, and from the build next to out/main/index.js', () => {
+    expect(exportsWorkerEntry('file:///repo/src/main/exports/offThreadExports.ts').href).toBe('file:///repo/src/main/exports/exportsWorkerFromSource.mjs');
+    expect(exportsWorkerEntry('file:///app/resources/app.asar/out/main/index.js').href).toBe('file:///app/resources/app.asar/out/main/exportsWorker.js');
+  });
 });
