@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startAppHost, type AppHost } from '../appHost';
 import { seedConsultations } from '../../../bench/seed';
+import { longestBlock } from '../../../bench/offthread';
 import { snapshot } from '../../../test/tempDatabase';
 import { AppFailure } from '../../shared/errors';
 import type { ExportFile } from '../../shared/exportFile';
@@ -28,26 +28,6 @@ afterAll(() => {
   for (const host of hosts.splice(0)) host.close();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-/** The main thread's longest stall while `work` runs: a 10 ms interval probe and the event-loop histogram. */
-async function longestBlock<T>(work: () => Promise<T>): Promise<{ value: T; probeMs: number; histogramMs: number }> {
-  const histogram = monitorEventLoopDelay({ resolution: 10 });
-  let last = performance.now();
-  let probeMs = 0;
-  const timer = setInterval(() => {
-    const t = performance.now();
-    probeMs = Math.max(probeMs, t - last);
-    last = t;
-  }, 10);
-  histogram.enable();
-  try {
-    const value = await work();
-    return { value, probeMs, histogramMs: histogram.max / 1e6 };
-  } finally {
-    histogram.disable();
-    clearInterval(timer);
-  }
-}
 
 const withoutStamp = (file: ExportFile) => ({ ...file, exportedAt: 'x' });
 const decode = (base64: string) => JSON.parse(Buffer.from(base64, 'base64').toString('utf8')) as ExportFile;
