@@ -18,10 +18,19 @@ export interface TextChunk {
   last: boolean;
 }
 
+/** Main to worker: send the next chunk of the export. */
+export const MORE = 'more';
+
+/** Characters per message either way: cloning one slice takes a millisecond or two, then the thread serves others. */
+export const CHUNK = 1 << 18;
+
 export type JobResult<K extends ExportsJob['kind']> = K extends 'export' ? FilePayload : ImportReport;
 
 export type WorkerMessage =
   | { type: 'progress'; done: number; total: number }
+  /** A slice of the export's base64; the worker sends the next when the main thread answers `more`. */
+  | { type: 'chunk'; text: string }
+  /** For an export, `base64` is empty: it came in chunks. */
   | { type: 'done'; value: ImportReport | FilePayload }
   /** A refusal the service made: the same typed value the in-thread call would have thrown. */
   | { type: 'failed'; error: AppError }

@@ -1,12 +1,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
 import { AppFailure } from '../../shared/errors';
+import type { FilePayload } from '../../shared/contract';
 import { openDatabase } from '../db/client';
 import { createServices } from '../services';
 import { SummaryPdf } from '../pdf/summaryPdf';
 import type { PdfPrinter } from '../pdf/pdfPrinter';
 import { ExportsService } from './exportsService';
-import type { ExportsJob, TextChunk, WorkerMessage } from './exportsJob';
+import { once } from 'node:events';
+import { CHUNK, MORE, type ExportsJob, type TextChunk, type WorkerMessage } from './exportsJob';
 
 // The exports worker: the same services and the same ExportsService as the main process, over its own
 // connection to the same file (WAL lets both work), so a 20,000-consultation import or export never holds
@@ -59,8 +61,20 @@ async function run(job: ExportsJob) {
   }
 }
 
+/** The export's base64 a slice at a time, each when the main thread asks: one 40 MB message would hold it. */
+async function sendExport(payload: FilePayload): Promise<void> {
+  for (let at = 0; at < payload.base64.length; at += CHUNK) {
+    post({ type: 'chunk', text: payload.base64.slice(at, at + CHUNK) });
+    const [reply] = (await once(parentPort!, 'message')) as [unknown];
+    if (reply !== MORE) throw new Error('The main thread stopped reading the export');
+  }
+  post({ type: 'done', value: { ...payload, base64: '' } });
+}
+
 try {
-  post({ type: 'done', value: await run(workerData as ExportsJob) });
+  const value = await run(workerData as ExportsJob);
+  if ('base64' in value) await sendExport(value);
+  else post({ type: 'done', value });
 } catch (error) {
   if (error instanceof AppFailure) post({ type: 'failed', error: error.toValue() });
   else {

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { AppFailure } from '../../shared/errors';
 import type { FilePayload, ParsedInput } from '../../shared/contract';
 import type { ImportReport } from '../../shared/exportFile';
-import type { ExportsJob, JobResult, TextChunk, WorkerMessage } from './exportsJob';
+import { CHUNK, MORE, type ExportsJob, type JobResult, type TextChunk, type WorkerMessage } from './exportsJob';
 
 export type ImportProgress = (progress: { done: number; total: number }) => void;
 
@@ -14,9 +14,6 @@ export type ImportProgress = (progress: { done: number; total: number }) => void
 export function exportsWorkerEntry(moduleUrl: string = import.meta.url): URL {
   return new URL(moduleUrl.endsWith('.ts') ? './exportsWorkerFromSource.mjs' : './exportsWorker.js', moduleUrl);
 }
-
-/** Characters per message: cloning one slice takes a few milliseconds, then the thread serves others. */
-const CHUNK = 1 << 18;
 
 async function sendText(worker: Worker, text: string): Promise<void> {
   for (let at = 0; ; at += CHUNK) {
@@ -65,6 +62,8 @@ export class OffThreadExports {
     if (text !== undefined) void sendText(worker, text);
     return new Promise<JobResult<K>>((resolve, reject) => {
       let settled = false;
+      // The export's base64 arrives in slices; a rope of them is flattened once, by whoever reads it.
+      let base64 = '';
       const settle = (done: () => void) => {
         if (settled) return;
         settled = true;
@@ -79,8 +78,12 @@ export class OffThreadExports {
             this.options.progress?.(value);
             return;
           }
+          case 'chunk':
+            base64 += message.text;
+            worker.postMessage(MORE);
+            return;
           case 'done':
-            return settle(() => resolve(message.value as JobResult<K>));
+            return settle(() => resolve(('base64' in message.value ? { ...message.value, base64 } : message.value) as JobResult<K>));
           case 'failed':
             return settle(() => reject(new AppFailure(message.error.code, message.error.message, message.error.issues)));
           case 'crashed':
