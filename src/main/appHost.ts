@@ -80,7 +80,14 @@ export function startAppHost(options: AppHostOptions): AppHost {
   recoverInterruptedRestore(databaseFile, backupsFolder);
   let database: LocalDatabase = openDatabase(databaseFile, { migrationsFolder });
   // Progress is only emitted once a job runs, after `events` below exists.
-  const exportsOffThread = new OffThreadExports({ databaseFile, migrationsFolder, progress: (p) => events.emit('imports.progress', p) });
+  const exportsOffThread = new OffThreadExports({
+    databaseFile,
+    migrationsFolder,
+    progress: (p) => events.emit('imports.progress', p),
+    // While the worker's import holds the write lock, a write here fails at once as "busy" (autosave retries)
+    // instead of holding every window for the 5 s busy_timeout of db/client.ts.
+    importing: (running) => database.sqlite.pragma(`busy_timeout = ${running ? 0 : 5000}`),
+  });
   const build = (over: LocalDatabase = database): HostServices => {
     const core = createServices(over);
     return {

@@ -96,6 +96,31 @@ describe('JSON import off the main thread', () => {
     }
   }, 600_000);
 
+  it('keeps the main thread free for writes during an import: they answer "busy" at once, and work again after', async () => {
+    const target = newHost();
+    const file = JSON.parse(text) as ExportFile;
+    // This laptop already has ten of the file's consultations (so it is the same consultant), then takes the rest.
+    target.services.exports.importAll({ text: JSON.stringify({ ...file, consultations: file.consultations.slice(0, 10) }) });
+    const id = file.consultations.slice(0, 10).find((c) => c.status === 'draft')!.id;
+    let started = false;
+    target.events.subscribe((name, payload) => {
+      if (name === 'imports.progress' && (payload as EventPayload<'imports.progress'>).done >= 1000) started = true;
+    });
+    const importing = target.dispatch('exports.importJson', { text });
+    for (let i = 0; i < 1200 && !started; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(started).toBe(true);
+    const edit = { consultationId: id, edits: [{ path: 'contact_info.business_name', value: 'Typed during the import' }] };
+    const { value: during, probeMs } = await longestBlock(() => target.dispatch('consultations.autosave', edit));
+    expect(during).toEqual({ ok: false, error: { code: 'unavailable', message: 'The database is busy. Try again in a moment.' } });
+    expect(probeMs).toBeLessThan(100);
+    expect((await target.dispatch('consultations.list', { limit: 5 })).ok).toBe(true);
+    expect(await importing).toMatchObject({ ok: true, value: { consultationsAdded: COUNT - 10, unchanged: 10 } });
+    // The autosave queue's retry after the import: it waits for locks again and is saved.
+    expect(await target.dispatch('consultations.autosave', edit)).toMatchObject({ ok: true });
+    expect(target.services.consultations.get({ consultationId: id }).consultation.sections.contact_info.business_name).toBe('Typed during the import');
+    expect(target.services.database.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
+  }, 600_000);
+
   it('reads the file itself when given a path', async () => {
     const target = newHost();
     const file = JSON.parse(text) as ExportFile;

@@ -15,6 +15,7 @@ export function exportsWorkerEntry(moduleUrl: string = import.meta.url): URL {
   return new URL(moduleUrl.endsWith('.ts') ? './exportsWorkerFromSource.mjs' : './exportsWorker.js', moduleUrl);
 }
 
+/** The import's text, a slice per turn of the event loop, so other windows' calls are served in between. */
 async function sendText(worker: Worker, text: string): Promise<void> {
   for (let at = 0; ; at += CHUNK) {
     const last = at + CHUNK >= text.length;
@@ -35,7 +36,17 @@ class WorkerGone extends Error {}
 export class OffThreadExports {
   private readonly running = new Set<Worker>();
 
-  constructor(private readonly options: { databaseFile: string; migrationsFolder: string; progress?: ImportProgress }) {}
+  private imports = 0;
+
+  constructor(
+    private readonly options: {
+      databaseFile: string;
+      migrationsFolder: string;
+      progress?: ImportProgress;
+      /** Told when the first import starts and the last one ends: meanwhile the worker holds the write lock. */
+      importing?: (running: boolean) => void;
+    },
+  ) {}
 
   importAll(input: ParsedInput<'exports.importJson'>, progress?: ImportProgress): Promise<ImportReport> {
     return this.run({ kind: 'import' }, progress, input.text);
@@ -59,6 +70,8 @@ export class OffThreadExports {
     const workerData = { ...job, databaseFile: this.options.databaseFile, migrationsFolder: this.options.migrationsFolder };
     const worker = new Worker(exportsWorkerEntry(), { workerData });
     this.running.add(worker);
+    const writes = job.kind !== 'export';
+    if (writes && this.imports++ === 0) this.options.importing?.(true);
     if (text !== undefined) void sendText(worker, text);
     return new Promise<JobResult<K>>((resolve, reject) => {
       let settled = false;
@@ -68,6 +81,7 @@ export class OffThreadExports {
         if (settled) return;
         settled = true;
         this.running.delete(worker);
+        if (writes && --this.imports === 0) this.options.importing?.(false);
         done();
       };
       worker.on('message', (message: WorkerMessage) => {
