@@ -38,7 +38,7 @@ const sections: { title: string; intro: string; run: (dir: string) => Row[] | Pr
   {
     title: 'JSON import and export off the main thread (20,000 consultations)',
     intro:
-      'Import and export run in a worker thread with its own connection; the baseline is the same call on the main thread. One run each. The longest block is the widest gap of a 10 ms timer on the main thread meanwhile (on the main thread it is the whole call).',
+      'Import and export run in a worker thread with its own connection; the baseline is the same call on the main thread. One run each. The longest block is the most time the main thread\'s event loop ran without a break between two ticks of a 10 ms timer (on the main thread it is the whole call); the notes give the wall-clock gap too, which includes time the OS gave other processes.',
     run: offThreadBench,
   },
 ];

@@ -54,11 +54,13 @@ describe('JSON import off the main thread', () => {
       if (name === 'imports.progress') progress.push(payload as EventPayload<'imports.progress'>);
       if (name === 'consultations.changed') changed += 1;
     });
-    const { value: result, probeMs, histogramMs } = await longestBlock(() => target.dispatch('exports.importJson', { text }));
-    console.log(`worker import of ${COUNT}: longest main-thread block ${probeMs.toFixed(0)} ms (probe), ${histogramMs.toFixed(0)} ms (histogram); ${progress.length} progress events`);
+    const { value: result, activeMs, probeMs, histogramMs } = await longestBlock(() => target.dispatch('exports.importJson', { text }));
+    console.log(`worker import of ${COUNT}: main thread's longest block ${activeMs.toFixed(0)} ms (widest timer gap ${probeMs.toFixed(0)} ms, delay histogram ${histogramMs.toFixed(0)} ms); ${progress.length} progress events`);
     expect(result.ok).toBe(true);
-    expect(probeMs).toBeLessThan(100);
-    expect(histogramMs).toBeLessThan(100);
+    expect(activeMs).toBeLessThan(100);
+    // Wall clock too, loosely: a busy shared machine deschedules an idle thread now and then; the import on
+    // the main thread would hold it for its whole 10+ seconds.
+    expect(probeMs).toBeLessThan(1_000);
     expect(progress.length).toBeGreaterThan(10);
     expect(progress.every((p, i) => p.total === COUNT && (i === 0 || p.done > progress[i - 1]!.done))).toBe(true);
     expect(progress.at(-1)).toEqual({ done: COUNT, total: COUNT });
@@ -110,9 +112,9 @@ describe('JSON import off the main thread', () => {
     for (let i = 0; i < 1200 && !started; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(started).toBe(true);
     const edit = { consultationId: id, edits: [{ path: 'contact_info.business_name', value: 'Typed during the import' }] };
-    const { value: during, probeMs } = await longestBlock(() => target.dispatch('consultations.autosave', edit));
+    const { value: during, activeMs } = await longestBlock(() => target.dispatch('consultations.autosave', edit));
     expect(during).toEqual({ ok: false, error: { code: 'unavailable', message: 'The database is busy. Try again in a moment.' } });
-    expect(probeMs).toBeLessThan(100);
+    expect(activeMs).toBeLessThan(100);
     expect((await target.dispatch('consultations.list', { limit: 5 })).ok).toBe(true);
     expect(await importing).toMatchObject({ ok: true, value: { consultationsAdded: COUNT - 10, unchanged: 10 } });
     // The autosave queue's retry after the import: it waits for locks again and is saved.
@@ -133,12 +135,12 @@ describe('JSON import off the main thread', () => {
 
 describe('JSON export off the main thread', () => {
   it('exports 20,000 consultations without stalling the main thread, the same file as in the thread', async () => {
-    const { value: result, probeMs, histogramMs } = await longestBlock(() => source.dispatch('exports.json', undefined));
-    console.log(`worker export of ${COUNT}: longest main-thread block ${probeMs.toFixed(0)} ms (probe), ${histogramMs.toFixed(0)} ms (histogram)`);
+    const { value: result, activeMs, probeMs, histogramMs } = await longestBlock(() => source.dispatch('exports.json', undefined));
+    console.log(`worker export of ${COUNT}: main thread's longest block ${activeMs.toFixed(0)} ms (widest timer gap ${probeMs.toFixed(0)} ms, delay histogram ${histogramMs.toFixed(0)} ms)`);
     expect(result.ok).toBe(true);
     const payload = (result as { value: { fileName: string; mimeType: string; base64: string } }).value;
-    expect(probeMs).toBeLessThan(100);
-    expect(histogramMs).toBeLessThan(100);
+    expect(activeMs).toBeLessThan(100);
+    expect(probeMs).toBeLessThan(1_000);
     const inThread = source.services.exports.exportAllFile();
     expect(payload.fileName).toBe(inThread.fileName);
     expect(payload.mimeType).toBe('application/json');
