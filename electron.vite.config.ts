@@ -10,7 +10,8 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       sourcemap: false,
-      rollupOptions: { input: { index: resolve('src/main/electron/main.ts') } },
+      // The exports worker is its own entry: out/main/exportsWorker.js, found next to index.js at run time.
+      rollupOptions: { input: { index: resolve('src/main/electron/main.ts'), exportsWorker: resolve('src/main/exports/exportsWorker.ts') } },
     },
   },
   preload: {

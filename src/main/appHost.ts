@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { openDatabase, type LocalDatabase } from './db/client';
+import { openDatabase, waitForOtherWriters, type LocalDatabase } from './db/client';
 import { findMigrationsFolder, readMigrations } from './db/migrate';
 import { createServices, type Services } from './services';
 import { createDispatch, type DesktopFiles, type Dispatch } from './handlers';
@@ -8,6 +8,7 @@ import { BackupService } from './backup/backupService';
 import { recoverInterruptedRestore, restoreBackup } from './backup/restore';
 import { ensurePrivateFolder } from './db/privateFiles';
 import { ExportsService } from './exports/exportsService';
+import { OffThreadExports } from './exports/offThreadExports';
 import { findShippedFolder } from './appResources';
 import { SyncService } from './sync/syncService';
 import { forgetSyncIdentity } from './sync/syncEngine';
@@ -51,6 +52,8 @@ const missingPrinter: PdfPrinter = {
 
 export interface HostServices extends Services {
   exports: ExportsService;
+  /** JSON import and export in a worker thread with its own connection (the main thread keeps answering). */
+  exportsOffThread: OffThreadExports;
   backups: BackupService;
   conflicts: ConflictsService;
 }
@@ -80,11 +83,21 @@ export function startAppHost(options: AppHostOptions): AppHost {
   const pdfPrinter = options.pdfPrinter ?? missingPrinter;
   recoverInterruptedRestore(databaseFile, backupsFolder);
   let database: LocalDatabase = openDatabase(databaseFile, { migrationsFolder });
+  // Progress is only emitted once a job runs, after `events` below exists.
+  const exportsOffThread = new OffThreadExports({
+    databaseFile,
+    migrationsFolder,
+    progress: (p) => events.emit('imports.progress', p),
+    // While the worker's import holds the write lock, a write here fails at once as "busy" (autosave retries)
+    // instead of holding every window for the 5 s busy_timeout of db/client.ts.
+    importing: (running) => waitForOtherWriters(database, !running),
+  });
   const build = (over: LocalDatabase = database): HostServices => {
     const core = createServices(over);
     return {
       ...core,
       exports: new ExportsService(core.store, core.consultations, core.users, new SummaryPdf(pdfPrinter, fontsFolder, () => new BrandingStore(core.settings).get())),
+      exportsOffThread,
       backups: new BackupService(() => database, backupsFolder),
       conflicts: new ConflictsService(core.store, () => core.users.requireCurrentId()),
     };
@@ -139,6 +152,7 @@ export function startAppHost(options: AppHostOptions): AppHost {
     if (backupTimer) clearInterval(backupTimer);
     void sync.scheduler.stop();
     void pdfPrinter.close();
+    void exportsOffThread.close();
     database.close();
   };
   const host: AppHost = {

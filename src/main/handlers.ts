@@ -77,8 +77,8 @@ export function createHandlers({ services: now, host, appInfo, desktop }: Handle
     'exports.summaryPdf': (input) => now().exports.summaryPdf(input),
     'exports.printSummary': (input) => now().exports.printSummary(input),
     'exports.csv': (input) => now().exports.csv(input),
-    'exports.json': () => now().exports.exportAllFile(),
-    'exports.importJson': (input) => now().exports.importAll(input),
+    'exports.json': () => now().exportsOffThread.exportAllFile(),
+    'exports.importJson': (input) => now().exportsOffThread.importAll(input),
     'backups.list': () => now().backups.list(),
     'backups.create': async () => {
       const dir = mkdtempSync(join(tmpdir(), 'fieldbook-backup-'));

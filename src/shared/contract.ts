@@ -153,6 +153,8 @@ export const events = {
   'sync.status': syncStatusSchema,
   'consultations.changed': z.object({ ids: z.array(z.string()) }),
   'menu.command': z.object({ command: z.enum(MENU_COMMANDS) }),
+  /** A JSON import under way: consultations of the file done so far. */
+  'imports.progress': z.object({ done: z.number().int(), total: z.number().int() }),
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<K extends EventName> = z.output<(typeof events)[K]>;

@@ -62,3 +62,11 @@ export function openDatabase(file: string, options: OpenOptions = {}): LocalData
     throw error;
   }
 }
+
+/**
+ * Whether a write on this connection waits for another connection's (up to 5 s) or fails at once as busy:
+ * while a worker imports, the main process must answer every window rather than wait behind it.
+ */
+export function waitForOtherWriters(database: LocalDatabase, wait: boolean): void {
+  database.sqlite.pragma(`busy_timeout = ${wait ? 5000 : 0}`);
+}

@@ -131,8 +131,9 @@ export class ExportsService {
    * consultations are taken: a teammate's are left out (their owner's laptops are where they change), and
    * an owner is never changed. A consultation whose history has gaps or contradicts this one refuses the
    * whole file, and nothing changes. A working copy typed here since its last version is never replaced.
+   * `progress` hears how many of the file's consultations are done, before each one and at the end.
    */
-  importAll({ text }: ParsedInput<'exports.importJson'>): ImportReport {
+  importAll({ text }: ParsedInput<'exports.importJson'>, progress?: (done: number, total: number) => void): ImportReport {
     let raw: unknown;
     try {
       raw = JSON.parse(text);
@@ -152,7 +153,9 @@ export class ExportsService {
       const twin = file.users.find((u) => u.id !== me && file.consultations.some((c) => c.userId === u.id));
       if (twin) this.usersService.adoptIdentity(twin, this.store.countOwnedBy(me) === 0);
       const actor = this.usersService.requireCurrentId();
-      for (const c of file.consultations) {
+      const total = file.consultations.length;
+      for (const [done, c] of file.consultations.entries()) {
+        progress?.(done, total);
         const name = c.sections.contact_info.business_name ?? null;
         const existing = this.store.find(c.id);
         const skip = (reason: string) => report.skipped.push({ id: c.id, name, reason });
@@ -210,6 +213,7 @@ export class ExportsService {
           report.consultationsUpdated += 1;
         }
       }
+      progress?.(total, total);
     });
     return report;
   }

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { format } from 'date-fns';
 import { useApi } from '../api/ApiContext';
@@ -15,6 +15,12 @@ export function DataSection({ dataFolder }: { dataFolder: string | undefined }) 
   const [message, setMessage] = useState<string | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
   const [restoreFile, setRestoreFile] = useState<File | null>(null);
+  // While this window imports: how far the worker is (null otherwise; other windows' imports are not ours).
+  const [importing, setImporting] = useState<{ done: number; total: number } | null>(null);
+  const importingNow = useRef(false);
+  useEffect(() => api.on('imports.progress', (progress) => {
+    if (importingNow.current) setImporting(progress);
+  }), [api]);
 
   const run = async (work: () => Promise<string | void>) => {
     setMessage(null);
@@ -29,7 +35,15 @@ export function DataSection({ dataFolder }: { dataFolder: string | undefined }) 
 
   const importJson = (file: File) =>
     run(async () => {
-      const report = await api.call('exports.importJson', { text: await readChosenFile(file, 'text') });
+      importingNow.current = true;
+      setImporting({ done: 0, total: 0 });
+      let report;
+      try {
+        report = await api.call('exports.importJson', { text: await readChosenFile(file, 'text') });
+      } finally {
+        importingNow.current = false;
+        setImporting(null);
+      }
       await client.invalidateQueries();
       return `Imported: ${report.consultationsAdded} new, ${report.consultationsUpdated} updated, ${report.versionsAdded} versions added, ${report.unchanged} already here.`;
     });
@@ -72,6 +86,7 @@ export function DataSection({ dataFolder }: { dataFolder: string | undefined }) 
         <FilePickerButton
           label="Import JSON…"
           accept="application/json,.json"
+          busyText={importing && (importing.total > 0 ? `Importing ${importing.done.toLocaleString('en-US')} of ${importing.total.toLocaleString('en-US')}…` : 'Importing…')}
           onFile={(file) => void importJson(file)}
         />
         <FilePickerButton label="Restore a backup…" accept=".db,.sqlite,.sqlite3,application/vnd.sqlite3,application/x-sqlite3" onFile={setRestoreFile} />
@@ -137,12 +152,12 @@ export function DataSection({ dataFolder }: { dataFolder: string | undefined }) 
  * A real button that opens the system's file picker: one control with one name and one focus ring, found
  * by role like every other action (before, a styled label wrapped a visually hidden file input).
  */
-function FilePickerButton({ label, accept, onFile }: { label: string; accept: string; onFile: (file: File) => void }) {
+function FilePickerButton({ label, accept, onFile, busyText }: { label: string; accept: string; onFile: (file: File) => void; busyText?: string | null }) {
   const input = useRef<HTMLInputElement>(null);
   return (
     <>
-      <button type="button" onClick={() => input.current?.click()}>
-        {label}
+      <button type="button" onClick={() => input.current?.click()} disabled={Boolean(busyText)} aria-busy={busyText ? true : undefined}>
+        {busyText || label}
       </button>
       <input
         ref={input}
