@@ -1,5 +1,5 @@
 import type { ConsultationStore } from '../store/consultationStore';
-import { sectionsOf, type ConsultationRow } from '../store/rows';
+import { sectionsOf, toConsultation, type ConsultationRow } from '../store/rows';
 import { after, newId, now } from '../clock';
 import { AppFailure, validationFailure, type FieldIssue } from '../../shared/errors';
 import { assess, versionIssues } from '../../shared/consultation/assessment';
@@ -83,19 +83,7 @@ export class ConsultationsService {
     const sections = sectionsOf(row);
     const { completion, issues } = assess(sections);
     return {
-      consultation: {
-        id: row.id,
-        userId: row.userId,
-        ownerName,
-        sections,
-        status: row.status,
-        completionPercentage: row.completionPercentage,
-        currentVersion: row.currentVersion,
-        createdAt: row.createdAt,
-        updatedAt: row.updatedAt,
-        completedAt: row.completedAt,
-        isOwn: row.userId === this.currentActorOrNull(),
-      },
+      consultation: toConsultation(row, ownerName, this.currentActorOrNull()),
       notes: this.store.notes(row.id),
       changedSinceVersion: this.changedSinceVersion(row),
       completion,

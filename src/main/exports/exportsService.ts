@@ -6,7 +6,7 @@ import type { FilePayload, ParsedInput } from '../../shared/contract';
 import type { ConsultationsService } from '../consultations/consultationsService';
 import type { UsersService } from '../users/usersService';
 import type { ConsultationStore } from '../store/consultationStore';
-import { checkConsultation, checkVersion, RowRefused, sectionColumns, sectionsOf, type ConsultationRow, type VersionRow } from '../store/rows';
+import { checkConsultation, checkVersion, RowRefused, sectionColumns, sectionsOf, toConsultation, type ConsultationRow, type VersionRow } from '../store/rows';
 import { deepEqual } from '../../shared/consultation/diff';
 import type { SummaryPdf, SummaryRequest } from '../pdf/summaryPdf';
 import { consultationsCsv } from './csvExport';
@@ -49,19 +49,7 @@ export class ExportsService {
   private asConsultations(rows: ConsultationRow[]): Consultation[] {
     const actor = this.usersService.current()?.id ?? null;
     const names = this.store.userNames();
-    return rows.map((row) => ({
-      id: row.id,
-      userId: row.userId,
-      ownerName: names.get(row.userId) ?? null,
-      sections: sectionsOf(row),
-      status: row.status,
-      completionPercentage: row.completionPercentage,
-      currentVersion: row.currentVersion,
-      createdAt: row.createdAt,
-      updatedAt: row.updatedAt,
-      completedAt: row.completedAt,
-      isOwn: row.userId === actor,
-    }));
+    return rows.map((row) => toConsultation(row, names.get(row.userId) ?? null, actor));
   }
 
   /** The list as the dashboard shows it (same filters and order), one column per field of the working copy. */

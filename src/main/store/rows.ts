@@ -7,6 +7,7 @@ import { cleanSections, sectionsBytes } from '../../shared/consultation/edits';
 import { STATUSES } from '../../shared/consultation/status';
 import { canonicalSections } from '../../shared/consultation/normalize';
 import type { WorkingSections } from '../../shared/consultation/sections';
+import type { Consultation } from '../../shared/consultation/model';
 
 // Rows of the consultation tables as the store reads and writes them, and the checks every row from
 // outside (an import file, the team database) passes before it is stored.
@@ -40,6 +41,23 @@ export function sectionsOf(row: SectionColumns): WorkingSections {
 export function sectionColumns(sections: Partial<WorkingSections>) {
   const c = canonicalSections(sections) as WorkingSections;
   return { contactInfo: c.contact_info, businessContext: c.business_context, painPoints: c.pain_points, goalsObjectives: c.goals_objectives };
+}
+
+/** A consultation row as the domain value the renderer sees (owner's name, and whether it is the actor's). */
+export function toConsultation(row: ConsultationRow, ownerName: string | null, actorId: string | null): Consultation {
+  return {
+    id: row.id,
+    userId: row.userId,
+    ownerName,
+    sections: sectionsOf(row),
+    status: row.status,
+    completionPercentage: row.completionPercentage,
+    currentVersion: row.currentVersion,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    completedAt: row.completedAt,
+    isOwn: row.userId === actorId,
+  };
 }
 
 const timestamp = z.string().min(1).max(40);
