@@ -123,11 +123,14 @@ describe('menu commands (sent as the desktop menu sends them, through the contra
     const { page, host } = preview;
     await preview.open('/');
     await page.getByRole('heading', { name: 'Consultations' }).or(page.getByText('Nordlicht Bäckerei')).first().waitFor();
-    // The event stream is up once the status bar shows the sync state it sends.
-    await page.getByText('Sync off').first().waitFor();
-
-    host.events.emit('menu.command', { command: 'settings.open' });
-    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+    // The status bar's first state comes from a call, not the event stream, which may still be connecting
+    // (one tab of the browser holds it): repeat the idempotent "open Settings" until it arrives.
+    await expect
+      .poll(async () => {
+        host.events.emit('menu.command', { command: 'settings.open' });
+        return page.getByRole('heading', { name: 'Settings' }).isVisible();
+      }, { timeout: 30_000 })
+      .toBe(true);
 
     host.events.emit('menu.command', { command: 'export.pdf' });
     await page.getByRole('alert').filter({ hasText: 'Open a consultation to export its PDF summary.' }).waitFor();
