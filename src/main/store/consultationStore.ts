@@ -6,8 +6,8 @@ import { diffFields } from '../../shared/consultation/diff';
 import type { WorkingSections } from '../../shared/consultation/sections';
 import type { Version, VersionDiff, VersionSummary } from '../../shared/consultation/model';
 import type { Status } from '../../shared/consultation/status';
-import { consultationCodec, sectionColumns, sectionsOf, userCodec, versionCodec, type ConsultationRow, type UserRow, type VersionRow } from './rows';
-import type { SqlRow, SqlValue } from './columns';
+import { consultationCodec, sectionColumns, sectionsOf, sectionValues, userCodec, versionCodec, type ConsultationRow, type UserRow, type VersionRow } from './rows';
+import type { SqlRow } from './columns';
 import { ConsultationList } from './consultationList';
 
 // The one door to the consultation tables: consultations (each row is the working copy, the record the
@@ -397,9 +397,4 @@ export class ConsultationStore {
     const row = this.q.user.get(id) as SqlRow | undefined;
     return row ? userCodec.fromSql(row) : undefined;
   }
-}
-
-function sectionValues(sections: WorkingSections): SqlValue[] {
-  const c = sectionColumns(sections);
-  return [c.contactInfo, c.businessContext, c.painPoints, c.goalsObjectives].map((section) => JSON.stringify(section));
 }

@@ -60,6 +60,12 @@ export function toConsultation(row: ConsultationRow, ownerName: string | null, a
   };
 }
 
+/** The four section columns as SQL values (canonical JSON text), in column order. */
+export function sectionValues(sections: Partial<WorkingSections>): string[] {
+  const c = sectionColumns(sections);
+  return [c.contactInfo, c.businessContext, c.painPoints, c.goalsObjectives].map((section) => JSON.stringify(section));
+}
+
 const timestamp = z.string().min(1).max(40);
 const sectionColumnsSchema = {
   contactInfo: workingSectionSchemas.contact_info,

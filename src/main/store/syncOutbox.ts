@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { LocalDatabase } from '../db/client';
-import { sectionColumns, sectionsOf, userCodec, type UserRow } from './rows';
+import { sectionsOf, sectionValues, userCodec, type UserRow } from './rows';
 import type { WorkingSections } from '../../shared/consultation/sections';
 
 // The sync bookkeeping on this device: the outbox (filled by triggers in the same transaction as each
@@ -139,8 +139,7 @@ export class SyncOutbox {
   }
 
   setBase(consultationId: string, sections: WorkingSections, updatedAt: string): void {
-    const c = sectionColumns(sections);
-    this.q.setBase.run(consultationId, ...[c.contactInfo, c.businessContext, c.painPoints, c.goalsObjectives].map((s) => JSON.stringify(s)), updatedAt);
+    this.q.setBase.run(consultationId, ...sectionValues(sections), updatedAt);
   }
 }
 

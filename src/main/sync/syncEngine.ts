@@ -12,6 +12,7 @@ import {
   checkedVersionRow,
   consultationCodec,
   RowRefused,
+  sectionColumns,
   sectionsOf,
   userCodec,
   versionCodec,
@@ -618,7 +619,7 @@ export class SyncEngine {
     own(() => {
       store.replace({
         ...local,
-        ...sectionColumnsOf(next),
+        ...sectionColumns(next),
         status: statusSide.status,
         completedAt: statusSide.completedAt,
         completionPercentage: assess(next).completion.percentage,
@@ -631,13 +632,4 @@ export class SyncEngine {
     outbox.setBase(id, theirs, remote.updatedAt);
     return { merged: true, conflicts: result.conflicts.length };
   }
-}
-
-function sectionColumnsOf(sections: WorkingSections) {
-  return {
-    contactInfo: sections.contact_info,
-    businessContext: sections.business_context,
-    painPoints: sections.pain_points,
-    goalsObjectives: sections.goals_objectives,
-  };
 }

@@ -2,7 +2,8 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../api/ApiContext';
 import { keys } from '../api/queries';
 
-const show = (value: unknown) => (value === null || value === undefined ? 'empty' : Array.isArray(value) ? value.join(', ') : String(value));
+/** A conflicting value as words (also for the conflicts between windows in IntakeScreen). */
+export const showConflictValue = (value: unknown) => (value === null || value === undefined ? 'empty' : Array.isArray(value) ? value.join(', ') : String(value));
 
 /** Fields this laptop and another changed differently: the team's value is in place; keep it or bring back this one. */
 export function ConflictsPanel({ consultationId, editable }: { consultationId: string; editable: boolean }) {
@@ -23,7 +24,7 @@ export function ConflictsPanel({ consultationId, editable }: { consultationId: s
       <ul>
         {conflicts.data.map((c) => (
           <li key={c.id}>
-            <strong>{c.label}</strong>: this device had “{show(c.ours)}”, the team has “{show(c.theirs)}”.
+            <strong>{c.label}</strong>: this device had “{showConflictValue(c.ours)}”, the team has “{showConflictValue(c.theirs)}”.
             {editable && (
               <>
                 {' '}

@@ -17,7 +17,7 @@ import { FieldInput, fieldId } from './FieldInput';
 import { ReviewStep } from './ReviewStep';
 import { STEPS, stepIndex, stepOfSection } from './steps';
 import { SaveIndicator } from '../components/SaveIndicator';
-import { ConflictsPanel } from './ConflictsPanel';
+import { ConflictsPanel, showConflictValue } from './ConflictsPanel';
 import { CompletionMeter } from '../components/CompletionMeter';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ExportButton } from '../components/ExportButton';
@@ -351,7 +351,7 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
             <ul>
               {conflicts.map((c) => (
                 <li key={c.path}>
-                  <strong>{c.label}</strong>: you typed “{shown(c.yours)}”, another window saved “{shown(c.theirs)}”.{' '}
+                  <strong>{c.label}</strong>: you typed “{showConflictValue(c.yours)}”, another window saved “{showConflictValue(c.theirs)}”.{' '}
                   <button type="button" onClick={() => settleConflict(c, 'mine')}>
                     Keep mine
                   </button>{' '}
@@ -445,5 +445,3 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
     </FormProvider>
   );
 }
-
-const shown = (value: unknown) => (value === null || value === undefined ? 'empty' : Array.isArray(value) ? value.join(', ') : String(value));
