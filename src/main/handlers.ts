@@ -1,5 +1,5 @@
 import { AppFailure, validationFailure, type AppError } from '../shared/errors';
-import { isOperationName, operations, type OperationName, type OperationOutput, type ParsedInput, type WireResult } from '../shared/contract';
+import { MAX_UPLOAD_BYTES, isOperationName, operations, type OperationName, type OperationOutput, type ParsedInput, type WireResult } from '../shared/contract';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +31,16 @@ export interface HandlerContext {
 
 export interface DesktopFiles {
   save(file: FilePayload): Promise<{ path: string | null }>;
+  open(purpose: 'import' | 'restore'): Promise<{ path: string | null; name: string | null }>;
+  /** The bytes of a file the consultant chose through `open` in this session; refuses any other path. */
+  readChosen(path: string): Buffer;
   showInFolder(path: string): { shown: boolean };
+}
+
+/** A chosen export as text: the same size limit as an upload, so a huge file gets words, not a crash. */
+function chosenText(bytes: Buffer): string {
+  if (bytes.length > MAX_UPLOAD_BYTES) throw new AppFailure('validation', 'This file is too large to be a Fieldbook export.');
+  return bytes.toString('utf8');
 }
 
 const desktopOnly = (): never => {
@@ -103,6 +112,10 @@ export function createHandlers({ services: now, host, appInfo, desktop }: Handle
     'settings.savePdfBranding': (input) => new BrandingStore(now().settings).save(input),
     'files.save': (input) => (desktop ? desktop.save(input) : desktopOnly()),
     'files.showInFolder': (input) => (desktop ? desktop.showInFolder(input.path) : desktopOnly()),
+    'files.open': (input) => (desktop ? desktop.open(input.purpose) : desktopOnly()),
+    'exports.importFile': (input) =>
+      desktop ? now().exportsOffThread.importAll({ text: chosenText(desktop.readChosen(input.path)) }) : desktopOnly(),
+    'backups.restoreFile': (input) => (desktop ? host.restoreFrom(desktop.readChosen(input.path)) : desktopOnly()),
   };
 }
 
@@ -128,7 +141,7 @@ export function createDispatch(context: HandlerContext): Dispatch {
         }
       }
       if (CHANGES_ONE.has(operation)) context.changed?.([(parsed.data as { consultationId: string }).consultationId]);
-      else if (operation === 'consultations.create' || operation === 'consultations.resolveConflict' || operation === 'exports.importJson') context.changed?.([]);
+      else if (operation === 'consultations.create' || operation === 'consultations.resolveConflict' || operation === 'exports.importJson' || operation === 'exports.importFile') context.changed?.([]);
       return { ok: true, value };
     } catch (error) {
       return { ok: false, error: toErrorValue(error, operation, log) };

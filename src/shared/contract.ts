@@ -113,6 +113,18 @@ export const operations = {
   ),
   /** Desktop only: a native save dialog, the file written by main; `path` is null when cancelled. */
   'files.save': op(filePayloadSchema.strict(), z.object({ path: z.string().nullable() })),
+  /**
+   * Desktop only: the system's open dialog. Main remembers the chosen path, and only such a path is accepted
+   * by `exports.importFile` and `backups.restoreFile` (the renderer cannot name arbitrary files).
+   */
+  'files.open': op(z.strictObject({ purpose: z.enum(['import', 'restore']) }), z.object({ path: z.string().nullable(), name: z.string().nullable() })),
+  /** Desktop only: imports the JSON export chosen through `files.open`, read by main. */
+  'exports.importFile': op(z.strictObject({ path: z.string().min(1).max(4096) }), importReportSchema),
+  /** Desktop only: restores the backup chosen through `files.open`, read by main. */
+  'backups.restoreFile': op(
+    z.strictObject({ path: z.string().min(1).max(4096) }),
+    z.object({ consultations: z.number(), safetyCopy: z.string() }),
+  ),
   /** Desktop only: shows a file this session saved in the system's file manager. */
   'files.showInFolder': op(z.strictObject({ path: z.string().min(1).max(4096) }), z.object({ shown: z.boolean() })),
 } as const;

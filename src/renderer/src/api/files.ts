@@ -44,6 +44,33 @@ function download(file: FilePayload): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** A file the consultant picked: a browser File (preview, drops), or a path main's open dialog returned. */
+export type ChosenFile = { name: string; file: File } | { name: string; path: string };
+
+/**
+ * The desktop's native open dialog; `undefined` in the preview, whose caller opens its own file input.
+ * Null when the consultant cancelled.
+ */
+export async function chooseWithDialog(purpose: 'import' | 'restore'): Promise<ChosenFile | null | undefined> {
+  if (!desktop) return undefined;
+  const { path, name } = await desktop.call('files.open', { purpose });
+  return path ? { name: name ?? path, path } : null;
+}
+
+/** Imports a chosen export: main reads a dialog's path itself; a browser File is sent as text. */
+export async function importChosen(api: Api, chosen: ChosenFile) {
+  return 'path' in chosen
+    ? api.call('exports.importFile', { path: chosen.path })
+    : api.call('exports.importJson', { text: await readChosenFile(chosen.file, 'text') });
+}
+
+/** Restores a chosen backup, the same way round. */
+export async function restoreChosen(api: Api, chosen: ChosenFile) {
+  return 'path' in chosen
+    ? api.call('backups.restoreFile', { path: chosen.path })
+    : api.call('backups.restore', { base64: await readChosenFile(chosen.file, 'base64') });
+}
+
 /** Reads a chosen file as text or base64, for import and restore. */
 export async function readChosenFile(file: File, as: 'text' | 'base64'): Promise<string> {
   if (as === 'text') return file.text();

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import * as AlertDialog from '@radix-ui/react-alert-dialog';
 import { useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../api/ApiContext';
-import { kindOfDroppedFile, readChosenFile } from '../api/files';
+import { importChosen, kindOfDroppedFile, restoreChosen } from '../api/files';
 import { ErrorNotice } from './ErrorNotice';
 
 interface Dropped {
@@ -68,10 +68,10 @@ export function FileDrop() {
     setDropped(null);
     try {
       if (kind === 'export') {
-        const report = await api.call('exports.importJson', { text: await readChosenFile(file, 'text') });
+        const report = await importChosen(api, { name: file.name, file });
         setMessage(`Imported ${file.name}: ${report.consultationsAdded} new, ${report.consultationsUpdated} updated, ${report.versionsAdded} versions added, ${report.unchanged} already here.`);
       } else {
-        const result = await api.call('backups.restore', { base64: await readChosenFile(file, 'base64') });
+        const result = await restoreChosen(api, { name: file.name, file });
         setMessage(`Restored ${result.consultations} consultations from ${file.name}. What was here before is kept as ${result.safetyCopy}.`);
       }
       await client.invalidateQueries();

@@ -7,6 +7,8 @@ import { createApi } from '../api/client';
 import { saveFile, setDesktopSaving } from '../api/files';
 import { SavedFileNotice } from './SavedFileNotice';
 import { TokenStorageNote } from './TokenStorageNote';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { DataSection } from '../screens/DataSection';
 
 // The desktop side of saving a file, against a transport that answers as main's IPC bridge does.
 
@@ -59,6 +61,43 @@ describe('saving in the desktop app', () => {
       expect(await saveFile({ fileName: 'a.json', mimeType: 'application/json', base64: '' })).toEqual({ kind: 'cancelled' });
     });
     expect(screen.queryByRole('status')).toBeNull();
+  });
+});
+
+describe('opening a file in the desktop app', () => {
+  function renderData(answers: Record<string, unknown>) {
+    const { api, calls } = desktopTransport({ 'backups.list': [], ...answers });
+    setDesktopSaving(api);
+    render(
+      <QueryClientProvider client={new QueryClient()}>
+        <ApiContext.Provider value={api}>
+          <DataSection dataFolder="/home/ada/.config/Fieldbook" />
+        </ApiContext.Provider>
+      </QueryClientProvider>,
+    );
+    return calls;
+  }
+
+  it('imports through main’s open dialog: the file is read by main, never sent by the window', async () => {
+    const report = { consultationsAdded: 2, consultationsUpdated: 0, versionsAdded: 3, unchanged: 0, skipped: [] };
+    const calls = renderData({ 'files.open': { path: '/home/ada/export.json', name: 'export.json' }, 'exports.importFile': report });
+    await userEvent.click(screen.getByRole('button', { name: 'Import JSON…' }));
+    expect(await screen.findByText(/Imported: 2 new, 0 updated, 3 versions added/)).toBeTruthy();
+    expect(calls.filter(([op]) => op !== 'backups.list')).toEqual([
+      ['files.open', { purpose: 'import' }],
+      ['exports.importFile', { path: '/home/ada/export.json' }],
+    ]);
+  });
+
+  it('asks before restoring the backup chosen in the dialog, and does nothing when cancelled', async () => {
+    const calls = renderData({ 'files.open': { path: '/media/usb/fieldbook.db', name: 'fieldbook.db' }, 'backups.restoreFile': { consultations: 4, safetyCopy: 'before-restore.db' } });
+    await userEvent.click(screen.getByRole('button', { name: 'Restore a backup…' }));
+    expect(screen.getByRole('region', { name: 'Confirm restore' }).textContent).toContain('Replace everything on this device with fieldbook.db?');
+    expect(calls.some(([op]) => op === 'backups.restoreFile')).toBe(false);
+    await userEvent.click(screen.getByRole('button', { name: 'Restore…' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Restore' }));
+    expect(await screen.findByText(/Restored 4 consultations/)).toBeTruthy();
+    expect(calls.filter(([op]) => op === 'backups.restoreFile')).toEqual([['backups.restoreFile', { path: '/media/usb/fieldbook.db' }]]);
   });
 });
 

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { format } from 'date-fns';
 import { useApi } from '../api/ApiContext';
-import { readChosenFile } from '../api/files';
+import { chooseWithDialog, importChosen, restoreChosen, type ChosenFile } from '../api/files';
 import { ExportButton } from '../components/ExportButton';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -14,7 +14,7 @@ export function DataSection({ dataFolder }: { dataFolder: string | undefined }) 
   const backups = useQuery({ queryKey: ['backups.list'], queryFn: () => api.call('backups.list', undefined) });
   const [message, setMessage] = useState<string | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
-  const [restoreFile, setRestoreFile] = useState<File | null>(null);
+  const [restoreFile, setRestoreFile] = useState<ChosenFile | null>(null);
   // While this window imports: how far the worker is (null otherwise; other windows' imports are not ours).
   const [importing, setImporting] = useState<{ done: number; total: number } | null>(null);
   const importingNow = useRef(false);
@@ -33,13 +33,13 @@ export function DataSection({ dataFolder }: { dataFolder: string | undefined }) 
     }
   };
 
-  const importJson = (file: File) =>
+  const importJson = (file: ChosenFile) =>
     run(async () => {
       importingNow.current = true;
       setImporting({ done: 0, total: 0 });
       let report;
       try {
-        report = await api.call('exports.importJson', { text: await readChosenFile(file, 'text') });
+        report = await importChosen(api, file);
       } finally {
         importingNow.current = false;
         setImporting(null);
@@ -55,9 +55,9 @@ export function DataSection({ dataFolder }: { dataFolder: string | undefined }) 
       return `Restored ${result.consultations} consultations from the automatic backup of ${label}. What was here before is kept as ${result.safetyCopy}.`;
     });
 
-  const restore = (file: File) =>
+  const restore = (file: ChosenFile) =>
     run(async () => {
-      const result = await api.call('backups.restore', { base64: await readChosenFile(file, 'base64') });
+      const result = await restoreChosen(api, file);
       await client.invalidateQueries();
       return `Restored ${result.consultations} consultations. What was here before is kept as ${result.safetyCopy}.`;
     });
@@ -85,11 +85,13 @@ export function DataSection({ dataFolder }: { dataFolder: string | undefined }) 
         </ExportButton>
         <FilePickerButton
           label="Import JSON…"
+          purpose="import"
           accept="application/json,.json"
           busyText={importing && (importing.total > 0 ? `Importing ${importing.done.toLocaleString('en-US')} of ${importing.total.toLocaleString('en-US')}…` : 'Importing…')}
           onFile={(file) => void importJson(file)}
+          onError={setFailure}
         />
-        <FilePickerButton label="Restore a backup…" accept=".db,.sqlite,.sqlite3,application/vnd.sqlite3,application/x-sqlite3" onFile={setRestoreFile} />
+        <FilePickerButton label="Restore a backup…" purpose="restore" onError={setFailure} accept=".db,.sqlite,.sqlite3,application/vnd.sqlite3,application/x-sqlite3" onFile={setRestoreFile} />
       </div>
       {restoreFile && (
         <div className="notice" role="region" aria-label="Confirm restore">
@@ -150,13 +152,30 @@ export function DataSection({ dataFolder }: { dataFolder: string | undefined }) 
 
 /**
  * A real button that opens the system's file picker: one control with one name and one focus ring, found
- * by role like every other action (before, a styled label wrapped a visually hidden file input).
+ * by role like every other action. The desktop app uses its native open dialog (main reads the file); the
+ * preview a hidden file input.
  */
-function FilePickerButton({ label, accept, onFile, busyText }: { label: string; accept: string; onFile: (file: File) => void; busyText?: string | null }) {
+function FilePickerButton({ label, purpose, accept, onFile, onError, busyText }: {
+  label: string;
+  purpose: 'import' | 'restore';
+  accept: string;
+  onFile: (file: ChosenFile) => void;
+  onError: (error: unknown) => void;
+  busyText?: string | null;
+}) {
   const input = useRef<HTMLInputElement>(null);
+  const choose = async () => {
+    try {
+      const chosen = await chooseWithDialog(purpose);
+      if (chosen === undefined) input.current?.click();
+      else if (chosen) onFile(chosen);
+    } catch (error) {
+      onError(error);
+    }
+  };
   return (
     <>
-      <button type="button" onClick={() => input.current?.click()} disabled={Boolean(busyText)} aria-busy={busyText ? true : undefined}>
+      <button type="button" onClick={() => void choose()} disabled={Boolean(busyText)} aria-busy={busyText ? true : undefined}>
         {busyText || label}
       </button>
       <input
@@ -168,7 +187,7 @@ function FilePickerButton({ label, accept, onFile, busyText }: { label: string; 
         onChange={(e) => {
           const file = e.target.files?.[0];
           e.target.value = '';
-          if (file) onFile(file);
+          if (file) onFile({ name: file.name, file });
         }}
       />
     </>
