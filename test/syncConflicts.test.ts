@@ -4,6 +4,7 @@ import { createClient } from '@libsql/client';
 import type { RemoteClient } from '../src/main/sync/remoteClient';
 import { createRemoteClient } from '../src/main/sync/remoteClient';
 import { ConflictsService } from '../src/main/sync/conflictsService';
+import { SyncOutbox } from '../src/main/store/syncOutbox';
 import { device, syncedState, type Device } from './syncDevices';
 import { startHranaAdapter, startTursoServer, tursodbMissing, type HranaAdapter, type TursoServer } from './tursoServer';
 import { tempDir } from './tempDatabase';
@@ -202,6 +203,18 @@ describe.each(teams)('conflicts travel: %s', (_name, makeTeam, skip) => {
     }
     expect(listed(a, c)).toEqual(listed(b, c));
   }, 180_000);
+
+  it.skipIf(skip)('a push batch is sized with the open conflicts its consultation carries', async () => {
+    const { a, c, onA } = await conflictOnA();
+    expect(onA).toHaveLength(2);
+    const outbox = new SyncOutbox(a.database);
+    const texts = a.store.openConflicts(c).flatMap((x) => [x.base_value, x.our_value, x.their_value]);
+    const carried = texts.reduce((n, text) => n + Buffer.byteLength(text ?? ''), 0);
+    expect(carried).toBeGreaterThan(0);
+    const withOpen = outbox.textBytes('consultation', c);
+    for (const x of onA) conflictsOf(a).resolve({ conflictId: x.id, keep: 'theirs' });
+    expect(withOpen - outbox.textBytes('consultation', c)).toBe(carried);
+  }, 120_000);
 
   it.skipIf(skip)('bad, oversized and wrong-shaped conflict rows from the team are quarantined; the good ones still arrive', async () => {
     const { a, b, t, c, onA } = await conflictOnA();
