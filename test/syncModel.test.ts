@@ -60,6 +60,17 @@ const op = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('resolve' as const), device: fc.constantFrom(0, 1, 0, 1, 2, 3), keep: fc.constantFrom('ours' as const, 'theirs' as const) }) },
 );
 
+/** Dense conflicts: the consultant's laptops typing the same two fields between syncs, and resolving (no deletes or completes, which end the typing). */
+const conflictOp = fc.oneof(
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant('edit' as const), device: fc.constantFrom(0, 1, 0, 1, 3), target: fc.constant(0), value: fc.constantFrom('a', 'b', 'c', 'd'), field: fc.constantFrom('contact_info.contact_person', 'pain_points.impact_assessment') }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('sync' as const), device: fc.constantFrom(0, 1, 2, 3), fault: fc.constantFrom('none' as const, 'none' as const, 'lose' as const, 'cut' as const) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('resolve' as const), device: fc.constantFrom(0, 1, 2, 3), keep: fc.constantFrom('ours' as const, 'theirs' as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('save' as const), device: fc.constantFrom(0, 1), target: fc.constant(0) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('backup' as const), device: fc.constantFrom(0, 1) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('restore' as const), device: fc.constantFrom(0, 1) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('join' as const) }) },
+);
+
 /** The conflicts a laptop holds open, as the owner's every device must agree on them. */
 const openConflicts = (d: Device) =>
   d.database.sqlite.prepare('SELECT id, consultation_id, field_path, our_value, their_value, created_at FROM consultation_conflicts WHERE resolved_at IS NULL ORDER BY id').all() as {
@@ -287,5 +298,17 @@ describe('sync model', () => {
       },
     );
     console.log(`sync model: conflicts recorded on the consultant's first laptop ${conflictsSeen.recorded}, open and agreed at the end ${conflictsSeen.open}`);
+  }, 600_000);
+
+  it('the consultant’s laptops typing the same fields and resolving, with faults, backups restored and a late joiner: their open conflicts agree', async () => {
+    const before = { ...conflictsSeen };
+    // Both laptops start with the consultation, so their typing can collide from the first operation.
+    const start = [{ kind: 'sync', device: 0, fault: 'none' }, { kind: 'sync', device: 1, fault: 'none' }];
+    await fc.assert(fc.asyncProperty(fc.array(conflictOp, { minLength: 8, maxLength: 40 }), async (ops) => scenario([...start, ...ops])), {
+      numRuns: Number(process.env.SYNC_CONFLICT_RUNS ?? 10),
+    });
+    const recorded = conflictsSeen.recorded - before.recorded;
+    console.log(`sync model (conflicts): recorded ${recorded}, open and agreed at the end ${conflictsSeen.open - before.open}`);
+    expect(recorded).toBeGreaterThan(0);
   }, 600_000);
 });
