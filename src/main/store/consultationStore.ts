@@ -294,8 +294,8 @@ export class ConsultationStore {
 
   /** A conflict another device recorded (already checked by rows.ts); one already here keeps its state. */
   addConflictIfNew(row: ConflictRow): boolean {
-    const r = row;
-    return this.q.insertConflictIfNew.run(r.id, r.consultation_id, r.field_path, r.base_value, r.our_value, r.their_value, r.created_at, r.resolved_at).changes === 1;
+    const { id, consultation_id, field_path, base_value, our_value, their_value, created_at, resolved_at } = row;
+    return this.q.insertConflictIfNew.run(id, consultation_id, field_path, base_value, our_value, their_value, created_at, resolved_at).changes === 1;
   }
 
   /** Closes a conflict if it is still open (a resolution from another device, or a field changed since). */

@@ -46,7 +46,7 @@ export function fetchConflicts(remote: RemoteClient, sizer: LinkSizer, consultat
 const parse = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
 
 /** Still open here while the field holds the value the merge kept; otherwise it was edited since. */
-export function fieldMovedOn(store: ConsultationStore, conflict: ConflictRow): boolean {
+function fieldMovedOn(store: ConsultationStore, conflict: ConflictRow): boolean {
   const row = store.find(conflict.consultation_id);
   if (!row) return false;
   return !deepEqual(storedForm(getPath(sectionsOf(row), conflict.field_path)), storedForm(parse(conflict.their_value)));
