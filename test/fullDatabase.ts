@@ -51,7 +51,7 @@ export function triggersAndIndexes(sqlite: Database.Database): string[] {
 }
 
 /** The tables a team database holds rows in. */
-export const REMOTE_TABLES = ['users', 'consultations', 'consultation_versions', 'consultation_drafts', 'consultation_tombstones'];
+export const REMOTE_TABLES = ['users', 'consultations', 'consultation_versions', 'consultation_drafts', 'consultation_tombstones', 'consultation_conflicts'];
 
 /** Copies the rows of the team tables from a filled laptop database into a team database of the same schema. */
 export async function copyToRemote(local: Database.Database, remote: Client): Promise<void> {

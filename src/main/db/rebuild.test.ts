@@ -117,6 +117,7 @@ describe('a drizzle-kit table rebuild', () => {
       const indexesBefore = await indexes();
       expect(before.consultation_versions!.length).toBeGreaterThan(550);
       expect(before.consultation_drafts!.length).toBeGreaterThan(150);
+      expect(before.consultation_conflicts!.length).toBeGreaterThan(50);
       expect(indexesBefore).toContain('idx_consultations_industry_urgency_updated');
 
       expect(await ensureRemoteSchema(remote, withRebuild)).toBe(latestSchemaVersion(withRebuild));

@@ -188,6 +188,26 @@ export const SCHEMA_OBJECTS: readonly SchemaObject[] = [
         INSERT INTO "sync_outbox" ("entity", "entity_id") VALUES ('tombstone', old."id");
       END`,
   },
+  {
+    type: 'trigger',
+    name: 'sync_conflicts_insert',
+    table: 'consultation_conflicts',
+    since: 5, // 0005_conflicts
+    side: 'local',
+    sql: `CREATE TRIGGER "sync_conflicts_insert" AFTER INSERT ON "consultation_conflicts" WHEN (SELECT "applying" FROM "sync_control") = 0 BEGIN
+        INSERT INTO "sync_outbox" ("entity", "entity_id") VALUES ('consultation', new."consultation_id");
+      END`,
+  },
+  {
+    type: 'trigger',
+    name: 'sync_conflicts_resolve',
+    table: 'consultation_conflicts',
+    since: 5, // 0005_conflicts
+    side: 'local',
+    sql: `CREATE TRIGGER "sync_conflicts_resolve" AFTER UPDATE OF "resolved_at" ON "consultation_conflicts" WHEN (SELECT "applying" FROM "sync_control") = 0 BEGIN
+        INSERT INTO "sync_outbox" ("entity", "entity_id") VALUES ('consultation', new."consultation_id");
+      END`,
+  },
 ];
 
 /** The same statement, harmless if the object exists (SQLite stores it without the IF NOT EXISTS). */

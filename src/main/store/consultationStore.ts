@@ -89,6 +89,10 @@ function prepare(sqlite: Database.Database) {
     insertConflict: p(`INSERT INTO "consultation_conflicts" ("id", "consultation_id", "field_path", "base_value", "our_value", "their_value", "created_at")
       VALUES (?, ?, ?, ?, ?, ?, ?)`),
     resolveConflict: p(`UPDATE "consultation_conflicts" SET "resolved_at" = ? WHERE "id" = ?`),
+    conflictsOf: p(`SELECT * FROM "consultation_conflicts" WHERE "consultation_id" = ? ORDER BY "created_at", "id"`),
+    insertConflictIfNew: p(`INSERT OR IGNORE INTO "consultation_conflicts" ("id", "consultation_id", "field_path", "base_value", "our_value", "their_value", "created_at", "resolved_at")
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+    closeOpenConflict: p(`UPDATE "consultation_conflicts" SET "resolved_at" = ? WHERE "id" = ? AND "resolved_at" IS NULL`),
     closeConflictsAt: p(`UPDATE "consultation_conflicts" SET "resolved_at" = ? WHERE "consultation_id" = ? AND "field_path" = ? AND "resolved_at" IS NULL`),
     insertTombstone: p(`INSERT OR IGNORE INTO "consultation_tombstones" ("id", "user_id", "deleted_at") VALUES (?, ?, ?)`),
     tombstone: p(`SELECT * FROM "consultation_tombstones" WHERE "id" = ?`),
@@ -281,6 +285,22 @@ export class ConsultationStore {
 
   resolveConflict(id: string, resolvedAt: string): void {
     this.q.resolveConflict.run(resolvedAt, id);
+  }
+
+  /** Every conflict of a consultation, open or resolved (what a push carries to the team). */
+  conflictsOf(consultationId: string): ConflictRow[] {
+    return this.q.conflictsOf.all(consultationId) as ConflictRow[];
+  }
+
+  /** A conflict another device recorded (already checked by rows.ts); one already here keeps its state. */
+  addConflictIfNew(row: ConflictRow): boolean {
+    const { id, consultation_id, field_path, base_value, our_value, their_value, created_at, resolved_at } = row;
+    return this.q.insertConflictIfNew.run(id, consultation_id, field_path, base_value, our_value, their_value, created_at, resolved_at).changes === 1;
+  }
+
+  /** Closes a conflict if it is still open (a resolution from another device, or a field changed since). */
+  closeOpenConflict(id: string, resolvedAt: string): boolean {
+    return this.q.closeOpenConflict.run(resolvedAt, id).changes === 1;
   }
 
   /** The consultant edited the field again: whatever was in conflict there is settled by that edit. */

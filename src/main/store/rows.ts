@@ -3,11 +3,12 @@ import { consultationDrafts, consultations, consultationVersions, users } from '
 import { codecOf, type SqlRow } from './columns';
 import { idSchema } from '../../shared/consultation/model';
 import { HARD_LIMITS, workingSectionSchemas } from '../../shared/consultation/sections';
-import { cleanSections, sectionsBytes } from '../../shared/consultation/edits';
+import { cleanSections, fieldPathSchema, sectionsBytes } from '../../shared/consultation/edits';
 import { STATUSES } from '../../shared/consultation/status';
 import { canonicalSections } from '../../shared/consultation/normalize';
 import type { WorkingSections } from '../../shared/consultation/sections';
 import type { Consultation } from '../../shared/consultation/model';
+import type { ConflictRow } from './consultationStore';
 
 // Rows of the consultation tables as the store reads and writes them, and the checks every row from
 // outside (an import file, the team database) passes before it is stored.
@@ -114,10 +115,36 @@ const userRowSchema = z.object({
   updatedAt: timestamp,
 });
 
+/** A field's value as JSON text: what a field may hold (nothing, text, a number, a list of texts). */
+const conflictValue = z
+  .string()
+  .max(HARD_LIMITS.consultationBytes, { error: `Larger than a field may be (${HARD_LIMITS.consultationBytes / 1_000_000} MB)` })
+  .nullable()
+  .refine((text) => {
+    if (text === null) return true;
+    try {
+      const value: unknown = JSON.parse(text);
+      return value === null || ['string', 'number', 'boolean'].includes(typeof value) || (Array.isArray(value) && value.every((item) => typeof item === 'string'));
+    } catch {
+      return false;
+    }
+  }, { error: 'Not a value a field can hold' });
+
+const conflictRowSchema = z.strictObject({
+  id: idSchema,
+  consultation_id: idSchema,
+  field_path: fieldPathSchema,
+  base_value: conflictValue,
+  our_value: conflictValue,
+  their_value: conflictValue,
+  created_at: timestamp,
+  resolved_at: timestamp.nullable(),
+});
+
 /** A row from outside that does not hold what the tables may hold: kept aside, never stored. */
 export class RowRefused extends Error {
   constructor(
-    readonly entity: 'consultation' | 'version' | 'user' | 'tombstone',
+    readonly entity: 'consultation' | 'version' | 'user' | 'tombstone' | 'conflict',
     readonly id: string,
     readonly reason: string,
   ) {
@@ -149,4 +176,6 @@ export function checkVersion(record: Record<string, unknown>): VersionRow {
 /** The same checks for rows as SQL values (the team database). */
 export const checkedConsultationRow = (raw: SqlRow) => checkConsultation(consultationCodec.fromSql(raw));
 export const checkedVersionRow = (raw: SqlRow) => checkVersion(versionCodec.fromSql(raw));
+/** A conflict from the team database (SQL names as the table has them), checked; throws RowRefused. */
+export const checkedConflictRow = (raw: SqlRow): ConflictRow => checked(conflictRowSchema, 'conflict', raw) as ConflictRow;
 export const checkedUserRow = (raw: SqlRow): UserRow => checked(userRowSchema, 'user', userCodec.fromSql(raw)) as UserRow;

@@ -9,18 +9,22 @@ import type { WorkingSections } from '../../shared/consultation/sections';
 
 export type Entity = 'user' | 'consultation' | 'version' | 'tombstone';
 
+/** Bytes of the open conflicts a pushed consultation carries with it (src/main/sync/conflictTravel.ts). */
+const OPEN_CONFLICT_BYTES = `(SELECT coalesce(sum(coalesce(length(CAST(k."base_value" AS BLOB)), 0) + coalesce(length(CAST(k."our_value" AS BLOB)), 0)
+  + coalesce(length(CAST(k."their_value" AS BLOB)), 0)), 0) FROM "consultation_conflicts" k WHERE k."consultation_id" = "consultations"."id" AND k."resolved_at" IS NULL)`;
+
 /** The text columns of what a push carries, per outbox entity (for sizing a batch to the link). */
-const PUSHED_TEXT: Record<Entity, { table: string; columns: readonly string[] }> = {
+const PUSHED_TEXT: Record<Entity, { table: string; columns: readonly string[]; extra?: string }> = {
   user: { table: 'users', columns: ['name', 'email'] },
-  consultation: { table: 'consultations', columns: ['contact_info', 'business_context', 'pain_points', 'goals_objectives'] },
+  consultation: { table: 'consultations', columns: ['contact_info', 'business_context', 'pain_points', 'goals_objectives'], extra: OPEN_CONFLICT_BYTES },
   version: { table: 'consultation_versions', columns: ['contact_info', 'business_context', 'pain_points', 'goals_objectives', 'change_summary', 'changed_fields', 'note'] },
   tombstone: { table: 'consultation_tombstones', columns: ['id'] },
 };
 
 function prepare(sqlite: Database.Database) {
   const p = (text: string) => sqlite.prepare(text);
-  const bytesOf = ({ table, columns }: { table: string; columns: readonly string[] }) =>
-    p(`SELECT ${columns.map((c) => `coalesce(length(CAST("${c}" AS BLOB)), 0)`).join(' + ')} AS n FROM "${table}" WHERE "id" = ?`);
+  const bytesOf = ({ table, columns, extra }: { table: string; columns: readonly string[]; extra?: string }) =>
+    p(`SELECT ${[...columns.map((c) => `coalesce(length(CAST("${c}" AS BLOB)), 0)`), ...(extra ? [extra] : [])].join(' + ')} AS n FROM "${table}" WHERE "id" = ?`);
   return {
     textBytes: Object.fromEntries(Object.entries(PUSHED_TEXT).map(([entity, t]) => [entity, bytesOf(t)])) as Record<Entity, Database.Statement>,
     page: p(`SELECT "seq", "entity", "entity_id" AS id FROM "sync_outbox" ORDER BY "seq" LIMIT ?`),

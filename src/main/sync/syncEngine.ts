@@ -3,10 +3,12 @@ import type { LocalDatabase } from '../db/client';
 import type { RemoteClient, RemoteRow, RemoteStatement } from './remoteClient';
 import { ensureRemoteSchema } from './remoteSchema';
 import { fetchRowsByBytes, LinkSizer, pushSlice } from './batchSizing';
+import { applyConflicts, conflictPushStatements, fetchConflicts } from './conflictTravel';
 import { after, newId, now } from '../clock';
-import { ConsultationStore, type TombstoneRow } from '../store/consultationStore';
+import { ConsultationStore, type ConflictRow, type TombstoneRow } from '../store/consultationStore';
 import { SyncOutbox, type Entity } from '../store/syncOutbox';
 import {
+  checkedConflictRow,
   checkedConsultationRow,
   checkedUserRow,
   checkedVersionRow,
@@ -274,7 +276,8 @@ export class SyncEngine {
     const consultations = this.readable(await this.remoteRows('consultations', consultationCodec.names, 'id', consultationIds), checkedConsultationRow);
     const versions = this.readable(await this.remoteRows('consultation_versions', versionCodec.names, 'consultation_id', consultationIds), checkedVersionRow);
     const tombstones = (await this.remoteRows('consultation_tombstones', TOMBSTONE_COLUMNS, 'id', consultationIds)) as unknown as TombstoneRow[];
-    this.apply({ users: [], consultations, versions, tombstones, adopt: null });
+    const conflicts = await this.ownConflicts(consultations, null);
+    this.apply({ users: [], consultations, versions, tombstones, conflicts, adopt: null });
   }
 
   private pushStatements(batchId: string, ids: Record<Entity, string[]>) {
@@ -310,6 +313,7 @@ export class SyncEngine {
       pushed.set(String(row.id), sectionsOf(consultationCodec.fromSql(row)));
       log('consultation', String(row.id));
     }
+    statements.push(...conflictPushStatements(store, pushed.keys()));
     const versions = store
       .rowsForPush('consultation_versions', ids.version)
       .sort((a, b) => String(a.consultation_id).localeCompare(String(b.consultation_id)) || Number(a.version_number) - Number(b.version_number));
@@ -416,14 +420,23 @@ export class SyncEngine {
     const teamVersionIds = new Set(
       kept.length ? (await this.remoteRows('consultation_versions', ['id'], 'consultation_id', kept)).map((r) => String(r.id)) : [],
     );
+    const adopt = await this.identityToAdopt(users);
     return {
       users,
       consultations: rows,
       versions: [...versions, ...history.filter((v) => !known.has(v.id))],
       tombstones,
       teamVersionIds,
-      adopt: await this.identityToAdopt(users),
+      conflicts: await this.ownConflicts(rows, adopt),
+      adopt,
     };
+  }
+
+  /** The team's conflicts of the consultant's own consultations among these, checked (a teammate's are not ours). */
+  private async ownConflicts(rows: readonly ConsultationRow[], adopt: { to: UserRow } | null): Promise<ConflictRow[]> {
+    const me = new Set([this.options.settings.get<string>('current_user_id'), adopt?.to.id]);
+    const own = rows.filter((r) => me.has(this.local.store.find(r.id)?.userId ?? r.userId)).map((r) => r.id);
+    return this.readable(await fetchConflicts(this.options.remote, this.sizer, own), checkedConflictRow);
   }
 
   /**
@@ -467,6 +480,8 @@ export class SyncEngine {
     tombstones: TombstoneRow[];
     /** Ids of versions the team holds of consultations deleted there. */
     teamVersionIds?: ReadonlySet<string>;
+    /** The team's conflicts of the consultant's own consultations among these. */
+    conflicts: ConflictRow[];
     adopt: { from: string; to: UserRow } | null;
   }) {
     const { store, outbox } = this.local;
@@ -543,6 +558,10 @@ export class SyncEngine {
         merged += result.merged ? 1 : 0;
         conflicts += result.conflicts;
       }
+      const me = this.options.settings.get<string>('current_user_id');
+      const isMine = (id: string) => me !== undefined && store.find(id)?.userId === me;
+      const touched = [...incoming.consultations.map((c) => c.id), ...incoming.conflicts.map((c) => c.consultation_id)];
+      conflicts += applyConflicts(store, incoming.conflicts, touched, isMine, own);
     });
     return { merged, conflicts };
   }
