@@ -152,7 +152,7 @@ describe.skipIf(tursodbMissing !== null)('a day in the field', () => {
     await preview.host.sync.syncNow();
     await page.getByRole('heading', { name: 'Changed on two devices' }).waitFor();
     await preview.shot('day-06-conflict');
-    await page.getByRole('button', { name: "Keep this device's" }).click();
+    await page.getByRole('button', { name: 'Use the other value' }).click();
     await page.getByRole('heading', { name: 'Changed on two devices' }).waitFor({ state: 'detached' });
     await expect.poll(() => page.getByLabel('Email').inputValue()).toBe('jonas.b@cedar.example');
     expect(await page.getByLabel(/^Business name/).inputValue()).toBe('Cedar Logistics');

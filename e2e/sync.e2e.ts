@@ -78,7 +78,7 @@ describe('sync from the UI', () => {
     await page.getByRole('heading', { name: 'Changed on two devices' }).waitFor();
     await preview.shot('41-conflict');
     expect(await page.getByLabel(/Email/).first().inputValue()).toBe('laptop2@client.io');
-    await page.getByRole('button', { name: "Keep this device's" }).click();
+    await page.getByRole('button', { name: 'Use the other value' }).click();
     await page.getByRole('heading', { name: 'Changed on two devices' }).waitFor({ state: 'detached' });
     await expect.poll(() => page.getByLabel(/Email/).first().inputValue()).toBe('laptop1@client.io');
     await preview.host.sync.syncNow();

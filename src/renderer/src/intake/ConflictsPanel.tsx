@@ -5,7 +5,10 @@ import { keys } from '../api/queries';
 /** A conflicting value as words (also for the conflicts between windows in IntakeScreen). */
 export const showConflictValue = (value: unknown) => (value === null || value === undefined ? 'empty' : Array.isArray(value) ? value.join(', ') : String(value));
 
-/** Fields this laptop and another changed differently: the team's value is in place; keep it or bring back this one. */
+/**
+ * Fields two devices changed differently: the value that reached the team first is in place; keep it or use
+ * the other. Worded without "this device": the conflict travels to the owner's other laptops too.
+ */
 export function ConflictsPanel({ consultationId, editable }: { consultationId: string; editable: boolean }) {
   const api = useApi();
   const client = useQueryClient();
@@ -24,12 +27,12 @@ export function ConflictsPanel({ consultationId, editable }: { consultationId: s
       <ul>
         {conflicts.data.map((c) => (
           <li key={c.id}>
-            <strong>{c.label}</strong>: this device had “{showConflictValue(c.ours)}”, the team has “{showConflictValue(c.theirs)}”.
+            <strong>{c.label}</strong>: now “{showConflictValue(c.theirs)}”; the other device had “{showConflictValue(c.ours)}”.
             {editable && (
               <>
                 {' '}
-                <button type="button" onClick={() => void resolve(c.id, 'ours')}>Keep this device's</button>{' '}
-                <button type="button" onClick={() => void resolve(c.id, 'theirs')}>Keep the team's</button>
+                <button type="button" onClick={() => void resolve(c.id, 'theirs')}>Keep the current value</button>{' '}
+                <button type="button" onClick={() => void resolve(c.id, 'ours')}>Use the other value</button>
               </>
             )}
           </li>
