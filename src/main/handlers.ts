@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { AppHost, HostServices } from './appHost';
 import type { AppInfo, FilePayload } from '../shared/contract';
 import { BrandingStore } from './pdf/brandingStore';
+import { assessReadiness, freeBytesAt, missingFontsIn } from './fieldReady/fieldReadiness';
 
 // The contract served by the services: validate the input, call, map errors to values. Both transports
 // call `dispatch`; neither knows what an operation does.
@@ -27,6 +28,8 @@ export interface HandlerContext {
   changed?: (ids: string[]) => void;
   /** Native file dialogs (the Electron shell); the preview downloads instead. */
   desktop?: DesktopFiles;
+  /** Where the PDF fonts are shipped, for the field-ready check. */
+  fontsFolder?: string;
 }
 
 export interface DesktopFiles {
@@ -49,9 +52,10 @@ const CHANGES_ONE: ReadonlySet<OperationName> = new Set([
   'consultations.unarchive',
   'consultations.delete',
   'consultations.restoreVersion',
+  'consultations.signOff',
 ]);
 
-export function createHandlers({ services: now, host, appInfo, desktop }: HandlerContext): Handlers {
+export function createHandlers({ services: now, host, appInfo, desktop, fontsFolder }: HandlerContext): Handlers {
   const c = () => now().consultations;
   return {
     'app.info': () => appInfo(),
@@ -101,6 +105,23 @@ export function createHandlers({ services: now, host, appInfo, desktop }: Handle
     'backups.restoreListed': (input) => host.restoreFrom(now().backups.readListed(input.file)),
     'settings.pdfBranding': () => new BrandingStore(now().settings).get(),
     'settings.savePdfBranding': (input) => new BrandingStore(now().settings).save(input),
+    'consultations.signOff': (input) => c().signOff(input),
+    'consultations.createFollowUp': (input) => c().createFollowUp(input),
+    'settings.fieldReadiness': async (input) => {
+      if (input?.fix === 'backup') await now().backups.ensureDaily();
+      const info = appInfo();
+      const settings = host.sync.getSettings();
+      return assessReadiness({
+        now: new Date(),
+        sync: host.sync.scheduler.status,
+        syncConfigured: settings.enabled && settings.url !== '' && settings.hasToken,
+        newestBackupAt: now().backups.list()[0]?.createdAt ?? null,
+        freeBytes: await freeBytesAt(info.dataFolder),
+        secretStorage: info.secretStorage,
+        hasToken: settings.hasToken,
+        missingFonts: missingFontsIn(fontsFolder),
+      });
+    },
     'files.save': (input) => (desktop ? desktop.save(input) : desktopOnly()),
     'files.showInFolder': (input) => (desktop ? desktop.showInFolder(input.path) : desktopOnly()),
   };
@@ -128,7 +149,7 @@ export function createDispatch(context: HandlerContext): Dispatch {
         }
       }
       if (CHANGES_ONE.has(operation)) context.changed?.([(parsed.data as { consultationId: string }).consultationId]);
-      else if (operation === 'consultations.create' || operation === 'consultations.resolveConflict' || operation === 'exports.importJson') context.changed?.([]);
+      else if (operation === 'consultations.create' || operation === 'consultations.createFollowUp' || operation === 'consultations.resolveConflict' || operation === 'exports.importJson') context.changed?.([]);
       return { ok: true, value };
     } catch (error) {
       return { ok: false, error: toErrorValue(error, operation, log) };

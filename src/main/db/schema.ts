@@ -47,6 +47,8 @@ export const consultations = sqliteTable(
     currentVersion: integer('current_version').notNull().default(0),
     ...timestamps,
     completedAt: text('completed_at'),
+    /** The earlier visit this one follows up (no foreign key: the earlier one may be deleted or not yet pulled). */
+    followUpOf: text('follow_up_of'),
   },
   (t) => [
     check('consultations_status_valid', sql`${t.status} IN ('draft', 'completed', 'archived')`),
@@ -125,6 +127,13 @@ export const consultationVersions = sqliteTable(
     /** The consultant's optional note when saving this version. */
     note: text('note'),
     createdAt: text('created_at').notNull(),
+    /** Client sign-off (all four set together, or none): the signer's name, when, the drawn signature, the content hash. */
+    signerName: text('signer_name'),
+    signedAt: text('signed_at'),
+    /** A PNG data URL, or null when the client typed their name instead of drawing. */
+    signatureImage: text('signature_image'),
+    /** SHA-256 (hex) of canonicalSignedContent(): what the client agreed to. */
+    contentHash: text('content_hash'),
   },
   (t) => [
     uniqueIndex('consultation_versions_consultation_version_unique').on(t.consultationId, t.versionNumber),

@@ -81,6 +81,9 @@ export class ExportsService {
         changedFields: v.changedFields,
         note: v.note,
         createdAt: v.createdAt,
+        ...(v.signerName && v.signedAt && v.contentHash
+          ? { signOff: { signerName: v.signerName, signedAt: v.signedAt, signatureImage: v.signatureImage, contentHash: v.contentHash } }
+          : {}),
       });
       versions.set(v.consultationId, list);
     }
@@ -101,6 +104,7 @@ export class ExportsService {
         createdAt: c.createdAt,
         updatedAt: c.updatedAt,
         completedAt: c.completedAt,
+        ...(c.followUpOf ? { followUpOf: c.followUpOf } : {}),
         versions: versions.get(c.id) ?? [],
       })),
     };
@@ -160,7 +164,7 @@ export class ExportsService {
         try {
           const { sections, versions: _versions, ...rest } = c;
           row = checkConsultation({ ...rest, ...sectionColumns(sections) });
-          fileVersions = c.versions.map(({ sections: vs, ...v }) => checkVersion({ ...v, consultationId: c.id, ...sectionColumns(vs) }));
+          fileVersions = c.versions.map(({ sections: vs, signOff, ...v }) => checkVersion({ ...v, ...signOff, consultationId: c.id, ...sectionColumns(vs) }));
         } catch (error) {
           if (error instanceof RowRefused) throw refuse(name ?? c.id, `${error.reason}.`);
           throw error;
