@@ -85,6 +85,12 @@ export class ConsultationsService {
     return { consultationId: previous.id, versionNumber: previous.currentVersion, sections: this.versionContent(previous) };
   }
 
+  /** A follow-up's changes from the earlier visit to `sections` (the working copy, or a version being printed). */
+  sinceLastVisitOf(row: ConsultationRow, sections: WorkingSections): ConsultationDetail['sinceLastVisit'] {
+    const last = this.lastVisit(row);
+    return last ? { consultationId: last.consultationId, versionNumber: last.versionNumber, changes: diffFields(last.sections, sections) } : null;
+  }
+
   private currentActorOrNull(): string | null {
     try {
       return this.actorId();
@@ -106,9 +112,7 @@ export class ConsultationsService {
       completion,
       issues,
       signOff: this.signOffState(row),
-      sinceLastVisit: ((last) => (last ? { consultationId: last.consultationId, versionNumber: last.versionNumber, changes: diffFields(last.sections, sections) } : null))(
-        this.lastVisit(row),
-      ),
+      sinceLastVisit: this.sinceLastVisitOf(row, sections),
     };
   }
 
