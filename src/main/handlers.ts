@@ -114,7 +114,7 @@ export function createHandlers({ services: now, host, appInfo, desktop, fontsFol
       return assessReadiness({
         now: new Date(),
         sync: host.sync.scheduler.status,
-        syncConfigured: settings.enabled && settings.url !== '' && settings.hasToken,
+        syncConfigured: settings.enabled && settings.url !== '',
         newestBackupAt: now().backups.list()[0]?.createdAt ?? null,
         freeBytes: await freeBytesAt(info.dataFolder),
         secretStorage: info.secretStorage,

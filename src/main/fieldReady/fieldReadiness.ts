@@ -17,7 +17,7 @@ export const SYNC_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 export interface ReadinessFacts {
   now: Date;
   sync: Pick<SyncStatus, 'state' | 'pending' | 'lastSyncedAt'>;
-  /** Sync is set up with an address and a token. */
+  /** Sync is turned on with an address. */
   syncConfigured: boolean;
   newestBackupAt: string | null;
   freeBytes: number | null;
