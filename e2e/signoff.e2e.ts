@@ -108,6 +108,16 @@ describe('follow-up visits', () => {
     const since = page.getByRole('region', { name: 'Since last visit' });
     await since.getByText(`Contact person: ${before.contact_info.contact_person} → Jun Park`).waitFor();
     await preview!.shot('61-follow-up-review');
+
+    // The dashboard: both visits, marked; "Latest visit per client" keeps the follow-up only.
+    await page.getByRole('link', { name: 'Consultations' }).first().click();
+    const rows = page.getByTestId('consultation-row').filter({ hasText: 'Return Visit Farm' });
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(2);
+    await rows.filter({ hasText: 'Follow-up visit' }).waitFor();
+    await rows.filter({ hasText: 'Earlier visit: a later one exists' }).waitFor();
+    await page.getByLabel('Latest visit per client').check();
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(1);
+    expect(await rows.first().textContent()).toContain('Follow-up visit');
     expect(preview!.errors).toEqual([]);
   }, 120_000);
 });

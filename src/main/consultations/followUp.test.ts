@@ -66,3 +66,19 @@ describe('follow-up visits', () => {
     }
   });
 });
+
+describe('follow-up visits on the dashboard', () => {
+  it('marks a follow-up and the earlier visit it replaces as the latest, and asks the follow-up index, not a scan', () => {
+    const first = app.consultations.create({ sections: fullSections('Grouped Visits') }).consultation;
+    const second = app.consultations.createFollowUp({ consultationId: first.id }).consultation;
+    const third = app.consultations.createFollowUp({ consultationId: second.id }).consultation;
+    const other = app.consultations.create({ sections: fullSections('Single Visit') }).consultation;
+    const byId = new Map(app.consultations.list().items.map((i) => [i.id, i]));
+    expect(byId.get(first.id)).toMatchObject({ followUpOf: null, hasLaterVisit: true });
+    expect(byId.get(second.id)).toMatchObject({ followUpOf: first.id, hasLaterVisit: true });
+    expect(byId.get(third.id)).toMatchObject({ followUpOf: second.id, hasLaterVisit: false });
+    expect(byId.get(other.id)).toMatchObject({ followUpOf: null, hasLaterVisit: false });
+    const plan = app.consultations.explainList({}).join('\n');
+    expect(plan).toMatch(/SEARCH f USING COVERING INDEX idx_consultations_follow_up_of/);
+  });
+});

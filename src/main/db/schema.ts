@@ -63,6 +63,8 @@ export const consultations = sqliteTable(
     index('idx_consultations_created_at').on(t.createdAt, t.id),
     index('idx_consultations_updated_at').on(t.updatedAt, t.id),
     index('idx_consultations_completion').on(t.completionPercentage, t.id),
+    // The dashboard asks, per row, whether a later visit follows this one.
+    index('idx_consultations_follow_up_of').on(t.followUpOf),
     // The expression indexes on business name, industry and urgency are in the custom migration
     // 0001_search: drizzle-kit splits an expression at its commas and writes invalid SQL for them.
   ],

@@ -96,6 +96,10 @@ export const consultationSummarySchema = z.object({
   changedSinceVersion: z.boolean(),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
+  /** The earlier visit this one follows up, if any. */
+  followUpOf: idSchema.nullable(),
+  /** A later visit to the same client follows this one: the dashboard shows that one as the latest. */
+  hasLaterVisit: z.boolean(),
 });
 export type ConsultationSummary = z.infer<typeof consultationSummarySchema>;
 
