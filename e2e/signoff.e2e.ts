@@ -4,7 +4,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { ARTIFACTS, consultationsOf, startPreview, tabTo, type Preview } from './harness';
+import { ARTIFACTS, consultationsOf, seriousA11yViolations, startPreview, tabTo, type Preview } from './harness';
 import { startHranaAdapter, startTursoServer, type HranaAdapter, type TursoServer } from '../test/tursoServer';
 import { fullSections } from '../test/arbitraries';
 
@@ -20,7 +20,9 @@ afterEach(async () => {
 
 const seeded = async (name: string) => {
   let id = '';
+  // CSP bypassed only so axe can be injected to check these screens.
   preview = await startPreview({
+    bypassCSP: true,
     seed: (host) => {
       host.services.users.saveProfile({ name: 'Ada Lovelace', email: 'ada@example.com' });
       id = consultationsOf(host).create({ sections: fullSections(name) }).consultation.id;
@@ -53,6 +55,7 @@ describe('client sign-off from Review', () => {
     await dialog.getByLabel('Name of the person signing').fill('Maria Okafor');
     await drawSignature(page);
     await preview!.shot('60-signoff-drawn');
+    expect(await seriousA11yViolations(page)).toEqual([]);
     await dialog.getByRole('button', { name: 'Sign', exact: true }).click();
     await page.getByRole('status').filter({ hasText: 'Signed by Maria Okafor: saved as version 2.' }).waitFor();
     await page.getByText('Signed: version 2').waitFor();
@@ -108,6 +111,7 @@ describe('follow-up visits', () => {
     const since = page.getByRole('region', { name: 'Since last visit' });
     await since.getByText(`Contact person: ${before.contact_info.contact_person} → Jun Park`).waitFor();
     await preview!.shot('61-follow-up-review');
+    expect(await seriousA11yViolations(page)).toEqual([]);
 
     // The dashboard: both visits, marked; "Latest visit per client" keeps the follow-up only.
     await page.getByRole('link', { name: 'Consultations' }).first().click();
@@ -148,6 +152,7 @@ describe('Settings › Ready for the field', () => {
     await panel.getByRole('listitem', { name: 'Free disk space: ready' }).waitFor();
     await panel.getByRole('listitem', { name: 'Fonts for the PDF: ready' }).waitFor();
     await preview!.shot('62-field-ready-red');
+    expect(await seriousA11yViolations(page)).toEqual([]);
 
     await panel.getByRole('button', { name: 'Back up now', exact: true }).click();
     await panel.getByRole('listitem', { name: 'Backup on this laptop: ready' }).waitFor();
