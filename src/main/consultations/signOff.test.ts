@@ -62,7 +62,7 @@ describe('client sign-off', () => {
     expect(app.consultations.get({ consultationId: c.id }).signOff).toEqual({ signedVersion: 2, changedSinceSigned: false });
   });
 
-  it('refuses, changing nothing: no name, a non-PNG or oversized drawing, a record edited while the client read it, a teammate', () => {
+  it('refuses, changing nothing: no name, a non-PNG or oversized drawing, a record edited while the client read it, a version the rules refuse', () => {
     const c = started();
     const before = snapshot(app);
     expect(failureOf(() => app.consultations.signOff({ consultationId: c.id, signerName: '   ' })).issues![0]!.message).toBe('Enter the name of the person signing');
@@ -124,5 +124,33 @@ describe('editing after sign-off', () => {
     expect(app.consultations.getVersion({ consultationId: c.id, versionNumber: signed.versionNumber })).toEqual(signed);
     const history = app.consultations.listVersions({ consultationId: c.id });
     expect(history.filter((v) => v.signOff).map((v) => v.versionNumber)).toEqual([2]);
+  });
+});
+
+describe('importing signed versions', () => {
+  it('never rewrites a signed version already here, and leaves a teammate’s signed consultation alone', () => {
+    const c = started();
+    const signed = app.consultations.signOff({ consultationId: c.id, signerName: 'Maria Okafor', signatureImage: signaturePng() }).version;
+    const file = app.exports.exportAll();
+    // The same version id, re-signed by someone else with a hash that matches its new claim.
+    const forged = structuredClone(file);
+    const v = forged.consultations[0]!.versions[1]!;
+    v.signOff = { ...v.signOff!, signerName: 'Someone Else', signatureImage: null };
+    v.signOff.contentHash = createHash('sha256').update(canonicalSignedContent(c.id, v.sections as never, { signerName: 'Someone Else', signedAt: v.signOff.signedAt, signatureImage: null })).digest('hex');
+    const report = app.exports.importAll({ text: JSON.stringify(forged) });
+    expect(report.versionsAdded).toBe(0);
+    expect(app.consultations.getVersion({ consultationId: c.id, versionNumber: 2 })).toEqual(signed);
+
+    const teammate = openTestApp();
+    try {
+      teammate.users.saveProfile({ name: 'Bo Teammate', email: 'bo@example.com' });
+      teammate.consultations.create({ sections: fullSections('Bo’s own client') });
+      const before = snapshot(teammate);
+      const fromAda = teammate.exports.importAll({ text: JSON.stringify(file) });
+      expect(fromAda.skipped.map((s) => s.reason)).toEqual(['It belongs to a teammate: it changes only on its owner’s laptops.']);
+      expect(snapshot(teammate)).toEqual(before);
+    } finally {
+      teammate.close();
+    }
   });
 });
