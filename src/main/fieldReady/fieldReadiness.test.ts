@@ -26,6 +26,8 @@ describe('field readiness: each item red or green by its condition', () => {
     expect(r.ready).toBe(true);
     expect(r.items.map((i) => i.check)).toEqual(['pending', 'lastSync', 'backups', 'disk', 'secrets', 'fonts']);
     expect(r.items.every((i) => i.action === null)).toBe(true);
+    expect(assessReadiness({ ...green, sync: { ...green.sync, lastSyncedAt: new Date(NOW.getTime() - 20_000).toISOString() } }).items[1]!.detail).toBe('less than a minute ago.');
+    expect(r.items[2]!.detail).toBe('Newest backup 2 hours ago.');
   });
 
   it('turns each item red, alone, with the one action that fixes it', () => {

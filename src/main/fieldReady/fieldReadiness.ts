@@ -27,7 +27,7 @@ export interface ReadinessFacts {
 }
 
 const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
-const ago = (ms: number) => (ms < 3_600_000 ? plural(Math.max(1, Math.round(ms / 60_000)), 'minute') : ms < 172_800_000 ? plural(Math.round(ms / 3_600_000), 'hour') : plural(Math.round(ms / 86_400_000), 'day'));
+const ago = (ms: number) => (ms < 60_000 ? 'less than a minute' : ms < 3_600_000 ? plural(Math.max(1, Math.round(ms / 60_000)), 'minute') : ms < 172_800_000 ? plural(Math.round(ms / 3_600_000), 'hour') : plural(Math.round(ms / 86_400_000), 'day'));
 const mb = (bytes: number) => `${Math.floor(bytes / (1024 * 1024)).toLocaleString('en-US')} MB`;
 
 function item(check: ReadinessItem['check'], label: string, ok: boolean, detail: string, action: ReadinessItem['action']): ReadinessItem {
