@@ -20,9 +20,3 @@ export interface VisitChangeLine {
 export function sinceLastVisitLines(changes: readonly FieldChange[]): VisitChangeLine[] {
   return changes.map((c) => ({ path: c.path, label: fieldLabel(c.path), before: valueText(c.before), after: valueText(c.after) }));
 }
-
-/** Field paths with a value at the last visit that are still the same (the form marks them). */
-export function unchangedSinceLastVisit(filledPaths: readonly string[], changes: readonly FieldChange[]): Set<string> {
-  const changed = new Set(changes.map((c) => c.path));
-  return new Set(filledPaths.filter((p) => !changed.has(p)));
-}
