@@ -53,7 +53,7 @@ export function fileRemote(): { remote: Client; cleanup: () => void } {
 export function syncedState(app: TestApp) {
   const sqlite = app.database.sqlite;
   return {
-    consultations: sqlite.prepare(`SELECT id, user_id, contact_info, business_context, pain_points, goals_objectives, status, current_version, completion_percentage FROM consultations ORDER BY id`).all(),
-    versions: sqlite.prepare(`SELECT id, consultation_id, version_number, contact_info, business_context, pain_points, goals_objectives, status FROM consultation_versions ORDER BY consultation_id, version_number`).all(),
+    consultations: sqlite.prepare(`SELECT id, user_id, contact_info, business_context, pain_points, goals_objectives, status, current_version, completion_percentage, follow_up_of FROM consultations ORDER BY id`).all(),
+    versions: sqlite.prepare(`SELECT id, consultation_id, version_number, contact_info, business_context, pain_points, goals_objectives, status, signer_name, signed_at, signature_image, content_hash FROM consultation_versions ORDER BY consultation_id, version_number`).all(),
   };
 }

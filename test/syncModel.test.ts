@@ -10,6 +10,9 @@ import { newId, now } from '../src/main/clock';
 import { ConflictsService } from '../src/main/sync/conflictsService';
 import { getPath } from '../src/shared/consultation/fields';
 import { storedForm } from '../src/shared/consultation/edits';
+import { signaturePng } from './signatureImage';
+import { signedContentHash } from '../src/main/store/signOffHash';
+import { sectionsOf, versionCodec } from '../src/main/store/rows';
 
 // The randomized multi-device model of sync (issue 12): two laptops of one consultant, a teammate, and a
 // third laptop of the consultant that joins late with work of its own. Random edits of the working copy,
@@ -58,6 +61,8 @@ const op = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('join' as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('teammateImport' as const) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('resolve' as const), device: fc.constantFrom(0, 1, 0, 1, 2, 3), keep: fc.constantFrom('ours' as const, 'theirs' as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('sign' as const), device: fc.constantFrom(0, 1, 0, 1, 2, 3), target: fc.nat(3), drawn: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('followUp' as const), device: fc.constantFrom(0, 1, 0, 1, 2, 3), target: fc.nat(3) }) },
 );
 
 /** Dense conflicts: the consultant's laptops typing the same two fields between syncs, and resolving (no deletes or completes, which end the typing). */
@@ -90,6 +95,8 @@ function tolerate(call: () => unknown): void {
 }
 
 let cleanups: (() => void)[] = [];
+/** Signed versions and follow-ups the runs checked at the end, so the model is known to exercise them. */
+const exercised = { signedVersions: 0, followUps: 0 };
 afterEach(() => {
   cleanups.forEach((c) => c());
   cleanups = [];
@@ -114,6 +121,11 @@ async function scenario(ops: { kind: string; [k: string]: unknown }[]) {
   let poisoned = 0;
   /** Every version any device ever saved, less those a restore took back before they reached anyone. */
   const saved = new Set<string>();
+  /** Every signed version as signed: id -> its hash and content, which no device may ever change. */
+  const signed = new Map<string, string>();
+  const signedRows = (d: Device) =>
+    (d.database.sqlite.prepare('SELECT * FROM consultation_versions WHERE content_hash IS NOT NULL').all() as Record<string, unknown>[]).map((raw) => versionCodec.fromSql(raw));
+  const frozen = (v: ReturnType<typeof versionCodec.fromSql>) => JSON.stringify([v.contentHash, v.signerName, v.signedAt, v.signatureImage, sectionsOf(v)]);
   const versionIds = (d: Device) => (d.database.sqlite.prepare('SELECT id FROM consultation_versions').all() as { id: string }[]).map((r) => r.id);
   const teamIds = async () => new Set((await remote.execute('SELECT id FROM consultation_versions').catch(() => ({ rows: [] }))).rows.map((r) => String(r.id)));
   const syncSafely = async (d: Device) => {
@@ -203,6 +215,12 @@ async function scenario(ops: { kind: string; [k: string]: unknown }[]) {
         if (open) tolerate(() => new ConflictsService(d.store, () => d.users.requireCurrentId()).resolve({ conflictId: open.id, keep: o.keep as 'ours' | 'theirs' }));
         break;
       }
+      case 'sign':
+        tolerate(() => d.consultations.signOff({ consultationId: target(), signerName: `Signer ${newId().slice(-4)}`, signatureImage: o.drawn ? signaturePng() : null }));
+        break;
+      case 'followUp':
+        tolerate(() => ids.push(d.consultations.createFollowUp({ consultationId: target() }).consultation.id));
+        break;
       case 'teammateImport': {
         const b = devices[2]!;
         const report = b.exports.importAll({ text: JSON.stringify(devices[0]!.exports.exportAll()) });
@@ -211,6 +229,7 @@ async function scenario(ops: { kind: string; [k: string]: unknown }[]) {
       }
     }
     for (const x of live()) for (const id of versionIds(x)) saved.add(id);
+    for (const x of live()) for (const v of signedRows(x)) if (!signed.has(v.id)) signed.set(v.id, frozen(v));
   }
   // Settle: every device syncs until nothing moves, with no faults.
   for (let round = 0; round < 4; round += 1) for (const d of live()) await d.sync();
@@ -228,6 +247,15 @@ async function scenario(ops: { kind: string; [k: string]: unknown }[]) {
   // One team profile per consultant email.
   const emails = (await remote.execute('SELECT lower(email) AS e, count(*) AS n FROM users GROUP BY 1 HAVING n > 1')).rows;
   expect(emails).toEqual([]);
+  // Signed versions arrive everywhere exactly as signed (renumbered perhaps, never edited), hashes still true.
+  for (const d of live()) {
+    for (const v of signedRows(d)) {
+      expect(frozen(v)).toBe(signed.get(v.id));
+      expect(signedContentHash(v.consultationId, sectionsOf(v), { signerName: v.signerName!, signedAt: v.signedAt!, signatureImage: v.signatureImage })).toBe(v.contentHash);
+    }
+  }
+  exercised.signedVersions += signedRows(live()[0]!).length;
+  exercised.followUps += (live()[0]!.database.sqlite.prepare('SELECT count(*) AS n FROM consultations WHERE follow_up_of IS NOT NULL').get() as { n: number }).n;
   if (poisoned) for (const d of live()) expect(d.engine.quarantine().length).toBeGreaterThan(0);
   // Conflicts: the consultant's laptops show the same open ones, each still about the value in its field;
   // the teammate holds none of them.
@@ -298,6 +326,9 @@ describe('sync model', () => {
       },
     );
     console.log(`sync model: conflicts recorded on the consultant's first laptop ${conflictsSeen.recorded}, open and agreed at the end ${conflictsSeen.open}`);
+    console.info(`sync model: ${exercised.signedVersions} signed versions and ${exercised.followUps} follow-up visits checked after settling`);
+    expect(exercised.signedVersions).toBeGreaterThan(0);
+    expect(exercised.followUps).toBeGreaterThan(0);
   }, 600_000);
 
   it('the consultant’s laptops typing the same fields and resolving, with faults, backups restored and a late joiner: their open conflicts agree', async () => {

@@ -143,6 +143,7 @@ export function startAppHost(options: AppHostOptions): AppHost {
     validateOutput: options.validateOutput,
     changed: (ids) => events.emit('consultations.changed', { ids }),
     desktop: options.desktop,
+    fontsFolder,
   });
   // Daily automatic backups, checked hourly (the first right away).
   const backupNow = () => services.backups.ensureDaily().catch((error: unknown) => console.error('Automatic backup failed', error));

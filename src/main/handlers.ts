@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { AppHost, HostServices } from './appHost';
 import type { AppInfo, FilePayload } from '../shared/contract';
 import { BrandingStore } from './pdf/brandingStore';
+import { assessReadiness, freeBytesAt, missingFontsIn } from './fieldReady/fieldReadiness';
 
 // The contract served by the services: validate the input, call, map errors to values. Both transports
 // call `dispatch`; neither knows what an operation does.
@@ -27,6 +28,8 @@ export interface HandlerContext {
   changed?: (ids: string[]) => void;
   /** Native file dialogs (the Electron shell); the preview downloads instead. */
   desktop?: DesktopFiles;
+  /** Where the PDF fonts are shipped, for the field-ready check. */
+  fontsFolder?: string;
 }
 
 export interface DesktopFiles {
@@ -58,9 +61,19 @@ const CHANGES_ONE: ReadonlySet<OperationName> = new Set([
   'consultations.unarchive',
   'consultations.delete',
   'consultations.restoreVersion',
+  'consultations.signOff',
 ]);
 
-export function createHandlers({ services: now, host, appInfo, desktop }: HandlerContext): Handlers {
+/** Operations that may change consultations other than one named in the input (every window re-reads). */
+const CHANGES_SOME: ReadonlySet<OperationName> = new Set([
+  'consultations.create',
+  'consultations.createFollowUp',
+  'consultations.resolveConflict',
+  'exports.importJson',
+  'exports.importFile',
+]);
+
+export function createHandlers({ services: now, host, appInfo, desktop, fontsFolder }: HandlerContext): Handlers {
   const c = () => now().consultations;
   return {
     'app.info': () => appInfo(),
@@ -110,6 +123,23 @@ export function createHandlers({ services: now, host, appInfo, desktop }: Handle
     'backups.restoreListed': (input) => host.restoreFrom(now().backups.readListed(input.file)),
     'settings.pdfBranding': () => new BrandingStore(now().settings).get(),
     'settings.savePdfBranding': (input) => new BrandingStore(now().settings).save(input),
+    'consultations.signOff': (input) => c().signOff(input),
+    'consultations.createFollowUp': (input) => c().createFollowUp(input),
+    'settings.fieldReadiness': async (input) => {
+      if (input?.fix === 'backup') await now().backups.ensureDaily();
+      const info = appInfo();
+      const settings = host.sync.getSettings();
+      return assessReadiness({
+        now: new Date(),
+        sync: host.sync.scheduler.status,
+        syncConfigured: settings.enabled && settings.url !== '',
+        newestBackupAt: now().backups.list()[0]?.createdAt ?? null,
+        freeBytes: await freeBytesAt(info.dataFolder),
+        secretStorage: info.secretStorage,
+        hasToken: settings.hasToken,
+        missingFonts: missingFontsIn(fontsFolder),
+      });
+    },
     'files.save': (input) => (desktop ? desktop.save(input) : desktopOnly()),
     'files.showInFolder': (input) => (desktop ? desktop.showInFolder(input.path) : desktopOnly()),
     'files.open': (input) => (desktop ? desktop.open(input.purpose) : desktopOnly()),
@@ -141,7 +171,7 @@ export function createDispatch(context: HandlerContext): Dispatch {
         }
       }
       if (CHANGES_ONE.has(operation)) context.changed?.([(parsed.data as { consultationId: string }).consultationId]);
-      else if (operation === 'consultations.create' || operation === 'consultations.resolveConflict' || operation === 'exports.importJson' || operation === 'exports.importFile') context.changed?.([]);
+      else if (CHANGES_SOME.has(operation)) context.changed?.([]);
       return { ok: true, value };
     } catch (error) {
       return { ok: false, error: toErrorValue(error, operation, log) };

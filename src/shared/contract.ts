@@ -26,6 +26,8 @@ import { appErrorSchema } from './errors';
 import { importReportSchema } from './exportFile';
 import { conflictSchema, saveSyncSettingsSchema, syncSettingsSchema, testConnectionSchema } from './sync';
 import { pdfBrandingSchema } from './pdfBranding';
+import { signOffInputSchema } from './consultation/signoff';
+import { fieldReadinessInputSchema, fieldReadinessSchema } from './fieldReadiness';
 
 // The one contract between the renderer and the main process: operation -> { input, output }, plus the
 // events main may send. Both transports (Electron IPC, the preview's HTTP bridge) serve exactly this.
@@ -111,6 +113,12 @@ export const operations = {
     z.strictObject({ file: z.string().min(1).max(4096) }),
     z.object({ consultations: z.number(), safetyCopy: z.string() }),
   ),
+  /** Client sign-off: the working copy becomes a signed, frozen version. */
+  'consultations.signOff': op(signOffInputSchema, z.object({ detail: consultationDetailSchema, version: versionSchema })),
+  /** The next visit to the same client, prefilled from the earlier visit's newest version and linked to it. */
+  'consultations.createFollowUp': op(consultationRefSchema, consultationDetailSchema),
+  /** Settings › Ready for the field: each check green, or red with the one action that fixes it. */
+  'settings.fieldReadiness': op(fieldReadinessInputSchema, fieldReadinessSchema),
   /** Desktop only: a native save dialog, the file written by main; `path` is null when cancelled. */
   'files.save': op(filePayloadSchema.strict(), z.object({ path: z.string().nullable() })),
   /**

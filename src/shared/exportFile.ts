@@ -24,6 +24,10 @@ export const exportedVersionSchema = z.strictObject({
   changedFields: z.array(z.string().max(200)).max(200),
   note: z.string().max(5000).nullable(),
   createdAt: timestamp,
+  /** The client's sign-off of this version (checked again, hash included, when imported). */
+  signOff: z
+    .strictObject({ signerName: z.string().max(200), signedAt: timestamp, signatureImage: z.string().nullable(), contentHash: z.string().max(64) })
+    .optional(),
 });
 
 export const exportedConsultationSchema = z.strictObject({
@@ -36,6 +40,8 @@ export const exportedConsultationSchema = z.strictObject({
   createdAt: timestamp,
   updatedAt: timestamp,
   completedAt: timestamp.nullable(),
+  /** The earlier visit this one follows up. */
+  followUpOf: id.nullable().optional(),
   versions: z.array(exportedVersionSchema),
 });
 

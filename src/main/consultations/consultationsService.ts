@@ -11,6 +11,7 @@ import { canonicalSections, normalizeForVersion } from '../../shared/consultatio
 import { EMPTY_SECTIONS, HARD_LIMITS, strictSectionsSchema, type WorkingSections } from '../../shared/consultation/sections';
 import { editRefusal, isEditable, nextStatus, statusMoveRefusal, type StatusAction } from '../../shared/consultation/status';
 import type { OperationName, OperationOutput, ParsedInput } from '../../shared/contract';
+import { signedContentHash } from '../store/signOffHash';
 import { listQuerySchema, type AutosaveResult, type ConsultationDetail, type ListPage, type ListQuery, type StatusCounts, type Version, type VersionDiff, type VersionSummary } from '../../shared/consultation/model';
 
 /** An operation's input as the boundary (handlers.ts) parsed it against the contract. */
@@ -68,6 +69,28 @@ export class ConsultationsService {
     return !deepEqual(sectionsOf(row), this.versionContent(row));
   }
 
+  /** Newest signed version, and whether the working copy differs from what was signed. */
+  private signOffState(row: ConsultationRow): ConsultationDetail['signOff'] {
+    const signedVersion = this.store.newestSignedVersion(row.id);
+    if (signedVersion === null) return { signedVersion: null, changedSinceSigned: false };
+    const signed = this.store.versionSections(row.id, signedVersion);
+    return { signedVersion, changedSinceSigned: !signed || !deepEqual(sectionsOf(row), signed) };
+  }
+
+  /** The earlier visit's newest version content (what a follow-up was prefilled from), if it is still here. */
+  private lastVisit(row: ConsultationRow): { consultationId: string; versionNumber: number; sections: WorkingSections } | null {
+    if (!row.followUpOf) return null;
+    const previous = this.store.find(row.followUpOf);
+    if (!previous) return null;
+    return { consultationId: previous.id, versionNumber: previous.currentVersion, sections: this.versionContent(previous) };
+  }
+
+  /** A follow-up's changes from the earlier visit to `sections` (the working copy, or a version being printed). */
+  sinceLastVisitOf(row: ConsultationRow, sections: WorkingSections): ConsultationDetail['sinceLastVisit'] {
+    const last = this.lastVisit(row);
+    return last ? { consultationId: last.consultationId, versionNumber: last.versionNumber, changes: diffFields(last.sections, sections) } : null;
+  }
+
   private currentActorOrNull(): string | null {
     try {
       return this.actorId();
@@ -88,6 +111,8 @@ export class ConsultationsService {
       changedSinceVersion: this.changedSinceVersion(row),
       completion,
       issues,
+      signOff: this.signOffState(row),
+      sinceLastVisit: this.sinceLastVisitOf(row, sections),
     };
   }
 
@@ -123,7 +148,7 @@ export class ConsultationsService {
 
   // ---- writes ------------------------------------------------------------------------------------------
 
-  create({ sections: given }: In<'consultations.create'> = {}): ConsultationDetail {
+  create({ sections: given }: In<'consultations.create'> = {}, followUpOf: string | null = null): ConsultationDetail {
     const actor = this.actorId();
     const parsed = strictSectionsSchema.safeParse(normalizeForVersion({ ...EMPTY_SECTIONS, ...given }));
     if (!parsed.success) throw validationFailure(parsed.error, 'Some fields need attention');
@@ -145,6 +170,7 @@ export class ConsultationsService {
         createdAt: timestamp,
         updatedAt: timestamp,
         completedAt: null,
+        followUpOf,
       });
       const changedFields = diffFields(EMPTY_SECTIONS, sections).map((change) => change.path);
       this.store.writeVersion({
@@ -155,7 +181,7 @@ export class ConsultationsService {
         completedAt: null,
         completionPercentage: completionOf(sections).percentage,
         changedFields,
-        changeSummary: changedFields.length ? `Created · ${summarizeChanges(changedFields)}` : 'Created',
+        changeSummary: `${followUpOf ? 'Follow-up visit' : 'Created'}${changedFields.length ? ` · ${summarizeChanges(changedFields)}` : ''}`,
         note: null,
         createdAt: timestamp,
       });
@@ -340,6 +366,53 @@ export class ConsultationsService {
       });
     });
     return this.get({ consultationId });
+  }
+
+  /**
+   * The next visit to the same client: a new consultation of the current consultant, prefilled from the
+   * earlier visit's newest version and linked to it, so the form and the PDF can say what changed since.
+   */
+  createFollowUp({ consultationId }: In<'consultations.createFollowUp'>): ConsultationDetail {
+    const previous = this.store.require(consultationId);
+    return this.create({ sections: this.versionContent(previous) }, previous.id);
+  }
+
+  /**
+   * Client sign-off: the working copy, as the client just read it, becomes a new numbered version carrying
+   * the signer's name, the time, the drawing (if any) and a SHA-256 of its canonical content. That version is
+   * never edited; typing afterwards makes the consultation "changed since signed".
+   */
+  signOff({ consultationId, expectedVersion, expectedUpdatedAt, signerName, signatureImage }: In<'consultations.signOff'>): OperationOutput<'consultations.signOff'> {
+    const actor = this.actorId();
+    const versionNumber = this.store.transaction(() => {
+      const row = this.store.require(consultationId);
+      this.requireEditable(row, actor);
+      this.requireVersion(row, expectedVersion);
+      if (expectedUpdatedAt !== undefined && row.updatedAt !== expectedUpdatedAt) {
+        throw new AppFailure('conflict', 'The record changed while the client was reading it. Show it to them again before they sign.');
+      }
+      const checked = strictSectionsSchema.safeParse(normalizeForVersion(sectionsOf(row)));
+      if (!checked.success) throw namedIssues(versionIssues(sectionsOf(row)), 'Some fields need attention before the client signs');
+      const sections = canonicalSections(checked.data) as WorkingSections;
+      const signedAt = after(row.updatedAt);
+      const signOff = { signerName, signedAt, signatureImage };
+      const changedFields = diffFields(this.versionContent(row), sections).map((change) => change.path);
+      const { versionNumber: signed } = this.store.writeVersion({
+        consultation: row,
+        authorId: actor,
+        sections,
+        status: row.status,
+        completedAt: row.completedAt,
+        completionPercentage: completionOf(sections).percentage,
+        changedFields,
+        changeSummary: `Signed by ${signerName}${changedFields.length ? ` · ${summarizeChanges(changedFields)}` : ''}`,
+        note: null,
+        createdAt: signedAt,
+        signOff: { ...signOff, contentHash: signedContentHash(row.id, sections, signOff) },
+      });
+      return signed;
+    });
+    return { detail: this.get({ consultationId }), version: this.store.getVersion(consultationId, versionNumber) };
   }
 
   delete({ consultationId }: In<'consultations.delete'>): { deleted: true } {

@@ -47,6 +47,8 @@ export const consultations = sqliteTable(
     currentVersion: integer('current_version').notNull().default(0),
     ...timestamps,
     completedAt: text('completed_at'),
+    /** The earlier visit this one follows up (no foreign key: the earlier one may be deleted or not yet pulled). */
+    followUpOf: text('follow_up_of'),
   },
   (t) => [
     check('consultations_status_valid', sql`${t.status} IN ('draft', 'completed', 'archived')`),
@@ -61,6 +63,8 @@ export const consultations = sqliteTable(
     index('idx_consultations_created_at').on(t.createdAt, t.id),
     index('idx_consultations_updated_at').on(t.updatedAt, t.id),
     index('idx_consultations_completion').on(t.completionPercentage, t.id),
+    // The dashboard asks, per row, whether a later visit follows this one.
+    index('idx_consultations_follow_up_of').on(t.followUpOf),
     // The expression indexes on business name, industry and urgency are in the custom migration
     // 0001_search: drizzle-kit splits an expression at its commas and writes invalid SQL for them.
   ],
@@ -125,6 +129,13 @@ export const consultationVersions = sqliteTable(
     /** The consultant's optional note when saving this version. */
     note: text('note'),
     createdAt: text('created_at').notNull(),
+    /** Client sign-off (all four set together, or none): the signer's name, when, the drawn signature, the content hash. */
+    signerName: text('signer_name'),
+    signedAt: text('signed_at'),
+    /** A PNG data URL, or null when the client typed their name instead of drawing. */
+    signatureImage: text('signature_image'),
+    /** SHA-256 (hex) of canonicalSignedContent(): what the client agreed to. */
+    contentHash: text('content_hash'),
   },
   (t) => [
     uniqueIndex('consultation_versions_consultation_version_unique').on(t.consultationId, t.versionNumber),

@@ -113,6 +113,14 @@ export const SCHEMA_OBJECTS: readonly SchemaObject[] = [
   },
   {
     type: 'index',
+    name: 'idx_consultations_follow_up_of',
+    table: 'consultations',
+    since: 6, // 0006_signoff_followup (a drizzle index, listed so the check counts it like the other later ones)
+    side: 'both',
+    sql: `CREATE INDEX "idx_consultations_follow_up_of" ON "consultations" ("follow_up_of")`,
+  },
+  {
+    type: 'index',
     name: 'idx_sync_outbox_entity',
     table: 'sync_outbox',
     since: 3, // 0003_sync

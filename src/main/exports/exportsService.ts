@@ -11,6 +11,7 @@ import { deepEqual } from '../../shared/consultation/diff';
 import type { SummaryPdf, SummaryRequest } from '../pdf/summaryPdf';
 import { consultationsCsv } from './csvExport';
 import { now } from '../clock';
+import { sinceLastVisitLines } from '../../shared/consultation/visits';
 
 /** PDF summaries, CSV and JSON exports, and JSON import: all of it reads and writes through the store. */
 export class ExportsService {
@@ -26,12 +27,21 @@ export class ExportsService {
     const { consultation } = this.consultationsService.get({ consultationId: input.consultationId });
     const date = new Date(now());
     const version = input.versionNumber ? this.store.getVersion(consultation.id, input.versionNumber) : null;
+    const sections = version?.sections ?? consultation.sections;
+    const signState = this.consultationsService.get({ consultationId: consultation.id }).signOff;
+    // The signature prints with the content it covers: the signed version, or a working copy still equal to it.
+    const signedNumber = version ? (version.signOff ? version.versionNumber : null) : signState.changedSinceSigned ? null : signState.signedVersion;
+    const signed = signedNumber === null ? null : version && version.versionNumber === signedNumber ? version : this.store.getVersion(consultation.id, signedNumber);
+    const since = this.consultationsService.sinceLastVisitOf(this.store.require(consultation.id), sections);
     return {
-      sections: version?.sections ?? consultation.sections,
+      sections,
       versionLabel: version ? `Version ${version.versionNumber}` : `Working copy, ${format(date, 'd MMM yyyy')}`,
       consultantName: consultation.ownerName ?? version?.authorName ?? 'Fieldbook',
       date,
       status: version?.status ?? consultation.status,
+      signOff: signed?.signOff ? { ...signed.signOff, signatureImage: signed.signatureImage, versionNumber: signed.versionNumber } : null,
+      changedSinceSigned: !signed && !version && signState.changedSinceSigned ? signState.signedVersion : null,
+      sinceLastVisit: since ? sinceLastVisitLines(since.changes) : null,
     };
   }
 
@@ -81,6 +91,9 @@ export class ExportsService {
         changedFields: v.changedFields,
         note: v.note,
         createdAt: v.createdAt,
+        ...(v.signerName && v.signedAt && v.contentHash
+          ? { signOff: { signerName: v.signerName, signedAt: v.signedAt, signatureImage: v.signatureImage, contentHash: v.contentHash } }
+          : {}),
       });
       versions.set(v.consultationId, list);
     }
@@ -101,6 +114,7 @@ export class ExportsService {
         createdAt: c.createdAt,
         updatedAt: c.updatedAt,
         completedAt: c.completedAt,
+        ...(c.followUpOf ? { followUpOf: c.followUpOf } : {}),
         versions: versions.get(c.id) ?? [],
       })),
     };
@@ -160,7 +174,7 @@ export class ExportsService {
         try {
           const { sections, versions: _versions, ...rest } = c;
           row = checkConsultation({ ...rest, ...sectionColumns(sections) });
-          fileVersions = c.versions.map(({ sections: vs, ...v }) => checkVersion({ ...v, consultationId: c.id, ...sectionColumns(vs) }));
+          fileVersions = c.versions.map(({ sections: vs, signOff, ...v }) => checkVersion({ ...v, ...signOff, consultationId: c.id, ...sectionColumns(vs) }));
         } catch (error) {
           if (error instanceof RowRefused) throw refuse(name ?? c.id, `${error.reason}.`);
           throw error;

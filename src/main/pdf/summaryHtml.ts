@@ -4,6 +4,8 @@ import { completionOf, isFilled } from '../../shared/consultation/completion';
 import { STATUS_LABELS, type Status } from '../../shared/consultation/status';
 import type { Sections } from '../../shared/consultation/sections';
 import { FONT_STACK, fontFaceCss } from './pdfFonts';
+import { SIGN_OFF_CSS, signOffHtml, sinceLastVisitHtml, type PdfSignOff } from './signOffHtml';
+import type { VisitChangeLine } from '../../shared/consultation/visits';
 
 // The client's PDF as one HTML document that Chromium lays out and prints (Electron's printToPDF in the
 // app, the same Chromium through Playwright in the preview and tests): Chromium shapes every script,
@@ -24,6 +26,12 @@ export interface SummaryPdfInput {
   date: Date;
   /** Internal status and completion, printed only when the consultant asks for it. */
   includeStatus?: { status: Status } | null;
+  /** The client's sign-off, printed when this is the signed content. */
+  signOff?: PdfSignOff | null;
+  /** The version the client signed when the printed content changed since (a note, no signature). */
+  changedSinceSigned?: number | null;
+  /** A follow-up visit's changes since the last visit, old -> new. */
+  sinceLastVisit?: VisitChangeLine[] | null;
 }
 
 export const DEFAULT_ACCENT = '#1f5f8b';
@@ -142,7 +150,7 @@ export function summaryHtml(input: SummaryPdfInput, fontsFolder: string): string
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; font-src file:; img-src data:; style-src 'unsafe-inline'">
 <title>${escapeHtml(`${input.clientName} — consultation summary`)}</title>
 <meta name="author" content="${escapeHtml(input.consultantName)}">
-<style>${fontFaceCss(fontsFolder)}${STYLE(accent, cssString(`${input.clientName} · ${input.versionLabel}`))}</style></head>
+<style>${fontFaceCss(fontsFolder)}${STYLE(accent, cssString(`${input.clientName} · ${input.versionLabel}`))}${SIGN_OFF_CSS}</style></head>
 <body>
 <header>
 ${logo || team ? `<div class="brand">${logo ? `<img src="${logo}" alt="">` : ''}${team ? userText('span', team, 'team') : ''}</div>` : ''}
@@ -152,6 +160,8 @@ ${person && person !== input.clientName ? userText('p', person, 'person') : ''}
 <div class="meta"><p>Prepared by <bdi>${escapeHtml(input.consultantName)}</bdi>${team ? ` · <bdi>${escapeHtml(team)}</bdi>` : ''} · ${escapeHtml(date)}</p><p><bdi>${escapeHtml(input.versionLabel)}</bdi></p></div>
 ${status}
 </header>
+${sinceLastVisitHtml(input.sinceLastVisit)}
 ${body || '<p class="empty">Nothing has been recorded in this consultation yet.</p>'}
+${signOffHtml(input.signOff, input.changedSinceSigned)}
 </body></html>`;
 }

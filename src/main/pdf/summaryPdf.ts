@@ -14,6 +14,9 @@ export interface SummaryRequest {
   date: Date;
   /** Printed only when Settings ask for it (internal, not for the client by default). */
   status: Status;
+  signOff?: SummaryPdfInput['signOff'];
+  changedSinceSigned?: number | null;
+  sinceLastVisit?: SummaryPdfInput['sinceLastVisit'];
 }
 
 /** The title a client reads: the business, else the person, else a neutral word. */

@@ -46,7 +46,8 @@ const SUMMARY_COLUMNS = `
   c."status" AS status, c."completion_percentage" AS completionPercentage, c."current_version" AS currentVersion,
   (v."id" IS NULL OR c."contact_info" IS NOT v."contact_info" OR c."business_context" IS NOT v."business_context"
     OR c."pain_points" IS NOT v."pain_points" OR c."goals_objectives" IS NOT v."goals_objectives") AS changedSinceVersion,
-  c."created_at" AS createdAt, c."updated_at" AS updatedAt`;
+  c."created_at" AS createdAt, c."updated_at" AS updatedAt,
+  c."follow_up_of" AS followUpOf, EXISTS (SELECT 1 FROM "consultations" f WHERE f."follow_up_of" = c."id") AS hasLaterVisit`;
 
 /** Turns what a person types into an FTS5 query: every word must match, each as a prefix. */
 export function ftsQuery(text: string): string | null {
@@ -83,8 +84,9 @@ function decodeCursor(cursor: string, sort: SortKey): Cursor {
   ]);
 }
 
-interface SummaryRow extends Omit<ConsultationSummary, 'changedSinceVersion'> {
+interface SummaryRow extends Omit<ConsultationSummary, 'changedSinceVersion' | 'hasLaterVisit'> {
   changedSinceVersion: number;
+  hasLaterVisit: number;
   sortValue: string | number;
 }
 
@@ -201,9 +203,10 @@ export class ConsultationList {
     const pageRows = more ? rows.slice(0, query.limit) : rows;
     const last = pageRows[pageRows.length - 1];
     return {
-      items: pageRows.map(({ sortValue: _sortValue, changedSinceVersion, ...rest }) => ({
+      items: pageRows.map(({ sortValue: _sortValue, changedSinceVersion, hasLaterVisit, ...rest }) => ({
         ...rest,
         changedSinceVersion: changedSinceVersion === 1,
+        hasLaterVisit: hasLaterVisit === 1,
       })),
       nextCursor: more && last ? encodeCursor(last.sortValue, last.id) : null,
     };

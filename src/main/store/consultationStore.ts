@@ -29,6 +29,8 @@ export interface NewVersion {
   changeSummary: string;
   note: string | null;
   createdAt: string;
+  /** The client's sign-off, written with the version (a version is never signed afterwards). */
+  signOff?: { signerName: string; signedAt: string; signatureImage: string | null; contentHash: string };
 }
 
 export interface ConflictRow {
@@ -65,6 +67,7 @@ function prepare(sqlite: Database.Database) {
     setCurrentVersion: p(`UPDATE "consultations" SET "current_version" = ? WHERE "id" = ?`),
     newestVersion: p(`SELECT max("version_number") AS n FROM "consultation_versions" WHERE "consultation_id" = ?`),
     versionStatus: p(`SELECT "status" FROM "consultation_versions" WHERE "consultation_id" = ? AND "version_number" = ?`),
+    newestSigned: p(`SELECT max("version_number") AS n FROM "consultation_versions" WHERE "consultation_id" = ? AND "signed_at" IS NOT NULL`),
     delete: p(`DELETE FROM "consultations" WHERE "id" = ?`),
     countOwned: p(`SELECT count(*) AS n FROM "consultations" WHERE "user_id" = ?`),
     all: p(`SELECT * FROM "consultations" ORDER BY "id"`),
@@ -124,6 +127,10 @@ function toSummary(row: VersionRow, authorName: string | null): VersionSummary {
     changedFields: row.changedFields,
     note: row.note,
     createdAt: row.createdAt,
+    signOff:
+      row.signerName !== null && row.signedAt !== null && row.contentHash !== null
+        ? { signerName: row.signerName, signedAt: row.signedAt, contentHash: row.contentHash, hasDrawing: row.signatureImage !== null }
+        : null,
   };
 }
 
@@ -205,6 +212,10 @@ export class ConsultationStore {
           changedFields: v.changedFields,
           note: v.note,
           createdAt: v.createdAt,
+          signerName: v.signOff?.signerName ?? null,
+          signedAt: v.signOff?.signedAt ?? null,
+          signatureImage: v.signOff?.signatureImage ?? null,
+          contentHash: v.signOff?.contentHash ?? null,
         }),
       );
     } catch (error) {
@@ -256,7 +267,7 @@ export class ConsultationStore {
     const found = this.q.version.get(consultationId, versionNumber) as Named<'author_name'> | undefined;
     if (!found) throw new AppFailure('not_found', `Version ${versionNumber} does not exist.`);
     const row = V.fromSql(found);
-    return { ...toSummary(row, found.author_name), consultationId, sections: sectionsOf(row) };
+    return { ...toSummary(row, found.author_name), consultationId, sections: sectionsOf(row), signatureImage: row.signatureImage };
   }
 
   diffVersions(consultationId: string, from: number, to: number): VersionDiff {
@@ -379,6 +390,11 @@ export class ConsultationStore {
     const newest = (this.q.newestVersion.get(consultationId) as { n: number | null }).n ?? 0;
     const row = this.find(consultationId);
     if (row && row.currentVersion !== newest) this.setCurrentVersion(consultationId, newest);
+  }
+
+  /** The newest version the client signed, or null. */
+  newestSignedVersion(consultationId: string): number | null {
+    return (this.q.newestSigned.get(consultationId) as { n: number | null }).n;
   }
 
   /** The status a numbered version recorded (draft when there is none). */

@@ -9,6 +9,8 @@ import { canonicalSections } from '../../shared/consultation/normalize';
 import type { WorkingSections } from '../../shared/consultation/sections';
 import type { Consultation } from '../../shared/consultation/model';
 import type { ConflictRow } from './consultationStore';
+import { contentHashSchema, signatureImageSchema, signerNameSchema } from '../../shared/consultation/signoff';
+import { signedContentHash } from './signOffHash';
 
 // Rows of the consultation tables as the store reads and writes them, and the checks every row from
 // outside (an import file, the team database) passes before it is stored.
@@ -58,6 +60,7 @@ export function toConsultation(row: ConsultationRow, ownerName: string | null, a
     updatedAt: row.updatedAt,
     completedAt: row.completedAt,
     isOwn: row.userId === actorId,
+    followUpOf: row.followUpOf ?? null,
   };
 }
 
@@ -88,6 +91,7 @@ const consultationRowSchema = z
     createdAt: timestamp,
     updatedAt: timestamp,
     completedAt: timestamp.nullable(),
+    followUpOf: idSchema.nullable().default(null),
   })
   .refine(withinSizeCap, sizeCapError);
 
@@ -104,8 +108,17 @@ const versionRowSchema = z
     changedFields: z.array(z.string().max(200)).max(500),
     note: z.string().max(2000).nullable(),
     createdAt: timestamp,
+    // Older devices and files have no sign-off columns: absent reads as unsigned.
+    signerName: signerNameSchema.nullable().default(null),
+    signedAt: timestamp.nullable().default(null),
+    signatureImage: signatureImageSchema.nullable().default(null),
+    contentHash: contentHashSchema.nullable().default(null),
   })
-  .refine(withinSizeCap, sizeCapError);
+  .refine(withinSizeCap, sizeCapError)
+  .refine((v) => (v.signerName === null) === (v.signedAt === null) && (v.signerName === null) === (v.contentHash === null) && (v.signerName !== null || v.signatureImage === null), {
+    error: 'A sign-off needs its signer, time and hash together',
+    path: ['signerName'],
+  });
 
 const userRowSchema = z.object({
   id: idSchema,
@@ -170,7 +183,12 @@ export function checkConsultation(record: Record<string, unknown>): Consultation
 
 export function checkVersion(record: Record<string, unknown>): VersionRow {
   const row = checked(versionRowSchema, 'version', record) as VersionRow;
-  return { ...row, ...sectionColumns(cleanSections(sectionsOf(row))) };
+  const clean = { ...row, ...sectionColumns(cleanSections(sectionsOf(row))) };
+  // A signature must still cover exactly the content it came with: anything else is not what the client signed.
+  if (clean.contentHash !== null && signedContentHash(clean.consultationId, sectionsOf(clean), { signerName: clean.signerName ?? '', signedAt: clean.signedAt ?? '', signatureImage: clean.signatureImage }) !== clean.contentHash) {
+    throw new RowRefused('version', clean.id, 'content_hash: does not match the signed content');
+  }
+  return clean;
 }
 
 /** The same checks for rows as SQL values (the team database). */

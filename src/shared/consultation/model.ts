@@ -4,6 +4,7 @@ import { workingSectionsSchema, emailPattern, strictSectionsSchema } from './sec
 import { fieldConflictSchema } from './edits';
 import { STATUSES } from './status';
 import { fieldIssueSchema } from '../errors';
+import { signOffStateSchema, signOffSummarySchema } from './signoff';
 
 // The domain values that cross the boundary. The UI sees these, never rows or SQL.
 
@@ -53,6 +54,8 @@ export const consultationSchema = z.object({
   completedAt: timestampSchema.nullable(),
   /** True when the current user owns it: a teammate's consultation is read-only here. */
   isOwn: z.boolean(),
+  /** The earlier visit this one follows up, or null for a first visit. */
+  followUpOf: idSchema.nullable(),
 });
 export type Consultation = z.infer<typeof consultationSchema>;
 
@@ -66,6 +69,16 @@ export const consultationDetailSchema = z.object({
   completion: completionSchema,
   /** Answers that break the version rules: shown at the field, they block "Save version". */
   issues: z.array(fieldIssueSchema),
+  /** The newest version the client signed, and whether the working copy changed since. */
+  signOff: signOffStateSchema,
+  /** A follow-up visit: the earlier visit's newest version, and each field changed since it (old -> new). */
+  sinceLastVisit: z
+    .object({
+      consultationId: idSchema,
+      versionNumber: z.number().int(),
+      changes: z.array(z.object({ path: z.string(), before: z.unknown().optional(), after: z.unknown().optional() })),
+    })
+    .nullable(),
 });
 export type ConsultationDetail = z.infer<typeof consultationDetailSchema>;
 
@@ -83,6 +96,10 @@ export const consultationSummarySchema = z.object({
   changedSinceVersion: z.boolean(),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
+  /** The earlier visit this one follows up, if any. */
+  followUpOf: idSchema.nullable(),
+  /** A later visit to the same client follows this one: the dashboard shows that one as the latest. */
+  hasLaterVisit: z.boolean(),
 });
 export type ConsultationSummary = z.infer<typeof consultationSummarySchema>;
 
@@ -131,10 +148,17 @@ export const versionSummarySchema = z.object({
   changedFields: z.array(z.string()),
   note: z.string().nullable(),
   createdAt: timestampSchema,
+  /** Set when the client signed this version (it is then never edited). */
+  signOff: signOffSummarySchema.nullable(),
 });
 export type VersionSummary = z.infer<typeof versionSummarySchema>;
 
-export const versionSchema = versionSummarySchema.extend({ consultationId: idSchema, sections: strictSectionsSchema });
+export const versionSchema = versionSummarySchema.extend({
+  consultationId: idSchema,
+  sections: strictSectionsSchema,
+  /** The drawn signature (PNG data URL) of a signed version, when the client drew one. */
+  signatureImage: z.string().nullable(),
+});
 export type Version = z.infer<typeof versionSchema>;
 
 export const versionDiffSchema = z.object({

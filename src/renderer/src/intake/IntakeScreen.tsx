@@ -24,6 +24,8 @@ import { ExportButton } from '../components/ExportButton';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useHotkeys } from '../hooks/useHotkeys';
 import { WhyDisabled, disabledBecause } from '../components/WhyDisabled';
+import { SignOffDialog } from './SignOffDialog';
+import { LastVisitMark, SinceLastVisit, lastVisitContent } from './LastVisit';
 
 export function IntakeScreen({ consultationId, step }: { consultationId: string; step?: string }) {
   const query = useConsultation(consultationId);
@@ -60,6 +62,8 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
   const [versionNote, setVersionNote] = useState('');
   const [actionError, setActionError] = useState<unknown>(null);
   const [focusPath, setFocusPath] = useState<string | null>(null);
+  const [signedNotice, setSignedNotice] = useState<string | null>(null);
+  const previousVisit = useMemo(() => lastVisitContent(detail), [detail]);
   // Set while the form takes values saved elsewhere, so they are not sent back as this window's edits.
   const takingStored = useRef(false);
 
@@ -223,6 +227,21 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
   const whyComplete = completion.canComplete ? null : `To complete, fill in: ${completion.missing.filter((m) => m.essential).map((m) => m.label).join(', ')}.`;
   const businessName = useWatch({ control: form.control, name: 'contact_info.business_name' });
   const title = (typeof businessName === 'string' && businessName.trim()) || 'Untitled consultation';
+  const signedVersion = detail.signOff.signedVersion;
+  // Typing after signing shows at once: the signed version is the newest one, so "changed" says it.
+  const changedSinceSigned = signedVersion === null ? false : signedVersion === consultation.currentVersion ? changed : detail.signOff.changedSinceSigned;
+  const newFollowUp = async () => {
+    setActionError(null);
+    try {
+      await autosave.queue.flush();
+      const next = await api.call('consultations.createFollowUp', { consultationId: id });
+      void client.invalidateQueries({ queryKey: ['consultations.list'] });
+      void client.invalidateQueries({ queryKey: keys.counts });
+      navigate(`/c/${next.consultation.id}`);
+    } catch (error) {
+      setActionError(error);
+    }
+  };
   const sectionFields = useMemo(() => FIELDS.filter((f) => f.section === currentStep.section), [currentStep.section]);
 
   return (
@@ -238,12 +257,25 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
               <span className={`badge status-${consultation.status}`}>{STATUS_LABELS[consultation.status]}</span>
               {!consultation.isOwn && <span className="badge">Owned by {consultation.ownerName ?? 'a teammate'}: read-only</span>}
               {editable && <SaveIndicator state={autosave.state} />}
+              {consultation.followUpOf && (
+                <Link href={`/c/${consultation.followUpOf}`} className="badge">
+                  Follow-up visit: see the last visit
+                </Link>
+              )}
+              {signedVersion !== null && (
+                <span className={`badge ${changedSinceSigned ? 'changed-since-signed' : 'signed'}`}>
+                  {changedSinceSigned ? `Changed since signed version ${signedVersion}` : `Signed: version ${signedVersion}`}
+                </span>
+              )}
             </p>
           </div>
           <div className="actions">
             <Link href={`/c/${id}/history`} className="button">
               History
             </Link>
+            <button type="button" onClick={() => void newFollowUp()} title="A new consultation for the same client, starting from this one's newest version">
+              New follow-up visit
+            </button>
             <ExportButton
               title="A PDF summary of what you see here, for the client"
               busyText="Preparing PDF…"
@@ -395,12 +427,41 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
             {currentStep.section ? (
               <fieldset disabled={!editable} className="fields">
                 <legend className="visually-hidden">{currentStep.title} fields</legend>
-                {sectionFields.map((spec) => (
-                  <FieldInput key={spec.path} spec={spec} disabled={!editable} />
-                ))}
+                {sectionFields.map((spec) =>
+                  previousVisit ? (
+                    <div key={spec.path} className="with-last-visit">
+                      <FieldInput spec={spec} disabled={!editable} />
+                      <LastVisitMark control={form.control} path={spec.path} previous={previousVisit} />
+                    </div>
+                  ) : (
+                    <FieldInput key={spec.path} spec={spec} disabled={!editable} />
+                  ),
+                )}
               </fieldset>
             ) : (
-              <ReviewStep editable={editable} note={versionNote} onNote={setVersionNote} onEdit={goToField} />
+              <>
+                {previousVisit && <SinceLastVisit control={form.control} previous={previousVisit} />}
+                <ReviewStep editable={editable} note={versionNote} onNote={setVersionNote} onEdit={goToField} />
+                {editable && (
+                  <div className="signoff-start">
+                    <SignOffDialog
+                      consultationId={id}
+                      beforeOpen={() => autosave.queue.flush()}
+                      onSigned={(next, version) => {
+                        setSignedNotice(`Signed by ${version.signOff?.signerName ?? ''}: saved as version ${version.versionNumber}.`);
+                        takeStored(next.consultation.sections);
+                        setChanged(next.changedSinceVersion);
+                        void refresh(next);
+                      }}
+                    />
+                    {signedNotice && (
+                      <p role="status" className="notice">
+                        {signedNotice}
+                      </p>
+                    )}
+                  </div>
+                )}
+              </>
             )}
             <div className="step-nav">
               {current > 0 && (

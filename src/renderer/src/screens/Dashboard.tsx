@@ -34,6 +34,8 @@ export function Dashboard({ onNew }: { onNew: () => void }) {
   const [status, setStatus] = useUrlState<Status | ''>('status', '', STATUSES);
   const [industry, setIndustry] = useUrlState<string>('industry', '');
   const [urgency, setUrgency] = useUrlState<string>('urgency', '', URGENCY_LEVELS);
+  // A client's visits: with this on, only each client's latest visit is listed (earlier ones stay a click away).
+  const [latestOnly, setLatestOnly] = useUrlState<'' | '1'>('latest', '', ['', '1']);
   const [sort, setSort] = useUrlState<(typeof SORTS)[number]['value']>('sort', 'updated:desc', SORTS.map((s) => s.value));
   const api = useApi();
   const [exportError, setExportError] = useState<unknown>(null);
@@ -57,7 +59,7 @@ export function Dashboard({ onNew }: { onNew: () => void }) {
   const pages = useConsultationPages(query);
   const counts = useCounts();
   const industries = useIndustries();
-  const rows = pages.data?.pages.flatMap((p) => p.items) ?? [];
+  const rows = (pages.data?.pages.flatMap((p) => p.items) ?? []).filter((row) => !latestOnly || !row.hasLaterVisit);
   const total = counts.data ? counts.data.draft + counts.data.completed + counts.data.archived : null;
   const active = counts.data ? counts.data.draft + counts.data.completed : null;
   const filtered = Boolean(search || status || industry || urgency);
@@ -132,6 +134,10 @@ export function Dashboard({ onNew }: { onNew: () => void }) {
         >
           Export CSV
         </ExportButton>
+        <label className="choice">
+          <input type="checkbox" checked={latestOnly === '1'} onChange={(e) => setLatestOnly(e.target.checked ? '1' : '')} />
+          Latest visit per client
+        </label>
         <label className="visually-hidden" htmlFor="sort">Sort</label>
         <select id="sort" value={sort} onChange={(e) => setSort(e.target.value as typeof sort)}>
           {SORTS.map((s) => (
@@ -171,6 +177,8 @@ export function Dashboard({ onNew }: { onNew: () => void }) {
                   <span role="cell" className="strong">
                     {row.businessName ?? <span className="muted">Untitled</span>}
                     {row.changedSinceVersion && <span className="badge small">Changed since version {row.currentVersion}</span>}
+                    {row.followUpOf && <span className="badge small">Follow-up visit</span>}
+                    {row.hasLaterVisit && <span className="badge small">Earlier visit: a later one exists</span>}
                   </span>
                   <span role="cell">{row.contactPerson ?? '—'}</span>
                   <span role="cell">{row.industry ?? '—'}</span>

@@ -11,6 +11,7 @@ import { SyncSettingsCard } from './SyncSettingsCard';
 import { THEME_LABELS, THEMES, saveTheme, storedTheme, type Theme } from '../app/theme';
 import { PdfBrandingCard } from './PdfBrandingCard';
 import { TokenStorageNote } from '../components/TokenStorageNote';
+import { FieldReadyPanel } from './FieldReadyPanel';
 
 export function SettingsScreen() {
   const user = useCurrentUser();
@@ -20,6 +21,7 @@ export function SettingsScreen() {
     <section className="settings" aria-labelledby="settings-title">
       <h1 id="settings-title">Settings</h1>
       <ProfileForm initial={{ name: user.data.name, email: user.data.email }} />
+      <FieldReadyPanel />
       <SyncSettingsCard />
       <PdfBrandingCard />
       <TokenStorageNote storage={info.data?.secretStorage} />
