@@ -5,6 +5,7 @@ import { idSchema } from '../../shared/consultation/model';
 import { HARD_LIMITS, workingSectionSchemas } from '../../shared/consultation/sections';
 import { cleanSections, sectionsBytes } from '../../shared/consultation/edits';
 import { STATUSES } from '../../shared/consultation/status';
+import { statusEventsSchema } from '../../shared/consultation/statusEvents';
 import { canonicalSections } from '../../shared/consultation/normalize';
 import type { WorkingSections } from '../../shared/consultation/sections';
 import type { Consultation } from '../../shared/consultation/model';
@@ -87,6 +88,7 @@ const consultationRowSchema = z
     createdAt: timestamp,
     updatedAt: timestamp,
     completedAt: timestamp.nullable(),
+    statusEvents: statusEventsSchema,
   })
   .refine(withinSizeCap, sizeCapError);
 
