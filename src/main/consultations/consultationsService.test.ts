@@ -109,6 +109,20 @@ describe('autosave: the working copy is the record', () => {
     expect(app.consultations.get({ consultationId: c.id }).consultation.sections.contact_info.phone).toBe('222');
   });
 
+  it('an unload save made before the answer to its window\'s previous save: that save landing first is no conflict', () => {
+    const c = createEmpty();
+    // The save under way (base null) lands first; the unload save names its value as sentBase.
+    app.consultations.autosave({ consultationId: c.id, edits: [{ path: 'contact_info.phone', value: '555 01', base: null }] });
+    const unload = app.consultations.autosave({ consultationId: c.id, edits: [{ path: 'contact_info.phone', value: '555 0123', base: null, sentBase: '555 01' }] });
+    expect(unload.conflicts).toEqual([]);
+    expect(app.consultations.get({ consultationId: c.id }).consultation.sections.contact_info.phone).toBe('555 0123');
+    // Another window's value is still a conflict, whatever the sentBase.
+    app.consultations.autosave({ consultationId: c.id, edits: [{ path: 'contact_info.phone', value: 'other window' }] });
+    const late = app.consultations.autosave({ consultationId: c.id, edits: [{ path: 'contact_info.phone', value: 'mine', base: '555 0123', sentBase: '555 01234' }] });
+    expect(late.conflicts.map((x) => x.path)).toEqual(['contact_info.phone']);
+    expect(app.consultations.get({ consultationId: c.id }).consultation.sections.contact_info.phone).toBe('other window');
+  });
+
   it('refuses only the field over a hard limit, with a message at it, and saves every other edit', () => {
     const c = createEmpty();
     const result = app.consultations.autosave({

@@ -61,6 +61,8 @@ export class AutosaveQueue {
   private inFlight: Promise<void> | null = null;
   private failing = false;
   private readonly sending = new Set<string>();
+  /** The values of the save under way: an unload save made before its answer names them as a base too. */
+  private readonly sendingValues = new Map<string, unknown>();
   /** The newest write this window made: a read older than it is stale for this window. */
   lastSavedAt = '';
 
@@ -137,6 +139,8 @@ export class AutosaveQueue {
       .map((path) => {
         const edit: FieldEdit = { path, value: getPath(sections, path) ?? null };
         if (this.bases.has(path)) edit.base = this.bases.get(path);
+        // The save under way may land before this one: its value is then what is stored, not a conflict.
+        if (this.bases.has(path) && this.sendingValues.has(path)) edit.sentBase = this.sendingValues.get(path);
         return edit;
       });
     return { consultationId: this.options.consultationId, edits, ...(keys.includes(NOTES) ? { notes: notes || null } : {}) };
@@ -153,6 +157,7 @@ export class AutosaveQueue {
     const payload = this.payload(sent);
     this.dirty.clear();
     for (const key of sent) this.sending.add(key);
+    for (const edit of payload.edits) this.sendingValues.set(edit.path, edit.value ?? null);
     this.options.onState({ kind: 'saving' });
     this.inFlight = this.options
       .send(payload)
@@ -178,6 +183,7 @@ export class AutosaveQueue {
       })
       .finally(() => {
         this.sending.clear();
+        this.sendingValues.clear();
         this.inFlight = null;
       });
     await this.inFlight;
