@@ -46,7 +46,7 @@ export function StatusEventItem({ event }: { event: StatusEventView }) {
   return (
     <li className="status-event" aria-label={`${label}, ${format(new Date(event.at), 'd MMM yyyy, HH:mm')}`}>
       <div>
-        <span className={`badge status-${event.to}`}>{label}</span>
+        <span className="badge">{label}</span>
       </div>
       <div className="muted">{format(new Date(event.at), 'd MMM yyyy, HH:mm')} · status only, no new version</div>
     </li>
