@@ -36,6 +36,7 @@ describe('accessibility and layout on every screen', () => {
   for (const colorScheme of ['light', 'dark'] as const) {
     it(`${colorScheme}: axe finds no serious or critical violations and nothing is cut off, at 1280 and 900 px`, async () => {
       let id = '';
+      let moved = '';
       preview = await startPreview({
         bypassCSP: true,
         colorScheme,
@@ -43,8 +44,10 @@ describe('accessibility and layout on every screen', () => {
           const s = fullSections('Axe & Co Logistik und Spedition GmbH');
           host.services.users.saveProfile({ name: 'Ada', email: 'ada@example.com' });
           for (const level of ['low', 'medium', 'critical'] as const) {
-            consultationsOf(host).create({ sections: { ...fullSections(`Row ${level}`), pain_points: { ...s.pain_points, urgency_level: level } } });
+            moved = consultationsOf(host).create({ sections: { ...fullSections(`Row ${level}`), pain_points: { ...s.pain_points, urgency_level: level } } }).consultation.id;
           }
+          // Status moves shown in History between versions.
+          for (const move of ['complete', 'reopen', 'archive'] as const) consultationsOf(host)[move]({ consultationId: moved });
           id = consultationsOf(host).create({ sections: s }).consultation.id;
           consultationsOf(host).autosave({ consultationId: id, edits: editsForSections({ contact_info: { ...s.contact_info, email: 'bad@' } }) });
         },
@@ -58,6 +61,7 @@ describe('accessibility and layout on every screen', () => {
         ['goals', `/c/${id}/goals`, '#f-goals_objectives-budget_range'],
         ['review', `/c/${id}/review`, '.review'],
         ['history', `/c/${id}/history`, '.versions'],
+        ['history-status-moves', `/c/${moved}/history`, '.versions .status-event'],
         ['settings', '/settings', '#settings-name'],
       ];
       await preview.open();

@@ -49,11 +49,11 @@ export function fileRemote(): { remote: Client; cleanup: () => void } {
   return { remote, cleanup: () => (remote.close(), t.cleanup()) };
 }
 
-/** What must be equal on every device after sync: consultations and their versions. */
+/** What must be equal on every device after sync: consultations (with their status moves) and their versions. */
 export function syncedState(app: TestApp) {
   const sqlite = app.database.sqlite;
   return {
-    consultations: sqlite.prepare(`SELECT id, user_id, contact_info, business_context, pain_points, goals_objectives, status, current_version, completion_percentage, follow_up_of FROM consultations ORDER BY id`).all(),
+    consultations: sqlite.prepare(`SELECT id, user_id, contact_info, business_context, pain_points, goals_objectives, status, current_version, completion_percentage, follow_up_of, status_events FROM consultations ORDER BY id`).all(),
     versions: sqlite.prepare(`SELECT id, consultation_id, version_number, contact_info, business_context, pain_points, goals_objectives, status, signer_name, signed_at, signature_image, content_hash FROM consultation_versions ORDER BY consultation_id, version_number`).all(),
   };
 }

@@ -93,6 +93,7 @@ export function createHandlers({ services: now, host, appInfo, desktop, fontsFol
     'consultations.unarchive': (input) => c().unarchive(input),
     'consultations.delete': (input) => c().delete(input),
     'consultations.listVersions': (input) => c().listVersions(input),
+    'consultations.statusEvents': (input) => c().statusEvents(input),
     'consultations.getVersion': (input) => c().getVersion(input),
     'consultations.diffVersions': (input) => c().diffVersions(input),
     'consultations.restoreVersion': (input) => c().restoreVersion(input),

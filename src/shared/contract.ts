@@ -28,6 +28,7 @@ import { conflictSchema, saveSyncSettingsSchema, syncSettingsSchema, testConnect
 import { pdfBrandingSchema } from './pdfBranding';
 import { signOffInputSchema } from './consultation/signoff';
 import { fieldReadinessInputSchema, fieldReadinessSchema } from './fieldReadiness';
+import { statusEventViewSchema } from './consultation/statusEvents';
 
 // The one contract between the renderer and the main process: operation -> { input, output }, plus the
 // events main may send. Both transports (Electron IPC, the preview's HTTP bridge) serve exactly this.
@@ -78,6 +79,7 @@ export const operations = {
   'consultations.unarchive': op(statusChangeInputSchema, consultationDetailSchema),
   'consultations.delete': op(consultationRefSchema, z.object({ deleted: z.literal(true) })),
   'consultations.listVersions': op(consultationRefSchema, z.array(versionSummarySchema)),
+  'consultations.statusEvents': op(consultationRefSchema, z.array(statusEventViewSchema)),
   'consultations.getVersion': op(versionRefSchema, versionSchema),
   'consultations.diffVersions': op(diffInputSchema, versionDiffSchema),
   'consultations.restoreVersion': op(restoreInputSchema, consultationDetailSchema),

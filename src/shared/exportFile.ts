@@ -2,13 +2,15 @@ import { z } from 'zod';
 import { workingSectionsSchema } from './consultation/sections';
 import { STATUSES } from './consultation/status';
 import { idSchema } from './consultation/model';
+import { statusEventsSchema } from './consultation/statusEvents';
 
 // The whole-database export: one JSON file with users, consultations and every version. Import validates
 // it completely before touching anything.
 
 export const EXPORT_FORMAT = 'fieldbook-export';
 /** 2: a consultation's sections are its working copy (what the consultant sees), not its last version. */
-export const EXPORT_FORMAT_VERSION = 2;
+/** 3: a consultation carries its status moves (statusEvents); older apps refuse it as newer, not as broken. */
+export const EXPORT_FORMAT_VERSION = 3;
 
 const id = idSchema;
 const timestamp = z.iso.datetime({ offset: true });
@@ -42,12 +44,14 @@ export const exportedConsultationSchema = z.strictObject({
   completedAt: timestamp.nullable(),
   /** The earlier visit this one follows up. */
   followUpOf: id.nullable().optional(),
+  /** Absent in format 1 and 2 files: no status moves recorded. */
+  statusEvents: statusEventsSchema.optional(),
   versions: z.array(exportedVersionSchema),
 });
 
 export const exportFileSchema = z.strictObject({
   format: z.literal(EXPORT_FORMAT, { error: 'This is not a Fieldbook export file.' }),
-  formatVersion: z.union([z.literal(1), z.literal(EXPORT_FORMAT_VERSION)], { error: 'This export was made by a newer Fieldbook. Update the app to import it.' }),
+  formatVersion: z.union([z.literal(1), z.literal(2), z.literal(EXPORT_FORMAT_VERSION)], { error: 'This export was made by a newer Fieldbook. Update the app to import it.' }),
   exportedAt: timestamp,
   users: z.array(z.strictObject({ id, name: z.string().max(200), email: z.string().max(200), createdAt: timestamp, updatedAt: timestamp })),
   consultations: z.array(exportedConsultationSchema),

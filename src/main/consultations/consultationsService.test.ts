@@ -109,6 +109,20 @@ describe('autosave: the working copy is the record', () => {
     expect(app.consultations.get({ consultationId: c.id }).consultation.sections.contact_info.phone).toBe('222');
   });
 
+  it('an unload save made before the answer to its window\'s previous save: that save landing first is no conflict', () => {
+    const c = createEmpty();
+    // The save under way (base null) lands first; the unload save names its value as sentBase.
+    app.consultations.autosave({ consultationId: c.id, edits: [{ path: 'contact_info.phone', value: '555 01', base: null }] });
+    const unload = app.consultations.autosave({ consultationId: c.id, edits: [{ path: 'contact_info.phone', value: '555 0123', base: null, sentBase: '555 01' }] });
+    expect(unload.conflicts).toEqual([]);
+    expect(app.consultations.get({ consultationId: c.id }).consultation.sections.contact_info.phone).toBe('555 0123');
+    // Another window's value is still a conflict, whatever the sentBase.
+    app.consultations.autosave({ consultationId: c.id, edits: [{ path: 'contact_info.phone', value: 'other window' }] });
+    const late = app.consultations.autosave({ consultationId: c.id, edits: [{ path: 'contact_info.phone', value: 'mine', base: '555 0123', sentBase: '555 01234' }] });
+    expect(late.conflicts.map((x) => x.path)).toEqual(['contact_info.phone']);
+    expect(app.consultations.get({ consultationId: c.id }).consultation.sections.contact_info.phone).toBe('other window');
+  });
+
   it('refuses only the field over a hard limit, with a message at it, and saves every other edit', () => {
     const c = createEmpty();
     const result = app.consultations.autosave({
@@ -265,24 +279,35 @@ describe('status moves', () => {
     ]);
   });
 
-  it('complete, reopen, archive, unarchive: each recorded as a version, completed_at set and cleared', () => {
+  it('complete, reopen, archive, unarchive: each an event in the history (who, when, from -> to), no content version', () => {
     const c = readyToComplete();
     const done = app.consultations.complete({ consultationId: c.id, expectedVersion: 1 }).consultation;
-    expect(done.status).toBe('completed');
+    expect(done).toMatchObject({ status: 'completed', currentVersion: 1 });
     expect(done.completedAt).not.toBeNull();
     const archived = app.consultations.archive({ consultationId: c.id }).consultation;
     expect(archived).toMatchObject({ status: 'archived', completedAt: done.completedAt });
     const back = app.consultations.unarchive({ consultationId: c.id }).consultation;
     expect(back).toMatchObject({ status: 'completed', completedAt: done.completedAt });
-    const reopened = app.consultations.reopen({ consultationId: c.id }).consultation;
-    expect(reopened).toMatchObject({ status: 'draft', completedAt: null });
-    expect(app.consultations.listVersions({ consultationId: c.id }).map((v) => [v.versionNumber, v.status, v.changeSummary])).toEqual([
-      [1, 'draft', expect.stringMatching(/^Created/)],
-      [2, 'completed', 'Marked completed'],
-      [3, 'archived', 'Archived'],
-      [4, 'completed', 'Unarchived'],
-      [5, 'draft', 'Reopened'],
+    const reopened = app.consultations.reopen({ consultationId: c.id });
+    expect(reopened).toMatchObject({ changedSinceVersion: false, consultation: { status: 'draft', completedAt: null, currentVersion: 1 } });
+    expect(app.consultations.listVersions({ consultationId: c.id }).map((v) => [v.versionNumber, v.status])).toEqual([[1, 'draft']]);
+    const events = app.consultations.statusEvents({ consultationId: c.id });
+    expect(events.map((e) => [e.from, e.to, e.byName, e.by])).toEqual([
+      ['draft', 'completed', 'Ada Consultant', c.userId],
+      ['completed', 'archived', 'Ada Consultant', c.userId],
+      ['archived', 'completed', 'Ada Consultant', c.userId],
+      ['completed', 'draft', 'Ada Consultant', c.userId],
     ]);
+    expect(events[0]!.at).toBe(done.completedAt);
+    expect([...events.map((e) => e.at)].sort()).toEqual(events.map((e) => e.at));
+    expect(new Set(events.map((e) => e.id)).size).toBe(4);
+  });
+
+  it('a refused status move records no event', () => {
+    const c = readyToComplete();
+    expectRejectedWithoutChange(() => app.consultations.reopen({ consultationId: c.id }), 'invalid_state');
+    expectRejectedWithoutChange(() => app.consultations.complete({ consultationId: c.id, expectedVersion: 9 }), 'conflict');
+    expect(app.consultations.statusEvents({ consultationId: c.id })).toEqual([]);
   });
 
   it('refuses moves the status does not allow, and edits to archived or completed consultations', () => {
@@ -306,8 +331,10 @@ describe('status moves', () => {
     type(c.id, { contact_info: { ...fullSections().contact_info, phone: '+1 555 0199' } });
     expectRejectedWithoutChange(() => app.consultations.complete({ consultationId: c.id, expectedVersion: 7 }), 'conflict');
     const done = app.consultations.complete({ consultationId: c.id });
-    expect(done).toMatchObject({ changedSinceVersion: false, consultation: { status: 'completed', currentVersion: 3 } });
+    // One version for the content that changed, none for the move itself.
+    expect(done).toMatchObject({ changedSinceVersion: false, consultation: { status: 'completed', currentVersion: 2 } });
     expect(app.consultations.getVersion({ consultationId: c.id, versionNumber: 2 }).sections.contact_info.phone).toBe('+1 555 0199');
+    expect(app.consultations.statusEvents({ consultationId: c.id }).map((e) => [e.from, e.to])).toEqual([['draft', 'completed']]);
   });
 
   it('refuses to complete over invalid answers, naming them, and changes nothing', () => {

@@ -10,19 +10,13 @@ import { fieldLabel, fieldPathOf } from '../../shared/consultation/fields';
 import { canonicalSections, normalizeForVersion } from '../../shared/consultation/normalize';
 import { EMPTY_SECTIONS, HARD_LIMITS, strictSectionsSchema, type WorkingSections } from '../../shared/consultation/sections';
 import { editRefusal, isEditable, nextStatus, statusMoveRefusal, type StatusAction } from '../../shared/consultation/status';
+import { withStatusEvent, type StatusEventView } from '../../shared/consultation/statusEvents';
 import type { OperationName, OperationOutput, ParsedInput } from '../../shared/contract';
 import { signedContentHash } from '../store/signOffHash';
 import { listQuerySchema, type AutosaveResult, type ConsultationDetail, type ListPage, type ListQuery, type StatusCounts, type Version, type VersionDiff, type VersionSummary } from '../../shared/consultation/model';
 
 /** An operation's input as the boundary (handlers.ts) parsed it against the contract. */
 type In<K extends OperationName> = NonNullable<ParsedInput<K>>;
-
-const STATUS_SUMMARY: Record<StatusAction, string> = {
-  complete: 'Marked completed',
-  reopen: 'Reopened',
-  archive: 'Archived',
-  unarchive: 'Unarchived',
-};
 
 /** "Some fields need attention: Contact › Email, Business › Team size" — the fields named, not only counted. */
 function namedIssues(issues: FieldIssue[], lead: string): AppFailure {
@@ -138,6 +132,10 @@ export class ConsultationsService {
     return this.store.listVersions(consultationId);
   }
 
+  statusEvents({ consultationId }: In<'consultations.statusEvents'>): StatusEventView[] {
+    return this.store.statusEvents(consultationId);
+  }
+
   getVersion({ consultationId, versionNumber }: In<'consultations.getVersion'>): Version {
     return this.store.getVersion(consultationId, versionNumber);
   }
@@ -171,6 +169,7 @@ export class ConsultationsService {
         updatedAt: timestamp,
         completedAt: null,
         followUpOf,
+        statusEvents: [],
       });
       const changedFields = diffFields(EMPTY_SECTIONS, sections).map((change) => change.path);
       this.store.writeVersion({
@@ -303,21 +302,13 @@ export class ConsultationsService {
           );
         }
       }
+      // A status move is an event in the history, not a version: the content did not change with it.
       const timestamp = after(row.updatedAt);
-      this.store.writeVersion({
-        consultation: row,
-        authorId: actor,
-        // A status move records no content change: the version keeps the last version's content, and the
-        // working copy stays as it is (changes since that version are not lost, nor passed off as saved).
-        sections: this.versionContent(row),
-        workingCopy: sectionsOf(row),
+      this.store.moveStatus(row.id, {
         status,
         completedAt: action === 'complete' ? timestamp : action === 'reopen' ? null : row.completedAt,
-        completionPercentage: row.completionPercentage,
-        changedFields: ['status'],
-        changeSummary: STATUS_SUMMARY[action],
-        note: null,
-        createdAt: timestamp,
+        statusEvents: withStatusEvent(row.statusEvents, { id: newId(), at: timestamp, by: actor, from: row.status, to: status }),
+        updatedAt: timestamp,
       });
     });
     return this.get({ consultationId });

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { check, index, integer, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { WorkingSections } from '../../shared/consultation/sections';
 import { STATUSES } from '../../shared/consultation/status';
+import type { StatusEvent } from '../../shared/consultation/statusEvents';
 
 // The local schema, adapted from the seed for SQLite (its compatibility notes): ids are UUIDv7 text made
 // by the app, timestamps ISO-8601 UTC text made by the app, JSONB becomes JSON text checked by json_valid,
@@ -49,6 +50,8 @@ export const consultations = sqliteTable(
     completedAt: text('completed_at'),
     /** The earlier visit this one follows up (no foreign key: the earlier one may be deleted or not yet pulled). */
     followUpOf: text('follow_up_of'),
+    /** Status moves (who, when, from -> to): history events that travel with the row, not content versions. */
+    statusEvents: text('status_events', { mode: 'json' }).$type<StatusEvent[]>().notNull().default([]),
   },
   (t) => [
     check('consultations_status_valid', sql`${t.status} IN ('draft', 'completed', 'archived')`),

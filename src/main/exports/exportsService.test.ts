@@ -75,18 +75,19 @@ describe('JSON export and import', () => {
     const source = newHost();
     populate(source);
     const file = exportOf(source);
-    expect(file.consultations.map((c) => c.versions.length).sort()).toEqual([1, 3]);
+    expect(file.consultations.map((c) => c.versions.length).sort()).toEqual([1, 2]);
+    expect(file.consultations.flatMap((c) => c.statusEvents ?? []).map((e) => [e.from, e.to])).toEqual([['draft', 'completed']]);
     // The consultant's new laptop: its welcome made a fresh profile with the same email, which owns nothing yet.
     const target = newHost();
     const report = exportsOf(target).importAll({ text: JSON.stringify(file) });
-    expect(report).toEqual({ consultationsAdded: 2, consultationsUpdated: 0, versionsAdded: 4, unchanged: 0, skipped: [] });
+    expect(report).toEqual({ consultationsAdded: 2, consultationsUpdated: 0, versionsAdded: 3, unchanged: 0, skipped: [] });
     expect(target.services.users.current()!.id).toBe(source.services.users.current()!.id);
     expect(withoutStamp(exportOf(target))).toEqual(withoutStamp(file));
     // Search works on imported rows too.
     expect(consultationsOf(target).list({ search: 'optics' }).items).toHaveLength(1);
   });
 
-  it('merges the same ids without duplicating, and takes newer versions', () => {
+  it('merges the same ids without duplicating, and takes newer versions and status moves', () => {
     const host = newHost();
     const { a } = populate(host);
     const file = exportOf(host);
@@ -97,8 +98,14 @@ describe('JSON export and import', () => {
     exportsOf(other).importAll({ text: JSON.stringify(file) });
     consultationsOf(host).reopen({ consultationId: a.id });
     const newer = exportOf(host);
-    expect(exportsOf(other).importAll({ text: JSON.stringify(newer) })).toEqual({ consultationsAdded: 0, consultationsUpdated: 1, versionsAdded: 1, unchanged: 1, skipped: [] });
+    // Reopening is a status move, not a version: the file brings the move (its event) and no version.
+    expect(exportsOf(other).importAll({ text: JSON.stringify(newer) })).toEqual({ consultationsAdded: 0, consultationsUpdated: 1, versionsAdded: 0, unchanged: 1, skipped: [] });
     expect(withoutStamp(exportOf(other))).toEqual(withoutStamp(newer));
+    expect(consultationsOf(other).get({ consultationId: a.id }).consultation.status).toBe('draft');
+    expect(consultationsOf(other).statusEvents({ consultationId: a.id }).map((e) => [e.from, e.to])).toEqual([['draft', 'completed'], ['completed', 'draft']]);
+    // An older file (before the reopen) changes nothing back.
+    expect(exportsOf(other).importAll({ text: JSON.stringify(file) })).toEqual({ consultationsAdded: 0, consultationsUpdated: 0, versionsAdded: 0, unchanged: 2, skipped: [] });
+    expect(consultationsOf(other).get({ consultationId: a.id }).consultation.status).toBe('draft');
   });
 
   it('refuses bad or foreign files with a clear message and changes nothing', () => {
@@ -111,7 +118,7 @@ describe('JSON export and import', () => {
       [JSON.stringify({ hello: 'world' }), /not a Fieldbook export/],
       [JSON.stringify({ ...good, formatVersion: 99 }), /newer Fieldbook/],
       [JSON.stringify({ ...good, consultations: [{ ...good.consultations[0]!, sections: { ...good.consultations[0]!.sections, contact_info: { fax: '1' } } }] }), /not a valid Fieldbook export/],
-      [JSON.stringify({ ...good, consultations: [{ ...good.consultations[0]!, currentVersion: 7 }] }), /has no version 4/],
+      [JSON.stringify({ ...good, consultations: [{ ...good.consultations[0]!, currentVersion: 7 }] }), /has no version 3/],
     ];
     for (const [text, message] of cases) {
       const error = failureOf(() => exportsOf(host).importAll({ text }));

@@ -6,6 +6,7 @@ import type { FilePayload, ParsedInput } from '../../shared/contract';
 import type { ConsultationsService } from '../consultations/consultationsService';
 import type { UsersService } from '../users/usersService';
 import type { ConsultationStore } from '../store/consultationStore';
+import { mergeStatusEvents, statusMovedBy } from '../../shared/consultation/statusEvents';
 import { checkConsultation, checkVersion, RowRefused, sectionColumns, sectionsOf, toConsultation, type ConsultationRow, type VersionRow } from '../store/rows';
 import { deepEqual } from '../../shared/consultation/diff';
 import type { SummaryPdf, SummaryRequest } from '../pdf/summaryPdf';
@@ -115,6 +116,7 @@ export class ExportsService {
         updatedAt: c.updatedAt,
         completedAt: c.completedAt,
         ...(c.followUpOf ? { followUpOf: c.followUpOf } : {}),
+        statusEvents: c.statusEvents,
         versions: versions.get(c.id) ?? [],
       })),
     };
@@ -197,6 +199,9 @@ export class ExportsService {
         if (numbers.size !== newest) throw refuse(name ?? c.id, `it has versions past its current version ${newest}.`);
         const user = file.users.find((u) => u.id === c.userId);
         if (user) this.store.addUserIfNew(user);
+        // Status moves only add up: this device's and the file's, each once.
+        const movedInFile = existing !== undefined && statusMovedBy(existing.statusEvents, row.statusEvents) === 'theirs';
+        if (existing) row = { ...row, statusEvents: mergeStatusEvents(existing.statusEvents, row.statusEvents) };
         if (!existing) this.store.insert({ ...row, currentVersion: 0 });
         let added = 0;
         for (const v of fileVersions.sort((a, b) => a.versionNumber - b.versionNumber)) if (this.store.addVersionIfNew(v)) added += 1;
@@ -208,6 +213,11 @@ export class ExportsService {
           const typedHere = !deepEqual(sectionsOf(existing), this.store.versionSections(existing.id, existing.currentVersion) ?? sectionsOf(existing));
           // Work typed here since its last version stays the working copy; it now reads as changed since the newer version.
           this.store.replace(typedHere ? { ...row, ...sectionColumns(sectionsOf(existing)), updatedAt: existing.updatedAt > row.updatedAt ? existing.updatedAt : row.updatedAt } : row);
+          report.consultationsUpdated += 1;
+        } else if (movedInFile) {
+          // Same content, but the file moved the status later than this device did (a status move is no version).
+          const updatedAt = existing.updatedAt > row.updatedAt ? existing.updatedAt : row.updatedAt;
+          this.store.moveStatus(existing.id, { status: row.status, completedAt: row.completedAt, statusEvents: row.statusEvents, updatedAt });
           report.consultationsUpdated += 1;
         } else if (added === 0) {
           report.unchanged += 1;

@@ -17,6 +17,8 @@ interface ModelConsultation {
   versions: { content: Content; status: string }[];
   status: 'draft' | 'completed' | 'archived';
   wasCompleted: boolean;
+  /** Status moves, oldest first: events in the history, never content versions. */
+  moves: [string, string][];
 }
 interface Model {
   consultations: Map<string, ModelConsultation>;
@@ -64,7 +66,7 @@ class Create implements fc.Command<Model, Real> {
   check = () => true;
   run(model: Model, real: Real) {
     const id = real.app.consultations.create().consultation.id;
-    model.consultations.set(id, { working: content({}), versions: [{ content: content({}), status: 'draft' }], status: 'draft', wasCompleted: false });
+    model.consultations.set(id, { working: content({}), versions: [{ content: content({}), status: 'draft' }], status: 'draft', wasCompleted: false, moves: [] });
     model.order.push(id);
   }
   toString = () => 'create';
@@ -152,8 +154,8 @@ class StatusMove implements fc.Command<Model, Real> {
     const next = this.action === 'complete' ? 'completed' : this.action === 'reopen' ? 'draft' : this.action === 'archive' ? 'archived' : m.wasCompleted ? 'completed' : 'draft';
     if (this.action === 'complete') m.wasCompleted = true;
     if (this.action === 'reopen') m.wasCompleted = false;
+    m.moves.push([m.status, next]);
     m.status = next as ModelConsultation['status'];
-    m.versions.push({ content: content(latest(m)), status: next });
   }
   toString = () => `${this.action}(${this.index})`;
 }
@@ -240,6 +242,7 @@ function compare(model: Model, real: Real) {
     });
     const history = c.listVersions({ consultationId: id });
     expect(history.map((v) => v.status)).toEqual(m.versions.map((v) => v.status));
+    expect(c.statusEvents({ consultationId: id }).map((e) => [e.from, e.to])).toEqual(m.moves);
     const newest = c.getVersion({ consultationId: id, versionNumber: m.versions.length });
     expect(content(newest.sections)).toEqual(content(latest(m)));
     expect(content(exported.get(id)!.sections)).toEqual(content(m.working));

@@ -6,6 +6,7 @@ import { diffFields } from '../../shared/consultation/diff';
 import type { WorkingSections } from '../../shared/consultation/sections';
 import type { Version, VersionDiff, VersionSummary } from '../../shared/consultation/model';
 import type { Status } from '../../shared/consultation/status';
+import type { StatusEvent, StatusEventView } from '../../shared/consultation/statusEvents';
 import { consultationCodec, sectionColumns, sectionsOf, sectionValues, userCodec, versionCodec, type ConsultationRow, type UserRow, type VersionRow } from './rows';
 import type { SqlRow } from './columns';
 import { ConsultationList } from './consultationList';
@@ -20,8 +21,6 @@ export interface NewVersion {
   authorId: string;
   /** The version's content. */
   sections: WorkingSections;
-  /** What the working copy becomes (default: the version's content); a status move keeps it as it is. */
-  workingCopy?: WorkingSections;
   status: Status;
   completedAt: string | null;
   completionPercentage: number;
@@ -64,6 +63,7 @@ function prepare(sqlite: Database.Database) {
     writeWorking: p(`UPDATE "consultations" SET ${sectionSet}, "completion_percentage" = ?, "updated_at" = ? WHERE "id" = ?`),
     moveToVersion: p(`UPDATE "consultations" SET ${sectionSet}, "status" = ?, "completion_percentage" = ?, "current_version" = ?,
       "updated_at" = ?, "completed_at" = ? WHERE "id" = ? AND "current_version" = ?`),
+    moveStatus: p(`UPDATE "consultations" SET "status" = ?, "completed_at" = ?, "status_events" = ?, "updated_at" = ? WHERE "id" = ?`),
     setCurrentVersion: p(`UPDATE "consultations" SET "current_version" = ? WHERE "id" = ?`),
     newestVersion: p(`SELECT max("version_number") AS n FROM "consultation_versions" WHERE "consultation_id" = ?`),
     versionStatus: p(`SELECT "status" FROM "consultation_versions" WHERE "consultation_id" = ? AND "version_number" = ?`),
@@ -105,6 +105,10 @@ function prepare(sqlite: Database.Database) {
     reassignVersions: p(`UPDATE "consultation_versions" SET "user_id" = ? WHERE "user_id" = ?`),
     reassignNotes: p(`UPDATE "consultation_drafts" SET "user_id" = ? WHERE "user_id" = ?`),
     reassignTombstones: p(`UPDATE "consultation_tombstones" SET "user_id" = ? WHERE "user_id" = ?`),
+    // Status moves a never-shared profile made are the adopted identity's too (the list is JSON text).
+    reassignEventAuthors: p(`UPDATE "consultations" SET "status_events" = (SELECT json_group_array(CASE WHEN json_extract(e."value", '$.by') = ?
+      THEN json_set(e."value", '$.by', ?) ELSE json(e."value") END) FROM json_each("consultations"."status_events") e)
+      WHERE "user_id" = ? AND instr("status_events", ?) > 0`),
     userNames: p(`SELECT "id", "name" FROM "users"`),
     insertUserIfNew: p(`INSERT OR IGNORE INTO "users" (${userCodec.list}) VALUES (${userCodec.placeholders})`),
   };
@@ -224,7 +228,7 @@ export class ConsultationStore {
       throw error;
     }
     const moved = this.q.moveToVersion.run(
-      ...sectionValues(v.workingCopy ?? v.sections),
+      ...sectionValues(v.sections),
       v.status,
       v.completionPercentage,
       versionNumber,
@@ -235,6 +239,11 @@ export class ConsultationStore {
     );
     if (moved.changes !== 1) throw changedElsewhere();
     return { versionId, versionNumber };
+  }
+
+  /** Moves the status with no content version: the move is an event in the row's history list. */
+  moveStatus(id: string, move: { status: Status; completedAt: string | null; statusEvents: StatusEvent[]; updatedAt: string }): void {
+    this.q.moveStatus.run(move.status, move.completedAt, JSON.stringify(move.statusEvents), move.updatedAt, id);
   }
 
   /** Deletes a consultation with its versions, notes and conflicts (the sync trigger leaves a tombstone). */
@@ -261,6 +270,12 @@ export class ConsultationStore {
 
   listVersions(consultationId: string): VersionSummary[] {
     return (this.q.versions.all(consultationId) as Named<'author_name'>[]).map((row) => toSummary(V.fromSql(row), row.author_name));
+  }
+
+  /** The consultation's status moves, oldest first, with who made each. */
+  statusEvents(consultationId: string): StatusEventView[] {
+    const names = this.userNames();
+    return this.require(consultationId).statusEvents.map((event) => ({ ...event, byName: names.get(event.by) ?? null }));
   }
 
   getVersion(consultationId: string, versionNumber: number): Version {
@@ -427,6 +442,7 @@ export class ConsultationStore {
   /** Everything a never-shared local profile owns becomes the adopted team identity's. */
   reassignOwner(from: string, to: string): void {
     for (const statement of [this.q.reassignConsultations, this.q.reassignVersions, this.q.reassignNotes, this.q.reassignTombstones]) statement.run(to, from);
+    this.q.reassignEventAuthors.run(from, to, to, from);
   }
 
   user(id: string): UserRow | undefined {

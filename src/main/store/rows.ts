@@ -5,6 +5,7 @@ import { idSchema } from '../../shared/consultation/model';
 import { HARD_LIMITS, workingSectionSchemas } from '../../shared/consultation/sections';
 import { cleanSections, fieldPathSchema, sectionsBytes } from '../../shared/consultation/edits';
 import { STATUSES } from '../../shared/consultation/status';
+import { statusEventsSchema } from '../../shared/consultation/statusEvents';
 import { canonicalSections } from '../../shared/consultation/normalize';
 import type { WorkingSections } from '../../shared/consultation/sections';
 import type { Consultation } from '../../shared/consultation/model';
@@ -92,6 +93,7 @@ const consultationRowSchema = z
     updatedAt: timestamp,
     completedAt: timestamp.nullable(),
     followUpOf: idSchema.nullable().default(null),
+    statusEvents: statusEventsSchema,
   })
   .refine(withinSizeCap, sizeCapError);
 

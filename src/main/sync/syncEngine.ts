@@ -27,6 +27,7 @@ import { mergeSections } from '../../shared/consultation/merge';
 import { assess } from '../../shared/consultation/assessment';
 import { deepEqual, diffFields } from '../../shared/consultation/diff';
 import { sectionsBytes } from '../../shared/consultation/edits';
+import { mergeStatusEvents, statusMovedBy } from '../../shared/consultation/statusEvents';
 import { getPath } from '../../shared/consultation/fields';
 import { canonicalSections } from '../../shared/consultation/normalize';
 import { EMPTY_SECTIONS, HARD_LIMITS, type WorkingSections } from '../../shared/consultation/sections';
@@ -608,9 +609,11 @@ export class SyncEngine {
     const theirs = sectionsOf(remote);
     const newest = Math.max(localNewest, remote.currentVersion);
     const remoteIsNewer = remote.currentVersion > local.currentVersion || (remote.currentVersion === local.currentVersion && remote.updatedAt > local.updatedAt);
+    // Status moves are events that only add up: both sides' lists, each event once.
+    const statusEvents = mergeStatusEvents(local.statusEvents, remote.statusEvents);
     if (!outbox.has('consultation', id) && !collides) {
       // Nothing typed here since the last exchange: the team's row is the record.
-      if (remoteIsNewer) store.replace({ ...remote, currentVersion: newest });
+      if (remoteIsNewer) store.replace({ ...remote, currentVersion: newest, statusEvents });
       store.settleCurrentVersion(id);
       outbox.setBase(id, theirs, remote.updatedAt);
       return { merged: false, conflicts: 0 };
@@ -631,9 +634,13 @@ export class SyncEngine {
     }
     // Status travels with its completion date. The side that moved it away from the common version decides
     // (a completion on one laptop is not undone by the other's edits); if both moved it, the later one.
+    // Status moves are events now: the side holding the newest event the other did not have moved it last.
+    // Rows with no such event (moves recorded as versions by older apps) fall back to the common version.
+    const movedBy = statusMovedBy(local.statusEvents, remote.statusEvents);
     const remoteMoved = remote.status !== baseStatus;
     const localMoved = local.status !== baseStatus;
-    const statusSide = remoteMoved && (!localMoved || remote.updatedAt > local.updatedAt) ? remote : local;
+    const statusSide =
+      movedBy !== null ? (movedBy === 'theirs' ? remote : local) : remoteMoved && (!localMoved || remote.updatedAt > local.updatedAt) ? remote : local;
     const updatedAt = after(remote.updatedAt > local.updatedAt ? remote.updatedAt : local.updatedAt);
     own(() => {
       store.replace({
@@ -641,6 +648,7 @@ export class SyncEngine {
         ...sectionColumns(next),
         status: statusSide.status,
         completedAt: statusSide.completedAt,
+        statusEvents,
         completionPercentage: assess(next).completion.percentage,
         currentVersion: newest,
         updatedAt,

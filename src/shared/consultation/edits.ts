@@ -19,6 +19,8 @@ export const fieldEditSchema = z.strictObject({
   value: z.unknown().optional(),
   /** What this window last saw in the field (null: empty). Absent: replace whatever is stored. */
   base: z.unknown().optional(),
+  /** What this window sent in a save whose answer it never got (the page left): as good a base as `base`. */
+  sentBase: z.unknown().optional(),
 });
 export type FieldEdit = z.infer<typeof fieldEditSchema>;
 
@@ -80,7 +82,8 @@ export function applyEdits(current: WorkingSections, edits: readonly FieldEdit[]
       outcome.applied.push(edit.path);
       continue;
     }
-    if ('base' in edit && !deepEqual(stored, storedForm(cleanValue(edit.base, multiline)))) {
+    const seen = (base: unknown) => deepEqual(stored, storedForm(cleanValue(base, multiline)));
+    if ('base' in edit && !seen(edit.base) && !('sentBase' in edit && seen(edit.sentBase))) {
       outcome.conflicts.push({ path: edit.path, label: fieldLabel(edit.path), yours: value ?? null, theirs: stored ?? null });
       continue;
     }

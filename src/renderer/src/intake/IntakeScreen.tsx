@@ -304,7 +304,11 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
             {consultation.isOwn && consultation.status === 'draft' && (
               <ConfirmDialog
                 title="Mark this consultation completed?"
-                description={changed ? `Your changes since version ${consultation.currentVersion} will be saved as a version first. You can reopen it later.` : 'You can reopen it later.'}
+                description={
+                  changed
+                    ? `Your changes since version ${consultation.currentVersion} will be saved as version ${consultation.currentVersion + 1} first. The completion itself is noted in the history, not as a version. You can reopen it later.`
+                    : `Nothing changed since version ${consultation.currentVersion}, so no version is added: the completion is noted in the history. You can reopen it later.`
+                }
                 confirmLabel="Mark completed"
                 onConfirm={() => void markCompleted()}
                 trigger={
@@ -321,7 +325,7 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
             {consultation.isOwn && consultation.status === 'completed' && (
               <ConfirmDialog
                 title="Reopen this consultation?"
-                description="It goes back to in progress so you can edit it. Its history is kept."
+                description="It goes back to in progress so you can edit it. The reopening is noted in the history; no version is added."
                 confirmLabel="Reopen"
                 onConfirm={() => void run(() => reopen.mutateAsync({ consultationId: id, expectedVersion: consultation.currentVersion }))}
                 trigger={<button type="button">Reopen</button>}

@@ -14,7 +14,7 @@ const result = (n: number, extra: Partial<AutosaveResult> = {}): AutosaveResult 
   ...extra,
 });
 
-function setup(overrides: { send?: (p: AutosavePayload) => Promise<AutosaveResult> } = {}) {
+function setup(overrides: { send?: (p: AutosavePayload) => Promise<AutosaveResult>; unloadLimitBytes?: number } = {}) {
   const sections: WorkingSections = { contact_info: {}, business_context: {}, pain_points: {}, goals_objectives: {} };
   let notes = '';
   const sent: AutosavePayload[] = [];
@@ -32,6 +32,7 @@ function setup(overrides: { send?: (p: AutosavePayload) => Promise<AutosaveResul
     onSaved: () => undefined,
     delayMs: 600,
     retryMs: 4000,
+    unloadLimitBytes: overrides.unloadLimitBytes,
   });
   return { queue, sections, sent, unloaded, states, setNotes: (v: string) => (notes = v) };
 }
@@ -174,5 +175,56 @@ describe('autosave queue', () => {
     await vi.advanceTimersByTimeAsync(1000);
     expect(sent).toHaveLength(0);
     expect(queue.hasUnsent).toBe(false);
+  });
+
+  // The browser preview leaves with a keepalive fetch, which carries at most 64 KiB: a bigger unload save
+  // was dropped by the browser and every field in it lost (found by the randomized e2e, seed 3).
+  describe('under an unload size limit', () => {
+    const LIMIT = 1_000;
+
+    it('saves a change too big for the unload request at once, without waiting for the pause', async () => {
+      const { queue, sections, sent } = setup({ unloadLimitBytes: LIMIT });
+      sections.pain_points.impact_assessment = 'y'.repeat(LIMIT);
+      queue.markDirty('pain_points.impact_assessment');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(sent.map((p) => p.edits.map((e) => e.path))).toEqual([['pain_points.impact_assessment']]);
+      // Small typing still waits for the pause.
+      sections.contact_info.phone = '+1 555';
+      queue.markDirty('contact_info.phone');
+      await vi.advanceTimersByTimeAsync(300);
+      expect(sent).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(300);
+      expect(sent).toHaveLength(2);
+    });
+
+    it('asks before leaving while a save too big to resend on unload is under way, and resends the small ones', async () => {
+      let finish: (value: AutosaveResult) => void = () => undefined;
+      const { queue, sections, unloaded } = setup({ unloadLimitBytes: LIMIT, send: () => new Promise((resolve) => (finish = resolve)) });
+      sections.pain_points.impact_assessment = 'y'.repeat(LIMIT);
+      queue.markDirty('pain_points.impact_assessment');
+      await vi.advanceTimersByTimeAsync(0);
+      sections.contact_info.phone = '+1 555';
+      queue.markDirty('contact_info.phone');
+      expect(queue.atRisk).toBe(true);
+      // The page goes anyway: what fits goes with it (the small field), the big one is left to its own save.
+      queue.flushOnUnload();
+      expect(unloaded).toEqual([{ consultationId: 'c1', edits: [{ path: 'contact_info.phone', value: '+1 555', base: null }] }]);
+      finish(result(1));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(queue.atRisk).toBe(false);
+    });
+
+    it('resends a save under way with the unload request when it fits (the page may cancel it)', async () => {
+      const { queue, sections, unloaded } = setup({ unloadLimitBytes: LIMIT, send: () => new Promise(() => undefined) });
+      sections.contact_info.business_name = 'Harbour';
+      queue.markDirty('contact_info.business_name');
+      await vi.advanceTimersByTimeAsync(600);
+      expect(queue.atRisk).toBe(false);
+      sections.contact_info.business_name = 'Harbour Bakery';
+      queue.markDirty('contact_info.business_name');
+      queue.flushOnUnload();
+      // Typed on after the save under way: its value counts as a base too, should that save land first.
+      expect(unloaded).toEqual([{ consultationId: 'c1', edits: [{ path: 'contact_info.business_name', value: 'Harbour Bakery', base: null, sentBase: 'Harbour' }] }]);
+    });
   });
 });

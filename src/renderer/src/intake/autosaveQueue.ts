@@ -1,6 +1,6 @@
 import type { AutosaveResult } from '../../../shared/consultation/model';
 import type { WorkingSections } from '../../../shared/consultation/sections';
-import type { FieldEdit } from '../../../shared/consultation/edits';
+import { utf8Bytes, type FieldEdit } from '../../../shared/consultation/edits';
 import { FIELDS, getPath } from '../../../shared/consultation/fields';
 
 export type AutosaveState =
@@ -28,7 +28,15 @@ export interface AutosaveQueueOptions {
   onSaved: (result: AutosaveResult) => void;
   delayMs: number;
   retryMs: number;
+  /**
+   * The most a request that outlives the page may carry (a keepalive fetch: 64 KiB in all, in Chromium);
+   * absent when it has no such limit (Electron's IPC).
+   */
+  unloadLimitBytes?: number;
 }
+
+/** A keepalive fetch body, with room left under Chromium's 64 KiB for every keepalive request of the page. */
+export const KEEPALIVE_BODY_BYTES = 60_000;
 
 /** The catalogue field a form input belongs to ("pain_points.primary_challenges.2" -> the list field). */
 export function fieldOfInput(name: string): string | undefined {
@@ -53,6 +61,8 @@ export class AutosaveQueue {
   private inFlight: Promise<void> | null = null;
   private failing = false;
   private readonly sending = new Set<string>();
+  /** The values of the save under way: an unload save made before its answer names them as a base too. */
+  private readonly sendingValues = new Map<string, unknown>();
   /** The newest write this window made: a read older than it is stale for this window. */
   lastSavedAt = '';
 
@@ -68,7 +78,22 @@ export class AutosaveQueue {
   /** Typing that only this page holds and that a normal unload save may not rescue: refused, or saves failing. */
   get atRisk(): boolean {
     // Typing left unsent when the screen turned read-only (another window completed or archived it) too.
-    return this.refused.size > 0 || (this.dirty.size > 0 && (this.failing || !this.options.enabled()));
+    if (this.refused.size > 0 || (this.dirty.size > 0 && (this.failing || !this.options.enabled()))) return true;
+    // More than the request that outlives the page can carry (a long field, a big paste): ask before leaving.
+    return this.unloadLimited && this.unloadKeys().length > 0 && this.bytesOf(this.payload(this.unloadKeys())) > this.options.unloadLimitBytes!;
+  }
+
+  private get unloadLimited(): boolean {
+    return this.options.unloadLimitBytes !== undefined;
+  }
+
+  /** What an unload save must carry: unsent changes, and a save under way (the page may cancel it; resending is harmless). */
+  private unloadKeys(): string[] {
+    return [...new Set([...this.sending, ...this.dirty])];
+  }
+
+  private bytesOf(payload: AutosavePayload): number {
+    return utf8Bytes(JSON.stringify(payload));
   }
 
   /** Fields with typing not yet stored. */
@@ -97,7 +122,9 @@ export class AutosaveQueue {
     this.refused.delete(key);
     this.dirty.add(key);
     if (!this.inFlight) this.options.onState({ kind: 'pending' });
-    this.schedule(this.options.delayMs);
+    // Unsent text that an unload request could no longer carry is saved now, not after the pause.
+    const large = this.unloadLimited && this.bytesOf(this.payload([...this.dirty])) > this.options.unloadLimitBytes! / 2;
+    this.schedule(large ? 0 : this.options.delayMs);
   }
 
   private schedule(ms: number): void {
@@ -112,6 +139,8 @@ export class AutosaveQueue {
       .map((path) => {
         const edit: FieldEdit = { path, value: getPath(sections, path) ?? null };
         if (this.bases.has(path)) edit.base = this.bases.get(path);
+        // The save under way may land before this one: its value is then what is stored, not a conflict.
+        if (this.bases.has(path) && this.sendingValues.has(path)) edit.sentBase = this.sendingValues.get(path);
         return edit;
       });
     return { consultationId: this.options.consultationId, edits, ...(keys.includes(NOTES) ? { notes: notes || null } : {}) };
@@ -128,6 +157,7 @@ export class AutosaveQueue {
     const payload = this.payload(sent);
     this.dirty.clear();
     for (const key of sent) this.sending.add(key);
+    for (const edit of payload.edits) this.sendingValues.set(edit.path, edit.value ?? null);
     this.options.onState({ kind: 'saving' });
     this.inFlight = this.options
       .send(payload)
@@ -153,17 +183,29 @@ export class AutosaveQueue {
       })
       .finally(() => {
         this.sending.clear();
+        this.sendingValues.clear();
         this.inFlight = null;
       });
     await this.inFlight;
     if (this.dirty.size && !this.timer) this.schedule(this.options.delayMs);
   }
 
-  /** The page is going away: send what is unsent with a request that survives it. */
+  /**
+   * The page is going away: send what is unsent (and a save under way, which the page may cancel) with a
+   * request that survives it. Under a size limit, the smallest fields go first so as many as fit are kept.
+   */
   flushOnUnload(): void {
-    if (!this.dirty.size || !this.options.enabled()) return;
-    this.options.sendOnUnload(this.payload([...this.dirty]));
-    this.dirty.clear();
+    const keys = this.unloadKeys();
+    if (!keys.length || !this.options.enabled()) return;
+    let chosen = keys;
+    if (this.unloadLimited && this.bytesOf(this.payload(keys)) > this.options.unloadLimitBytes!) {
+      chosen = [];
+      for (const key of [...keys].sort((a, b) => this.bytesOf(this.payload([a])) - this.bytesOf(this.payload([b])))) {
+        if (this.bytesOf(this.payload([...chosen, key])) <= this.options.unloadLimitBytes!) chosen.push(key);
+      }
+    }
+    if (chosen.length) this.options.sendOnUnload(this.payload(chosen));
+    for (const key of chosen) this.dirty.delete(key);
   }
 
   dispose(): void {

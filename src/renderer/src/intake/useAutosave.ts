@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { Api } from '../api/client';
 import type { AutosaveResult } from '../../../shared/consultation/model';
 import type { WorkingSections } from '../../../shared/consultation/sections';
-import { AutosaveQueue, type AutosaveState } from './autosaveQueue';
+import { AutosaveQueue, KEEPALIVE_BODY_BYTES, type AutosaveState } from './autosaveQueue';
 import { AUTOSAVE_DELAY_MS } from '../../../shared/uiTimings';
 
 export type { AutosaveState } from './autosaveQueue';
@@ -38,6 +38,8 @@ export function useAutosave({ api, consultationId, stored, enabled, read, onSave
         onSaved: (result) => latest.onSaved(result),
         delayMs: AUTOSAVE_DELAY_MS,
         retryMs: RETRY_MS,
+        // The preview leaves with a keepalive fetch, which carries at most 64 KiB; Electron's IPC has no such limit.
+        unloadLimitBytes: api.transportKind === 'http' ? KEEPALIVE_BODY_BYTES : undefined,
       }),
   );
   useEffect(() => {

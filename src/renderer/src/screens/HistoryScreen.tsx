@@ -10,6 +10,7 @@ import { STATUS_LABELS } from '../../../shared/consultation/status';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { ExportButton } from '../components/ExportButton';
+import { useStatusEvents, withStatusEvents } from './statusEventsTimeline';
 
 const show = (value: unknown) => (value === undefined ? '' : Array.isArray(value) ? value.join(' · ') : String(value));
 
@@ -32,6 +33,7 @@ export function HistoryScreen({ consultationId }: { consultationId: string }) {
   const api = useApi();
   const detail = useConsultation(consultationId);
   const versions = useVersions(consultationId);
+  const statusEvents = useStatusEvents(consultationId);
   const restore = useOperation('consultations.restoreVersion');
   const [exportError, setExportError] = useState<unknown>(null);
   // The version whose PDF is being printed: its button says so and waits (a long consultation takes seconds).
@@ -65,7 +67,7 @@ export function HistoryScreen({ consultationId }: { consultationId: string }) {
       {exportError !== null && <ErrorNotice error={exportError} />}
       <div className="history-body">
         <ol className="versions" aria-label="Versions">
-          {[...list].reverse().map((v) => (
+          {withStatusEvents([...list].reverse(), statusEvents.data ?? [], (v) => (
             <li key={v.id} aria-current={v.versionNumber === to ? 'true' : undefined}>
               <div className="version-head">
                 <strong>Version {v.versionNumber}</strong>

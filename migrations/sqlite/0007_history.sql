@@ -1,0 +1,1 @@
+ALTER TABLE `consultations` ADD `status_events` text DEFAULT '[]' NOT NULL;
