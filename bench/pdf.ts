@@ -6,6 +6,7 @@ import { findShippedFolder } from '../src/main/appResources';
 import { EMPTY_SECTIONS, type Sections } from '../src/shared/consultation/sections';
 import { fullSections } from '../test/arbitraries';
 import { timeAsync, type Row } from './measure';
+import { peakMemory, treeMemory } from './memory';
 
 const request = (sections: Sections): SummaryRequest => ({ sections, consultantName: 'Ada Lovelace', versionLabel: 'Version 4', date: new Date(), status: 'completed' });
 
@@ -19,14 +20,17 @@ function everyScript(): Sections {
   };
 }
 
-/** About 1 MB of text: a long impact assessment mixing scripts, and 330 long goals. */
-function oneMegabyte(): Sections {
+/** About 1 MB of text (`share` 1) or a part of it: a long impact assessment mixing scripts, and long goals. */
+function oneMegabyte(share = 1): Sections {
   const sections = fullSections('Megacorp');
   const prose = 'The weekend trade depends on the ovens 東京 and on the staff. مرحبا بكم. שלום לכולם. पारिवारिक. ';
-  sections.pain_points.impact_assessment = Array.from({ length: 1000 }, (_, i) => `${i}: ${prose.repeat(8)}`).join('\n').slice(0, 900_000);
-  sections.goals_objectives.primary_goals = Array.from({ length: 330 }, (_, i) => `Goal ${i}: ${'measurably better service '.repeat(12)}`);
+  sections.pain_points.impact_assessment = Array.from({ length: 1000 }, (_, i) => `${i}: ${prose.repeat(8)}`).join('\n').slice(0, Math.round(900_000 * share));
+  sections.goals_objectives.primary_goals = Array.from({ length: Math.round(330 * share) }, (_, i) => `Goal ${i}: ${'measurably better service '.repeat(12)}`);
   return sections;
 }
+
+/** The memory aim for the 1 MB PDF, checked on the peak of node + Chromium (PSS, shared pages counted once). */
+const MEMORY_AIM_MB = 250;
 
 /** The client PDF printed by Chromium (Playwright here; Electron's printToPDF in the app) from the HTML template. */
 export async function pdfBench(): Promise<Row[]> {
@@ -45,11 +49,16 @@ export async function pdfBench(): Promise<Row[]> {
     loop.enable();
     const full = await timeAsync(() => pdf.render(request(fullSections())).then(() => undefined), 10, 2);
     const scripts = await timeAsync(() => pdf.render(request(everyScript())).then(() => undefined), 5, 1);
+    const quarter = oneMegabyte(0.25);
+    const quarterMs = await timeAsync(() => pdf.render(request(quarter)).then(() => undefined), 3, 1);
     const big = oneMegabyte();
     const bytes = Buffer.byteLength(JSON.stringify(big), 'utf8');
-    const mb = await timeAsync(() => pdf.render(request(big)).then(() => undefined), 3, 1);
+    const idle = treeMemory();
+    const measured = await peakMemory(() => timeAsync(() => pdf.render(request(big)).then(() => undefined), 3, 1));
+    const mb = measured.value;
     loop.disable();
     const longestBlock = loop.max / 1e6;
+    const memoryVerdict = measured.pssMb < MEMORY_AIM_MB ? 'met' : 'missed';
     return [
       {
         name: 'PDF summary of a full consultation (after the first)',
@@ -61,10 +70,20 @@ export async function pdfBench(): Promise<Row[]> {
       },
       { name: 'PDF summary with every script (Latin … Arabic, Hebrew, Devanagari, Thai, CJK, emoji, ≥)', ms: scripts, aim: '< 500 ms', note: 'loads only the fonts the text needs (unicode-range)' },
       {
+        name: `PDF summary of a quarter of that consultation (${(Buffer.byteLength(JSON.stringify(quarter), 'utf8') / 1e6).toFixed(2)} MB of JSON)`,
+        ms: quarterMs,
+        note: 'for the growth with length: the same printer and page',
+      },
+      {
         name: `PDF summary of a 1 MB consultation (${(bytes / 1e6).toFixed(2)} MB of JSON)`,
         ms: mb,
         aim: '< 3,000 ms',
-        note: `main thread's longest block over all PDF runs: ${longestBlock.toFixed(0)} ms (layout and printing run in Chromium)`,
+        note: [
+          `${(mb / quarterMs).toFixed(1)}× the time of the quarter-size one (4× is linear)`,
+          `peak memory of node + Chromium (${measured.processes} processes) while printing it: ${measured.pssMb.toFixed(0)} MB PSS, ${measured.rssMb.toFixed(0)} MB RSS summed over processes; idle with Chromium started ${idle.pssMb.toFixed(0)} MB PSS; aim < ${MEMORY_AIM_MB} MB (PSS): ${memoryVerdict}`,
+          `main thread's longest block over all PDF runs: ${longestBlock.toFixed(0)} ms (layout and printing run in Chromium)`,
+          'one printer and one page reused for every document',
+        ].join('; '),
       },
     ];
   } finally {

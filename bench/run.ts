@@ -7,6 +7,7 @@ import { uiBench } from './ui';
 import { pdfBench } from './pdf';
 import { syncBench } from './sync';
 import { offThreadBench } from './offthread';
+import { millionBench, MILLION } from './million';
 import { fmt, type Row } from './measure';
 
 // `npm run bench`: every benchmark, written to docs/benchmarks.md with the machine it ran on.
@@ -40,6 +41,12 @@ const sections: { title: string; intro: string; run: (dir: string) => Row[] | Pr
     intro:
       'Import and export run in a worker thread with its own connection; the baseline is the same call on the main thread. One run each. The longest block is the most time the main thread\'s event loop ran without a break between two ticks of a 10 ms timer (on the main thread it is the whole call); the notes give the wall-clock gap too, which includes time the OS gave other processes.',
     run: offThreadBench,
+  },
+  {
+    title: `Dashboard at ${MILLION.toLocaleString('en-US')} consultations`,
+    intro:
+      'The app\'s services on one seeded file (cached between runs, see bench/million.ts) against the same statements through plain better-sqlite3 on the same file, in the same run; inserts are rolled back. The backup is timed in its worker against SQLite\'s online backup stepped on the main thread.',
+    run: () => millionBench(),
   },
 ];
 

@@ -71,8 +71,8 @@ export function sectionsFor(i: number, r = rng(i + 1)): Sections {
   };
 }
 
-/** Inserts `count` consultations (with version 1 each) for `userId` in one transaction, fast. */
-export function seedConsultations(sqlite: Database.Database, userId: string, count: number, seed = 7): string[] {
+/** Inserts `count` consultations (with version 1 each) for `userId` in one transaction, fast; `first` numbers the names. */
+export function seedConsultations(sqlite: Database.Database, userId: string, count: number, seed = 7, first = 0): string[] {
   const r = rng(seed);
   const ids: string[] = [];
   const start = Date.parse('2025-01-01T00:00:00Z');
@@ -82,7 +82,7 @@ export function seedConsultations(sqlite: Database.Database, userId: string, cou
     pain_points, goals_objectives, status, completion_percentage, change_summary, changed_fields, created_at) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, 'Created', '[]', ?)`);
   sqlite.transaction(() => {
     for (let i = 0; i < count; i += 1) {
-      const s = sectionsFor(i);
+      const s = sectionsFor(first + i);
       const id = uuidv7();
       const created = new Date(start + Math.floor(r.next() * 600 * 86_400_000)).toISOString();
       const updated = new Date(Date.parse(created) + Math.floor(r.next() * 30 * 86_400_000)).toISOString();

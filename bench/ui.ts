@@ -1,4 +1,9 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startPreview } from '../e2e/harness';
+import { openDatabase } from '../src/main/db/client';
+import { createServices } from '../src/main/services';
 import { seedConsultations } from './seed';
 import { AUTOSAVE_DELAY_MS, SEARCH_DEBOUNCE_MS } from '../src/shared/uiTimings';
 import { median, type Row } from './measure';
@@ -28,21 +33,31 @@ const PAINT_AFTER_DATA = `(() => {
   return { data, paint: paint ?? data };
 })()`;
 
+/** A data folder with the consultations already in it, so the app starts on them as a consultant's would. */
+function seededDataFolder(rows: number): string {
+  const folder = mkdtempSync(join(tmpdir(), 'fieldbook-bench-ui-'));
+  const database = openDatabase(join(folder, 'fieldbook.db'));
+  const user = createServices(database).users.saveProfile({ name: 'Bench', email: 'bench@example.com' });
+  seedConsultations(database.sqlite, user.id, rows);
+  database.close();
+  return folder;
+}
+
 export async function uiBench(): Promise<Row[]> {
+  const rows = Number(process.env.BENCH_ROWS ?? CONSULTATIONS);
+  // Seed first, then start: start-up (open, migration check, first list) runs on the full database.
+  const dataFolder = seededDataFolder(rows);
+  const started = performance.now();
   // bypassCSP: the app's CSP (rightly) forbids the string evaluation Playwright's waitForFunction uses.
-  const preview = await startPreview({
-    bypassCSP: true,
-    seed: (host) => {
-      const user = host.services.users.saveProfile({ name: 'Bench', email: 'bench@example.com' });
-      seedConsultations(host.services.database.sqlite, user.id, Number(process.env.BENCH_ROWS ?? CONSULTATIONS));
-      host.services.database.sqlite.pragma('optimize');
-    },
-  });
+  const preview = await startPreview({ bypassCSP: true, dataFolder });
+  const hostStart = performance.now() - started;
   const { page } = preview;
   try {
     await page.addInitScript(OBSERVER);
+    const opened = performance.now();
     await preview.open();
     await page.getByTestId('consultation-row').first().waitFor();
+    const firstRows = performance.now() - opened;
     const paints: number[] = [];
     for (let i = 0; i < 7; i += 1) {
       await page.goto(`${preview.bridge.url}/#/`);
@@ -79,7 +94,8 @@ export async function uiBench(): Promise<Row[]> {
     const save = median(saves);
     return [
       { name: 'Keystroke to "Saved" (includes the autosave pause)', ms: save, aim: `pause ${AUTOSAVE_DELAY_MS} ms + save`, note: `save itself ≈ ${Math.max(0, save - AUTOSAVE_DELAY_MS)} ms` },
-      { name: 'Dashboard: first list paint after data arrives', ms: median(paints), aim: '< 100 ms', note: `${CONSULTATIONS.toLocaleString('en-US')} consultations` },
+      { name: 'Dashboard: first list paint after data arrives', ms: median(paints), aim: '< 100 ms', note: `${rows.toLocaleString('en-US')} consultations` },
+      { name: 'Start-up on the seeded data: open the page to first rows shown', ms: firstRows, note: `one run, cold renderer; before it, starting the app host, HTTP bridge and Chromium took ${Math.round(hostStart)} ms` },
       { name: 'Search as you type: results after the debounce', ms: median(searches), aim: '< 50 ms', note: `debounce ${SEARCH_DEBOUNCE_MS} ms not counted` },
     ];
   } catch (error) {

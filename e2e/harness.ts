@@ -30,8 +30,9 @@ export interface Preview {
 }
 
 /** The browser preview on loopback with a fresh data folder, and a Chromium page on it. */
-export async function startPreview(options: { colorScheme?: 'light' | 'dark'; seed?: (host: AppHost) => void; bypassCSP?: boolean } = {}): Promise<Preview> {
-  const dataFolder = mkdtempSync(join(tmpdir(), 'fieldbook-e2e-'));
+export async function startPreview(options: { colorScheme?: 'light' | 'dark'; seed?: (host: AppHost) => void; bypassCSP?: boolean; dataFolder?: string } = {}): Promise<Preview> {
+  // A folder filled beforehand (the UI bench) makes start-up open real data; it is removed on close like a fresh one.
+  const dataFolder = options.dataFolder ?? mkdtempSync(join(tmpdir(), 'fieldbook-e2e-'));
   const host = startAppHost({ dataFolder, shell: 'browser-preview', version: '0.0.0-e2e', validateOutput: true, pdfPrinter: chromiumPdfPrinter(CHROMIUM) });
   options.seed?.(host);
   const bridge = await startHttpBridge({ host, rendererDir: resolve(import.meta.dirname, '..', 'out', 'renderer') });

@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import type { LocalDatabase } from '../db/client';
 import { ensurePrivateFile, ensurePrivateFolder } from '../db/privateFiles';
 import { AppFailure } from '../../shared/errors';
+import { backupOffThread } from './offThreadBackup';
 
-// Backups are consistent copies of the live database made with SQLite's online backup (the app keeps
-// working meanwhile). A file is only restored after it proves to be a sound Fieldbook database of a
+// Backups are consistent copies of the live database made with SQLite's online backup, in a worker thread
+// (the app keeps working meanwhile). A file is only restored after it proves to be a sound Fieldbook database of a
 // schema this app knows.
 
 export const AUTO_BACKUP_KEEP = 7;
@@ -25,10 +26,10 @@ export class BackupService {
     private readonly backupsFolder: string,
   ) {}
 
-  /** A consistent copy of the live database, written to `file`. */
+  /** A consistent copy of the live database, written to `file` by a worker thread (offThreadBackup.ts). */
   async backupTo(file: string): Promise<BackupInfo> {
     ensurePrivateFile(file);
-    await this.database().sqlite.backup(file);
+    await backupOffThread(this.database().file, file);
     return { file, bytes: statSync(file).size, createdAt: new Date().toISOString() };
   }
 

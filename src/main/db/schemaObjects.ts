@@ -216,6 +216,37 @@ export const SCHEMA_OBJECTS: readonly SchemaObject[] = [
         INSERT INTO "sync_outbox" ("entity", "entity_id") VALUES ('consultation', new."consultation_id");
       END`,
   },
+  {
+    type: 'trigger',
+    name: 'consultation_status_counts_insert',
+    table: 'consultations',
+    since: 8, // 0008_scale
+    side: 'local',
+    sql: `CREATE TRIGGER "consultation_status_counts_insert" AFTER INSERT ON "consultations" BEGIN
+        UPDATE "consultation_status_counts" SET "n" = "n" + 1 WHERE "status" = new."status";
+      END`,
+  },
+  {
+    type: 'trigger',
+    name: 'consultation_status_counts_delete',
+    table: 'consultations',
+    since: 8, // 0008_scale
+    side: 'local',
+    sql: `CREATE TRIGGER "consultation_status_counts_delete" AFTER DELETE ON "consultations" BEGIN
+        UPDATE "consultation_status_counts" SET "n" = "n" - 1 WHERE "status" = old."status";
+      END`,
+  },
+  {
+    type: 'trigger',
+    name: 'consultation_status_counts_update',
+    table: 'consultations',
+    since: 8, // 0008_scale
+    side: 'local',
+    sql: `CREATE TRIGGER "consultation_status_counts_update" AFTER UPDATE OF "status" ON "consultations" WHEN old."status" IS NOT new."status" BEGIN
+        UPDATE "consultation_status_counts" SET "n" = "n" - 1 WHERE "status" = old."status";
+        UPDATE "consultation_status_counts" SET "n" = "n" + 1 WHERE "status" = new."status";
+      END`,
+  },
 ];
 
 /** The same statement, harmless if the object exists (SQLite stores it without the IF NOT EXISTS). */
