@@ -77,9 +77,9 @@ export class LinkSizer {
 // ---- estimates ------------------------------------------------------------------------------------------
 
 /** Bytes a row adds to a request or response besides its text: SQL, ids, numbers, JSON framing. */
-const ROW_OVERHEAD = 1_000;
+export const ROW_OVERHEAD = 1_000;
 /** JSON inside JSON: quotes and backslashes are escaped again on the wire. */
-const ESCAPING = 1.25;
+export const ESCAPING = 1.25;
 const estimate = (textBytes: number) => Math.ceil(textBytes * ESCAPING) + ROW_OVERHEAD;
 
 /** The large columns of what a pull carries. */

@@ -1,8 +1,8 @@
-import type { MigrationMeta } from '../db/migrate';
+import { latestSchemaVersion, MIGRATIONS_TABLE, type MigrationMeta } from '../db/migrate';
 import type { LocalDatabase } from '../db/client';
 import type { RemoteClient, RemoteRow, RemoteStatement } from './remoteClient';
-import { ensureRemoteSchema } from './remoteSchema';
-import { fetchRowsByBytes, LinkSizer, pushSlice } from './batchSizing';
+import { ensureRemoteSchemaOnce, forgetRemoteSchemaCheck, remoteSchemaVersion } from './remoteSchema';
+import { ESCAPING, fetchRowsByBytes, LinkSizer, pushSlice, ROW_OVERHEAD, sizeExpression } from './batchSizing';
 import { after, newId, now } from '../clock';
 import { ConsultationStore, type TombstoneRow } from '../store/consultationStore';
 import { SyncOutbox, type Entity } from '../store/syncOutbox';
@@ -48,6 +48,9 @@ export { pendingChanges } from '../store/syncOutbox';
 // Drafts' private notes never leave the device.
 
 const TOMBSTONE_COLUMNS = ['id', 'user_id', 'deleted_at'];
+const SECTION_TEXT = ['contact_info', 'business_context', 'pain_points', 'goals_objectives'];
+const CONSULTATION_TEXT = SECTION_TEXT;
+const VERSION_TEXT = [...SECTION_TEXT, 'change_summary', 'changed_fields', 'note'];
 const QUARANTINE_KEY = 'sync_quarantine';
 const NOTICES_KEY = 'sync_notices';
 const CURSOR_KEY = 'sync_cursor';
@@ -91,12 +94,47 @@ export interface SyncEngineOptions {
   onProgress?: (progress: SyncProgress) => void;
 }
 
+/** Bound values per multi-row statement: far below SQLite's 32,766 and what remote engines accept. */
+const MAX_ARGS_PER_STATEMENT = 2_000;
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 const toPlain = (row: RemoteRow, columns: readonly string[]): SqlRow => Object.fromEntries(columns.map((c) => [c, row[c] ?? null]));
 /** Sync log rows per entry, on the wire (for sizing log pages). */
 const LOG_ROW_BYTES = 200;
 const byNumber = (a: VersionRow, b: VersionRow) => a.versionNumber - b.versionNumber;
 const label = (row: ConsultationRow) => row.contactInfo.business_name ?? 'A consultation';
+
+/** Longest a pull page's local transaction should hold the main thread. */
+const APPLY_BUDGET_MS = 50;
+const MIN_PAGE_ROWS = 50;
+const MAX_PAGE_ROWS = 1000;
+
+/** Rows a log page names, read with it; null where they did not fit the answer. */
+type InlineRows = { users: SqlRow[]; versions: SqlRow[] | null; consultations: SqlRow[] | null; tombstones: SqlRow[] };
+interface LogPage {
+  log: { seq: number; entity: Entity; id: string; device: string }[];
+  /** The log rows asked for: a page with fewer was the last. */
+  limit: number;
+  /** Log rows waiting when the pull began (first page only). */
+  waiting: number | null;
+  /** The rows the page names, when they came with it. */
+  inline: InlineRows | null;
+}
+const NO_PAGE: LogPage = { log: [], limit: 0, waiting: null, inline: null };
+const logRows = (rows: RemoteRow[]): LogPage['log'] =>
+  rows.map((r) => ({ seq: Number(r.seq), entity: String(r.entity) as Entity, id: String(r.entity_id), device: String(r.device_id) }));
+/** The answer was over the response cap, or too slow for the timeout: worth asking again in smaller parts. */
+function tooBigAnswer(error: unknown): boolean {
+  for (let e = error as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth += 1) {
+    if (e.code === 'RESPONSE_TOO_LARGE' || e.name === 'TimeoutError' || /too large|timed? ?out/i.test(String(e.message ?? ''))) return true;
+  }
+  return false;
+}
+/** About what an answer weighed on the wire: its text, plus framing per value. */
+function answerBytes(results: { rows: RemoteRow[] }[]): number {
+  let bytes = 0;
+  for (const result of results) for (const row of result.rows) for (const value of Object.values(row)) bytes += (typeof value === 'string' ? value.length : 8) + 4;
+  return bytes;
+}
 
 /** The team kept another laptop's newer row for these consultations; they were merged and go out again. */
 export class RowsChangedElsewhere extends Error {
@@ -152,7 +190,17 @@ export class SyncEngine {
   }
 
   async syncOnce(): Promise<SyncReport> {
-    const schemaVersion = await ensureRemoteSchema(this.options.remote, this.options.migrations);
+    try {
+      return await this.syncRound();
+    } catch (error) {
+      // Whatever failed may be a team schema that changed under us: the next sync checks it again.
+      forgetRemoteSchemaCheck(this.options.remote);
+      throw error;
+    }
+  }
+
+  private async syncRound(): Promise<SyncReport> {
+    const schemaVersion = await ensureRemoteSchemaOnce(this.options.remote, this.options.migrations);
     this.notices = [];
     const report: SyncReport = { pushed: 0, pulled: 0, merged: 0, conflicts: 0, schemaVersion, quarantined: 0, notices: [] };
     // First learn whether our last push landed: versions it carried are not "unpushed" for the pull's merge.
@@ -185,6 +233,7 @@ export class SyncEngine {
     const applied = await this.options.remote.execute({ sql: 'SELECT 1 FROM sync_batches WHERE id = ?', args: [pending.id] });
     if (applied.rows.length) this.local.outbox.deleteUpTo(pending.maxSeq);
     this.options.settings.delete(PENDING_BATCH_KEY);
+    this.local.outbox.sending(0);
   }
 
   /** Pushes everything in the outbox; returns the number of entities pushed. */
@@ -212,9 +261,12 @@ export class SyncEngine {
       if (entries.length === 0) return done;
       const maxSeq = entries[entries.length - 1]!.seq;
       const ids: Record<Entity, string[]> = { user: [], consultation: [], version: [], tombstone: [] };
-      for (const e of entries) if (!ids[e.entity].includes(e.id)) ids[e.entity].push(e.id);
+      const seenIds = new Set<string>();
+      for (const e of entries) if (!seenIds.has(`${e.entity}:${e.id}`)) (seenIds.add(`${e.entity}:${e.id}`), ids[e.entity].push(e.id));
       const batchId = newId();
       const { statements, readBack, pushed } = this.pushStatements(batchId, ids);
+      // Marked before the batch leaves, cleared only once its outcome is known (here or on the next push).
+      outbox.sending(maxSeq);
       this.options.settings.set(PENDING_BATCH_KEY, { id: batchId, maxSeq });
       let results;
       try {
@@ -226,6 +278,7 @@ export class SyncEngine {
         const taken = await this.versionNumbersTaken(ids.version);
         if (taken.length) {
           this.options.settings.delete(PENDING_BATCH_KEY);
+          outbox.sending(0);
           throw new VersionConflictError('Another device saved the same version numbers first.', taken);
         }
         throw error;
@@ -243,6 +296,7 @@ export class SyncEngine {
         }
       });
       this.options.settings.delete(PENDING_BATCH_KEY);
+      outbox.sending(0);
       done += Object.values(ids).reduce((n, list) => n + list.length, 0);
       this.options.onProgress?.({ done: Math.max(0, total - outbox.pending()), total });
     }
@@ -281,7 +335,15 @@ export class SyncEngine {
     const device = this.options.deviceId;
     const { store } = this.local;
     const statements: RemoteStatement[] = [{ sql: 'INSERT INTO sync_batches (id, device_id, created_at) VALUES (?, ?, ?)', args: [batchId, device, now()] }];
-    const log = (entity: Entity, id: string) => statements.push({ sql: 'INSERT INTO sync_log (entity, entity_id, device_id) VALUES (?, ?, ?)', args: [entity, id, device] });
+    // Few statements per batch: rows go in multi-row statements (the engine's fastest shape), in chunks.
+    const rows = <T>(list: readonly T[], columns: number, statement: (chunk: readonly T[], values: string) => RemoteStatement) => {
+      const per = Math.max(1, Math.floor(MAX_ARGS_PER_STATEMENT / columns));
+      for (let i = 0; i < list.length; i += per) {
+        const chunk = list.slice(i, i + per);
+        statements.push(statement(chunk, chunk.map(() => `(${placeholders(columns)})`).join(', ')));
+      }
+    };
+    const logged: [Entity, string][] = [];
     for (const user of store.rowsForPush('users', ids.user)) {
       statements.push({
         sql: `INSERT INTO users (${userCodec.list}) VALUES (${userCodec.placeholders})
@@ -289,42 +351,47 @@ export class SyncEngine {
               WHERE excluded.updated_at > users.updated_at`,
         args: userCodec.valuesOf(user),
       });
-      log('user', String(user.id));
+      logged.push(['user', String(user.id)]);
     }
     const pushed = new Map<string, WorkingSections>();
     const update = consultationCodec.names.filter((c) => c !== 'id' && c !== 'created_at').map((c) => `"${c}" = excluded."${c}"`).join(', ');
-    for (const row of store.rowsForPush('consultations', ids.consultation)) {
-      // Compare-and-set: the team's row is overwritten only while it is still the one this device last
-      // exchanged; otherwise another laptop changed it meanwhile, and the two are merged first.
-      const seen = this.local.outbox.baseUpdatedAt(String(row.id));
-      statements.push({
-        sql: `INSERT INTO consultations (${consultationCodec.list}) VALUES (${consultationCodec.placeholders})
+    const upsert = (values: string, compareAndSet: boolean) => `INSERT INTO consultations (${consultationCodec.list}) VALUES ${values}
               ON CONFLICT(id) DO UPDATE SET ${update}
               WHERE (excluded.current_version > consultations.current_version
                  OR (excluded.current_version = consultations.current_version AND excluded.updated_at > consultations.updated_at))
-                ${seen === undefined ? '' : 'AND consultations.updated_at = ?'}`,
-        args: [...consultationCodec.valuesOf(row), ...(seen === undefined ? [] : [seen])],
-      });
-      // Pushing it means this device kept it: a delete it had not seen no longer stands.
-      statements.push({ sql: 'DELETE FROM consultation_tombstones WHERE id = ?', args: [String(row.id)] });
+                ${compareAndSet ? 'AND consultations.updated_at = ?' : ''}`;
+    const fresh: SqlRow[] = [];
+    for (const row of store.rowsForPush('consultations', ids.consultation)) {
+      // Compare-and-set: the team's row is overwritten only while it is still the one this device last
+      // exchanged; otherwise another laptop changed it meanwhile, and the two are merged first. The
+      // condition names one row, so such rows go one per statement; never-exchanged ones go together.
+      const seen = this.local.outbox.baseUpdatedAt(String(row.id));
+      if (seen === undefined) fresh.push(row);
+      else statements.push({ sql: upsert(`(${consultationCodec.placeholders})`, true), args: [...consultationCodec.valuesOf(row), seen] });
       pushed.set(String(row.id), sectionsOf(consultationCodec.fromSql(row)));
-      log('consultation', String(row.id));
+      logged.push(['consultation', String(row.id)]);
     }
+    const width = consultationCodec.names.length;
+    rows(fresh, width, (chunk, values) => ({ sql: upsert(values, false), args: chunk.flatMap((row) => consultationCodec.valuesOf(row)) }));
+    // Pushing it means this device kept it: a delete it had not seen no longer stands.
+    rows([...pushed.keys()], 1, (chunk) => ({ sql: `DELETE FROM consultation_tombstones WHERE id IN (${placeholders(chunk.length)})`, args: [...chunk] }));
     const versions = store
       .rowsForPush('consultation_versions', ids.version)
       .sort((a, b) => String(a.consultation_id).localeCompare(String(b.consultation_id)) || Number(a.version_number) - Number(b.version_number));
-    for (const v of versions) {
-      statements.push({
-        sql: `INSERT INTO consultation_versions (${versionCodec.list}) VALUES (${versionCodec.placeholders}) ON CONFLICT(id) DO NOTHING`,
-        args: versionCodec.valuesOf(v),
-      });
-      log('version', String(v.id));
-    }
-    for (const t of store.rowsForPush('consultation_tombstones', ids.tombstone)) {
-      // The team database keeps the deleted consultation's rows: a device with work on it can bring it back whole.
-      statements.push({ sql: 'INSERT OR IGNORE INTO consultation_tombstones (id, user_id, deleted_at) VALUES (?, ?, ?)', args: [String(t.id), String(t.user_id), String(t.deleted_at)] });
-      log('tombstone', String(t.id));
-    }
+    rows(versions, versionCodec.names.length, (chunk, values) => ({
+      sql: `INSERT INTO consultation_versions (${versionCodec.list}) VALUES ${values} ON CONFLICT(id) DO NOTHING`,
+      args: chunk.flatMap((v) => versionCodec.valuesOf(v)),
+    }));
+    for (const v of versions) logged.push(['version', String(v.id)]);
+    // The team database keeps the deleted consultation's rows: a device with work on it can bring it back whole.
+    const tombstones = store.rowsForPush('consultation_tombstones', ids.tombstone);
+    rows(tombstones, 3, (chunk, values) => ({
+      sql: `INSERT OR IGNORE INTO consultation_tombstones (id, user_id, deleted_at) VALUES ${values}`,
+      args: chunk.flatMap((t) => [String(t.id), String(t.user_id), String(t.deleted_at)]),
+    }));
+    for (const t of tombstones) logged.push(['tombstone', String(t.id)]);
+    // The log in the order pulls must apply it: users, consultations, versions, tombstones.
+    rows(logged, 3, (chunk, values) => ({ sql: `INSERT INTO sync_log (entity, entity_id, device_id) VALUES ${values}`, args: chunk.flatMap(([entity, id]) => [entity, id, device]) }));
     let readBack: number | null = null;
     if (pushed.size) {
       readBack = statements.length;
@@ -369,38 +436,128 @@ export class SyncEngine {
 
   async pull(): Promise<{ pulled: number; merged: number; conflicts: number }> {
     const totals = { pulled: 0, merged: 0, conflicts: 0 };
-    const waiting = await this.options.remote.execute({ sql: 'SELECT count(*) AS n FROM sync_log WHERE seq > ?', args: [this.options.settings.get<number>(CURSOR_KEY) ?? 0] });
-    const progress = { done: 0, total: Number(waiting.rows[0]?.n ?? 0) };
+    const progress = { done: 0, total: 0 };
+    let request = this.readPage(this.options.settings.get<number>(CURSOR_KEY) ?? 0, true);
     for (;;) {
-      const cursor = this.options.settings.get<number>(CURSOR_KEY) ?? 0;
-      const limit = this.sizer.logPageRows();
-      const log = await this.sizer.timed(
-        (page) => page.rows.length * LOG_ROW_BYTES,
-        () => this.options.remote.execute({ sql: 'SELECT seq, entity, entity_id, device_id FROM sync_log WHERE seq > ? ORDER BY seq LIMIT ?', args: [cursor, limit] }),
-      );
-      if (log.rows.length === 0) return totals;
-      const lastSeq = Number(log.rows[log.rows.length - 1]!.seq);
+      const page = await request;
+      if (page.log.length === 0) return totals;
+      if (page.waiting !== null) progress.total = page.waiting;
+      const lastSeq = page.log[page.log.length - 1]!.seq;
+      // Pipelined: the next page is asked for before this one is applied; a short page was the last one.
+      request = page.log.length < page.limit ? Promise.resolve(NO_PAGE) : this.readPage(lastSeq, false);
+      request.catch(() => {}); // a failure is reported where it is awaited
       const ids: Record<Entity, Set<string>> = { user: new Set(), consultation: new Set(), version: new Set(), tombstone: new Set() };
-      for (const row of log.rows) if (row.device_id !== this.options.deviceId) ids[row.entity as Entity]?.add(String(row.entity_id));
-      const incoming = await this.fetchPage(ids);
+      for (const row of page.log) if (row.device !== this.options.deviceId) ids[row.entity]?.add(row.id);
+      const incoming = await this.fetchPage(ids, page.inline);
+      // Let the next page's request leave before this page's local transaction holds the thread.
+      await new Promise((resolve) => setImmediate(resolve));
+      const started = performance.now();
       const applied = this.apply(incoming);
       this.options.settings.set(CURSOR_KEY, lastSeq);
+      this.learnApplyRate(page.log.length, performance.now() - started);
       totals.pulled += incoming.users.length + incoming.consultations.length + incoming.versions.length + incoming.tombstones.length;
       totals.merged += applied.merged;
       totals.conflicts += applied.conflicts;
-      progress.done += log.rows.length;
+      progress.done += page.log.length;
       if (progress.total > 0) this.options.onProgress?.({ done: progress.done, total: Math.max(progress.total, progress.done) });
     }
   }
 
+  /** Log rows per pull page so that applying one page holds the main thread about APPLY_BUDGET_MS. */
+  private applyRows = 250;
+
+  private learnApplyRate(rows: number, ms: number): void {
+    if (rows < 20) return; // small pages are mostly fixed cost
+    const fit = Math.floor((rows / Math.max(1, ms)) * APPLY_BUDGET_MS);
+    this.applyRows = Math.max(MIN_PAGE_ROWS, Math.min(MAX_PAGE_ROWS, Math.floor((this.applyRows + fit) / 2)));
+  }
+
+  /**
+   * One log page and the rows it names, in one request (a read batch): the page's rows are selected on the
+   * server by the same log query, so an edit reaches this device in one round trip. If that answer is too
+   * big for the link or the response cap (rows much larger than lately), the rows are read again by size.
+   */
+  private async readPage(cursor: number, first: boolean): Promise<LogPage> {
+    const limit = Math.min(this.sizer.logPageRows(), this.applyRows);
+    const page = [cursor, limit, this.options.deviceId];
+    const named = (entities: string) =>
+      `SELECT entity_id FROM (SELECT entity, entity_id, device_id FROM sync_log WHERE seq > ? ORDER BY seq LIMIT ?) WHERE entity IN (${entities}) AND device_id <> ?`;
+    const consultationIds = `${named(`'consultation', 'tombstone'`)} UNION SELECT consultation_id FROM consultation_versions WHERE id IN (${named(`'version'`)})`;
+    // The big rows come only if they fit half the link's budget each (the answer stays under the response
+    // cap and the timeout); otherwise they come back empty and are read by size.
+    const half = Math.floor(this.sizer.budgetBytes() / 2);
+    const fits = (table: string, columns: readonly string[], ids: string) =>
+      `AND (SELECT coalesce(sum(${sizeExpression(columns)}), 0) * ${ESCAPING} + count(*) * ${ROW_OVERHEAD} FROM ${table} WHERE id IN (${ids})) <= ?`;
+    const statements: RemoteStatement[] = [
+      { sql: 'SELECT seq, entity, entity_id, device_id FROM sync_log WHERE seq > ? ORDER BY seq LIMIT ?', args: [cursor, limit] },
+      { sql: `SELECT ${userCodec.names.join(', ')} FROM users WHERE id IN (${named(`'user'`)})`, args: page },
+      {
+        sql: `SELECT ${versionCodec.names.join(', ')} FROM consultation_versions WHERE id IN (${named(`'version'`)}) ${fits('consultation_versions', VERSION_TEXT, named(`'version'`))}`,
+        args: [...page, ...page, half],
+      },
+      {
+        sql: `SELECT ${consultationCodec.names.join(', ')} FROM consultations WHERE id IN (${consultationIds}) ${fits('consultations', CONSULTATION_TEXT, consultationIds)}`,
+        args: [...page, ...page, ...page, ...page, half],
+      },
+      { sql: `SELECT ${TOMBSTONE_COLUMNS.join(', ')} FROM consultation_tombstones WHERE id IN (${consultationIds})`, args: [...page, ...page] },
+    ];
+    // How much is waiting (for the progress bar) and the team schema's version: asked once per pull, in the same request.
+    if (first) statements.push({ sql: 'SELECT count(*) AS n FROM sync_log WHERE seq > ?', args: [cursor] }, { sql: `SELECT max(created_at) AS v FROM "${MIGRATIONS_TABLE}"` });
+    let results;
+    try {
+      results = await this.sizer.timed(answerBytes, () => this.options.remote.batch(statements, 'read'));
+    } catch (error) {
+      if (!tooBigAnswer(error)) throw error;
+      console.warn('Sync: a pull page did not come in one answer; reading it by size.', error);
+      if (first) await this.schemaStillKnown(await remoteSchemaVersion(this.options.remote));
+      return this.readPageBySize(cursor, limit, first);
+    }
+    if (first) await this.schemaStillKnown(Number(results[6]!.rows[0]?.v ?? 0));
+    const log = logRows(results[0]!.rows);
+    this.sizer.observeRows(answerBytes(results), log.length);
+    const plain = (at: number, columns: readonly string[]) => results[at]!.rows.map((r) => toPlain(r, columns));
+    // Rows the page names that came back empty were over the budget (or are not on the team): read by size.
+    const others = log.filter((r) => r.device !== this.options.deviceId);
+    const names = (...entities: Entity[]) => others.some((r) => entities.includes(r.entity));
+    const withheld = (at: number, ...entities: Entity[]) => results[at]!.rows.length === 0 && names(...entities);
+    return {
+      log,
+      limit,
+      waiting: first ? Number(results[5]!.rows[0]?.n ?? 0) : null,
+      inline: {
+        users: plain(1, userCodec.names),
+        versions: withheld(2, 'version') ? null : plain(2, versionCodec.names),
+        consultations: withheld(3, 'consultation', 'tombstone', 'version') ? null : plain(3, consultationCodec.names),
+        tombstones: plain(4, TOMBSTONE_COLUMNS),
+      },
+    };
+  }
+
+  /** The team schema was checked at start; another app may have upgraded (or reset) it since: then check again. */
+  private async schemaStillKnown(version: number): Promise<void> {
+    if (version === latestSchemaVersion(this.options.migrations)) return;
+    forgetRemoteSchemaCheck(this.options.remote);
+    await ensureRemoteSchemaOnce(this.options.remote, this.options.migrations);
+  }
+
+  /** The log page alone; its rows are then read in pages sized by bytes. */
+  private async readPageBySize(cursor: number, limit: number, first: boolean): Promise<LogPage> {
+    const waiting = first ? await this.options.remote.execute({ sql: 'SELECT count(*) AS n FROM sync_log WHERE seq > ?', args: [cursor] }) : null;
+    const log = await this.sizer.timed(
+      (page) => page.rows.length * LOG_ROW_BYTES,
+      () => this.options.remote.execute({ sql: 'SELECT seq, entity, entity_id, device_id FROM sync_log WHERE seq > ? ORDER BY seq LIMIT ?', args: [cursor, limit] }),
+    );
+    return { log: logRows(log.rows), limit, waiting: waiting ? Number(waiting.rows[0]?.n ?? 0) : null, inline: null };
+  }
+
   /** The current state of everything a log page names, checked; a consultation comes whole when it is new here. */
-  private async fetchPage(ids: Record<Entity, Set<string>>) {
-    const users = this.readable(await this.remoteRows('users', userCodec.names, 'id', [...ids.user]), checkedUserRow);
-    const versions = this.readable(await this.remoteRows('consultation_versions', versionCodec.names, 'id', [...ids.version]), checkedVersionRow);
+  private async fetchPage(ids: Record<Entity, Set<string>>, inline: InlineRows | null) {
+    const users = this.readable(inline?.users ?? (await this.remoteRows('users', userCodec.names, 'id', [...ids.user])), checkedUserRow);
+    const versions = this.readable(inline?.versions ?? (await this.remoteRows('consultation_versions', versionCodec.names, 'id', [...ids.version])), checkedVersionRow);
     // A version can arrive in a page before or after its consultation's row: always read the row too.
     const consultationIds = new Set([...ids.consultation, ...ids.tombstone, ...versions.map((v) => v.consultationId)]);
-    const rows = this.readable(await this.remoteRows('consultations', consultationCodec.names, 'id', [...consultationIds]), checkedConsultationRow);
-    const tombstones = (await this.remoteRows('consultation_tombstones', TOMBSTONE_COLUMNS, 'id', [...consultationIds])) as unknown as TombstoneRow[];
+    const rows = this.readable(inline?.consultations ?? (await this.remoteRows('consultations', consultationCodec.names, 'id', [...consultationIds])), checkedConsultationRow);
+    const tombstones = (inline?.tombstones ?? (await this.remoteRows('consultation_tombstones', TOMBSTONE_COLUMNS, 'id', [...consultationIds]))) as unknown as TombstoneRow[];
     const { store } = this.local;
     // A consultation new here comes whole: its history is read too, unless this page already holds all of it.
     const numbersInPage = new Map<string, Set<number>>();
