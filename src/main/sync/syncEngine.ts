@@ -109,7 +109,7 @@ const MIN_PAGE_ROWS = 50;
 const MAX_PAGE_ROWS = 1000;
 
 /** Rows a log page names, read with it; null where they did not fit the answer. */
-type InlineRows = { users: SqlRow[]; versions: SqlRow[] | null; consultations: SqlRow[] | null; tombstones: SqlRow[] };
+type InlineRows = { users: SqlRow[]; versions: SqlRow[] | null; consultations: SqlRow[] | null; tombstones: SqlRow[]; histories: SqlRow[] | null };
 interface LogPage {
   log: { seq: number; entity: Entity; id: string; device: string }[];
   /** The log rows asked for: a page with fewer was the last. */
@@ -486,22 +486,31 @@ export class SyncEngine {
     // The big rows come only if they fit half the link's budget each (the answer stays under the response
     // cap and the timeout); otherwise they come back empty and are read by size.
     const half = Math.floor(this.sizer.budgetBytes() / 2);
-    const fits = (table: string, columns: readonly string[], ids: string) =>
-      `AND (SELECT coalesce(sum(${sizeExpression(columns)}), 0) * ${ESCAPING} + count(*) * ${ROW_OVERHEAD} FROM ${table} WHERE id IN (${ids})) <= ?`;
+    const weight = (columns: readonly string[]) => `coalesce(sum(${sizeExpression(columns)}), 0) * ${ESCAPING} + count(*) * ${ROW_OVERHEAD}`;
+    const fits = (table: string, columns: readonly string[], ids: string) => `AND (SELECT ${weight(columns)} FROM ${table} WHERE ${ids}) <= ?`;
+    const historyIds = `consultation_id IN (${named(`'consultation'`)})`;
     const statements: RemoteStatement[] = [
       { sql: 'SELECT seq, entity, entity_id, device_id FROM sync_log WHERE seq > ? ORDER BY seq LIMIT ?', args: [cursor, limit] },
       { sql: `SELECT ${userCodec.names.join(', ')} FROM users WHERE id IN (${named(`'user'`)})`, args: page },
       {
-        sql: `SELECT ${versionCodec.names.join(', ')} FROM consultation_versions WHERE id IN (${named(`'version'`)}) ${fits('consultation_versions', VERSION_TEXT, named(`'version'`))}`,
+        sql: `SELECT ${versionCodec.names.join(', ')} FROM consultation_versions WHERE id IN (${named(`'version'`)}) ${fits('consultation_versions', VERSION_TEXT, `id IN (${named(`'version'`)})`)}`,
         args: [...page, ...page, half],
       },
       {
-        sql: `SELECT ${consultationCodec.names.join(', ')} FROM consultations WHERE id IN (${consultationIds}) ${fits('consultations', CONSULTATION_TEXT, consultationIds)}`,
+        sql: `SELECT ${consultationCodec.names.join(', ')} FROM consultations WHERE id IN (${consultationIds}) ${fits('consultations', CONSULTATION_TEXT, `id IN (${consultationIds})`)}`,
         args: [...page, ...page, ...page, ...page, half],
       },
       { sql: `SELECT ${TOMBSTONE_COLUMNS.join(', ')} FROM consultation_tombstones WHERE id IN (${consultationIds})`, args: [...page, ...page] },
+      // The whole history of each consultation the page names: a consultation new here comes whole without
+      // another request (a fresh device's first pull). Its weight, to tell "none" from "did not fit".
+      {
+        sql: `SELECT ${versionCodec.names.join(', ')} FROM consultation_versions WHERE consultation_id IN (${named(`'consultation'`)}) ${fits('consultation_versions', VERSION_TEXT, historyIds)}`,
+        args: [...page, ...page, half],
+      },
+      { sql: `SELECT ${weight(VERSION_TEXT)} AS n FROM consultation_versions WHERE consultation_id IN (${named(`'consultation'`)})`, args: page },
     ];
     // How much is waiting (for the progress bar) and the team schema's version: asked once per pull, in the same request.
+    const extra = statements.length;
     if (first) statements.push({ sql: 'SELECT count(*) AS n FROM sync_log WHERE seq > ?', args: [cursor] }, { sql: `SELECT max(created_at) AS v FROM "${MIGRATIONS_TABLE}"` });
     let results;
     try {
@@ -512,7 +521,7 @@ export class SyncEngine {
       if (first) await this.schemaStillKnown(await remoteSchemaVersion(this.options.remote));
       return this.readPageBySize(cursor, limit, first);
     }
-    if (first) await this.schemaStillKnown(Number(results[6]!.rows[0]?.v ?? 0));
+    if (first) await this.schemaStillKnown(Number(results[extra + 1]!.rows[0]?.v ?? 0));
     const log = logRows(results[0]!.rows);
     this.sizer.observeRows(answerBytes(results), log.length);
     const plain = (at: number, columns: readonly string[]) => results[at]!.rows.map((r) => toPlain(r, columns));
@@ -523,12 +532,13 @@ export class SyncEngine {
     return {
       log,
       limit,
-      waiting: first ? Number(results[5]!.rows[0]?.n ?? 0) : null,
+      waiting: first ? Number(results[extra]!.rows[0]?.n ?? 0) : null,
       inline: {
         users: plain(1, userCodec.names),
         versions: withheld(2, 'version') ? null : plain(2, versionCodec.names),
         consultations: withheld(3, 'consultation', 'tombstone', 'version') ? null : plain(3, consultationCodec.names),
         tombstones: plain(4, TOMBSTONE_COLUMNS),
+        histories: Number(results[6]!.rows[0]?.n ?? 0) > half ? null : plain(5, versionCodec.names),
       },
     };
   }
@@ -564,9 +574,14 @@ export class SyncEngine {
     for (const v of versions) numbersInPage.set(v.consultationId, (numbersInPage.get(v.consultationId) ?? new Set()).add(v.versionNumber));
     const complete = (r: ConsultationRow) => Array.from({ length: r.currentVersion }, (_, i) => i + 1).every((n) => numbersInPage.get(r.id)?.has(n));
     const missing = rows.filter((r) => !store.find(r.id) && !complete(r)).map((r) => r.id);
-    const history = missing.length
-      ? this.readable(await this.remoteRows('consultation_versions', versionCodec.names, 'consultation_id', missing), checkedVersionRow)
-      : [];
+    // The page brought the histories of the consultations it names (when they fitted): only the rest are read now.
+    const covered = new Set(inline?.histories ? ids.consultation : []);
+    const fromPage = new Set(missing.filter((id) => covered.has(id)));
+    const rest = missing.filter((id) => !fromPage.has(id));
+    const history = [
+      ...this.readable((inline?.histories ?? []).filter((v) => fromPage.has(String(v.consultation_id))), checkedVersionRow),
+      ...(rest.length ? this.readable(await this.remoteRows('consultation_versions', versionCodec.names, 'consultation_id', rest), checkedVersionRow) : []),
+    ];
     const known = new Set(versions.map((v) => v.id));
     // For a consultation deleted on the team that still has queued work here: which versions the team already has.
     const kept = tombstones.map((t) => String(t.id)).filter((id) => store.find(id) && this.local.outbox.hasWorkFor(id));
