@@ -2,7 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type Database from 'better-sqlite3';
 import { openTestApp } from '../test/tempDatabase';
 import { startTursoServer } from '../test/tursoServer';
-import { startAdapterThread } from './adapterThread';
+import { startAdapterProcess } from './adapterProcess';
 import { SyncEngine } from '../src/main/sync/syncEngine';
 import { SyncScheduler } from '../src/main/sync/syncScheduler';
 import { ensureRemoteSchema, ensureRemoteSchemaOnce } from '../src/main/sync/remoteSchema';
@@ -29,7 +29,7 @@ type Migrations = ReturnType<typeof readMigrations>;
 /** A team database of its own: tursodb on loopback behind the test adapter, schema applied. */
 async function team(migrations: Migrations, timeoutMs = DEFAULT_TIMEOUT_MS) {
   const server = await startTursoServer();
-  const adapter = await startAdapterThread(server.port);
+  const adapter = await startAdapterProcess(server.port);
   const remote = createRemoteClient({ url: adapter.url, timeoutMs });
   await ensureRemoteSchema(remote, migrations);
   return {

@@ -104,9 +104,11 @@ const byNumber = (a: VersionRow, b: VersionRow) => a.versionNumber - b.versionNu
 const label = (row: ConsultationRow) => row.contactInfo.business_name ?? 'A consultation';
 
 /** Longest a pull page's local transaction should hold the main thread. */
-const APPLY_BUDGET_MS = 50;
-const MIN_PAGE_ROWS = 50;
-const MAX_PAGE_ROWS = 1000;
+const APPLY_BUDGET_MS = 40;
+/** Rows checked between two turns of the event loop. */
+const CHECK_SLICE = 100;
+/** Most consultations per local transaction of a pull. */
+const MAX_APPLY_CHUNK = 150;
 
 /** Rows a log page names, read with it; null where they did not fit the answer. */
 type InlineRows = { users: SqlRow[]; versions: SqlRow[] | null; consultations: SqlRow[] | null; tombstones: SqlRow[]; histories: SqlRow[] | null };
@@ -134,6 +136,16 @@ function answerBytes(results: { rows: RemoteRow[] }[]): number {
   let bytes = 0;
   for (const result of results) for (const row of result.rows) for (const value of Object.values(row)) bytes += (typeof value === 'string' ? value.length : 8) + 4;
   return bytes;
+}
+
+interface Incoming {
+  users: UserRow[];
+  consultations: ConsultationRow[];
+  versions: VersionRow[];
+  tombstones: TombstoneRow[];
+  /** Ids of versions the team holds of consultations deleted there. */
+  teamVersionIds?: ReadonlySet<string>;
+  adopt: { from: string; to: UserRow } | null;
 }
 
 /** The team kept another laptop's newer row for these consultations; they were merged and go out again. */
@@ -422,6 +434,16 @@ export class SyncEngine {
     return out;
   }
 
+  /** readable(), a slice at a time with the event loop let through between slices (a page has thousands of rows). */
+  private async readableInSteps<T>(rows: SqlRow[], check: (row: SqlRow) => T): Promise<T[]> {
+    const out: T[] = [];
+    for (let at = 0; at < rows.length; at += CHECK_SLICE) {
+      if (at > 0) await new Promise((resolve) => setImmediate(resolve));
+      out.push(...this.readable(rows.slice(at, at + CHECK_SLICE), check));
+    }
+    return out;
+  }
+
   private quarantineRow(error: RowRefused): void {
     const listed = this.quarantine().filter((q) => !(q.entity === error.entity && q.id === error.id));
     listed.push({ entity: error.entity, id: error.id, reason: error.reason.slice(0, 300), seenAt: now() });
@@ -449,12 +471,8 @@ export class SyncEngine {
       const ids: Record<Entity, Set<string>> = { user: new Set(), consultation: new Set(), version: new Set(), tombstone: new Set() };
       for (const row of page.log) if (row.device !== this.options.deviceId) ids[row.entity]?.add(row.id);
       const incoming = await this.fetchPage(ids, page.inline);
-      // Let the next page's request leave before this page's local transaction holds the thread.
-      await new Promise((resolve) => setImmediate(resolve));
-      const started = performance.now();
-      const applied = this.apply(incoming);
+      const applied = await this.applyInSteps(incoming);
       this.options.settings.set(CURSOR_KEY, lastSeq);
-      this.learnApplyRate(page.log.length, performance.now() - started);
       totals.pulled += incoming.users.length + incoming.consultations.length + incoming.versions.length + incoming.tombstones.length;
       totals.merged += applied.merged;
       totals.conflicts += applied.conflicts;
@@ -463,13 +481,49 @@ export class SyncEngine {
     }
   }
 
-  /** Log rows per pull page so that applying one page holds the main thread about APPLY_BUDGET_MS. */
-  private applyRows = 250;
+  /** Consultations per local transaction, so that one holds the main thread about APPLY_BUDGET_MS. */
+  private applyChunk = 20;
 
-  private learnApplyRate(rows: number, ms: number): void {
-    if (rows < 20) return; // small pages are mostly fixed cost
-    const fit = Math.floor((rows / Math.max(1, ms)) * APPLY_BUDGET_MS);
-    this.applyRows = Math.max(MIN_PAGE_ROWS, Math.min(MAX_PAGE_ROWS, Math.floor((this.applyRows + fit) / 2)));
+  /**
+   * Applies a page in local transactions of a few consultations each (a consultation with its versions and
+   * tombstone always together, the team's users first), yielding between them so the window stays
+   * responsive. The cursor moves only after the whole page: a page cut short is applied again, which
+   * changes nothing for what already landed.
+   */
+  private async applyInSteps(incoming: Incoming): Promise<{ merged: number; conflicts: number }> {
+    const ids = [...new Set([...incoming.tombstones.map((t) => String(t.id)), ...incoming.consultations.map((c) => c.id)])];
+    const group = <T>(list: T[], key: (item: T) => string) => {
+      const out = new Map<string, T[]>();
+      for (const item of list) out.set(key(item), [...(out.get(key(item)) ?? []), item]);
+      return out;
+    };
+    const rows = group(incoming.consultations, (c) => c.id);
+    const versions = group(incoming.versions, (v) => v.consultationId);
+    const tombstones = group(incoming.tombstones, (t) => String(t.id));
+    const named = new Set(ids);
+    const totals = { merged: 0, conflicts: 0 };
+    for (let at = 0, first = true; first || at < ids.length; first = false) {
+      if (!first) await new Promise((resolve) => setImmediate(resolve));
+      const part = ids.slice(at, at + this.applyChunk);
+      const started = performance.now();
+      const applied = this.apply({
+        users: first ? incoming.users : [],
+        adopt: first ? incoming.adopt : null,
+        consultations: part.flatMap((id) => rows.get(id) ?? []),
+        // Versions whose consultation the page does not hold go with the first part (they are checked, as before).
+        versions: [...part.flatMap((id) => versions.get(id) ?? []), ...(first ? incoming.versions.filter((v) => !named.has(v.consultationId)) : [])],
+        tombstones: part.flatMap((id) => tombstones.get(id) ?? []),
+        teamVersionIds: incoming.teamVersionIds,
+      });
+      const ms = performance.now() - started;
+      // Shrinks at once after a slow part, grows slowly: a page of new consultations costs far more per row than one of known ones.
+      const fit = Math.floor((part.length / Math.max(1, ms)) * APPLY_BUDGET_MS);
+      if (part.length >= 5 || fit < this.applyChunk) this.applyChunk = Math.max(5, Math.min(MAX_APPLY_CHUNK, fit, Math.ceil(this.applyChunk * 1.25)));
+      totals.merged += applied.merged;
+      totals.conflicts += applied.conflicts;
+      at += part.length;
+    }
+    return totals;
   }
 
   /**
@@ -478,7 +532,7 @@ export class SyncEngine {
    * big for the link or the response cap (rows much larger than lately), the rows are read again by size.
    */
   private async readPage(cursor: number, first: boolean): Promise<LogPage> {
-    const limit = Math.min(this.sizer.logPageRows(), this.applyRows);
+    const limit = this.sizer.logPageRows();
     const page = [cursor, limit, this.options.deviceId];
     const named = (entities: string) =>
       `SELECT entity_id FROM (SELECT entity, entity_id, device_id FROM sync_log WHERE seq > ? ORDER BY seq LIMIT ?) WHERE entity IN (${entities}) AND device_id <> ?`;
@@ -562,11 +616,11 @@ export class SyncEngine {
 
   /** The current state of everything a log page names, checked; a consultation comes whole when it is new here. */
   private async fetchPage(ids: Record<Entity, Set<string>>, inline: InlineRows | null) {
-    const users = this.readable(inline?.users ?? (await this.remoteRows('users', userCodec.names, 'id', [...ids.user])), checkedUserRow);
-    const versions = this.readable(inline?.versions ?? (await this.remoteRows('consultation_versions', versionCodec.names, 'id', [...ids.version])), checkedVersionRow);
+    const users = await this.readableInSteps(inline?.users ?? (await this.remoteRows('users', userCodec.names, 'id', [...ids.user])), checkedUserRow);
+    const versions = await this.readableInSteps(inline?.versions ?? (await this.remoteRows('consultation_versions', versionCodec.names, 'id', [...ids.version])), checkedVersionRow);
     // A version can arrive in a page before or after its consultation's row: always read the row too.
     const consultationIds = new Set([...ids.consultation, ...ids.tombstone, ...versions.map((v) => v.consultationId)]);
-    const rows = this.readable(inline?.consultations ?? (await this.remoteRows('consultations', consultationCodec.names, 'id', [...consultationIds])), checkedConsultationRow);
+    const rows = await this.readableInSteps(inline?.consultations ?? (await this.remoteRows('consultations', consultationCodec.names, 'id', [...consultationIds])), checkedConsultationRow);
     const tombstones = (inline?.tombstones ?? (await this.remoteRows('consultation_tombstones', TOMBSTONE_COLUMNS, 'id', [...consultationIds]))) as unknown as TombstoneRow[];
     const { store } = this.local;
     // A consultation new here comes whole: its history is read too, unless this page already holds all of it.
@@ -579,8 +633,8 @@ export class SyncEngine {
     const fromPage = new Set(missing.filter((id) => covered.has(id)));
     const rest = missing.filter((id) => !fromPage.has(id));
     const history = [
-      ...this.readable((inline?.histories ?? []).filter((v) => fromPage.has(String(v.consultation_id))), checkedVersionRow),
-      ...(rest.length ? this.readable(await this.remoteRows('consultation_versions', versionCodec.names, 'consultation_id', rest), checkedVersionRow) : []),
+      ...await this.readableInSteps((inline?.histories ?? []).filter((v) => fromPage.has(String(v.consultation_id))), checkedVersionRow),
+      ...(rest.length ? await this.readableInSteps(await this.remoteRows('consultation_versions', versionCodec.names, 'consultation_id', rest), checkedVersionRow) : []),
     ];
     const known = new Set(versions.map((v) => v.id));
     // For a consultation deleted on the team that still has queued work here: which versions the team already has.
@@ -632,15 +686,7 @@ export class SyncEngine {
     return { from: me.id, to: twin };
   }
 
-  private apply(incoming: {
-    users: UserRow[];
-    consultations: ConsultationRow[];
-    versions: VersionRow[];
-    tombstones: TombstoneRow[];
-    /** Ids of versions the team holds of consultations deleted there. */
-    teamVersionIds?: ReadonlySet<string>;
-    adopt: { from: string; to: UserRow } | null;
-  }) {
+  private apply(incoming: Incoming) {
     const { store, outbox } = this.local;
     let merged = 0;
     let conflicts = 0;
