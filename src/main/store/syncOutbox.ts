@@ -150,6 +150,11 @@ export class SyncOutbox {
   setBase(consultationId: string, sections: WorkingSections, updatedAt: string): void {
     this.q.setBase.run(consultationId, ...sectionValues(sections), updatedAt);
   }
+
+  /** setBase from the four section columns' JSON texts as stored (a push: what the team took is our text). */
+  setBaseText(consultationId: string, texts: readonly string[], updatedAt: string): void {
+    this.q.setBase.run(consultationId, ...texts, updatedAt);
+  }
 }
 
 const pendingStatements = new WeakMap<Database.Database, Database.Statement>();

@@ -105,6 +105,8 @@ const label = (row: ConsultationRow) => row.contactInfo.business_name ?? 'A cons
 
 /** Longest a pull page's local transaction should hold the main thread. */
 const APPLY_BUDGET_MS = 40;
+/** Largest push batch (estimated bytes): encoding a request and settling its answer hold the main thread, so it stays short. */
+const MAX_PUSH_BYTES = 1024 * 1024;
 /** Rows checked between two turns of the event loop. */
 const CHECK_SLICE = 100;
 /** Most consultations per local transaction of a pull. */
@@ -131,6 +133,9 @@ function tooBigAnswer(error: unknown): boolean {
   }
   return false;
 }
+/** Sections from their four column texts, in SECTION_TEXT order. */
+const sectionsOfText = ([contactInfo, businessContext, painPoints, goalsObjectives]: string[]) =>
+  sectionsOf({ contactInfo: JSON.parse(contactInfo!), businessContext: JSON.parse(businessContext!), painPoints: JSON.parse(painPoints!), goalsObjectives: JSON.parse(goalsObjectives!) });
 /** About what an answer weighed on the wire: its text, plus framing per value. */
 function answerBytes(results: { rows: RemoteRow[] }[]): number {
   let bytes = 0;
@@ -269,7 +274,7 @@ export class SyncEngine {
     let done = 0;
     for (;;) {
       // A prefix of the outbox that fits what the link carries in a fraction of the request timeout.
-      const { entries, bytes } = pushSlice(outbox.page(batchSize), this.sizer.budgetBytes(), (entity, id) => outbox.textBytes(entity, id));
+      const { entries, bytes } = pushSlice(outbox.page(batchSize), Math.min(this.sizer.budgetBytes(), MAX_PUSH_BYTES), (entity, id) => outbox.textBytes(entity, id));
       if (entries.length === 0) return done;
       const maxSeq = entries[entries.length - 1]!.seq;
       const ids: Record<Entity, string[]> = { user: [], consultation: [], version: [], tombstone: [] };
@@ -295,17 +300,25 @@ export class SyncEngine {
         }
         throw error;
       }
+      // What the team holds now is the base of the next merge, where it is what we pushed: compared as text
+      // first (what the team took is our text), parsed only when the texts differ; in slices, letting the
+      // event loop through, and then written in one transaction with the outbox entries it settles.
+      const bases: { id: string; texts: string[]; updatedAt: string }[] = [];
+      const held = readBack === null ? [] : results[readBack]!.rows;
+      for (let at = 0; at < held.length; at += 1) {
+        if (at > 0 && at % CHECK_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+        const row = held[at]!;
+        const id = String(row.id);
+        const ours = pushed.get(id);
+        if (!ours) continue;
+        const theirs = SECTION_TEXT.map((c) => String(row[c] ?? ''));
+        if (theirs.every((text, i) => text === ours[i]) || deepEqual(sectionsOfText(theirs), sectionsOfText(ours))) bases.push({ id, texts: ours, updatedAt: String(row.updated_at) });
+        // The team kept another laptop's newer row: ours goes out again after merging with it.
+        else rejected.push(id);
+      }
       this.local.store.transaction(() => {
         outbox.deleteUpTo(maxSeq);
-        // What the team holds now is the base of the next merge, where it is what we pushed.
-        const held = readBack === null ? [] : results[readBack]!.rows.map((r) => toPlain(r, consultationCodec.names));
-        for (const raw of held) {
-          const ours = pushed.get(String(raw.id));
-          const held = consultationCodec.fromSql(raw);
-          if (ours && deepEqual(sectionsOf(held), ours)) outbox.setBase(held.id, ours, held.updatedAt);
-          // The team kept another laptop's newer row: ours goes out again after merging with it.
-          else if (ours) rejected.push(held.id);
-        }
+        for (const base of bases) outbox.setBaseText(base.id, base.texts, base.updatedAt);
       });
       this.options.settings.delete(PENDING_BATCH_KEY);
       outbox.sending(0);
@@ -365,7 +378,8 @@ export class SyncEngine {
       });
       logged.push(['user', String(user.id)]);
     }
-    const pushed = new Map<string, WorkingSections>();
+    /** The section texts of each consultation pushed. */
+    const pushed = new Map<string, string[]>();
     const update = consultationCodec.names.filter((c) => c !== 'id' && c !== 'created_at').map((c) => `"${c}" = excluded."${c}"`).join(', ');
     const upsert = (values: string, compareAndSet: boolean) => `INSERT INTO consultations (${consultationCodec.list}) VALUES ${values}
               ON CONFLICT(id) DO UPDATE SET ${update}
@@ -380,7 +394,7 @@ export class SyncEngine {
       const seen = this.local.outbox.baseUpdatedAt(String(row.id));
       if (seen === undefined) fresh.push(row);
       else statements.push({ sql: upsert(`(${consultationCodec.placeholders})`, true), args: [...consultationCodec.valuesOf(row), seen] });
-      pushed.set(String(row.id), sectionsOf(consultationCodec.fromSql(row)));
+      pushed.set(String(row.id), SECTION_TEXT.map((c) => String(row[c] ?? '')));
       logged.push(['consultation', String(row.id)]);
     }
     const width = consultationCodec.names.length;
