@@ -21,8 +21,15 @@ if (process.send && process.env.FIELDBOOK_ADAPTER_UPSTREAM) {
   send({ url: adapter.url });
   process.on('message', async (message: Message) => {
     if (message.type === 'requests') send({ requests: adapter.requests });
-    if (message.type === 'throttle') (adapter.throttle(message.rate), send({ ok: true }));
-    if (message.type === 'close') (await adapter.close(), send({ ok: true }), process.disconnect());
+    if (message.type === 'throttle') {
+      adapter.throttle(message.rate);
+      send({ ok: true });
+    }
+    if (message.type === 'close') {
+      await adapter.close();
+      send({ ok: true });
+      process.disconnect();
+    }
   });
 }
 
@@ -30,8 +37,12 @@ export async function startAdapterProcess(upstreamPort: number): Promise<Adapter
   const child = fork(fileURLToPath(import.meta.url), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, FIELDBOOK_ADAPTER_UPSTREAM: String(upstreamPort) } });
   const next = <T>() =>
     new Promise<T>((resolve, reject) => {
-      child.once('message', (m) => resolve(m as T));
-      child.once('exit', (code) => reject(new Error(`the adapter process ended (${code})`)));
+      const ended = (code: number | null) => reject(new Error(`the adapter process ended (${code})`));
+      child.once('exit', ended);
+      child.once('message', (m) => {
+        child.off('exit', ended);
+        resolve(m as T);
+      });
     });
   const { url } = await next<{ url: string }>();
   // One question at a time: answers come back in order.

@@ -279,7 +279,12 @@ export class SyncEngine {
       const maxSeq = entries[entries.length - 1]!.seq;
       const ids: Record<Entity, string[]> = { user: [], consultation: [], version: [], tombstone: [] };
       const seenIds = new Set<string>();
-      for (const e of entries) if (!seenIds.has(`${e.entity}:${e.id}`)) (seenIds.add(`${e.entity}:${e.id}`), ids[e.entity].push(e.id));
+      for (const e of entries) {
+        const key = `${e.entity}:${e.id}`;
+        if (seenIds.has(key)) continue;
+        seenIds.add(key);
+        ids[e.entity].push(e.id);
+      }
       const batchId = newId();
       const { statements, readBack, pushed } = this.pushStatements(batchId, ids);
       // Marked before the batch leaves, cleared only once its outcome is known (here or on the next push).
