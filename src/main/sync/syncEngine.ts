@@ -272,7 +272,9 @@ export class SyncEngine {
     const { outbox } = this.local;
     const total = outbox.pending();
     let done = 0;
-    for (;;) {
+    for (let batch = 0; ; batch += 1) {
+      // Settling one batch and building the next are two turns of the event loop, not one long one.
+      if (batch > 0) await new Promise((resolve) => setImmediate(resolve));
       // A prefix of the outbox that fits what the link carries in a fraction of the request timeout.
       const { entries, bytes } = pushSlice(outbox.page(batchSize), Math.min(this.sizer.budgetBytes(), MAX_PUSH_BYTES), (entity, id) => outbox.textBytes(entity, id));
       if (entries.length === 0) return done;
@@ -287,9 +289,12 @@ export class SyncEngine {
       }
       const batchId = newId();
       const { statements, readBack, pushed } = this.pushStatements(batchId, ids);
-      // Marked before the batch leaves, cleared only once its outcome is known (here or on the next push).
-      outbox.sending(maxSeq);
-      this.options.settings.set(PENDING_BATCH_KEY, { id: batchId, maxSeq });
+      // Marked before the batch leaves, cleared only once its outcome is known (here or on the next push);
+      // one local commit for both.
+      this.local.store.transaction(() => {
+        outbox.sending(maxSeq);
+        this.options.settings.set(PENDING_BATCH_KEY, { id: batchId, maxSeq });
+      });
       let results;
       try {
         results = await this.sizer.timed(bytes, () => this.options.remote.batch(statements, 'write'));
@@ -324,9 +329,9 @@ export class SyncEngine {
       this.local.store.transaction(() => {
         outbox.deleteUpTo(maxSeq);
         for (const base of bases) outbox.setBaseText(base.id, base.texts, base.updatedAt);
+        this.options.settings.delete(PENDING_BATCH_KEY);
+        outbox.sending(0);
       });
-      this.options.settings.delete(PENDING_BATCH_KEY);
-      outbox.sending(0);
       done += Object.values(ids).reduce((n, list) => n + list.length, 0);
       this.options.onProgress?.({ done: Math.max(0, total - outbox.pending()), total });
     }
