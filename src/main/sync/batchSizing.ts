@@ -40,9 +40,9 @@ export class LinkSizer {
     return this.budget;
   }
 
-  /** Sync log rows per pull page: about one budget of the rows they name, so progress comes page by page. */
-  logPageRows(): number {
-    return Math.max(50, Math.min(1000, Math.floor(this.budget / this.rowBytes)));
+  /** Sync log rows per pull page: about one budget (or `capBytes`, if less) of the rows they name, so progress comes page by page. */
+  logPageRows(capBytes = Infinity): number {
+    return Math.max(50, Math.min(1000, Math.floor(Math.min(this.budget, capBytes) / this.rowBytes)));
   }
 
   /** What the rows of a pull page weighed, to size the next page. */

@@ -107,6 +107,8 @@ const label = (row: ConsultationRow) => row.contactInfo.business_name ?? 'A cons
 const APPLY_BUDGET_MS = 40;
 /** Largest push batch (estimated bytes): encoding a request and settling its answer hold the main thread, so it stays short. */
 const MAX_PUSH_BYTES = 1024 * 1024;
+/** Largest pull page answer aimed at (estimated bytes): decoding it holds the main thread too. */
+const MAX_PULL_BYTES = 1024 * 1024;
 /** Rows checked between two turns of the event loop. */
 const CHECK_SLICE = 100;
 /** Most consultations per local transaction of a pull. */
@@ -556,14 +558,14 @@ export class SyncEngine {
    * big for the link or the response cap (rows much larger than lately), the rows are read again by size.
    */
   private async readPage(cursor: number, first: boolean): Promise<LogPage> {
-    const limit = this.sizer.logPageRows();
+    const limit = this.sizer.logPageRows(MAX_PULL_BYTES);
     const page = [cursor, limit, this.options.deviceId];
     const named = (entities: string) =>
       `SELECT entity_id FROM (SELECT entity, entity_id, device_id FROM sync_log WHERE seq > ? ORDER BY seq LIMIT ?) WHERE entity IN (${entities}) AND device_id <> ?`;
     const consultationIds = `${named(`'consultation', 'tombstone'`)} UNION SELECT consultation_id FROM consultation_versions WHERE id IN (${named(`'version'`)})`;
     // The big rows come only if they fit half the link's budget each (the answer stays under the response
     // cap and the timeout); otherwise they come back empty and are read by size.
-    const half = Math.floor(this.sizer.budgetBytes() / 2);
+    const half = Math.floor(Math.min(this.sizer.budgetBytes(), MAX_PULL_BYTES) / 2);
     const weight = (columns: readonly string[]) => `coalesce(sum(${sizeExpression(columns)}), 0) * ${ESCAPING} + count(*) * ${ROW_OVERHEAD}`;
     const fits = (table: string, columns: readonly string[], ids: string) => `AND (SELECT ${weight(columns)} FROM ${table} WHERE ${ids}) <= ?`;
     const historyIds = `consultation_id IN (${named(`'consultation'`)})`;
@@ -601,24 +603,22 @@ export class SyncEngine {
     }
     if (first) await this.schemaStillKnown(Number(results[extra + 1]!.rows[0]?.v ?? 0));
     const log = logRows(results[0]!.rows);
-    this.sizer.observeRows(answerBytes(results), log.length);
     const plain = (at: number, columns: readonly string[]) => results[at]!.rows.map((r) => toPlain(r, columns));
     // Rows the page names that came back empty were over the budget (or are not on the team): read by size.
     const others = log.filter((r) => r.device !== this.options.deviceId);
     const names = (...entities: Entity[]) => others.some((r) => entities.includes(r.entity));
     const withheld = (at: number, ...entities: Entity[]) => results[at]!.rows.length === 0 && names(...entities);
-    return {
-      log,
-      limit,
-      waiting: first ? Number(results[extra]!.rows[0]?.n ?? 0) : null,
-      inline: {
-        users: plain(1, userCodec.names),
-        versions: withheld(2, 'version') ? null : plain(2, versionCodec.names),
-        consultations: withheld(3, 'consultation', 'tombstone', 'version') ? null : plain(3, consultationCodec.names),
-        tombstones: plain(4, TOMBSTONE_COLUMNS),
-        histories: Number(results[6]!.rows[0]?.n ?? 0) > half ? null : plain(5, versionCodec.names),
-      },
+    const inline: InlineRows = {
+      users: plain(1, userCodec.names),
+      versions: withheld(2, 'version') ? null : plain(2, versionCodec.names),
+      consultations: withheld(3, 'consultation', 'tombstone', 'version') ? null : plain(3, consultationCodec.names),
+      tombstones: plain(4, TOMBSTONE_COLUMNS),
+      histories: Number(results[6]!.rows[0]?.n ?? 0) > half ? null : plain(5, versionCodec.names),
     };
+    // What the page weighed, withheld parts counted at more than they were allowed: the next page is sized down.
+    const over = [inline.versions, inline.consultations, inline.histories].filter((part) => part === null).length;
+    this.sizer.observeRows(answerBytes(results) + over * 2 * half, log.length);
+    return { log, limit, waiting: first ? Number(results[extra]!.rows[0]?.n ?? 0) : null, inline };
   }
 
   /** The team schema was checked at start; another app may have upgraded (or reset) it since: then check again. */
