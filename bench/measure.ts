@@ -35,7 +35,15 @@ export interface Row {
   baselineMs?: number;
   baseline?: string;
   aim?: string;
+  /** Aim as speed: at least this share of the baseline's speed (baselineMs / ms). */
+  speedAim?: number;
   note?: string;
+}
+
+/** Whether a row met its speed aim, or null when it has none. */
+export function speedAimMet(row: Row): boolean | null {
+  if (row.speedAim === undefined || !row.baselineMs) return null;
+  return row.baselineMs / row.ms >= row.speedAim;
 }
 
 export const fmt = (ms: number) => (ms < 0.1 ? ms.toFixed(3) : ms < 10 ? ms.toFixed(2) : ms.toFixed(0));

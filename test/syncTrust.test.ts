@@ -148,13 +148,20 @@ describe.each(teams)('sync a team can trust: %s', (_name, makeTeam, skip) => {
     // B's link drops while it reads the second page of the log.
     const base = team.remote();
     let logReads = 0;
+    const readsLog = (stmt: { sql: string; args?: unknown[] } | string) => {
+      const text = typeof stmt === 'string' ? stmt : stmt.sql;
+      return text.includes('FROM sync_log') && text.includes('ORDER BY seq');
+    };
     const cut = {
       execute: (async (stmt: { sql: string; args?: unknown[] } | string) => {
-        const text = typeof stmt === 'string' ? stmt : stmt.sql;
-        if (text.includes('FROM sync_log') && text.includes('ORDER BY seq') && ++logReads === 2) throw new Error('fetch failed');
+        if (readsLog(stmt) && ++logReads === 2) throw new Error('fetch failed');
         return base.execute(stmt as never);
       }) as RemoteClient['execute'],
-      batch: base.batch.bind(base),
+      // A log page read together with its rows (one read batch) is cut the same way.
+      batch: (async (stmts: ({ sql: string; args?: unknown[] } | string)[], mode?: never) => {
+        if (stmts.some(readsLog) && ++logReads === 2) throw new Error('fetch failed');
+        return base.batch(stmts as never, mode);
+      }) as RemoteClient['batch'],
       migrate: base.migrate.bind(base),
     } as unknown as RemoteClient;
     const b = device('B', cut, { sameUserAs: a });

@@ -92,6 +92,8 @@ export interface HranaAdapter {
   /** Stop accepting connections (connection refused) or accept again. */
   refuse(on: boolean): Promise<void>;
   forwarded: number;
+  /** HTTP requests that reached the adapter (round trips the client made). */
+  requests: number;
   /** The Authorization header of every request that reached the adapter (undefined when none was sent). */
   authorizations: (string | undefined)[];
   /** Answer 401 unless the request carries `Bearer <token>` (hosted Turso checks tokens, tursodb does not). */
@@ -124,6 +126,7 @@ export async function startHranaAdapter(upstreamPort: number): Promise<HranaAdap
   const adapter: HranaAdapter = {
     url: `http://127.0.0.1:${port}`,
     forwarded: 0,
+    requests: 0,
     authorizations: [],
     largestResponse: 0,
     inject: (...next) => faults.push(...next),
@@ -167,6 +170,7 @@ export async function startHranaAdapter(upstreamPort: number): Promise<HranaAdap
   }
 
   function handle(req: IncomingMessage, res: ServerResponse) {
+    adapter.requests += 1;
     readBody(req).then(async (raw) => {
       adapter.authorizations.push(req.headers.authorization);
       if (req.url !== '/v2/pipeline') {
@@ -201,8 +205,12 @@ export async function startHranaAdapter(upstreamPort: number): Promise<HranaAdap
       });
       const reply = (status: number, payload: unknown) => sendBody(res, status, JSON.stringify(payload), 'application/json');
       if (forward.length === 0) return reply(200, { baton: null, base_url: null, results });
-      // Faults hit write batches (pushes, schema upgrades), not the reads around them.
-      const fault = forward.some((f) => (f.request as { type: string }).type === 'batch') ? faults.shift() : undefined;
+      // Faults hit write batches (pushes, schema upgrades), not the reads around them (read batches included).
+      const writes = (f: { request: unknown }) => {
+        const r = f.request as HranaRequest;
+        return r.type === 'batch' && r.batch!.steps.some((step) => !/^\s*(SELECT|BEGIN|COMMIT|ROLLBACK|END)\b/i.test(step.stmt.sql ?? ''));
+      };
+      const fault = forward.some(writes) ? faults.shift() : undefined;
       if (fault?.kind === 'drop') return req.socket.destroy();
       if (fault?.kind === 'html') return void (await sendBody(res, 200, '<!doctype html><title>Hotel Wi-Fi</title><p>Log in to continue', 'text/html'));
       if (fault?.kind === 'http500') {

@@ -401,15 +401,22 @@ describe('attack: sync', () => {
     }
     const named = await remote.execute({ sql: `SELECT max(seq) AS seq FROM sync_log WHERE entity = 'consultation' AND entity_id = ?`, args: [c.id] });
     const consultationSeq = Number(named.rows[0]!.seq);
+    // The page after the one naming the consultation (its version 2 comes next) never arrives.
+    const dropped = (stmt: { sql: string; args?: unknown[] } | string) => {
+      const text = typeof stmt === 'string' ? stmt : stmt.sql;
+      const from = typeof stmt === 'string' ? undefined : Number(stmt.args?.[0]);
+      return text.includes('FROM sync_log') && text.includes('ORDER BY seq') && from === consultationSeq;
+    };
     const cut = {
       execute: (async (stmt: { sql: string; args?: unknown[] } | string) => {
-        const text = typeof stmt === 'string' ? stmt : stmt.sql;
-        const from = typeof stmt === 'string' ? undefined : Number(stmt.args?.[0]);
-        // The page after the one naming the consultation (its version 2 comes next) never arrives.
-        if (text.includes('FROM sync_log') && text.includes('ORDER BY seq') && from === consultationSeq) throw new Error('fetch failed');
+        if (dropped(stmt)) throw new Error('fetch failed');
         return remote.execute(stmt as never);
       }) as RemoteClient['execute'],
-      batch: remote.batch.bind(remote),
+      // A log page read with its rows (one read batch) is dropped the same way.
+      batch: (async (stmts: ({ sql: string; args?: unknown[] } | string)[], mode?: never) => {
+        if (dropped(stmts[0]!)) throw new Error('fetch failed');
+        return remote.batch(stmts as never, mode);
+      }) as RemoteClient['batch'],
       migrate: remote.migrate.bind(remote),
     } as unknown as RemoteClient;
     const engine = new SyncEngine({ database: () => b.database, remote: cut, deviceId: `B-${newId()}`, migrations, settings: b.settings, sizing: new OneRowPages() });

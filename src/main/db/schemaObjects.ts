@@ -247,6 +247,39 @@ export const SCHEMA_OBJECTS: readonly SchemaObject[] = [
         UPDATE "consultation_status_counts" SET "n" = "n" + 1 WHERE "status" = new."status";
       END`,
   },
+  {
+    type: 'trigger',
+    name: 'sync_outbox_once',
+    table: 'sync_outbox',
+    since: 9, // 0009_syncperf
+    side: 'local',
+    sql: `CREATE TRIGGER "sync_outbox_once" BEFORE INSERT ON "sync_outbox"
+      WHEN EXISTS (SELECT 1 FROM "sync_outbox" WHERE "entity" = new."entity" AND "entity_id" = new."entity_id" AND "seq" > (SELECT "sent_up_to" FROM "sync_control" WHERE "id" = 1)) BEGIN
+        SELECT RAISE(IGNORE);
+      END`,
+  },
+  {
+    type: 'trigger',
+    name: 'sync_outbox_count_insert',
+    table: 'sync_outbox',
+    since: 9, // 0009_syncperf
+    side: 'local',
+    sql: `CREATE TRIGGER "sync_outbox_count_insert" AFTER INSERT ON "sync_outbox"
+      WHEN NOT EXISTS (SELECT 1 FROM "sync_outbox" WHERE "entity" = new."entity" AND "entity_id" = new."entity_id" AND "seq" <> new."seq") BEGIN
+        UPDATE "sync_control" SET "pending" = "pending" + 1 WHERE "id" = 1;
+      END`,
+  },
+  {
+    type: 'trigger',
+    name: 'sync_outbox_count_delete',
+    table: 'sync_outbox',
+    since: 9, // 0009_syncperf
+    side: 'local',
+    sql: `CREATE TRIGGER "sync_outbox_count_delete" AFTER DELETE ON "sync_outbox"
+      WHEN NOT EXISTS (SELECT 1 FROM "sync_outbox" WHERE "entity" = old."entity" AND "entity_id" = old."entity_id") BEGIN
+        UPDATE "sync_control" SET "pending" = "pending" - 1 WHERE "id" = 1;
+      END`,
+  },
 ];
 
 /** The same statement, harmless if the object exists (SQLite stores it without the IF NOT EXISTS). */

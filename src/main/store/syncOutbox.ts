@@ -35,6 +35,7 @@ function prepare(sqlite: Database.Database) {
     enqueue: p(`INSERT INTO "sync_outbox" ("entity", "entity_id") VALUES (?, ?)`),
     drop: p(`DELETE FROM "sync_outbox" WHERE "entity" = ? AND "entity_id" = ?`),
     applying: p(`UPDATE "sync_control" SET "applying" = ? WHERE "id" = 1`),
+    sending: p(`UPDATE "sync_control" SET "sent_up_to" = ? WHERE "id" = 1`),
     upsertUser: p(`INSERT INTO "users" (${userCodec.list}) VALUES (${userCodec.placeholders})
       ON CONFLICT("id") DO UPDATE SET "name" = excluded."name", "email" = excluded."email", "updated_at" = excluded."updated_at"
       WHERE excluded."updated_at" > "users"."updated_at"`),
@@ -61,6 +62,14 @@ export class SyncOutbox {
 
   deleteUpTo(seq: number): void {
     this.q.deleteUpTo.run(seq);
+  }
+
+  /**
+   * A push batch carrying the outbox up to `seq` is in flight (0: none). Meanwhile an entity it carries is
+   * queued again when changed, so the change is not lost when the batch's entries are deleted.
+   */
+  sending(seq: number): void {
+    this.q.sending.run(seq);
   }
 
   /** Changes waiting to be pushed, each entity once. */
@@ -145,16 +154,24 @@ export class SyncOutbox {
   setBase(consultationId: string, sections: WorkingSections, updatedAt: string): void {
     this.q.setBase.run(consultationId, ...sectionValues(sections), updatedAt);
   }
+
+  /** setBase from the four section columns' JSON texts as stored (a push: what the team took is our text). */
+  setBaseText(consultationId: string, texts: readonly string[], updatedAt: string): void {
+    this.q.setBase.run(consultationId, ...texts, updatedAt);
+  }
 }
 
 const pendingStatements = new WeakMap<Database.Database, Database.Statement>();
 
-/** Changes waiting in the outbox (each entity once): for the engine and for the status when sync is off. */
+/**
+ * Changes waiting in the outbox (each entity once): for the engine and for the status when sync is off.
+ * A counter the outbox triggers keep (migration 0005), so it costs the same at any outbox size.
+ */
 export function pendingChanges(sqlite: Database.Database): number {
   let statement = pendingStatements.get(sqlite);
   if (!statement) {
-    statement = sqlite.prepare(`SELECT count(DISTINCT "entity" || "entity_id") AS n FROM "sync_outbox"`);
+    statement = sqlite.prepare(`SELECT "pending" AS n FROM "sync_control" WHERE "id" = 1`);
     pendingStatements.set(sqlite, statement);
   }
-  return (statement.get() as { n: number }).n;
+  return (statement.get() as { n: number } | undefined)?.n ?? 0;
 }

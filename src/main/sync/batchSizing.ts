@@ -40,9 +40,9 @@ export class LinkSizer {
     return this.budget;
   }
 
-  /** Sync log rows per pull page: about one budget of the rows they name, so progress comes page by page. */
-  logPageRows(): number {
-    return Math.max(50, Math.min(1000, Math.floor(this.budget / this.rowBytes)));
+  /** Sync log rows per pull page: about one budget (or `capBytes`, if less) of the rows they name, so progress comes page by page. */
+  logPageRows(capBytes = Infinity): number {
+    return Math.max(50, Math.min(1000, Math.floor(Math.min(this.budget, capBytes) / this.rowBytes)));
   }
 
   /** What the rows of a pull page weighed, to size the next page. */
@@ -77,9 +77,9 @@ export class LinkSizer {
 // ---- estimates ------------------------------------------------------------------------------------------
 
 /** Bytes a row adds to a request or response besides its text: SQL, ids, numbers, JSON framing. */
-const ROW_OVERHEAD = 1_000;
+export const ROW_OVERHEAD = 1_000;
 /** JSON inside JSON: quotes and backslashes are escaped again on the wire. */
-const ESCAPING = 1.25;
+export const ESCAPING = 1.25;
 const estimate = (textBytes: number) => Math.ceil(textBytes * ESCAPING) + ROW_OVERHEAD;
 
 /** The large columns of what a pull carries. */

@@ -83,3 +83,23 @@ export async function ensureRemoteSchema(remote: Client, migrations: readonly Mi
   }
   return known;
 }
+
+// The team schema is checked once per client (one per URL and token in the app) and app start, not per sync;
+// a failed sync forgets it, so a schema changed under us (a reset or upgraded team database) is checked again.
+const checkedSchemas = new WeakMap<Client, { known: number; version: Promise<number> }>();
+
+/** ensureRemoteSchema, done once per client while syncs succeed. */
+export function ensureRemoteSchemaOnce(remote: Client, migrations: readonly MigrationMeta[]): Promise<number> {
+  const known = latestSchemaVersion(migrations);
+  const checked = checkedSchemas.get(remote);
+  if (checked?.known === known) return checked.version;
+  const version = ensureRemoteSchema(remote, migrations);
+  checkedSchemas.set(remote, { known, version });
+  version.catch(() => forgetRemoteSchemaCheck(remote));
+  return version;
+}
+
+/** The next sync on this client checks the team schema again. */
+export function forgetRemoteSchemaCheck(remote: Client): void {
+  checkedSchemas.delete(remote);
+}

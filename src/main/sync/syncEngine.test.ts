@@ -184,7 +184,7 @@ describe('sync engine (libSQL file remote)', () => {
     let drop = true;
     (remote as { batch: typeof remote.batch }).batch = (async (stmts: never, mode: never) => {
       const result = await realBatch(stmts, mode);
-      if (drop) {
+      if (drop && mode === 'write') {
         drop = false;
         throw new Error('socket hang up');
       }

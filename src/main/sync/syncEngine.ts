@@ -1,8 +1,8 @@
-import type { MigrationMeta } from '../db/migrate';
+import { latestSchemaVersion, MIGRATIONS_TABLE, type MigrationMeta } from '../db/migrate';
 import type { LocalDatabase } from '../db/client';
 import type { RemoteClient, RemoteRow, RemoteStatement } from './remoteClient';
-import { ensureRemoteSchema } from './remoteSchema';
-import { fetchRowsByBytes, LinkSizer, pushSlice } from './batchSizing';
+import { ensureRemoteSchemaOnce, forgetRemoteSchemaCheck, remoteSchemaVersion } from './remoteSchema';
+import { ESCAPING, fetchRowsByBytes, LinkSizer, pushSlice, ROW_OVERHEAD, sizeExpression } from './batchSizing';
 import { applyConflicts, conflictPushStatements, fetchConflicts } from './conflictTravel';
 import { after, newId, now } from '../clock';
 import { ConsultationStore, type ConflictRow, type TombstoneRow } from '../store/consultationStore';
@@ -51,6 +51,9 @@ export { pendingChanges } from '../store/syncOutbox';
 // Drafts' private notes never leave the device.
 
 const TOMBSTONE_COLUMNS = ['id', 'user_id', 'deleted_at'];
+const SECTION_TEXT = ['contact_info', 'business_context', 'pain_points', 'goals_objectives'];
+const CONSULTATION_TEXT = SECTION_TEXT;
+const VERSION_TEXT = [...SECTION_TEXT, 'change_summary', 'changed_fields', 'note'];
 const QUARANTINE_KEY = 'sync_quarantine';
 const NOTICES_KEY = 'sync_notices';
 const CURSOR_KEY = 'sync_cursor';
@@ -94,12 +97,68 @@ export interface SyncEngineOptions {
   onProgress?: (progress: SyncProgress) => void;
 }
 
+/** Bound values per multi-row statement: far below SQLite's 32,766 and what remote engines accept. */
+const MAX_ARGS_PER_STATEMENT = 2_000;
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 const toPlain = (row: RemoteRow, columns: readonly string[]): SqlRow => Object.fromEntries(columns.map((c) => [c, row[c] ?? null]));
 /** Sync log rows per entry, on the wire (for sizing log pages). */
 const LOG_ROW_BYTES = 200;
 const byNumber = (a: VersionRow, b: VersionRow) => a.versionNumber - b.versionNumber;
 const label = (row: ConsultationRow) => row.contactInfo.business_name ?? 'A consultation';
+
+/** Longest a pull page's local transaction should hold the main thread. */
+const APPLY_BUDGET_MS = 40;
+/** Largest push batch (estimated bytes): encoding a request and settling its answer hold the main thread, so it stays short. */
+const MAX_PUSH_BYTES = 1024 * 1024;
+/** Largest pull page answer aimed at (estimated bytes): decoding it holds the main thread too. */
+const MAX_PULL_BYTES = 1024 * 1024;
+/** Rows checked between two turns of the event loop. */
+const CHECK_SLICE = 100;
+/** Most consultations per local transaction of a pull. */
+const MAX_APPLY_CHUNK = 150;
+
+/** Rows a log page names, read with it; null where they did not fit the answer. */
+type InlineRows = { users: SqlRow[]; versions: SqlRow[] | null; consultations: SqlRow[] | null; tombstones: SqlRow[]; histories: SqlRow[] | null };
+interface LogPage {
+  log: { seq: number; entity: Entity; id: string; device: string }[];
+  /** The log rows asked for: a page with fewer was the last. */
+  limit: number;
+  /** Log rows waiting when the pull began (first page only). */
+  waiting: number | null;
+  /** The rows the page names, when they came with it. */
+  inline: InlineRows | null;
+}
+const NO_PAGE: LogPage = { log: [], limit: 0, waiting: null, inline: null };
+const logRows = (rows: RemoteRow[]): LogPage['log'] =>
+  rows.map((r) => ({ seq: Number(r.seq), entity: String(r.entity) as Entity, id: String(r.entity_id), device: String(r.device_id) }));
+/** The answer was over the response cap, or too slow for the timeout: worth asking again in smaller parts. */
+function tooBigAnswer(error: unknown): boolean {
+  for (let e = error as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth += 1) {
+    if (e.code === 'RESPONSE_TOO_LARGE' || e.name === 'TimeoutError' || /too large|timed? ?out/i.test(String(e.message ?? ''))) return true;
+  }
+  return false;
+}
+/** Sections from their four column texts, in SECTION_TEXT order. */
+const sectionsOfText = ([contactInfo, businessContext, painPoints, goalsObjectives]: string[]) =>
+  sectionsOf({ contactInfo: JSON.parse(contactInfo!), businessContext: JSON.parse(businessContext!), painPoints: JSON.parse(painPoints!), goalsObjectives: JSON.parse(goalsObjectives!) });
+/** About what an answer weighed on the wire: its text, plus framing per value. */
+function answerBytes(results: { rows: RemoteRow[] }[]): number {
+  let bytes = 0;
+  for (const result of results) for (const row of result.rows) for (const value of Object.values(row)) bytes += (typeof value === 'string' ? value.length : 8) + 4;
+  return bytes;
+}
+
+interface Incoming {
+  users: UserRow[];
+  consultations: ConsultationRow[];
+  versions: VersionRow[];
+  tombstones: TombstoneRow[];
+  /** Ids of versions the team holds of consultations deleted there. */
+  teamVersionIds?: ReadonlySet<string>;
+  /** The team's conflicts of the consultant's own consultations among these. */
+  conflicts: ConflictRow[];
+  adopt: { from: string; to: UserRow } | null;
+}
 
 /** The team kept another laptop's newer row for these consultations; they were merged and go out again. */
 export class RowsChangedElsewhere extends Error {
@@ -155,7 +214,17 @@ export class SyncEngine {
   }
 
   async syncOnce(): Promise<SyncReport> {
-    const schemaVersion = await ensureRemoteSchema(this.options.remote, this.options.migrations);
+    try {
+      return await this.syncRound();
+    } catch (error) {
+      // Whatever failed may be a team schema that changed under us: the next sync checks it again.
+      forgetRemoteSchemaCheck(this.options.remote);
+      throw error;
+    }
+  }
+
+  private async syncRound(): Promise<SyncReport> {
+    const schemaVersion = await ensureRemoteSchemaOnce(this.options.remote, this.options.migrations);
     this.notices = [];
     const report: SyncReport = { pushed: 0, pulled: 0, merged: 0, conflicts: 0, schemaVersion, quarantined: 0, notices: [] };
     // First learn whether our last push landed: versions it carried are not "unpushed" for the pull's merge.
@@ -188,6 +257,7 @@ export class SyncEngine {
     const applied = await this.options.remote.execute({ sql: 'SELECT 1 FROM sync_batches WHERE id = ?', args: [pending.id] });
     if (applied.rows.length) this.local.outbox.deleteUpTo(pending.maxSeq);
     this.options.settings.delete(PENDING_BATCH_KEY);
+    this.local.outbox.sending(0);
   }
 
   /** Pushes everything in the outbox; returns the number of entities pushed. */
@@ -209,16 +279,29 @@ export class SyncEngine {
     const { outbox } = this.local;
     const total = outbox.pending();
     let done = 0;
-    for (;;) {
+    for (let batch = 0; ; batch += 1) {
+      // Settling one batch and building the next are two turns of the event loop, not one long one.
+      if (batch > 0) await new Promise((resolve) => setImmediate(resolve));
       // A prefix of the outbox that fits what the link carries in a fraction of the request timeout.
-      const { entries, bytes } = pushSlice(outbox.page(batchSize), this.sizer.budgetBytes(), (entity, id) => outbox.textBytes(entity, id));
+      const { entries, bytes } = pushSlice(outbox.page(batchSize), Math.min(this.sizer.budgetBytes(), MAX_PUSH_BYTES), (entity, id) => outbox.textBytes(entity, id));
       if (entries.length === 0) return done;
       const maxSeq = entries[entries.length - 1]!.seq;
       const ids: Record<Entity, string[]> = { user: [], consultation: [], version: [], tombstone: [] };
-      for (const e of entries) if (!ids[e.entity].includes(e.id)) ids[e.entity].push(e.id);
+      const seenIds = new Set<string>();
+      for (const e of entries) {
+        const key = `${e.entity}:${e.id}`;
+        if (seenIds.has(key)) continue;
+        seenIds.add(key);
+        ids[e.entity].push(e.id);
+      }
       const batchId = newId();
       const { statements, readBack, pushed } = this.pushStatements(batchId, ids);
-      this.options.settings.set(PENDING_BATCH_KEY, { id: batchId, maxSeq });
+      // Marked before the batch leaves, cleared only once its outcome is known (here or on the next push);
+      // one local commit for both.
+      this.local.store.transaction(() => {
+        outbox.sending(maxSeq);
+        this.options.settings.set(PENDING_BATCH_KEY, { id: batchId, maxSeq });
+      });
       let results;
       try {
         results = await this.sizer.timed(bytes, () => this.options.remote.batch(statements, 'write'));
@@ -229,23 +312,33 @@ export class SyncEngine {
         const taken = await this.versionNumbersTaken(ids.version);
         if (taken.length) {
           this.options.settings.delete(PENDING_BATCH_KEY);
+          outbox.sending(0);
           throw new VersionConflictError('Another device saved the same version numbers first.', taken);
         }
         throw error;
       }
+      // What the team holds now is the base of the next merge, where it is what we pushed: compared as text
+      // first (what the team took is our text), parsed only when the texts differ; in slices, letting the
+      // event loop through, and then written in one transaction with the outbox entries it settles.
+      const bases: { id: string; texts: string[]; updatedAt: string }[] = [];
+      const held = readBack === null ? [] : results[readBack]!.rows;
+      for (let at = 0; at < held.length; at += 1) {
+        if (at > 0 && at % CHECK_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+        const row = held[at]!;
+        const id = String(row.id);
+        const ours = pushed.get(id);
+        if (!ours) continue;
+        const theirs = SECTION_TEXT.map((c) => String(row[c] ?? ''));
+        if (theirs.every((text, i) => text === ours[i]) || deepEqual(sectionsOfText(theirs), sectionsOfText(ours))) bases.push({ id, texts: ours, updatedAt: String(row.updated_at) });
+        // The team kept another laptop's newer row: ours goes out again after merging with it.
+        else rejected.push(id);
+      }
       this.local.store.transaction(() => {
         outbox.deleteUpTo(maxSeq);
-        // What the team holds now is the base of the next merge, where it is what we pushed.
-        const held = readBack === null ? [] : results[readBack]!.rows.map((r) => toPlain(r, consultationCodec.names));
-        for (const raw of held) {
-          const ours = pushed.get(String(raw.id));
-          const held = consultationCodec.fromSql(raw);
-          if (ours && deepEqual(sectionsOf(held), ours)) outbox.setBase(held.id, ours, held.updatedAt);
-          // The team kept another laptop's newer row: ours goes out again after merging with it.
-          else if (ours) rejected.push(held.id);
-        }
+        for (const base of bases) outbox.setBaseText(base.id, base.texts, base.updatedAt);
+        this.options.settings.delete(PENDING_BATCH_KEY);
+        outbox.sending(0);
       });
-      this.options.settings.delete(PENDING_BATCH_KEY);
       done += Object.values(ids).reduce((n, list) => n + list.length, 0);
       this.options.onProgress?.({ done: Math.max(0, total - outbox.pending()), total });
     }
@@ -285,7 +378,15 @@ export class SyncEngine {
     const device = this.options.deviceId;
     const { store } = this.local;
     const statements: RemoteStatement[] = [{ sql: 'INSERT INTO sync_batches (id, device_id, created_at) VALUES (?, ?, ?)', args: [batchId, device, now()] }];
-    const log = (entity: Entity, id: string) => statements.push({ sql: 'INSERT INTO sync_log (entity, entity_id, device_id) VALUES (?, ?, ?)', args: [entity, id, device] });
+    // Few statements per batch: rows go in multi-row statements (the engine's fastest shape), in chunks.
+    const rows = <T>(list: readonly T[], columns: number, statement: (chunk: readonly T[], values: string) => RemoteStatement) => {
+      const per = Math.max(1, Math.floor(MAX_ARGS_PER_STATEMENT / columns));
+      for (let i = 0; i < list.length; i += per) {
+        const chunk = list.slice(i, i + per);
+        statements.push(statement(chunk, chunk.map(() => `(${placeholders(columns)})`).join(', ')));
+      }
+    };
+    const logged: [Entity, string][] = [];
     for (const user of store.rowsForPush('users', ids.user)) {
       statements.push({
         sql: `INSERT INTO users (${userCodec.list}) VALUES (${userCodec.placeholders})
@@ -293,43 +394,49 @@ export class SyncEngine {
               WHERE excluded.updated_at > users.updated_at`,
         args: userCodec.valuesOf(user),
       });
-      log('user', String(user.id));
+      logged.push(['user', String(user.id)]);
     }
-    const pushed = new Map<string, WorkingSections>();
+    /** The section texts of each consultation pushed. */
+    const pushed = new Map<string, string[]>();
     const update = consultationCodec.names.filter((c) => c !== 'id' && c !== 'created_at').map((c) => `"${c}" = excluded."${c}"`).join(', ');
-    for (const row of store.rowsForPush('consultations', ids.consultation)) {
-      // Compare-and-set: the team's row is overwritten only while it is still the one this device last
-      // exchanged; otherwise another laptop changed it meanwhile, and the two are merged first.
-      const seen = this.local.outbox.baseUpdatedAt(String(row.id));
-      statements.push({
-        sql: `INSERT INTO consultations (${consultationCodec.list}) VALUES (${consultationCodec.placeholders})
+    const upsert = (values: string, compareAndSet: boolean) => `INSERT INTO consultations (${consultationCodec.list}) VALUES ${values}
               ON CONFLICT(id) DO UPDATE SET ${update}
               WHERE (excluded.current_version > consultations.current_version
                  OR (excluded.current_version = consultations.current_version AND excluded.updated_at > consultations.updated_at))
-                ${seen === undefined ? '' : 'AND consultations.updated_at = ?'}`,
-        args: [...consultationCodec.valuesOf(row), ...(seen === undefined ? [] : [seen])],
-      });
-      // Pushing it means this device kept it: a delete it had not seen no longer stands.
-      statements.push({ sql: 'DELETE FROM consultation_tombstones WHERE id = ?', args: [String(row.id)] });
-      pushed.set(String(row.id), sectionsOf(consultationCodec.fromSql(row)));
-      log('consultation', String(row.id));
+                ${compareAndSet ? 'AND consultations.updated_at = ?' : ''}`;
+    const fresh: SqlRow[] = [];
+    for (const row of store.rowsForPush('consultations', ids.consultation)) {
+      // Compare-and-set: the team's row is overwritten only while it is still the one this device last
+      // exchanged; otherwise another laptop changed it meanwhile, and the two are merged first. The
+      // condition names one row, so such rows go one per statement; never-exchanged ones go together.
+      const seen = this.local.outbox.baseUpdatedAt(String(row.id));
+      if (seen === undefined) fresh.push(row);
+      else statements.push({ sql: upsert(`(${consultationCodec.placeholders})`, true), args: [...consultationCodec.valuesOf(row), seen] });
+      pushed.set(String(row.id), SECTION_TEXT.map((c) => String(row[c] ?? '')));
+      logged.push(['consultation', String(row.id)]);
     }
+    const width = consultationCodec.names.length;
+    rows(fresh, width, (chunk, values) => ({ sql: upsert(values, false), args: chunk.flatMap((row) => consultationCodec.valuesOf(row)) }));
+    // Pushing it means this device kept it: a delete it had not seen no longer stands.
+    rows([...pushed.keys()], 1, (chunk) => ({ sql: `DELETE FROM consultation_tombstones WHERE id IN (${placeholders(chunk.length)})`, args: [...chunk] }));
     statements.push(...conflictPushStatements(store, pushed.keys()));
     const versions = store
       .rowsForPush('consultation_versions', ids.version)
       .sort((a, b) => String(a.consultation_id).localeCompare(String(b.consultation_id)) || Number(a.version_number) - Number(b.version_number));
-    for (const v of versions) {
-      statements.push({
-        sql: `INSERT INTO consultation_versions (${versionCodec.list}) VALUES (${versionCodec.placeholders}) ON CONFLICT(id) DO NOTHING`,
-        args: versionCodec.valuesOf(v),
-      });
-      log('version', String(v.id));
-    }
-    for (const t of store.rowsForPush('consultation_tombstones', ids.tombstone)) {
-      // The team database keeps the deleted consultation's rows: a device with work on it can bring it back whole.
-      statements.push({ sql: 'INSERT OR IGNORE INTO consultation_tombstones (id, user_id, deleted_at) VALUES (?, ?, ?)', args: [String(t.id), String(t.user_id), String(t.deleted_at)] });
-      log('tombstone', String(t.id));
-    }
+    rows(versions, versionCodec.names.length, (chunk, values) => ({
+      sql: `INSERT INTO consultation_versions (${versionCodec.list}) VALUES ${values} ON CONFLICT(id) DO NOTHING`,
+      args: chunk.flatMap((v) => versionCodec.valuesOf(v)),
+    }));
+    for (const v of versions) logged.push(['version', String(v.id)]);
+    // The team database keeps the deleted consultation's rows: a device with work on it can bring it back whole.
+    const tombstones = store.rowsForPush('consultation_tombstones', ids.tombstone);
+    rows(tombstones, 3, (chunk, values) => ({
+      sql: `INSERT OR IGNORE INTO consultation_tombstones (id, user_id, deleted_at) VALUES ${values}`,
+      args: chunk.flatMap((t) => [String(t.id), String(t.user_id), String(t.deleted_at)]),
+    }));
+    for (const t of tombstones) logged.push(['tombstone', String(t.id)]);
+    // The log in the order pulls must apply it: users, consultations, versions, tombstones.
+    rows(logged, 3, (chunk, values) => ({ sql: `INSERT INTO sync_log (entity, entity_id, device_id) VALUES ${values}`, args: chunk.flatMap(([entity, id]) => [entity, id, device]) }));
     let readBack: number | null = null;
     if (pushed.size) {
       readBack = statements.length;
@@ -360,6 +467,16 @@ export class SyncEngine {
     return out;
   }
 
+  /** readable(), a slice at a time with the event loop let through between slices (a page has thousands of rows). */
+  private async readableInSteps<T>(rows: SqlRow[], check: (row: SqlRow) => T): Promise<T[]> {
+    const out: T[] = [];
+    for (let at = 0; at < rows.length; at += CHECK_SLICE) {
+      if (at > 0) await new Promise((resolve) => setImmediate(resolve));
+      out.push(...this.readable(rows.slice(at, at + CHECK_SLICE), check));
+    }
+    return out;
+  }
+
   private quarantineRow(error: RowRefused): void {
     const listed = this.quarantine().filter((q) => !(q.entity === error.entity && q.id === error.id));
     listed.push({ entity: error.entity, id: error.id, reason: error.reason.slice(0, 300), seenAt: now() });
@@ -374,47 +491,184 @@ export class SyncEngine {
 
   async pull(): Promise<{ pulled: number; merged: number; conflicts: number }> {
     const totals = { pulled: 0, merged: 0, conflicts: 0 };
-    const waiting = await this.options.remote.execute({ sql: 'SELECT count(*) AS n FROM sync_log WHERE seq > ?', args: [this.options.settings.get<number>(CURSOR_KEY) ?? 0] });
-    const progress = { done: 0, total: Number(waiting.rows[0]?.n ?? 0) };
+    const progress = { done: 0, total: 0 };
+    let request = this.readPage(this.options.settings.get<number>(CURSOR_KEY) ?? 0, true);
     for (;;) {
-      const cursor = this.options.settings.get<number>(CURSOR_KEY) ?? 0;
-      const limit = this.sizer.logPageRows();
-      const log = await this.sizer.timed(
-        (page) => page.rows.length * LOG_ROW_BYTES,
-        () => this.options.remote.execute({ sql: 'SELECT seq, entity, entity_id, device_id FROM sync_log WHERE seq > ? ORDER BY seq LIMIT ?', args: [cursor, limit] }),
-      );
-      if (log.rows.length === 0) return totals;
-      const lastSeq = Number(log.rows[log.rows.length - 1]!.seq);
+      const page = await request;
+      if (page.log.length === 0) return totals;
+      if (page.waiting !== null) progress.total = page.waiting;
+      const lastSeq = page.log[page.log.length - 1]!.seq;
+      // Pipelined: the next page is asked for before this one is applied; a short page was the last one.
+      request = page.log.length < page.limit ? Promise.resolve(NO_PAGE) : this.readPage(lastSeq, false);
+      request.catch(() => {}); // a failure is reported where it is awaited
       const ids: Record<Entity, Set<string>> = { user: new Set(), consultation: new Set(), version: new Set(), tombstone: new Set() };
-      for (const row of log.rows) if (row.device_id !== this.options.deviceId) ids[row.entity as Entity]?.add(String(row.entity_id));
-      const incoming = await this.fetchPage(ids);
-      const applied = this.apply(incoming);
+      for (const row of page.log) if (row.device !== this.options.deviceId) ids[row.entity]?.add(row.id);
+      const incoming = await this.fetchPage(ids, page.inline);
+      const applied = await this.applyInSteps(incoming);
       this.options.settings.set(CURSOR_KEY, lastSeq);
       totals.pulled += incoming.users.length + incoming.consultations.length + incoming.versions.length + incoming.tombstones.length;
       totals.merged += applied.merged;
       totals.conflicts += applied.conflicts;
-      progress.done += log.rows.length;
+      progress.done += page.log.length;
       if (progress.total > 0) this.options.onProgress?.({ done: progress.done, total: Math.max(progress.total, progress.done) });
     }
   }
 
+  /** Consultations per local transaction, so that one holds the main thread about APPLY_BUDGET_MS. */
+  private applyChunk = 20;
+
+  /**
+   * Applies a page in local transactions of a few consultations each (a consultation with its versions and
+   * tombstone always together, the team's users first), yielding between them so the window stays
+   * responsive. The cursor moves only after the whole page: a page cut short is applied again, which
+   * changes nothing for what already landed.
+   */
+  private async applyInSteps(incoming: Incoming): Promise<{ merged: number; conflicts: number }> {
+    const ids = [...new Set([...incoming.tombstones.map((t) => String(t.id)), ...incoming.consultations.map((c) => c.id)])];
+    const group = <T>(list: T[], key: (item: T) => string) => {
+      const out = new Map<string, T[]>();
+      for (const item of list) out.set(key(item), [...(out.get(key(item)) ?? []), item]);
+      return out;
+    };
+    const rows = group(incoming.consultations, (c) => c.id);
+    const versions = group(incoming.versions, (v) => v.consultationId);
+    const tombstones = group(incoming.tombstones, (t) => String(t.id));
+    const conflicts = group(incoming.conflicts, (c) => c.consultation_id);
+    const named = new Set(ids);
+    const totals = { merged: 0, conflicts: 0 };
+    for (let at = 0, first = true; first || at < ids.length; first = false) {
+      if (!first) await new Promise((resolve) => setImmediate(resolve));
+      const part = ids.slice(at, at + this.applyChunk);
+      const started = performance.now();
+      const applied = this.apply({
+        users: first ? incoming.users : [],
+        adopt: first ? incoming.adopt : null,
+        consultations: part.flatMap((id) => rows.get(id) ?? []),
+        // Versions whose consultation the page does not hold go with the first part (they are checked, as before).
+        versions: [...part.flatMap((id) => versions.get(id) ?? []), ...(first ? incoming.versions.filter((v) => !named.has(v.consultationId)) : [])],
+        tombstones: part.flatMap((id) => tombstones.get(id) ?? []),
+        teamVersionIds: incoming.teamVersionIds,
+        conflicts: [...part.flatMap((id) => conflicts.get(id) ?? []), ...(first ? incoming.conflicts.filter((c) => !named.has(c.consultation_id)) : [])],
+      });
+      const ms = performance.now() - started;
+      // Shrinks at once after a slow part, grows slowly: a page of new consultations costs far more per row than one of known ones.
+      const fit = Math.floor((part.length / Math.max(1, ms)) * APPLY_BUDGET_MS);
+      if (part.length >= 5 || fit < this.applyChunk) this.applyChunk = Math.max(5, Math.min(MAX_APPLY_CHUNK, fit, Math.ceil(this.applyChunk * 1.25)));
+      totals.merged += applied.merged;
+      totals.conflicts += applied.conflicts;
+      at += part.length;
+    }
+    return totals;
+  }
+
+  /**
+   * One log page and the rows it names, in one request (a read batch): the page's rows are selected on the
+   * server by the same log query, so an edit reaches this device in one round trip. If that answer is too
+   * big for the link or the response cap (rows much larger than lately), the rows are read again by size.
+   */
+  private async readPage(cursor: number, first: boolean): Promise<LogPage> {
+    const limit = this.sizer.logPageRows(MAX_PULL_BYTES);
+    const page = [cursor, limit, this.options.deviceId];
+    const named = (entities: string) =>
+      `SELECT entity_id FROM (SELECT entity, entity_id, device_id FROM sync_log WHERE seq > ? ORDER BY seq LIMIT ?) WHERE entity IN (${entities}) AND device_id <> ?`;
+    const consultationIds = `${named(`'consultation', 'tombstone'`)} UNION SELECT consultation_id FROM consultation_versions WHERE id IN (${named(`'version'`)})`;
+    // The big rows come only if they fit half the link's budget each (the answer stays under the response
+    // cap and the timeout); otherwise they come back empty and are read by size.
+    const half = Math.floor(Math.min(this.sizer.budgetBytes(), MAX_PULL_BYTES) / 2);
+    const weight = (columns: readonly string[]) => `coalesce(sum(${sizeExpression(columns)}), 0) * ${ESCAPING} + count(*) * ${ROW_OVERHEAD}`;
+    const fits = (table: string, columns: readonly string[], ids: string) => `AND (SELECT ${weight(columns)} FROM ${table} WHERE ${ids}) <= ?`;
+    const historyIds = `consultation_id IN (${named(`'consultation'`)})`;
+    const statements: RemoteStatement[] = [
+      { sql: 'SELECT seq, entity, entity_id, device_id FROM sync_log WHERE seq > ? ORDER BY seq LIMIT ?', args: [cursor, limit] },
+      { sql: `SELECT ${userCodec.names.join(', ')} FROM users WHERE id IN (${named(`'user'`)})`, args: page },
+      {
+        sql: `SELECT ${versionCodec.names.join(', ')} FROM consultation_versions WHERE id IN (${named(`'version'`)}) ${fits('consultation_versions', VERSION_TEXT, `id IN (${named(`'version'`)})`)}`,
+        args: [...page, ...page, half],
+      },
+      {
+        sql: `SELECT ${consultationCodec.names.join(', ')} FROM consultations WHERE id IN (${consultationIds}) ${fits('consultations', CONSULTATION_TEXT, `id IN (${consultationIds})`)}`,
+        args: [...page, ...page, ...page, ...page, half],
+      },
+      { sql: `SELECT ${TOMBSTONE_COLUMNS.join(', ')} FROM consultation_tombstones WHERE id IN (${consultationIds})`, args: [...page, ...page] },
+      // The whole history of each consultation the page names: a consultation new here comes whole without
+      // another request (a fresh device's first pull). Its weight, to tell "none" from "did not fit".
+      {
+        sql: `SELECT ${versionCodec.names.join(', ')} FROM consultation_versions WHERE consultation_id IN (${named(`'consultation'`)}) ${fits('consultation_versions', VERSION_TEXT, historyIds)}`,
+        args: [...page, ...page, half],
+      },
+      { sql: `SELECT ${weight(VERSION_TEXT)} AS n FROM consultation_versions WHERE consultation_id IN (${named(`'consultation'`)})`, args: page },
+    ];
+    // How much is waiting (for the progress bar) and the team schema's version: asked once per pull, in the same request.
+    const extra = statements.length;
+    if (first) statements.push({ sql: 'SELECT count(*) AS n FROM sync_log WHERE seq > ?', args: [cursor] }, { sql: `SELECT max(created_at) AS v FROM "${MIGRATIONS_TABLE}"` });
+    let results;
+    try {
+      results = await this.sizer.timed(answerBytes, () => this.options.remote.batch(statements, 'read'));
+    } catch (error) {
+      if (!tooBigAnswer(error)) throw error;
+      console.warn('Sync: a pull page did not come in one answer; reading it by size.', error);
+      if (first) await this.schemaStillKnown(await remoteSchemaVersion(this.options.remote));
+      return this.readPageBySize(cursor, limit, first);
+    }
+    if (first) await this.schemaStillKnown(Number(results[extra + 1]!.rows[0]?.v ?? 0));
+    const log = logRows(results[0]!.rows);
+    const plain = (at: number, columns: readonly string[]) => results[at]!.rows.map((r) => toPlain(r, columns));
+    // Rows the page names that came back empty were over the budget (or are not on the team): read by size.
+    const others = log.filter((r) => r.device !== this.options.deviceId);
+    const names = (...entities: Entity[]) => others.some((r) => entities.includes(r.entity));
+    const withheld = (at: number, ...entities: Entity[]) => results[at]!.rows.length === 0 && names(...entities);
+    const inline: InlineRows = {
+      users: plain(1, userCodec.names),
+      versions: withheld(2, 'version') ? null : plain(2, versionCodec.names),
+      consultations: withheld(3, 'consultation', 'tombstone', 'version') ? null : plain(3, consultationCodec.names),
+      tombstones: plain(4, TOMBSTONE_COLUMNS),
+      histories: Number(results[6]!.rows[0]?.n ?? 0) > half ? null : plain(5, versionCodec.names),
+    };
+    // What the page weighed, withheld parts counted at more than they were allowed: the next page is sized down.
+    const over = [inline.versions, inline.consultations, inline.histories].filter((part) => part === null).length;
+    this.sizer.observeRows(answerBytes(results) + over * 2 * half, log.length);
+    return { log, limit, waiting: first ? Number(results[extra]!.rows[0]?.n ?? 0) : null, inline };
+  }
+
+  /** The team schema was checked at start; another app may have upgraded (or reset) it since: then check again. */
+  private async schemaStillKnown(version: number): Promise<void> {
+    if (version === latestSchemaVersion(this.options.migrations)) return;
+    forgetRemoteSchemaCheck(this.options.remote);
+    await ensureRemoteSchemaOnce(this.options.remote, this.options.migrations);
+  }
+
+  /** The log page alone; its rows are then read in pages sized by bytes. */
+  private async readPageBySize(cursor: number, limit: number, first: boolean): Promise<LogPage> {
+    const waiting = first ? await this.options.remote.execute({ sql: 'SELECT count(*) AS n FROM sync_log WHERE seq > ?', args: [cursor] }) : null;
+    const log = await this.sizer.timed(
+      (page) => page.rows.length * LOG_ROW_BYTES,
+      () => this.options.remote.execute({ sql: 'SELECT seq, entity, entity_id, device_id FROM sync_log WHERE seq > ? ORDER BY seq LIMIT ?', args: [cursor, limit] }),
+    );
+    return { log: logRows(log.rows), limit, waiting: waiting ? Number(waiting.rows[0]?.n ?? 0) : null, inline: null };
+  }
+
   /** The current state of everything a log page names, checked; a consultation comes whole when it is new here. */
-  private async fetchPage(ids: Record<Entity, Set<string>>) {
-    const users = this.readable(await this.remoteRows('users', userCodec.names, 'id', [...ids.user]), checkedUserRow);
-    const versions = this.readable(await this.remoteRows('consultation_versions', versionCodec.names, 'id', [...ids.version]), checkedVersionRow);
+  private async fetchPage(ids: Record<Entity, Set<string>>, inline: InlineRows | null) {
+    const users = await this.readableInSteps(inline?.users ?? (await this.remoteRows('users', userCodec.names, 'id', [...ids.user])), checkedUserRow);
+    const versions = await this.readableInSteps(inline?.versions ?? (await this.remoteRows('consultation_versions', versionCodec.names, 'id', [...ids.version])), checkedVersionRow);
     // A version can arrive in a page before or after its consultation's row: always read the row too.
     const consultationIds = new Set([...ids.consultation, ...ids.tombstone, ...versions.map((v) => v.consultationId)]);
-    const rows = this.readable(await this.remoteRows('consultations', consultationCodec.names, 'id', [...consultationIds]), checkedConsultationRow);
-    const tombstones = (await this.remoteRows('consultation_tombstones', TOMBSTONE_COLUMNS, 'id', [...consultationIds])) as unknown as TombstoneRow[];
+    const rows = await this.readableInSteps(inline?.consultations ?? (await this.remoteRows('consultations', consultationCodec.names, 'id', [...consultationIds])), checkedConsultationRow);
+    const tombstones = (inline?.tombstones ?? (await this.remoteRows('consultation_tombstones', TOMBSTONE_COLUMNS, 'id', [...consultationIds]))) as unknown as TombstoneRow[];
     const { store } = this.local;
     // A consultation new here comes whole: its history is read too, unless this page already holds all of it.
     const numbersInPage = new Map<string, Set<number>>();
     for (const v of versions) numbersInPage.set(v.consultationId, (numbersInPage.get(v.consultationId) ?? new Set()).add(v.versionNumber));
     const complete = (r: ConsultationRow) => Array.from({ length: r.currentVersion }, (_, i) => i + 1).every((n) => numbersInPage.get(r.id)?.has(n));
     const missing = rows.filter((r) => !store.find(r.id) && !complete(r)).map((r) => r.id);
-    const history = missing.length
-      ? this.readable(await this.remoteRows('consultation_versions', versionCodec.names, 'consultation_id', missing), checkedVersionRow)
-      : [];
+    // The page brought the histories of the consultations it names (when they fitted): only the rest are read now.
+    const covered = new Set(inline?.histories ? ids.consultation : []);
+    const fromPage = new Set(missing.filter((id) => covered.has(id)));
+    const rest = missing.filter((id) => !fromPage.has(id));
+    const history = [
+      ...await this.readableInSteps((inline?.histories ?? []).filter((v) => fromPage.has(String(v.consultation_id))), checkedVersionRow),
+      ...(rest.length ? await this.readableInSteps(await this.remoteRows('consultation_versions', versionCodec.names, 'consultation_id', rest), checkedVersionRow) : []),
+    ];
     const known = new Set(versions.map((v) => v.id));
     // For a consultation deleted on the team that still has queued work here: which versions the team already has.
     const kept = tombstones.map((t) => String(t.id)).filter((id) => store.find(id) && this.local.outbox.hasWorkFor(id));
@@ -474,17 +728,7 @@ export class SyncEngine {
     return { from: me.id, to: twin };
   }
 
-  private apply(incoming: {
-    users: UserRow[];
-    consultations: ConsultationRow[];
-    versions: VersionRow[];
-    tombstones: TombstoneRow[];
-    /** Ids of versions the team holds of consultations deleted there. */
-    teamVersionIds?: ReadonlySet<string>;
-    /** The team's conflicts of the consultant's own consultations among these. */
-    conflicts: ConflictRow[];
-    adopt: { from: string; to: UserRow } | null;
-  }) {
+  private apply(incoming: Incoming) {
     const { store, outbox } = this.local;
     let merged = 0;
     let conflicts = 0;

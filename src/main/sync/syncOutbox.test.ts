@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { device, fileRemote, syncedState, type Device } from '../../../test/syncDevices';
+import { pendingChanges } from '../store/syncOutbox';
+
+// The outbox holds each waiting change once and counts them with a counter its triggers keep: typing while
+// sync is off does not grow it, and a change made while a push is in flight still goes out.
+
+let cleanups: (() => void)[] = [];
+afterEach(() => {
+  cleanups.forEach((c) => c());
+  cleanups = [];
+});
+function setup() {
+  const { remote, cleanup } = fileRemote();
+  const devices: Device[] = [];
+  cleanups.push(() => {
+    devices.forEach((d) => d.close());
+    cleanup();
+  });
+  const add = (name: string, options?: Parameters<typeof device>[2]) => {
+    const d = device(name, remote, options);
+    devices.push(d);
+    return d;
+  };
+  return { remote, add };
+}
+const outboxRows = (d: Device) => (d.database.sqlite.prepare('SELECT count(*) AS n FROM sync_outbox').get() as { n: number }).n;
+const distinctWaiting = (d: Device) =>
+  (d.database.sqlite.prepare('SELECT count(*) AS n FROM (SELECT DISTINCT entity, entity_id FROM sync_outbox)').get() as { n: number }).n;
+
+describe('sync outbox', () => {
+  it('keeps one row per waiting change however often it is edited, and counts them', () => {
+    const { add } = setup();
+    const ada = add('Ada');
+    const ids = Array.from({ length: 5 }, (_, i) => ada.consultations.create({ sections: { contact_info: { business_name: `Once ${i}` } } }).consultation.id);
+    const before = outboxRows(ada);
+    for (let i = 0; i < 200; i += 1) ada.consultations.autosave({ consultationId: ids[i % ids.length]!, edits: [{ path: 'contact_info.phone', value: `+1 555 ${1000 + i}` }] });
+    expect(outboxRows(ada)).toBe(before);
+    expect(pendingChanges(ada.database.sqlite)).toBe(distinctWaiting(ada));
+    expect(pendingChanges(ada.database.sqlite)).toBe(1 + 5 + 5); // the profile, 5 consultations, their first versions
+  });
+
+  it('the count follows pushes, deletes and edits exactly', async () => {
+    const { add } = setup();
+    const ada = add('Ada');
+    const c = ada.consultations.create({ sections: { contact_info: { business_name: 'Counted' } } }).consultation;
+    await ada.sync();
+    expect(pendingChanges(ada.database.sqlite)).toBe(0);
+    ada.consultations.autosave({ consultationId: c.id, edits: [{ path: 'contact_info.phone', value: '+1 555 0001' }] });
+    ada.consultations.autosave({ consultationId: c.id, edits: [{ path: 'contact_info.phone', value: '+1 555 0002' }] });
+    expect(pendingChanges(ada.database.sqlite)).toBe(1);
+    ada.consultations.delete({ consultationId: c.id });
+    expect(pendingChanges(ada.database.sqlite)).toBe(distinctWaiting(ada));
+    await ada.sync();
+    expect(pendingChanges(ada.database.sqlite)).toBe(0);
+    expect(outboxRows(ada)).toBe(0);
+  });
+
+  it('an edit typed while its consultation is being pushed is pushed next, not lost', async () => {
+    const { remote, add } = setup();
+    const ada = add('Ada');
+    const bo = add('Bo', { sameUserAs: ada });
+    const c = ada.consultations.create({ sections: { contact_info: { business_name: 'In Flight' } } }).consultation;
+    // The consultant types while the push batch carrying this consultation is on the wire.
+    const realBatch = remote.batch.bind(remote);
+    let typed = false;
+    (remote as { batch: typeof remote.batch }).batch = (async (stmts: never, mode: never) => {
+      if (mode === 'write' && !typed && JSON.stringify(stmts).includes('INSERT INTO consultations')) {
+        typed = true;
+        ada.consultations.autosave({ consultationId: c.id, edits: [{ path: 'contact_info.phone', value: '+1 555 0999' }] });
+      }
+      return realBatch(stmts, mode);
+    }) as typeof remote.batch;
+    await ada.sync();
+    expect(typed).toBe(true);
+    // The pushed batch carried the content read before the edit: the edit itself still waits, or went out in a catch-up.
+    while (pendingChanges(ada.database.sqlite) > 0) await ada.sync();
+    await bo.sync();
+    expect(bo.consultations.get({ consultationId: c.id }).consultation.sections.contact_info.phone).toBe('+1 555 0999');
+    expect(syncedState(bo)).toEqual(syncedState(ada));
+  });
+});
