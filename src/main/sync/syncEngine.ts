@@ -3,7 +3,7 @@ import type { LocalDatabase } from '../db/client';
 import type { RemoteClient, RemoteRow, RemoteStatement } from './remoteClient';
 import { ensureRemoteSchemaOnce, forgetRemoteSchemaCheck, remoteSchemaVersion } from './remoteSchema';
 import { ESCAPING, fetchRowsByBytes, LinkSizer, pushSlice, ROW_OVERHEAD, sizeExpression } from './batchSizing';
-import { applyConflicts, conflictPushStatements, fetchConflicts } from './conflictTravel';
+import { applyConflicts, CONFLICT_COLUMNS, conflictPushStatements, fetchConflicts } from './conflictTravel';
 import { after, newId, now } from '../clock';
 import { ConsultationStore, type ConflictRow, type TombstoneRow } from '../store/consultationStore';
 import { SyncOutbox, type Entity } from '../store/syncOutbox';
@@ -54,6 +54,7 @@ const TOMBSTONE_COLUMNS = ['id', 'user_id', 'deleted_at'];
 const SECTION_TEXT = ['contact_info', 'business_context', 'pain_points', 'goals_objectives'];
 const CONSULTATION_TEXT = SECTION_TEXT;
 const VERSION_TEXT = [...SECTION_TEXT, 'change_summary', 'changed_fields', 'note'];
+const CONFLICT_TEXT = ['base_value', 'our_value', 'their_value'];
 const QUARANTINE_KEY = 'sync_quarantine';
 const NOTICES_KEY = 'sync_notices';
 const CURSOR_KEY = 'sync_cursor';
@@ -118,7 +119,15 @@ const CHECK_SLICE = 100;
 const MAX_APPLY_CHUNK = 150;
 
 /** Rows a log page names, read with it; null where they did not fit the answer. */
-type InlineRows = { users: SqlRow[]; versions: SqlRow[] | null; consultations: SqlRow[] | null; tombstones: SqlRow[]; histories: SqlRow[] | null };
+type InlineRows = {
+  users: SqlRow[];
+  versions: SqlRow[] | null;
+  consultations: SqlRow[] | null;
+  tombstones: SqlRow[];
+  histories: SqlRow[] | null;
+  /** The team's conflicts of the consultations the page names (anyone's: filtered to the owner's after). */
+  conflicts: SqlRow[] | null;
+};
 interface LogPage {
   log: { seq: number; entity: Entity; id: string; device: string }[];
   /** The log rows asked for: a page with fewer was the last. */
@@ -597,6 +606,12 @@ export class SyncEngine {
         args: [...page, ...page, half],
       },
       { sql: `SELECT ${weight(VERSION_TEXT)} AS n FROM consultation_versions WHERE consultation_id IN (${named(`'consultation'`)})`, args: page },
+      // Their conflicts travel with them (conflictTravel.ts), in the same request; read by size if too big.
+      {
+        sql: `SELECT ${CONFLICT_COLUMNS.join(', ')} FROM consultation_conflicts WHERE consultation_id IN (${consultationIds}) ${fits('consultation_conflicts', CONFLICT_TEXT, `consultation_id IN (${consultationIds})`)}`,
+        args: [...page, ...page, ...page, ...page, half],
+      },
+      { sql: `SELECT ${weight(CONFLICT_TEXT)} AS n FROM consultation_conflicts WHERE consultation_id IN (${consultationIds})`, args: [...page, ...page] },
     ];
     // How much is waiting (for the progress bar) and the team schema's version: asked once per pull, in the same request.
     const extra = statements.length;
@@ -623,9 +638,10 @@ export class SyncEngine {
       consultations: withheld(3, 'consultation', 'tombstone', 'version') ? null : plain(3, consultationCodec.names),
       tombstones: plain(4, TOMBSTONE_COLUMNS),
       histories: Number(results[6]!.rows[0]?.n ?? 0) > half ? null : plain(5, versionCodec.names),
+      conflicts: Number(results[8]!.rows[0]?.n ?? 0) > half ? null : plain(7, CONFLICT_COLUMNS),
     };
     // What the page weighed, withheld parts counted at more than they were allowed: the next page is sized down.
-    const over = [inline.versions, inline.consultations, inline.histories].filter((part) => part === null).length;
+    const over = [inline.versions, inline.consultations, inline.histories, inline.conflicts].filter((part) => part === null).length;
     this.sizer.observeRows(answerBytes(results) + over * 2 * half, log.length);
     return { log, limit, waiting: first ? Number(results[extra]!.rows[0]?.n ?? 0) : null, inline };
   }
@@ -682,16 +698,19 @@ export class SyncEngine {
       versions: [...versions, ...history.filter((v) => !known.has(v.id))],
       tombstones,
       teamVersionIds,
-      conflicts: await this.ownConflicts(rows, adopt),
+      conflicts: await this.ownConflicts(rows, adopt, inline?.conflicts ?? null),
       adopt,
     };
   }
 
   /** The team's conflicts of the consultant's own consultations among these, checked (a teammate's are not ours). */
-  private async ownConflicts(rows: readonly ConsultationRow[], adopt: { to: UserRow } | null): Promise<ConflictRow[]> {
+  private async ownConflicts(rows: readonly ConsultationRow[], adopt: { to: UserRow } | null, inline: SqlRow[] | null = null): Promise<ConflictRow[]> {
     const me = new Set([this.options.settings.get<string>('current_user_id'), adopt?.to.id]);
     const own = rows.filter((r) => me.has(this.local.store.find(r.id)?.userId ?? r.userId)).map((r) => r.id);
-    return this.readable(await fetchConflicts(this.options.remote, this.sizer, own), checkedConflictRow);
+    // The page's read brought them when they fitted: only the owner's are kept (a teammate's are not ours).
+    const mine = new Set(own);
+    const team = inline ? inline.filter((c) => mine.has(String(c.consultation_id))) : await fetchConflicts(this.options.remote, this.sizer, own);
+    return this.readable(team, checkedConflictRow);
   }
 
   /**
