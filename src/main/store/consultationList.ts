@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { ConsultationSummary, ParsedListQuery, SortKey, StatusCounts, ListPage } from '../../shared/consultation/model';
 import { AppFailure } from '../../shared/errors';
+import { searchMatchQuery } from '../../shared/searchText';
 
 // The dashboard's queries. Written as SQL (not the query builder) because their speed is the point:
 // every filter and sort uses the exact expression its index is built on (db/schema.ts `expr`,
@@ -48,14 +49,9 @@ const SUMMARY_COLUMNS = `
     OR c."pain_points" IS NOT v."pain_points" OR c."goals_objectives" IS NOT v."goals_objectives") AS changedSinceVersion,
   c."created_at" AS createdAt, c."updated_at" AS updatedAt`;
 
-/** Turns what a person types into an FTS5 query: every word must match, each as a prefix. */
+/** Turns what a person types into an FTS5 query, folded the way the index is (src/shared/searchText.ts). */
 export function ftsQuery(text: string): string | null {
-  const words = text
-    .split(/\s+/)
-    .map((word) => word.replace(/"/g, '').trim())
-    .filter((word) => /[\p{L}\p{N}]/u.test(word));
-  if (words.length === 0) return null;
-  return words.map((word) => `"${word}"*`).join(' ');
+  return searchMatchQuery(text);
 }
 
 type Cursor = [string | number, string];
