@@ -7,6 +7,7 @@ import { uiBench } from './ui';
 import { pdfBench } from './pdf';
 import { syncBench } from './sync';
 import { offThreadBench } from './offthread';
+import { searchSection } from './search';
 import { fmt, type Row } from './measure';
 
 // `npm run bench`: every benchmark, written to docs/benchmarks.md with the machine it ran on.
@@ -41,6 +42,7 @@ const sections: { title: string; intro: string; run: (dir: string) => Row[] | Pr
       'Import and export run in a worker thread with its own connection; the baseline is the same call on the main thread. One run each. The longest block is the most time the main thread\'s event loop ran without a break between two ticks of a 10 ms timer (on the main thread it is the whole call); the notes give the wall-clock gap too, which includes time the OS gave other processes.',
     run: offThreadBench,
   },
+  searchSection,
 ];
 
 function table(rows: Row[]): string {
