@@ -1,8 +1,10 @@
 -- Custom migration: search that folds text the way a person types it (src/shared/searchText.ts).
 -- The index holds fieldbook_search_text(all text of the four sections): accents, Greek tonos, final sigma
 -- and case folded, CJK/Thai/Korean split into one token per character. That function is registered on
--- every connection the app opens (src/main/db/searchFunction.ts). The tokenizer keeps marks (M*) inside
--- tokens, so Devanagari and Thai vowel signs stay part of their words.
+-- every connection the app opens (src/main/db/searchFunction.ts). The ascii tokenizer splits only at the
+-- spaces the function puts between tokens (every non-ASCII character is a token character; folded tokens
+-- hold no ASCII punctuation), so FTS5's tokens are exactly the function's: Devanagari and Thai vowel signs
+-- stay in their tokens, and the list can check a row's stored text with the same phrases.
 -- local-only: no FTS5 on the remote.
 DROP TRIGGER IF EXISTS `consultations_fts_after_insert`;
 --> statement-breakpoint
@@ -14,7 +16,7 @@ DROP TRIGGER IF EXISTS `consultations_fts_after_update`;
 DROP TABLE `consultations_fts`;
 --> statement-breakpoint
 -- local-only: no FTS5 on the remote.
-CREATE VIRTUAL TABLE `consultations_fts` USING fts5(`body`, tokenize = 'unicode61 remove_diacritics 0 categories ''L* N* Co M*''');
+CREATE VIRTUAL TABLE `consultations_fts` USING fts5(`body`, tokenize = 'ascii');
 --> statement-breakpoint
 -- local-only: no FTS5 on the remote.
 CREATE TRIGGER `consultations_fts_after_insert` AFTER INSERT ON `consultations` BEGIN

@@ -45,16 +45,28 @@ export function searchText(text: string): string {
   return searchTokens(text).join(' ');
 }
 
-/**
- * Turns what a person types into a full-text query: every word must match, as a prefix; a word that folds
- * to several tokens (a CJK run, "e-mail") must match them side by side. Null when nothing is searchable.
- */
-export function searchMatchQuery(text: string): string | null {
-  const phrases = text
+/** The phrases of what a person types: one per word, each the word's tokens (several for a CJK run or "e-mail"). */
+export function searchPhrases(text: string): string[][] {
+  return text
     .split(/\s+/)
     .map(searchTokens)
-    .filter((tokens) => tokens.length > 0)
-    // Tokens hold only letters, digits and marks, so no quote can escape the phrase.
-    .map((tokens) => `"${tokens.join(' ')}"*`);
+    .filter((tokens) => tokens.length > 0);
+}
+
+/**
+ * Turns what a person types into a full-text query: every word must match, as a prefix; a word that folds
+ * to several tokens must match them side by side. Null when nothing is searchable.
+ */
+export function searchMatchQuery(text: string): string | null {
+  // Tokens hold only letters, digits and marks, so no quote can escape the phrase.
+  const phrases = searchPhrases(text).map((tokens) => `"${tokens.join(' ')}"*`);
   return phrases.length ? phrases.join(' ') : null;
+}
+
+/**
+ * The same test on one row's indexed text: each phrase, with a space before it, is a substring of the
+ * text with a space before it (tokens are space-separated, the last one a prefix), exactly as the match query.
+ */
+export function searchNeedles(text: string): string[] {
+  return searchPhrases(text).map((tokens) => ` ${tokens.join(' ')}`);
 }

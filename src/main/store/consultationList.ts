@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { ConsultationSummary, ParsedListQuery, SortKey, StatusCounts, ListPage } from '../../shared/consultation/model';
 import { AppFailure } from '../../shared/errors';
-import { searchMatchQuery } from '../../shared/searchText';
+import { searchMatchQuery, searchNeedles } from '../../shared/searchText';
 
 // The dashboard's queries. Written as SQL (not the query builder) because their speed is the point:
 // every filter and sort uses the exact expression its index is built on (db/schema.ts `expr`,
@@ -79,6 +79,13 @@ function decodeCursor(cursor: string, sort: SortKey): Cursor {
   ]);
 }
 
+interface Plan {
+  /** Walk the sort order's index (INDEXED BY) and keep matching rows. */
+  walkSortIndex: boolean;
+  /** Check search text on each row met rather than collecting every text match first. */
+  checkEachRow: boolean;
+}
+
 interface SummaryRow extends Omit<ConsultationSummary, 'changedSinceVersion'> {
   changedSinceVersion: number;
   sortValue: string | number;
@@ -102,26 +109,38 @@ export class ConsultationList {
    * How to run a query. With many matches, walking the sort index and keeping matching rows finds a page
    * sooner than sorting every match; with few, the filter's own index and a small sort win. The default
    * sort (updated) with status/industry/urgency filters has composite indexes (0002) and needs no help.
+   *
+   * Search text: with few text matches the page is collected from the full-text index; with many, every
+   * match would be collected only to keep one page, so each row met is checked on its own indexed text
+   * instead (`searchNeedles`), and whichever index drives the walk stops after one page.
    */
-  private plan(query: ParsedListQuery, count = (text: string, params: unknown[]) => (this.prepared(text).get(...params) as { n: number }).n): { walkSortIndex: boolean } {
-    const { where, params } = this.filters({ ...query, cursor: undefined });
+  private plan(query: ParsedListQuery, count = (text: string, params: unknown[]) => (this.prepared(text).get(...params) as { n: number }).n): Plan {
+    const { where, params } = this.filters({ ...query, cursor: undefined }, false);
     // Blank search text or prefix narrows nothing: decide on the clauses actually built.
-    if (where.length === 0) return { walkSortIndex: false };
+    if (where.length === 0) return { walkSortIndex: false, checkEachRow: false };
     const match = query.search ? ftsQuery(query.search) : null;
     const prefix = query.namePrefix?.trim();
     const coveredByComposite = query.sort === 'updated' && !match && !query.ownerId && !prefix;
-    if (coveredByComposite) return { walkSortIndex: false };
+    if (coveredByComposite) return { walkSortIndex: false, checkEachRow: false };
     if (match) {
-      // Counting inside the full-text index is cheap; few text matches means few matches overall.
-      const n = count(`SELECT count(*) AS n FROM (SELECT rowid FROM "consultations_fts" WHERE "consultations_fts" MATCH ? LIMIT ${MANY_MATCHES})`, [match]);
-      if (n < MANY_MATCHES || where.length === 1) return { walkSortIndex: n >= MANY_MATCHES };
+      // Walking costs about (page / share of rows matching) row checks, collecting one per match: they
+      // cross near sqrt(page x rows). Counting inside the full-text index, up to that, is cheap.
+      const rows = count(`SELECT ifnull(max("search_rowid"), 0) AS n FROM "consultation_search_keys"`, []);
+      const many = Math.max(MANY_MATCHES, Math.ceil(Math.sqrt((query.limit + 1) * rows)));
+      const n = count(`SELECT count(*) AS n FROM (SELECT rowid FROM "consultations_fts" WHERE "consultations_fts" MATCH ? LIMIT ${many})`, [match]);
+      if (n < many) return { walkSortIndex: false, checkEachRow: false };
+      if (where.length === 1) return { walkSortIndex: true, checkEachRow: true };
+      // Many text matches and filters: walk the sort index unless the filters alone keep few rows.
+      const others = this.filters({ ...query, search: undefined, cursor: undefined }, false);
+      const m = count(`SELECT count(*) AS n FROM (SELECT 1 FROM "consultations" c WHERE ${others.where.join(' AND ')} LIMIT ${MANY_MATCHES})`, others.params);
+      return { walkSortIndex: m >= MANY_MATCHES, checkEachRow: true };
     }
     const n = count(`SELECT count(*) AS n FROM (SELECT 1 FROM "consultations" c WHERE ${where.join(' AND ')} LIMIT ${MANY_MATCHES})`, params);
-    return { walkSortIndex: n >= MANY_MATCHES };
+    return { walkSortIndex: n >= MANY_MATCHES, checkEachRow: false };
   }
 
   /** The SQL and parameters for one page; exported through `explain` for the query-plan tests. */
-  private filters(query: ParsedListQuery): { where: string[]; params: unknown[] } {
+  private filters(query: ParsedListQuery, checkEachRow: boolean): { where: string[]; params: unknown[] } {
     const where: string[] = [];
     const params: unknown[] = [];
     if (query.status === 'active') {
@@ -151,7 +170,13 @@ export class ConsultationList {
     const match = query.search ? ftsQuery(query.search) : null;
     // Search text with no word in it (a lone emoji, "*") finds nothing, rather than everything.
     if (query.search?.trim() && !match) where.push('0');
-    if (match) {
+    if (match && checkEachRow) {
+      // The row's indexed text, found by rowid, holds every phrase (the same test as MATCH; see searchNeedles).
+      const needles = searchNeedles(query.search!);
+      where.push(`EXISTS (SELECT 1 FROM "consultation_search_keys" k JOIN "consultations_fts" f ON f."rowid" = k."search_rowid"
+        WHERE k."consultation_id" = c."id" AND ${needles.map(() => `instr(' ' || f."body", ?) > 0`).join(' AND ')})`);
+      params.push(...needles);
+    } else if (match) {
       where.push(`c."id" IN (SELECT k."consultation_id" FROM "consultations_fts" f
         JOIN "consultation_search_keys" k ON k."search_rowid" = f."rowid" WHERE "consultations_fts" MATCH ?)`);
       params.push(match);
@@ -159,8 +184,8 @@ export class ConsultationList {
     return { where, params };
   }
 
-  build(query: ParsedListQuery, options: { walkSortIndex?: boolean } = {}): { text: string; params: unknown[] } {
-    const { where, params } = this.filters(query);
+  build(query: ParsedListQuery, options: Partial<Plan> = {}): { text: string; params: unknown[] } {
+    const { where, params } = this.filters(query, options.checkEachRow ?? false);
     const sortExpr = SORT_EXPR[query.sort];
     const dir = query.direction === 'asc' ? 'ASC' : 'DESC';
     if (query.cursor) {

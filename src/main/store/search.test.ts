@@ -5,7 +5,9 @@ import { openTestApp, tempDir, type TestApp } from '../../../test/tempDatabase';
 import { openDatabase } from '../db/client';
 import { findMigrationsFolder, migrate, readMigrations } from '../db/migrate';
 import { searchMatchQuery, searchText } from '../../shared/searchText';
-import type { ListQuery } from '../../shared/consultation/model';
+import { listQuerySchema, type ListQuery } from '../../shared/consultation/model';
+import { ConsultationList } from './consultationList';
+import { seedConsultations } from '../../../bench/seed';
 
 // Search as a consultant types it, in every script, on a real SQLite file through the service.
 
@@ -192,5 +194,83 @@ describe('the upgrade that brings folded search', () => {
 
   it('indexes exactly the folded text', () => {
     expect(searchText('Σάββατο — 订单!')).toBe('σαββατο 订 单');
+  });
+});
+
+describe('both ways of applying search text agree', () => {
+  const SENTENCES = ['订单延误了三天', '配送が遅いという苦情', 'Κλειστό το Σάββατο', '서울특별시에서 배송', 'ลูกค้ารอนานเกินไป', 'تأخير الشحن', 'משלוחים מתעכבים', 'भुगतान धीमा है'];
+  let big: TestApp;
+  beforeAll(() => {
+    big = openTestApp();
+    seedConsultations(big.database.sqlite, big.users.current()!.id, 3_000);
+    for (let i = 0; i < 80; i += 1) {
+      big.consultations.create({
+        sections: { contact_info: { business_name: `Orders ${i}` }, pain_points: { primary_challenges: [SENTENCES[i % SENTENCES.length]!, 'Online orders late'] } },
+      });
+    }
+  }, 120_000);
+  afterAll(() => big.close());
+
+  const QUERIES: ListQuery[] = [
+    { search: 'orders' },
+    { search: 'order' },
+    { search: 'slow mobile', status: 'active' },
+    { search: 'online orders', sort: 'business_name', direction: 'asc' },
+    { search: 'orders', urgency: 'high', industry: 'Retail' },
+    { search: 'orders', status: 'completed', sort: 'completion', direction: 'desc' },
+    { search: 'orders', sort: 'created', direction: 'asc' },
+    { search: '订单', status: 'active' },
+    { search: 'σαββατο' },
+    { search: 'ΣΆΒΒΑΤΟ orders' },
+    { search: '서울' },
+    { search: 'รอนาน' },
+    { search: 'الشحن' },
+    { search: 'धीमा' },
+    { search: 'bakery 1' },
+    { search: 'zzzz' },
+  ];
+
+  it('checking each row met returns exactly what collecting from the full-text index returns, for every sort, filter and script', () => {
+    const list = new ConsultationList(big.database.sqlite);
+    let compared = 0;
+    for (const query of QUERIES) {
+      const parsed = listQuerySchema.parse({ ...query, limit: 200 });
+      const run = (plan: { walkSortIndex: boolean; checkEachRow: boolean }) => {
+        const { text, params } = list.build(parsed, plan);
+        return (big.database.sqlite.prepare(text).all(...params) as { id: string }[]).map((r) => r.id);
+      };
+      const collected = run({ walkSortIndex: false, checkEachRow: false });
+      expect(run({ walkSortIndex: true, checkEachRow: true }), JSON.stringify(query)).toEqual(collected);
+      expect(run({ walkSortIndex: false, checkEachRow: true }), JSON.stringify(query)).toEqual(collected);
+      expect(list.page(parsed).items.map((i) => i.id), JSON.stringify(query)).toEqual(collected.slice(0, 200));
+      compared += collected.length;
+    }
+    // Enough rows compared that agreeing on nothing cannot pass.
+    expect(compared).toBeGreaterThan(1_000);
+  });
+
+  it('pages through every match of a common word, each once, in order', () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let guard = 0; guard < 100; guard += 1) {
+      const page = big.consultations.list({ search: 'orders', status: 'active', limit: 200, cursor });
+      seen.push(...page.items.map((i) => i.id));
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    const expected = (big.database.sqlite
+      .prepare(`SELECT c.id FROM consultations_fts f JOIN consultation_search_keys k ON k.search_rowid = f.rowid JOIN consultations c ON c.id = k.consultation_id
+        WHERE consultations_fts MATCH ? AND c.status <> 'archived' ORDER BY c.updated_at DESC, c.id DESC`)
+      .all(searchMatchQuery('orders')) as { id: string }[]).map((r) => r.id);
+    expect(expected.length).toBeGreaterThan(1_000);
+    expect(seen).toEqual(expected);
+  });
+
+  it('a common word walks the sort index checking each row; a rare one reads the full-text index', () => {
+    const plan = (query: ListQuery) => big.consultations.explainList(query).join('\n');
+    expect(plan({ search: 'orders' })).toMatch(/SCAN c USING (COVERING )?INDEX idx_consultations_updated_at/);
+    expect(plan({ search: 'orders' })).not.toMatch(/VIRTUAL TABLE INDEX 0:M/);
+    expect(plan({ search: 'orders', status: 'active', sort: 'business_name', direction: 'asc' })).toMatch(/SCAN c USING (COVERING )?INDEX idx_consultations_contact_business_name/);
+    expect(plan({ search: '订单' })).toMatch(/VIRTUAL TABLE INDEX 0:M/);
   });
 });
