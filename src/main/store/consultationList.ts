@@ -36,6 +36,9 @@ const SORT_INDEX: Record<SortKey, string> = {
  */
 export const MANY_MATCHES = 1000;
 
+/** Up to this many times the walking bound, a set of the matching rowids beats checking each row's text. */
+const SET_FACTOR = 5;
+
 // The list shows the working copy: the consultations row is what the consultant sees, so names, filters,
 // sort keys and search all read it, on the indexes built for it. "Changed since version N" compares the
 // row with its newest version as canonical JSON text (both are written by the store in one form).
@@ -82,8 +85,11 @@ function decodeCursor(cursor: string, sort: SortKey): Cursor {
 interface Plan {
   /** Walk the sort order's index (INDEXED BY) and keep matching rows. */
   walkSortIndex: boolean;
-  /** Check search text on each row met rather than collecting every text match first. */
-  checkEachRow: boolean;
+  /**
+   * How search text is checked on each row met, rather than by collecting the matching consultations:
+   * against a set of the matching rowids, or on the row's own indexed text (matches never all read).
+   */
+  checkEachRow: false | 'set' | 'text';
 }
 
 interface SummaryRow extends Omit<ConsultationSummary, 'changedSinceVersion'> {
@@ -124,23 +130,26 @@ export class ConsultationList {
     if (coveredByComposite) return { walkSortIndex: false, checkEachRow: false };
     if (match) {
       // Walking costs about (page / share of rows matching) row checks, collecting one per match: they
-      // cross near sqrt(page x rows). Counting inside the full-text index, up to that, is cheap.
+      // cross near sqrt(page x rows). Up to a few times that, a set of the matching rowids is cheap to build
+      // and each row's check is one lookup; above, each row met is checked on its own indexed text, and
+      // the matches are never all read. Counting inside the full-text index, up to the second bound, is cheap.
       const rows = count(`SELECT ifnull(max("search_rowid"), 0) AS n FROM "consultation_search_keys"`, []);
       const many = Math.max(MANY_MATCHES, Math.ceil(Math.sqrt((query.limit + 1) * rows)));
-      const n = count(`SELECT count(*) AS n FROM (SELECT rowid FROM "consultations_fts" WHERE "consultations_fts" MATCH ? LIMIT ${many})`, [match]);
+      const n = count(`SELECT count(*) AS n FROM (SELECT rowid FROM "consultations_fts" WHERE "consultations_fts" MATCH ? LIMIT ${many * SET_FACTOR})`, [match]);
       if (n < many) return { walkSortIndex: false, checkEachRow: false };
-      if (where.length === 1) return { walkSortIndex: true, checkEachRow: true };
+      const checkEachRow = n < many * SET_FACTOR ? 'set' : 'text';
+      if (where.length === 1) return { walkSortIndex: true, checkEachRow };
       // Many text matches and filters: walk the sort index unless the filters alone keep few rows.
       const others = this.filters({ ...query, search: undefined, cursor: undefined }, false);
       const m = count(`SELECT count(*) AS n FROM (SELECT 1 FROM "consultations" c WHERE ${others.where.join(' AND ')} LIMIT ${MANY_MATCHES})`, others.params);
-      return { walkSortIndex: m >= MANY_MATCHES, checkEachRow: true };
+      return { walkSortIndex: m >= MANY_MATCHES, checkEachRow };
     }
     const n = count(`SELECT count(*) AS n FROM (SELECT 1 FROM "consultations" c WHERE ${where.join(' AND ')} LIMIT ${MANY_MATCHES})`, params);
     return { walkSortIndex: n >= MANY_MATCHES, checkEachRow: false };
   }
 
   /** The SQL and parameters for one page; exported through `explain` for the query-plan tests. */
-  private filters(query: ParsedListQuery, checkEachRow: boolean): { where: string[]; params: unknown[] } {
+  private filters(query: ParsedListQuery, checkEachRow: Plan['checkEachRow']): { where: string[]; params: unknown[] } {
     const where: string[] = [];
     const params: unknown[] = [];
     if (query.status === 'active') {
@@ -170,7 +179,12 @@ export class ConsultationList {
     const match = query.search ? ftsQuery(query.search) : null;
     // Search text with no word in it (a lone emoji, "*") finds nothing, rather than everything.
     if (query.search?.trim() && !match) where.push('0');
-    if (match && checkEachRow) {
+    if (match && checkEachRow === 'set') {
+      // The matching rowids are gathered once (the subquery is not correlated); each row is one lookup.
+      where.push(`(SELECT k."search_rowid" FROM "consultation_search_keys" k WHERE k."consultation_id" = c."id")
+        IN (SELECT rowid FROM "consultations_fts" WHERE "consultations_fts" MATCH ?)`);
+      params.push(match);
+    } else if (match && checkEachRow === 'text') {
       // The row's indexed text, found by rowid, holds every phrase (the same test as MATCH; see searchNeedles).
       const needles = searchNeedles(query.search!);
       where.push(`EXISTS (SELECT 1 FROM "consultation_search_keys" k JOIN "consultations_fts" f ON f."rowid" = k."search_rowid"
