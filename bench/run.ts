@@ -8,6 +8,7 @@ import { pdfBench } from './pdf';
 import { syncBench } from './sync';
 import { offThreadBench } from './offthread';
 import { millionBench, MILLION } from './million';
+import { searchSection } from './search';
 import { fmt, speedAimMet, type Row } from './measure';
 
 // `npm run bench`: every benchmark, written to docs/benchmarks.md with the machine it ran on.
@@ -50,6 +51,7 @@ const sections: { title: string; intro: string; run: (dir: string) => Row[] | Pr
       'The app\'s services on one seeded file (cached between runs, see bench/million.ts) against the same statements through plain better-sqlite3 on the same file, in the same run; inserts are rolled back. The backup is timed in its worker against SQLite\'s online backup stepped on the main thread.',
     run: () => millionBench(),
   },
+  searchSection,
 ];
 
 /** Runs a section, again after a failure up to `retries` times; then stops the whole run with every reason. */

@@ -183,7 +183,7 @@ describe('crash safety (SIGKILL)', () => {
       expect((database.sqlite.prepare('SELECT count(*) AS n FROM consultations').get() as { n: number }).n).toBe(20_000);
       const searchable = (database.sqlite.prepare(`SELECT count(*) AS n FROM consultations_fts WHERE consultations_fts MATCH 'bakery'`).get() as { n: number }).n;
       expect(searchable).toBeGreaterThan(0);
-      // The status counts the upgrade backfilled (0005) equal a recount, whichever run completed it.
+      // The status counts the upgrade backfilled (0008_scale) equal a recount, whichever run completed it.
       expect(database.sqlite.prepare(`SELECT sum(n) AS n FROM consultation_status_counts`).get()).toEqual({ n: 20_000 });
       expect(database.sqlite.prepare(`SELECT status, n FROM consultation_status_counts WHERE n > 0 ORDER BY status`).all())
         .toEqual(database.sqlite.prepare(`SELECT status, count(*) AS n FROM consultations GROUP BY status ORDER BY status`).all());

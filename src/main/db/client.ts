@@ -3,6 +3,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import * as schema from './schema';
 import { findMigrationsFolder, migrate, readMigrations, type MigrationReport } from './migrate';
 import { ensurePrivateFile } from './privateFiles';
+import { registerSearchFunction } from './searchFunction';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
@@ -37,6 +38,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): LocalData
     if (!options.readonly) sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
+    // The full-text triggers call it on every write of a consultation.
+    registerSearchFunction(sqlite);
     const migration = options.readonly
       ? { applied: 0, schemaVersion: 0 }
       : migrate(sqlite, readMigrations(options.migrationsFolder ?? findMigrationsFolder()));

@@ -5,6 +5,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { readMigrationFiles, type MigrationMeta } from 'drizzle-orm/migrator';
 import { createIfMissing, objectsAt } from './schemaObjects';
 import { schemaShape, shapeDifferences, type SchemaShape } from './schemaShape';
+import { registerSearchFunction } from './searchFunction';
 
 export type { MigrationMeta };
 
@@ -155,6 +156,8 @@ export function migrate(sqlite: BetterSqlite3.Database, migrations: readonly Mig
 }
 
 function applyMigrations(sqlite: BetterSqlite3.Database, migrations: readonly MigrationMeta[], check: boolean): MigrationReport {
+  // The search migration reindexes through it, and the triggers it installs call it on this connection later.
+  registerSearchFunction(sqlite);
   const foreignKeysWere = sqlite.pragma('foreign_keys', { simple: true }) === 1;
   sqlite.pragma('foreign_keys = OFF');
   try {

@@ -10,6 +10,8 @@ export interface SchemaObject {
   table: string;
   /** Index in the migration journal of the migration that created it: it exists from that step on. */
   since: number;
+  /** Index of the migration that replaced it, if any: it exists up to the step before. */
+  until?: number;
   /** 'local': only in the laptop's database (triggers, full-text search, outbox); 'both': team database too. */
   side: 'local' | 'both';
   sql: string;
@@ -45,6 +47,7 @@ export const SCHEMA_OBJECTS: readonly SchemaObject[] = [
     name: 'consultations_fts_after_insert',
     table: 'consultations',
     since: 1, // 0001_search
+    until: 10, // 0010_search
     side: 'local',
     sql: `CREATE TRIGGER "consultations_fts_after_insert" AFTER INSERT ON "consultations" BEGIN
         INSERT INTO "consultation_search_keys" ("consultation_id") VALUES (new."id");
@@ -59,6 +62,7 @@ export const SCHEMA_OBJECTS: readonly SchemaObject[] = [
     name: 'consultations_fts_after_update',
     table: 'consultations',
     since: 1, // 0001_search
+    until: 10, // 0010_search
     side: 'local',
     sql: `CREATE TRIGGER "consultations_fts_after_update" AFTER UPDATE OF "contact_info", "business_context", "pain_points", "goals_objectives" ON "consultations" BEGIN
         DELETE FROM "consultations_fts" WHERE "rowid" = (SELECT "search_rowid" FROM "consultation_search_keys" WHERE "consultation_id" = new."id");
@@ -280,6 +284,34 @@ export const SCHEMA_OBJECTS: readonly SchemaObject[] = [
         UPDATE "sync_control" SET "pending" = "pending" - 1 WHERE "id" = 1;
       END`,
   },
+  {
+    type: 'trigger',
+    name: 'consultations_fts_after_insert',
+    table: 'consultations',
+    since: 10, // 0010_search
+    side: 'local',
+    sql: `CREATE TRIGGER "consultations_fts_after_insert" AFTER INSERT ON "consultations" BEGIN
+        INSERT INTO "consultation_search_keys" ("consultation_id") VALUES (new."id");
+        INSERT INTO "consultations_fts" ("rowid", "body")
+        SELECT last_insert_rowid(), fieldbook_search_text(coalesce(group_concat("value", ' '), ''))
+        FROM json_tree(json_array(json(new."contact_info"), json(new."business_context"), json(new."pain_points"), json(new."goals_objectives")))
+        WHERE "type" = 'text';
+      END`,
+  },
+  {
+    type: 'trigger',
+    name: 'consultations_fts_after_update',
+    table: 'consultations',
+    since: 10, // 0010_search
+    side: 'local',
+    sql: `CREATE TRIGGER "consultations_fts_after_update" AFTER UPDATE OF "contact_info", "business_context", "pain_points", "goals_objectives" ON "consultations" BEGIN
+        DELETE FROM "consultations_fts" WHERE "rowid" = (SELECT "search_rowid" FROM "consultation_search_keys" WHERE "consultation_id" = new."id");
+        INSERT INTO "consultations_fts" ("rowid", "body")
+        SELECT (SELECT "search_rowid" FROM "consultation_search_keys" WHERE "consultation_id" = new."id"), fieldbook_search_text(coalesce(group_concat("value", ' '), ''))
+        FROM json_tree(json_array(json(new."contact_info"), json(new."business_context"), json(new."pain_points"), json(new."goals_objectives")))
+        WHERE "type" = 'text';
+      END`,
+  },
 ];
 
 /** The same statement, harmless if the object exists (SQLite stores it without the IF NOT EXISTS). */
@@ -289,5 +321,5 @@ export function createIfMissing(object: SchemaObject): string {
 
 /** Objects that exist after the migration at journal index `step`, on one side. */
 export function objectsAt(step: number, side: 'local' | 'remote'): SchemaObject[] {
-  return SCHEMA_OBJECTS.filter((o) => o.since <= step && (o.side === 'both' || side === 'local'));
+  return SCHEMA_OBJECTS.filter((o) => o.since <= step && (o.until === undefined || step < o.until) && (o.side === 'both' || side === 'local'));
 }

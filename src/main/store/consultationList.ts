@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { ConsultationSummary, ParsedListQuery, SortKey, StatusCounts, ListPage } from '../../shared/consultation/model';
 import { AppFailure } from '../../shared/errors';
+import { searchMatchQuery, searchNeedles } from '../../shared/searchText';
 
 // The dashboard's queries. Written as SQL (not the query builder) because their speed is the point:
 // every filter and sort uses the exact expression its index is built on (db/schema.ts `expr`,
@@ -35,6 +36,9 @@ const SORT_INDEX: Record<SortKey, string> = {
  */
 export const MANY_MATCHES = 1000;
 
+/** Up to this many times the walking bound, a set of the matching rowids beats checking each row's text. */
+const SET_FACTOR = 5;
+
 // The list shows the working copy: the consultations row is what the consultant sees, so names, filters,
 // sort keys and search all read it, on the indexes built for it. "Changed since version N" compares the
 // row with its newest version as canonical JSON text (both are written by the store in one form).
@@ -49,14 +53,9 @@ const SUMMARY_COLUMNS = `
   c."created_at" AS createdAt, c."updated_at" AS updatedAt,
   c."follow_up_of" AS followUpOf, EXISTS (SELECT 1 FROM "consultations" f WHERE f."follow_up_of" = c."id") AS hasLaterVisit`;
 
-/** Turns what a person types into an FTS5 query: every word must match, each as a prefix. */
+/** Turns what a person types into an FTS5 query, folded the way the index is (src/shared/searchText.ts). */
 export function ftsQuery(text: string): string | null {
-  const words = text
-    .split(/\s+/)
-    .map((word) => word.replace(/"/g, '').trim())
-    .filter((word) => /[\p{L}\p{N}]/u.test(word));
-  if (words.length === 0) return null;
-  return words.map((word) => `"${word}"*`).join(' ');
+  return searchMatchQuery(text);
 }
 
 type Cursor = [string | number, string];
@@ -84,6 +83,16 @@ function decodeCursor(cursor: string, sort: SortKey): Cursor {
   ]);
 }
 
+interface Plan {
+  /** Walk the sort order's index (INDEXED BY) and keep matching rows. */
+  walkSortIndex: boolean;
+  /**
+   * How search text is checked on each row met, rather than by collecting the matching consultations:
+   * against a set of the matching rowids, or on the row's own indexed text (matches never all read).
+   */
+  checkEachRow: false | 'set' | 'text';
+}
+
 interface SummaryRow extends Omit<ConsultationSummary, 'changedSinceVersion' | 'hasLaterVisit'> {
   changedSinceVersion: number;
   hasLaterVisit: number;
@@ -108,26 +117,41 @@ export class ConsultationList {
    * How to run a query. With many matches, walking the sort index and keeping matching rows finds a page
    * sooner than sorting every match; with few, the filter's own index and a small sort win. The default
    * sort (updated) with status/industry/urgency filters has composite indexes (0002) and needs no help.
+   *
+   * Search text: with few text matches the page is collected from the full-text index; with many, every
+   * match would be collected only to keep one page, so each row met is checked on its own indexed text
+   * instead (`searchNeedles`), and whichever index drives the walk stops after one page.
    */
-  private plan(query: ParsedListQuery, count = (text: string, params: unknown[]) => (this.prepared(text).get(...params) as { n: number }).n): { walkSortIndex: boolean } {
-    const { where, params } = this.filters({ ...query, cursor: undefined });
+  private plan(query: ParsedListQuery, count = (text: string, params: unknown[]) => (this.prepared(text).get(...params) as { n: number }).n): Plan {
+    const { where, params } = this.filters({ ...query, cursor: undefined }, false);
     // Blank search text or prefix narrows nothing: decide on the clauses actually built.
-    if (where.length === 0) return { walkSortIndex: false };
+    if (where.length === 0) return { walkSortIndex: false, checkEachRow: false };
     const match = query.search ? ftsQuery(query.search) : null;
     const prefix = query.namePrefix?.trim();
     const coveredByComposite = query.sort === 'updated' && !match && !query.ownerId && !prefix;
-    if (coveredByComposite) return { walkSortIndex: false };
+    if (coveredByComposite) return { walkSortIndex: false, checkEachRow: false };
     if (match) {
-      // Counting inside the full-text index is cheap; few text matches means few matches overall.
-      const n = count(`SELECT count(*) AS n FROM (SELECT rowid FROM "consultations_fts" WHERE "consultations_fts" MATCH ? LIMIT ${MANY_MATCHES})`, [match]);
-      if (n < MANY_MATCHES || where.length === 1) return { walkSortIndex: n >= MANY_MATCHES };
+      // Walking costs about (page / share of rows matching) row checks, collecting one per match: they
+      // cross near sqrt(page x rows). Up to a few times that, a set of the matching rowids is cheap to build
+      // and each row's check is one lookup; above, each row met is checked on its own indexed text, and
+      // the matches are never all read. Counting inside the full-text index, up to the second bound, is cheap.
+      const rows = count(`SELECT ifnull(max("search_rowid"), 0) AS n FROM "consultation_search_keys"`, []);
+      const many = Math.max(MANY_MATCHES, Math.ceil(Math.sqrt((query.limit + 1) * rows)));
+      const n = count(`SELECT count(*) AS n FROM (SELECT rowid FROM "consultations_fts" WHERE "consultations_fts" MATCH ? LIMIT ${many * SET_FACTOR})`, [match]);
+      if (n < many) return { walkSortIndex: false, checkEachRow: false };
+      const checkEachRow = n < many * SET_FACTOR ? 'set' : 'text';
+      if (where.length === 1) return { walkSortIndex: true, checkEachRow };
+      // Many text matches and filters: walk the sort index unless the filters alone keep few rows.
+      const others = this.filters({ ...query, search: undefined, cursor: undefined }, false);
+      const m = count(`SELECT count(*) AS n FROM (SELECT 1 FROM "consultations" c WHERE ${others.where.join(' AND ')} LIMIT ${MANY_MATCHES})`, others.params);
+      return { walkSortIndex: m >= MANY_MATCHES, checkEachRow };
     }
     const n = count(`SELECT count(*) AS n FROM (SELECT 1 FROM "consultations" c WHERE ${where.join(' AND ')} LIMIT ${MANY_MATCHES})`, params);
-    return { walkSortIndex: n >= MANY_MATCHES };
+    return { walkSortIndex: n >= MANY_MATCHES, checkEachRow: false };
   }
 
   /** The SQL and parameters for one page; exported through `explain` for the query-plan tests. */
-  private filters(query: ParsedListQuery): { where: string[]; params: unknown[] } {
+  private filters(query: ParsedListQuery, checkEachRow: Plan['checkEachRow']): { where: string[]; params: unknown[] } {
     const where: string[] = [];
     const params: unknown[] = [];
     if (query.status === 'active') {
@@ -157,7 +181,18 @@ export class ConsultationList {
     const match = query.search ? ftsQuery(query.search) : null;
     // Search text with no word in it (a lone emoji, "*") finds nothing, rather than everything.
     if (query.search?.trim() && !match) where.push('0');
-    if (match) {
+    if (match && checkEachRow === 'set') {
+      // The matching rowids are gathered once (the subquery is not correlated); each row is one lookup.
+      where.push(`(SELECT k."search_rowid" FROM "consultation_search_keys" k WHERE k."consultation_id" = c."id")
+        IN (SELECT rowid FROM "consultations_fts" WHERE "consultations_fts" MATCH ?)`);
+      params.push(match);
+    } else if (match && checkEachRow === 'text') {
+      // The row's indexed text, found by rowid, holds every phrase (the same test as MATCH; see searchNeedles).
+      const needles = searchNeedles(query.search!);
+      where.push(`EXISTS (SELECT 1 FROM "consultation_search_keys" k JOIN "consultations_fts" f ON f."rowid" = k."search_rowid"
+        WHERE k."consultation_id" = c."id" AND ${needles.map(() => `instr(' ' || f."body", ?) > 0`).join(' AND ')})`);
+      params.push(...needles);
+    } else if (match) {
       where.push(`c."id" IN (SELECT k."consultation_id" FROM "consultations_fts" f
         JOIN "consultation_search_keys" k ON k."search_rowid" = f."rowid" WHERE "consultations_fts" MATCH ?)`);
       params.push(match);
@@ -165,8 +200,8 @@ export class ConsultationList {
     return { where, params };
   }
 
-  build(query: ParsedListQuery, options: { walkSortIndex?: boolean } = {}): { text: string; params: unknown[] } {
-    const { where, params } = this.filters(query);
+  build(query: ParsedListQuery, options: Partial<Plan> = {}): { text: string; params: unknown[] } {
+    const { where, params } = this.filters(query, options.checkEachRow ?? false);
     const sortExpr = SORT_EXPR[query.sort];
     const dir = query.direction === 'asc' ? 'ASC' : 'DESC';
     if (query.cursor) {

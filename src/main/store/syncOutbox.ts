@@ -165,7 +165,7 @@ const pendingStatements = new WeakMap<Database.Database, Database.Statement>();
 
 /**
  * Changes waiting in the outbox (each entity once): for the engine and for the status when sync is off.
- * A counter the outbox triggers keep (migration 0005), so it costs the same at any outbox size.
+ * A counter the outbox triggers keep (migration 0009_syncperf), so it costs the same at any outbox size.
  */
 export function pendingChanges(sqlite: Database.Database): number {
   let statement = pendingStatements.get(sqlite);
