@@ -78,6 +78,13 @@ describe('follow-up visits on the dashboard', () => {
     expect(byId.get(second.id)).toMatchObject({ followUpOf: first.id, hasLaterVisit: true });
     expect(byId.get(third.id)).toMatchObject({ followUpOf: second.id, hasLaterVisit: false });
     expect(byId.get(other.id)).toMatchObject({ followUpOf: null, hasLaterVisit: false });
+    // Latest visit per client, asked of the database: whole pages of latest visits, not a filtered page.
+    const latest = (cursor?: string) => app.consultations.list({ latestVisits: true, limit: 1, sort: 'business_name', direction: 'asc', ...(cursor ? { cursor } : {}) });
+    const page1 = latest();
+    const page2 = latest(page1.nextCursor!);
+    expect([...page1.items, ...page2.items].map((i) => i.id)).toEqual([third.id, other.id]);
+    expect(latest(page2.nextCursor ?? undefined).items.length === 0 || page2.nextCursor === null).toBe(true);
+    expect(app.consultations.list({ latestVisits: true, search: 'grouped' }).items.map((i) => i.id)).toEqual([third.id]);
     const plan = app.consultations.explainList({}).join('\n');
     expect(plan).toMatch(/SEARCH f USING COVERING INDEX idx_consultations_follow_up_of/);
   });

@@ -172,6 +172,7 @@ export class ConsultationList {
       where.push(`c."user_id" = ?`);
       params.push(query.ownerId);
     }
+    if (query.latestVisits) where.push(`NOT EXISTS (SELECT 1 FROM "consultations" f WHERE f."follow_up_of" = c."id")`);
     if (query.namePrefix && query.namePrefix.trim()) {
       // A range on the indexed key; lower() on both sides folds case the same way.
       where.push(`${EXPR.businessNameKey} >= lower(?) AND ${EXPR.businessNameKey} < lower(?) || char(1114111)`);

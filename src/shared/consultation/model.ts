@@ -118,6 +118,8 @@ export const listQuerySchema = z.strictObject({
   search: z.string().max(200).optional(),
   /** Business names starting with this text (case-insensitive). */
   namePrefix: z.string().max(200).optional(),
+  /** Each client's latest visit only: consultations no follow-up visit points back to. */
+  latestVisits: z.boolean().optional(),
   sort: z.enum(SORT_KEYS).default('updated'),
   direction: z.enum(['asc', 'desc']).default('desc'),
   cursor: z.string().max(1000).optional(),

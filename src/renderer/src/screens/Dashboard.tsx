@@ -55,14 +55,15 @@ export function Dashboard({ onNew }: { onNew: () => void }) {
     status: status || 'active',
     ...(industry ? { industry } : {}),
     ...(urgency ? { urgency: urgency as (typeof URGENCY_LEVELS)[number] } : {}),
+    ...(latestOnly ? { latestVisits: true } : {}),
   };
   const pages = useConsultationPages(query);
   const counts = useCounts();
   const industries = useIndustries();
-  const rows = (pages.data?.pages.flatMap((p) => p.items) ?? []).filter((row) => !latestOnly || !row.hasLaterVisit);
+  const rows = pages.data?.pages.flatMap((p) => p.items) ?? [];
   const total = counts.data ? counts.data.draft + counts.data.completed + counts.data.archived : null;
   const active = counts.data ? counts.data.draft + counts.data.completed : null;
-  const filtered = Boolean(search || status || industry || urgency);
+  const filtered = Boolean(search || status || industry || urgency || latestOnly);
 
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
