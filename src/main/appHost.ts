@@ -5,7 +5,7 @@ import { createServices, type Services } from './services';
 import { createDispatch, type DesktopFiles, type Dispatch } from './handlers';
 import { EventBus } from './eventBus';
 import { BackupService } from './backup/backupService';
-import { recoverInterruptedRestore, restoreBackup } from './backup/restore';
+import { recoverInterruptedRestore, restoreBackup, type BackupSource } from './backup/restore';
 import { ensurePrivateFolder } from './db/privateFiles';
 import { ExportsService } from './exports/exportsService';
 import { OffThreadExports } from './exports/offThreadExports';
@@ -67,7 +67,7 @@ export interface AppHost {
   /** Stops background work (waiting for a sync in progress), then closes the database. */
   stop(): Promise<void>;
   /** Replaces the live database with a checked backup; the current one is kept in backups/ first. */
-  restoreFrom(bytes: Buffer): Promise<{ consultations: number; safetyCopy: string }>;
+  restoreFrom(source: BackupSource): Promise<{ consultations: number; safetyCopy: string }>;
   close(): void;
 }
 
@@ -120,8 +120,8 @@ export function startAppHost(options: AppHostOptions): AppHost {
     shell: options.shell,
     secretStorage: options.secretStorage ?? 'file',
   });
-  const restoreFrom: AppHost['restoreFrom'] = (bytes) =>
-    restoreBackup(bytes, {
+  const restoreFrom: AppHost['restoreFrom'] = (source) =>
+    restoreBackup(source, {
       databaseFile,
       backupsFolder,
       migrationsFolder,

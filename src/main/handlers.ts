@@ -1,6 +1,6 @@
 import { AppFailure, validationFailure, type AppError } from '../shared/errors';
 import { MAX_UPLOAD_BYTES, isOperationName, operations, type OperationName, type OperationOutput, type ParsedInput, type WireResult } from '../shared/contract';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppHost, HostServices } from './appHost';
@@ -35,15 +35,15 @@ export interface HandlerContext {
 export interface DesktopFiles {
   save(file: FilePayload): Promise<{ path: string | null }>;
   open(purpose: 'import' | 'restore'): Promise<{ path: string | null; name: string | null }>;
-  /** The bytes of a file the consultant chose through `open` in this session; refuses any other path. */
-  readChosen(path: string): Buffer;
+  /** A file the consultant chose through `open` in this session, as a regular file's path; refuses any other. */
+  chosen(path: string): string;
   showInFolder(path: string): { shown: boolean };
 }
 
-/** A chosen export as text: the same size limit as an upload, so a huge file gets words, not a crash. */
-function chosenText(bytes: Buffer): string {
-  if (bytes.length > MAX_UPLOAD_BYTES) throw new AppFailure('validation', 'This file is too large to be a Fieldbook export.');
-  return bytes.toString('utf8');
+/** A chosen export as text: the same size limit as an upload, checked before reading, so a huge file gets words. */
+function chosenText(file: string): string {
+  if (statSync(file).size > MAX_UPLOAD_BYTES) throw new AppFailure('validation', 'This file is too large to be a Fieldbook export.');
+  return readFileSync(file, 'utf8');
 }
 
 const desktopOnly = (): never => {
@@ -145,8 +145,8 @@ export function createHandlers({ services: now, host, appInfo, desktop, fontsFol
     'files.showInFolder': (input) => (desktop ? desktop.showInFolder(input.path) : desktopOnly()),
     'files.open': (input) => (desktop ? desktop.open(input.purpose) : desktopOnly()),
     'exports.importFile': (input) =>
-      desktop ? now().exportsOffThread.importAll({ text: chosenText(desktop.readChosen(input.path)) }) : desktopOnly(),
-    'backups.restoreFile': (input) => (desktop ? host.restoreFrom(desktop.readChosen(input.path)) : desktopOnly()),
+      desktop ? now().exportsOffThread.importAll({ text: chosenText(desktop.chosen(input.path)) }) : desktopOnly(),
+    'backups.restoreFile': (input) => (desktop ? host.restoreFrom({ file: desktop.chosen(input.path) }) : desktopOnly()),
   };
 }
 

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase, type LocalDatabase } from '../db/client';
 import type { MigrationMeta } from '../db/migrate';
@@ -35,14 +35,37 @@ export interface RestoreTarget<S> {
   adopt(database: LocalDatabase, services: S): void;
 }
 
+/** A backup as bytes (an upload, a listed backup) or as a file the consultant picked, copied, never read whole. */
+export type BackupSource = Buffer | { file: string };
+
+const SQLITE_HEADER = 'SQLite format 3\0';
+
+/** Puts the backup at `incoming`; a picked file must start like an SQLite file before it is copied. */
+function stage(source: BackupSource, incoming: string): void {
+  if (Buffer.isBuffer(source)) {
+    writeFileSync(incoming, source, { mode: 0o600 });
+    return;
+  }
+  const head = Buffer.alloc(SQLITE_HEADER.length);
+  const fd = openSync(source.file, 'r');
+  try {
+    readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (head.toString('latin1') !== SQLITE_HEADER) throw refuse('This file is not a Fieldbook backup. Your data is as it was.');
+  copyFileSync(source.file, incoming);
+  chmodSync(incoming, 0o600);
+}
+
 /** Replaces the live database with a checked backup; the replaced data is kept in backups/ first. */
-export async function restoreBackup<S>(bytes: Buffer, target: RestoreTarget<S>): Promise<{ consultations: number; safetyCopy: string }> {
+export async function restoreBackup<S>(source: BackupSource, target: RestoreTarget<S>): Promise<{ consultations: number; safetyCopy: string }> {
   const { databaseFile, migrationsFolder } = target;
   const incoming = `${databaseFile}.restore-incoming`;
   const previous = `${databaseFile}.restore-previous`;
   removeWithSidecars(incoming);
-  writeFileSync(incoming, bytes, { mode: 0o600 });
   try {
+    stage(source, incoming);
     const { consultations } = inspectBackup(incoming, target.migrations);
     // Upgrade the backup and build the services over it while the live database is untouched.
     let trial: LocalDatabase | null = null;

@@ -79,7 +79,7 @@ describe('desktop file operations', () => {
         save: async (file) => (calls.push(file), { path: `/home/c/${file.fileName}` }),
         showInFolder: (path) => (calls.push(path), { shown: true }),
         open: async () => ({ path: null, name: null }),
-        readChosen: () => Buffer.alloc(0),
+        chosen: (path) => path,
       },
     });
     expect(await host.dispatch('files.save', { fileName: 'a.json', mimeType: 'application/json', base64: 'e30=' })).toEqual({ ok: true, value: { path: '/home/c/a.json' } });

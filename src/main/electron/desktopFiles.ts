@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { BrowserWindow, Dialog, Shell } from 'electron';
 import type { DesktopFiles } from '../handlers';
@@ -50,9 +50,11 @@ export function desktopFiles(
       chosen.add(path);
       return { path, name: basename(path) };
     },
-    readChosen(path: string) {
+    chosen(path: string) {
       if (!chosen.has(path)) throw new AppFailure('forbidden', 'Choose the file again: Fieldbook only opens files picked in its dialog.');
-      return readFileSync(path);
+      // A pipe or device would block main while read: only plain files.
+      if (!statSync(path).isFile()) throw new AppFailure('validation', 'This is not a file Fieldbook can open. Choose a Fieldbook export or backup.');
+      return path;
     },
     showInFolder(path: string) {
       if (!saved.has(path)) return { shown: false };

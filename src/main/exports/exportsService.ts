@@ -200,7 +200,8 @@ export class ExportsService {
         const user = file.users.find((u) => u.id === c.userId);
         if (user) this.store.addUserIfNew(user);
         // Status moves only add up: this device's and the file's, each once.
-        const movedInFile = existing !== undefined && statusMovedBy(existing.statusEvents, row.statusEvents) === 'theirs';
+        const movedBy = existing ? statusMovedBy(existing.statusEvents, row.statusEvents) : null;
+        const movedInFile = movedBy === 'theirs';
         if (existing) row = { ...row, statusEvents: mergeStatusEvents(existing.statusEvents, row.statusEvents) };
         if (!existing) this.store.insert({ ...row, currentVersion: 0 });
         let added = 0;
@@ -212,7 +213,9 @@ export class ExportsService {
         } else if (row.currentVersion > existing.currentVersion) {
           const typedHere = !deepEqual(sectionsOf(existing), this.store.versionSections(existing.id, existing.currentVersion) ?? sectionsOf(existing));
           // Work typed here since its last version stays the working copy; it now reads as changed since the newer version.
-          this.store.replace(typedHere ? { ...row, ...sectionColumns(sectionsOf(existing)), updatedAt: existing.updatedAt > row.updatedAt ? existing.updatedAt : row.updatedAt } : row);
+          const next = typedHere ? { ...row, ...sectionColumns(sectionsOf(existing)), updatedAt: existing.updatedAt > row.updatedAt ? existing.updatedAt : row.updatedAt } : row;
+          // A status this device moved after the file's copy was taken stands, as in sync.
+          this.store.replace(movedBy === 'ours' ? { ...next, status: existing.status, completedAt: existing.completedAt } : next);
           report.consultationsUpdated += 1;
         } else if (movedInFile) {
           // Same content, but the file moved the status later than this device did (a status move is no version).
