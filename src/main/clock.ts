@@ -13,9 +13,13 @@ export function now(): string {
   return new Date(last).toISOString();
 }
 
-/** A timestamp later than both now and `previous`: updated_at moves forward even if the clock went back. */
+/**
+ * A timestamp later than both now and `previous`: updated_at moves forward even if the clock went back. A
+ * `previous` from a laptop whose clock ran ahead moves only this row forward, never this process's clock
+ * (every later record would otherwise be dated in that laptop's future).
+ */
 export function after(previous: string | null | undefined): string {
-  const previousMs = previous ? Date.parse(previous) : 0;
-  if (previousMs >= last) last = previousMs;
-  return now();
+  const current = now();
+  const previousMs = previous ? Date.parse(previous) : Number.NaN;
+  return Number.isFinite(previousMs) && previousMs >= Date.parse(current) ? new Date(previousMs + 1).toISOString() : current;
 }

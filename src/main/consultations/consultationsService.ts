@@ -364,7 +364,9 @@ export class ConsultationsService {
    * earlier visit's newest version and linked to it, so the form and the PDF can say what changed since.
    */
   createFollowUp({ consultationId }: In<'consultations.createFollowUp'>): ConsultationDetail {
-    const previous = this.store.require(consultationId);
+    this.store.require(consultationId);
+    // Asked from an earlier visit of a client who was seen since: the new visit follows the last one.
+    const previous = this.store.require(this.store.list.latestVisitFrom(consultationId));
     return this.create({ sections: this.versionContent(previous) }, previous.id);
   }
 
@@ -385,7 +387,8 @@ export class ConsultationsService {
       const checked = strictSectionsSchema.safeParse(normalizeForVersion(sectionsOf(row)));
       if (!checked.success) throw namedIssues(versionIssues(sectionsOf(row)), 'Some fields need attention before the client signs');
       const sections = canonicalSections(checked.data) as WorkingSections;
-      const signedAt = after(row.updatedAt);
+      // When the client signed, by this laptop's clock; the version's own time still orders after the row's.
+      const signedAt = now();
       const signOff = { signerName, signedAt, signatureImage };
       const changedFields = diffFields(this.versionContent(row), sections).map((change) => change.path);
       const { versionNumber: signed } = this.store.writeVersion({
@@ -398,7 +401,7 @@ export class ConsultationsService {
         changedFields,
         changeSummary: `Signed by ${signerName}${changedFields.length ? ` · ${summarizeChanges(changedFields)}` : ''}`,
         note: null,
-        createdAt: signedAt,
+        createdAt: after(row.updatedAt),
         signOff: { ...signOff, contentHash: signedContentHash(row.id, sections, signOff) },
       });
       return signed;

@@ -42,6 +42,13 @@ const SET_FACTOR = 5;
 // The list shows the working copy: the consultations row is what the consultant sees, so names, filters,
 // sort keys and search all read it, on the indexes built for it. "Changed since version N" compares the
 // row with its newest version as canonical JSON text (both are written by the store in one form).
+/**
+ * A visit `f` that follows `c`: it names `c` and was made after it. A follow-up is always made after the visit
+ * it follows, so a link from an import file or a team row that points at itself or back up the chain (a
+ * cycle) never hides every visit of a client.
+ */
+const LATER_VISIT = `f."follow_up_of" = c."id" AND (f."created_at", f."id") > (c."created_at", c."id")`;
+
 const SUMMARY_COLUMNS = `
   c."id" AS id, c."user_id" AS userId, u."name" AS ownerName,
   json_extract(c."contact_info", '$.business_name') AS businessName,
@@ -51,7 +58,7 @@ const SUMMARY_COLUMNS = `
   (v."id" IS NULL OR c."contact_info" IS NOT v."contact_info" OR c."business_context" IS NOT v."business_context"
     OR c."pain_points" IS NOT v."pain_points" OR c."goals_objectives" IS NOT v."goals_objectives") AS changedSinceVersion,
   c."created_at" AS createdAt, c."updated_at" AS updatedAt,
-  c."follow_up_of" AS followUpOf, EXISTS (SELECT 1 FROM "consultations" f WHERE f."follow_up_of" = c."id") AS hasLaterVisit`;
+  c."follow_up_of" AS followUpOf, EXISTS (SELECT 1 FROM "consultations" f WHERE ${LATER_VISIT}) AS hasLaterVisit`;
 
 /** Turns what a person types into an FTS5 query, folded the way the index is (src/shared/searchText.ts). */
 export function ftsQuery(text: string): string | null {
@@ -103,6 +110,19 @@ export class ConsultationList {
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
 
   constructor(private readonly sqlite: BetterSqlite3.Database) {}
+
+  /** The newest visit down the chain of follow-ups from this one (itself when none is later). */
+  latestVisitFrom(id: string): string {
+    const next = this.prepared(`SELECT f."id" AS id FROM "consultations" c JOIN "consultations" f ON ${LATER_VISIT} WHERE c."id" = ? ORDER BY f."created_at" DESC, f."id" DESC LIMIT 1`);
+    let current = id;
+    // Each step moves to a later visit, so the walk ends; the bound only caps a pathological chain.
+    for (let step = 0; step < 10_000; step += 1) {
+      const row = next.get(current) as { id: string } | undefined;
+      if (!row) break;
+      current = row.id;
+    }
+    return current;
+  }
 
   private prepared(text: string): BetterSqlite3.Statement {
     let statement = this.statements.get(text);
@@ -172,7 +192,12 @@ export class ConsultationList {
       where.push(`c."user_id" = ?`);
       params.push(query.ownerId);
     }
-    if (query.latestVisits) where.push(`NOT EXISTS (SELECT 1 FROM "consultations" f WHERE f."follow_up_of" = c."id")`);
+    if (query.latestVisits) {
+      // The latest among the visits this list shows: an archived follow-up does not hide the active visit before it.
+      const shown = query.status === 'active' ? ` AND f."status" <> 'archived'` : query.status ? ` AND f."status" = ?` : '';
+      where.push(`NOT EXISTS (SELECT 1 FROM "consultations" f WHERE ${LATER_VISIT}${shown})`);
+      if (query.status && query.status !== 'active') params.push(query.status);
+    }
     if (query.namePrefix && query.namePrefix.trim()) {
       // A range on the indexed key; lower() on both sides folds case the same way.
       where.push(`${EXPR.businessNameKey} >= lower(?) AND ${EXPR.businessNameKey} < lower(?) || char(1114111)`);

@@ -112,7 +112,8 @@ const versionRowSchema = z
     createdAt: timestamp,
     // Older devices and files have no sign-off columns: absent reads as unsigned.
     signerName: signerNameSchema.nullable().default(null),
-    signedAt: timestamp.nullable().default(null),
+    // Printed as a date on every teammate's PDF: a real ISO time, not just a string.
+    signedAt: z.iso.datetime({ offset: true }).nullable().default(null),
     signatureImage: signatureImageSchema.nullable().default(null),
     contentHash: contentHashSchema.nullable().default(null),
   })

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { canonical, canonicalSections } from './normalize';
 import type { WorkingSections } from './sections';
+import { cleanText } from './textHygiene';
 
 // Client sign-off: what a signature covers and what a signature may be. Pure, so the main process (which
 // hashes with node:crypto) and every check of a row from outside read one definition.
@@ -11,18 +12,49 @@ const PNG_DATA_URL_PREFIX = 'data:image/png;base64,';
 // base64 of the eight PNG signature bytes: the image really is a PNG, not only labelled as one.
 const PNG_MAGIC_BASE64 = 'iVBORw0KGgo';
 
+/** Largest drawing kept, in pixels: the pad draws 480 × 160; a huge image would only slow every PDF. */
+export const SIGNATURE_MAX_PIXELS = { width: 2000, height: 1000 };
+// Format-control and separator characters render as nothing: a name made only of them is no name.
+const INVISIBLE = /[\p{Cf}\p{Z}\s]/gu;
+
 export const signerNameSchema = z
   .string()
-  .trim()
-  .min(1, { error: 'Enter the name of the person signing' })
-  .max(120, { error: 'Keep the name under 120 characters' });
+  .transform((value) => cleanText(value, false).trim())
+  .pipe(
+    z
+      .string()
+      .min(1, { error: 'Enter the name of the person signing' })
+      .max(120, { error: 'Keep the name under 120 characters' })
+      .refine((value) => value.replace(INVISIBLE, '').length > 0, { error: 'Enter the name of the person signing' }),
+  );
+
+/** Width and height from a PNG's header chunk, or null when the bytes are not a whole PNG (header to IEND). */
+export function pngSize(base64: string): { width: number; height: number } | null {
+  let bytes: string;
+  try {
+    bytes = atob(base64);
+  } catch {
+    return null;
+  }
+  const u32 = (at: number) => ((bytes.charCodeAt(at) << 24) | (bytes.charCodeAt(at + 1) << 16) | (bytes.charCodeAt(at + 2) << 8) | bytes.charCodeAt(at + 3)) >>> 0;
+  if (bytes.length < 57 || !bytes.startsWith('\x89PNG\r\n\x1a\n') || bytes.slice(12, 16) !== 'IHDR') return null;
+  if (bytes.slice(-8, -4) !== 'IEND' || !bytes.includes('IDAT')) return null;
+  return { width: u32(16), height: u32(20) };
+}
 
 export const signatureImageSchema = z
   .string()
   .max(SIGNATURE_MAX_CHARS, { error: 'This signature drawing is too large to keep. Clear it and sign again, more simply.' })
   .refine((value) => value.startsWith(PNG_DATA_URL_PREFIX + PNG_MAGIC_BASE64) && /^[A-Za-z0-9+/]+={0,2}$/.test(value.slice(PNG_DATA_URL_PREFIX.length)), {
     error: 'The signature is not a PNG image.',
-  });
+  })
+  .refine(
+    (value) => {
+      const size = pngSize(value.slice(PNG_DATA_URL_PREFIX.length));
+      return size !== null && size.width >= 1 && size.height >= 1 && size.width <= SIGNATURE_MAX_PIXELS.width && size.height <= SIGNATURE_MAX_PIXELS.height;
+    },
+    { error: 'The signature is not a whole PNG drawing of a usual size. Clear it and sign again.' },
+  );
 
 export const contentHashSchema = z.string().regex(/^[0-9a-f]{64}$/, { error: 'Not a SHA-256 hash' });
 
