@@ -134,7 +134,7 @@ export function createHandlers({ services: now, host, appInfo, desktop, fontsFol
         now: new Date(),
         sync: host.sync.scheduler.status,
         syncConfigured: settings.enabled && settings.url !== '',
-        newestBackupAt: now().backups.list()[0]?.createdAt ?? null,
+        newestBackupAt: now().backups.newest()?.createdAt ?? null,
         freeBytes: await freeBytesAt(info.dataFolder),
         secretStorage: info.secretStorage,
         hasToken: settings.hasToken,

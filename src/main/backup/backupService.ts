@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalDatabase } from '../db/client';
 import { ensurePrivateFile, ensurePrivateFolder } from '../db/privateFiles';
@@ -11,6 +11,8 @@ import { backupOffThread } from './offThreadBackup';
 
 export const AUTO_BACKUP_KEEP = 7;
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** How far ahead of now a backup's stamp may be and still count (clocks drift a little). */
+const CLOCK_SLACK_MS = 5 * 60 * 1000;
 
 export interface BackupInfo {
   file: string;
@@ -28,9 +30,23 @@ export class BackupService {
 
   /** A consistent copy of the live database, written to `file` by a worker thread (offThreadBackup.ts). */
   async backupTo(file: string): Promise<BackupInfo> {
-    ensurePrivateFile(file);
-    await backupOffThread(this.database().file, file);
+    // Written under another name and renamed when whole: a copy that failed half-way (a full disk) is never
+    // listed as a backup, nor taken as today's.
+    const partial = `${file}.partial`;
+    ensurePrivateFile(partial);
+    try {
+      await backupOffThread(this.database().file, partial);
+      renameSync(partial, file);
+    } catch (error) {
+      rmSync(partial, { force: true });
+      throw error;
+    }
     return { file, bytes: statSync(file).size, createdAt: new Date().toISOString() };
+  }
+
+  /** The newest automatic backup not stamped in the future (one made while the clock ran ahead proves nothing now). */
+  newest(at = new Date()): BackupInfo | undefined {
+    return this.list().find((b) => Date.parse(b.createdAt) <= at.getTime() + CLOCK_SLACK_MS);
   }
 
   /** Automatic backups in the data folder, newest first. */
@@ -54,7 +70,7 @@ export class BackupService {
 
   /** Makes today's automatic backup if the newest is a day old, and keeps the last AUTO_BACKUP_KEEP. */
   async ensureDaily(at = new Date()): Promise<BackupInfo | null> {
-    const newest = this.list()[0];
+    const newest = this.newest(at);
     if (newest && at.getTime() - Date.parse(newest.createdAt) < DAY_MS) return null;
     const info = { ...(await this.backupTo(join(this.backupsFolder, `fieldbook-auto-${stamp(at)}.db`))), createdAt: at.toISOString() };
     for (const old of this.list().slice(AUTO_BACKUP_KEEP)) unlinkSync(old.file);

@@ -52,8 +52,9 @@ export function assessReadiness(f: ReadinessFacts): FieldReadiness {
       item(
         'lastSync',
         'Last successful sync',
-        !syncOff && last !== null && t - last <= SYNC_MAX_AGE_MS,
-        last === null ? 'Never synced.' : `${ago(t - last)} ago.`,
+        // Failing now: what reached the team before says nothing about what teammates send next.
+        !syncOff && last !== null && t - last <= SYNC_MAX_AGE_MS && f.sync.state !== 'error',
+        `${last === null ? 'Never synced.' : `${ago(t - last)} ago.`}${f.sync.state === 'error' ? ' The last try failed: open Sync settings to see why.' : ''}`,
         syncOff ? { kind: 'sync.setup', label: 'Set up sync' } : { kind: 'sync.now', label: 'Sync now' },
       ))(f.sync.lastSyncedAt ? Date.parse(f.sync.lastSyncedAt) : null),
     ((newest) =>

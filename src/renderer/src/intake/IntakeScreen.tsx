@@ -230,7 +230,13 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
   const signedVersion = detail.signOff.signedVersion;
   // Typing after signing shows at once: the signed version is the newest one, so "changed" says it.
   const changedSinceSigned = signedVersion === null ? false : signedVersion === consultation.currentVersion ? changed : detail.signOff.changedSinceSigned;
+  // One follow-up per click: a double-click must not make two visits (the ref answers before React re-renders).
+  const [creatingFollowUp, setCreatingFollowUp] = useState(false);
+  const followUpPending = useRef(false);
   const newFollowUp = async () => {
+    if (followUpPending.current) return;
+    followUpPending.current = true;
+    setCreatingFollowUp(true);
     setActionError(null);
     try {
       await autosave.queue.flush();
@@ -240,6 +246,9 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
       navigate(`/c/${next.consultation.id}`);
     } catch (error) {
       setActionError(error);
+    } finally {
+      followUpPending.current = false;
+      setCreatingFollowUp(false);
     }
   };
   const sectionFields = useMemo(() => FIELDS.filter((f) => f.section === currentStep.section), [currentStep.section]);
@@ -273,7 +282,13 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
             <Link href={`/c/${id}/history`} className="button">
               History
             </Link>
-            <button type="button" onClick={() => void newFollowUp()} title="A new consultation for the same client, starting from this one's newest version">
+            <button
+              type="button"
+              onClick={() => void newFollowUp()}
+              disabled={creatingFollowUp}
+              aria-busy={creatingFollowUp || undefined}
+              title="A new consultation for the same client, starting from this one's newest version"
+            >
               New follow-up visit
             </button>
             <ExportButton
