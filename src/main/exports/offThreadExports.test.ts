@@ -14,6 +14,10 @@ import { exportsWorkerEntry } from './offThreadExports';
 // Real SQLite files, a real worker thread loading TypeScript through tsx, 20,000 consultations.
 
 const COUNT = 20_000;
+// The app's aim is 100 ms (measured in `npm run bench`); a test on a loaded 2-core machine saw 183 ms from
+// scheduling alone. In the thread the same work holds the main thread for 10+ seconds, so 250 ms still
+// tells the two apart without failing under load.
+const MAIN_THREAD_BLOCK_LIMIT_MS = 250;
 const dirs: string[] = [];
 const hosts: AppHost[] = [];
 function newHost(email = 'bench@example.com') {
@@ -57,7 +61,7 @@ describe('JSON import off the main thread', () => {
     const { value: result, activeMs, probeMs, histogramMs } = await longestBlock(() => target.dispatch('exports.importJson', { text }));
     console.log(`worker import of ${COUNT}: main thread's longest block ${activeMs.toFixed(0)} ms (widest timer gap ${probeMs.toFixed(0)} ms, delay histogram ${histogramMs.toFixed(0)} ms); ${progress.length} progress events`);
     expect(result.ok).toBe(true);
-    expect(activeMs).toBeLessThan(100);
+    expect(activeMs).toBeLessThan(MAIN_THREAD_BLOCK_LIMIT_MS);
     // Wall clock too, loosely: a busy shared machine deschedules an idle thread now and then; the import on
     // the main thread would hold it for its whole 10+ seconds.
     expect(probeMs).toBeLessThan(1_000);
@@ -114,7 +118,7 @@ describe('JSON import off the main thread', () => {
     const edit = { consultationId: id, edits: [{ path: 'contact_info.business_name', value: 'Typed during the import' }] };
     const { value: during, activeMs } = await longestBlock(() => target.dispatch('consultations.autosave', edit));
     expect(during).toEqual({ ok: false, error: { code: 'unavailable', message: 'The database is busy. Try again in a moment.' } });
-    expect(activeMs).toBeLessThan(100);
+    expect(activeMs).toBeLessThan(MAIN_THREAD_BLOCK_LIMIT_MS);
     expect((await target.dispatch('consultations.list', { limit: 5 })).ok).toBe(true);
     expect(await importing).toMatchObject({ ok: true, value: { consultationsAdded: COUNT - 10, unchanged: 10 } });
     // The autosave queue's retry after the import: it waits for locks again and is saved.
@@ -139,7 +143,7 @@ describe('JSON export off the main thread', () => {
     console.log(`worker export of ${COUNT}: main thread's longest block ${activeMs.toFixed(0)} ms (widest timer gap ${probeMs.toFixed(0)} ms, delay histogram ${histogramMs.toFixed(0)} ms)`);
     expect(result.ok).toBe(true);
     const payload = (result as { value: { fileName: string; mimeType: string; base64: string } }).value;
-    expect(activeMs).toBeLessThan(100);
+    expect(activeMs).toBeLessThan(MAIN_THREAD_BLOCK_LIMIT_MS);
     expect(probeMs).toBeLessThan(1_000);
     const inThread = source.services.exports.exportAllFile();
     expect(payload.fileName).toBe(inThread.fileName);
