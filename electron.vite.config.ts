@@ -11,7 +11,13 @@ export default defineConfig({
       outDir: 'out/main',
       sourcemap: false,
       // The exports worker is its own entry: out/main/exportsWorker.js, found next to index.js at run time.
-      rollupOptions: { input: { index: resolve('src/main/electron/main.ts'), exportsWorker: resolve('src/main/exports/exportsWorker.ts'), backupWorker: resolve('src/main/backup/backupWorker.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve('src/main/electron/main.ts'),
+          exportsWorker: resolve('src/main/exports/exportsWorker.ts'),
+          backupWorker: resolve('src/main/backup/backupWorker.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -30,7 +30,13 @@ export default tseslint.config(
     files: ['src/main/**/*.ts'],
     ignores: [...DATABASE_DOORS, 'src/main/electron/**', '**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [noElectron], patterns: [{ group: databaseLibraries, message: 'Database libraries stay in src/main/db, src/main/store and src/main/sync/remoteClient.ts.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron],
+          patterns: [{ group: databaseLibraries, message: 'Database libraries stay in src/main/db, src/main/store and src/main/sync/remoteClient.ts.' }],
+        },
+      ],
     },
   },
   {
@@ -43,7 +49,10 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [noElectron, ...noNode], patterns: [{ group: ['**/main/**', '**/renderer/**', '**/preload/**', ...mainOnly], message: 'src/shared imports nothing of the processes.' }] },
+        {
+          paths: [noElectron, ...noNode],
+          patterns: [{ group: ['**/main/**', '**/renderer/**', '**/preload/**', ...mainOnly], message: 'src/shared imports nothing of the processes.' }],
+        },
       ],
     },
   },
@@ -55,7 +64,10 @@ export default tseslint.config(
       ...reactHooks.configs.recommended.rules,
       'no-restricted-imports': [
         'error',
-        { paths: [noElectron, ...noNode], patterns: [{ group: ['**/main/**', '**/preload/**', ...mainOnly], message: 'The renderer reaches main only through the typed API.' }] },
+        {
+          paths: [noElectron, ...noNode],
+          patterns: [{ group: ['**/main/**', '**/preload/**', ...mainOnly], message: 'The renderer reaches main only through the typed API.' }],
+        },
       ],
     },
   },

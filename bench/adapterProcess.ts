@@ -34,7 +34,10 @@ if (process.send && process.env.FIELDBOOK_ADAPTER_UPSTREAM) {
 }
 
 export async function startAdapterProcess(upstreamPort: number): Promise<AdapterProcess> {
-  const child = fork(fileURLToPath(import.meta.url), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, FIELDBOOK_ADAPTER_UPSTREAM: String(upstreamPort) } });
+  const child = fork(fileURLToPath(import.meta.url), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, FIELDBOOK_ADAPTER_UPSTREAM: String(upstreamPort) },
+  });
   const next = <T>() =>
     new Promise<T>((resolve, reject) => {
       const ended = (code: number | null) => reject(new Error(`the adapter process ended (${code})`));

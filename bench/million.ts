@@ -28,7 +28,10 @@ const count = (n: number) => n.toLocaleString('en-US');
 
 function cacheKey(): string {
   const hashes = readMigrations(findMigrationsFolder()).map((m) => m.hash);
-  return createHash('sha256').update(`${SEED_VERSION}:${MILLION}:${hashes.join(',')}`).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(`${SEED_VERSION}:${MILLION}:${hashes.join(',')}`)
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** The data folder holding the seeded database, made now if the cache has none for these migrations. */
@@ -73,7 +76,8 @@ function dashboardRows(database: LocalDatabase, raw: Database.Database): Row[] {
   const services = createServices(database);
   const c = services.consultations;
   const rows: Row[] = [];
-  const statementsOf = (query: ListQuery) => services.store.list.statementsRun(listQuerySchema.parse(query)).map((s) => ({ statement: raw.prepare(s.text), params: s.params, counts: s.counts }));
+  const statementsOf = (query: ListQuery) =>
+    services.store.list.statementsRun(listQuerySchema.parse(query)).map((s) => ({ statement: raw.prepare(s.text), params: s.params, counts: s.counts }));
 
   const countsSql = raw.prepare(`SELECT "status" AS status, "n" AS n FROM "consultation_status_counts"`);
   const recount = raw.prepare(`SELECT "status" AS status, count(*) AS n FROM "consultations" GROUP BY "status"`);
@@ -117,7 +121,10 @@ function dashboardRows(database: LocalDatabase, raw: Database.Database): Row[] {
   listCase('Sort by created, oldest first (50)', { sort: 'created', direction: 'asc', limit: 50 });
   // The full-text query belongs to the search work; measured here as it stands, with the FTS5 floor beside it.
   const ftsFloor = raw.prepare(`SELECT rowid FROM "consultations_fts" WHERE "consultations_fts" MATCH ? LIMIT 50`);
-  for (const [words, match] of [['warehouse scanners', '"warehouse"* "scanners"*'], ['lumière bakery', '"lumière"* "bakery"*']] as const) {
+  for (const [words, match] of [
+    ['warehouse scanners', '"warehouse"* "scanners"*'],
+    ['lumière bakery', '"lumière"* "bakery"*'],
+  ] as const) {
     listCase(`Full-text search "${words}" (50)`, { search: words, limit: 50 }, 20);
     rows[rows.length - 1]!.note += `; FTS5 floor (MATCH … LIMIT 50 alone) ${fmt(time(() => void ftsFloor.all(match), 20, 3))} ms`;
   }
@@ -165,7 +172,18 @@ function insertRows(database: LocalDatabase): Row[] {
   const values = Array.from({ length: n }, (_, i) => {
     const s = sectionsFor(MILLION + i);
     const t = new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString();
-    return [uuidv7(), userId, JSON.stringify(s.contact_info), JSON.stringify(s.business_context), JSON.stringify(s.pain_points), JSON.stringify(s.goals_objectives), 'draft', completionOf(s).percentage, t, t];
+    return [
+      uuidv7(),
+      userId,
+      JSON.stringify(s.contact_info),
+      JSON.stringify(s.business_context),
+      JSON.stringify(s.pain_points),
+      JSON.stringify(s.goals_objectives),
+      'draft',
+      completionOf(s).percentage,
+      t,
+      t,
+    ];
   });
   const columns = `(id, user_id, contact_info, business_context, pain_points, goals_objectives, status, completion_percentage, current_version, created_at, updated_at)`;
   /** Milliseconds to insert the rows into `table` inside a transaction that `prepare` set up and that is then rolled back. */
@@ -182,7 +200,9 @@ function insertRows(database: LocalDatabase): Row[] {
     }
   };
   const dropTriggers = (pattern: string) => () => {
-    const names = sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'consultations' AND name LIKE ?`).all(pattern) as { name: string }[];
+    const names = sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'consultations' AND name LIKE ?`).all(pattern) as {
+      name: string;
+    }[];
     for (const { name } of names) sqlite.exec(`DROP TRIGGER "${name}"`);
   };
   const createPlain = () =>
@@ -242,7 +262,12 @@ async function backupRows(database: LocalDatabase, folder: string): Promise<Row[
     const inThread = await measure(() => database.sqlite.backup(target));
     const gb = (bytes / 2 ** 30).toFixed(2);
     return [
-      { name: `Back up ${count(MILLION)} consultations (${gb} GB), in a worker`, ms: worker.ms, baselineMs: inThread.ms, baseline: 'SQLite online backup stepped on the main thread (before)' },
+      {
+        name: `Back up ${count(MILLION)} consultations (${gb} GB), in a worker`,
+        ms: worker.ms,
+        baselineMs: inThread.ms,
+        baseline: 'SQLite online backup stepped on the main thread (before)',
+      },
       {
         name: 'Main thread longest block during that backup',
         ms: worker.activeMs,

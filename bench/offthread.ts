@@ -64,12 +64,37 @@ export async function offThreadBench(dir: string): Promise<Row[]> {
     // SQLite's online backup in a worker thread (BackupService.backupTo).
     const backup = await longestBlock(() => source.services.backups.backupTo(join(dir, 'backup.db')));
     const n = OFF_THREAD_CONSULTATIONS.toLocaleString('en-US');
-    const gaps = (m: { probeMs: number; histogramMs: number }) => `widest timer gap ${m.probeMs.toFixed(0)} ms, event-loop delay max ${m.histogramMs.toFixed(0)} ms`;
+    const gaps = (m: { probeMs: number; histogramMs: number }) =>
+      `widest timer gap ${m.probeMs.toFixed(0)} ms, event-loop delay max ${m.histogramMs.toFixed(0)} ms`;
     return [
-      { name: `Import JSON, ${n} consultations (${mb} MB), in the worker`, ms: workerImport.ms, baselineMs: inThreadImport.ms, baseline: 'same import on the main thread' },
-      { name: 'Main thread longest block during that import', ms: workerImport.activeMs, baselineMs: inThreadImport.activeMs, baseline: 'import on the main thread', aim: '< 100 ms', note: gaps(workerImport) },
-      { name: `Export JSON, ${n} consultations, in the worker`, ms: workerExport.ms, baselineMs: inThreadExport.ms, baseline: 'same export on the main thread' },
-      { name: 'Main thread longest block during that export', ms: workerExport.activeMs, baselineMs: inThreadExport.activeMs, baseline: 'export on the main thread', aim: '< 100 ms', note: gaps(workerExport) },
+      {
+        name: `Import JSON, ${n} consultations (${mb} MB), in the worker`,
+        ms: workerImport.ms,
+        baselineMs: inThreadImport.ms,
+        baseline: 'same import on the main thread',
+      },
+      {
+        name: 'Main thread longest block during that import',
+        ms: workerImport.activeMs,
+        baselineMs: inThreadImport.activeMs,
+        baseline: 'import on the main thread',
+        aim: '< 100 ms',
+        note: gaps(workerImport),
+      },
+      {
+        name: `Export JSON, ${n} consultations, in the worker`,
+        ms: workerExport.ms,
+        baselineMs: inThreadExport.ms,
+        baseline: 'same export on the main thread',
+      },
+      {
+        name: 'Main thread longest block during that export',
+        ms: workerExport.activeMs,
+        baselineMs: inThreadExport.activeMs,
+        baseline: 'export on the main thread',
+        aim: '< 100 ms',
+        note: gaps(workerExport),
+      },
       { name: `Back up ${n} consultations (online backup, in a worker)`, ms: backup.ms },
       { name: 'Main thread longest block during that backup', ms: backup.activeMs, aim: '< 100 ms', note: gaps(backup) },
     ];

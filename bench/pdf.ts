@@ -8,14 +8,33 @@ import { fullSections } from '../test/arbitraries';
 import { timeAsync, type Row } from './measure';
 import { peakMemory, treeMemory } from './memory';
 
-const request = (sections: Sections): SummaryRequest => ({ sections, consultantName: 'Ada Lovelace', versionLabel: 'Version 4', date: new Date(), status: 'completed' });
+const request = (sections: Sections): SummaryRequest => ({
+  sections,
+  consultantName: 'Ada Lovelace',
+  versionLabel: 'Version 4',
+  date: new Date(),
+  status: 'completed',
+});
 
 function everyScript(): Sections {
   return {
     ...EMPTY_SECTIONS,
     contact_info: { business_name: 'Αθήνα & مخبز النور', contact_person: 'יורם כהן' },
     pain_points: {
-      primary_challenges: ['Café Lumière', 'Ελληνικά', 'Очереди в обед', '餐饮行业', '東京の喫茶店', '재고 관리', 'مرحبا بكم في المتجر', 'הלקוח (יורם כהן) מתל אביב', 'पारिवारिक व्यवसाय', 'ภาษาไทย', 'Launch 🎉', '≥ 95%'],
+      primary_challenges: [
+        'Café Lumière',
+        'Ελληνικά',
+        'Очереди в обед',
+        '餐饮行业',
+        '東京の喫茶店',
+        '재고 관리',
+        'مرحبا بكم في المتجر',
+        'הלקוח (יורם כהן) מתל אביב',
+        'पारिवारिक व्यवसाय',
+        'ภาษาไทย',
+        'Launch 🎉',
+        '≥ 95%',
+      ],
     },
   };
 }
@@ -24,7 +43,9 @@ function everyScript(): Sections {
 function oneMegabyte(share = 1): Sections {
   const sections = fullSections('Megacorp');
   const prose = 'The weekend trade depends on the ovens 東京 and on the staff. مرحبا بكم. שלום לכולם. पारिवारिक. ';
-  sections.pain_points.impact_assessment = Array.from({ length: 1000 }, (_, i) => `${i}: ${prose.repeat(8)}`).join('\n').slice(0, Math.round(900_000 * share));
+  sections.pain_points.impact_assessment = Array.from({ length: 1000 }, (_, i) => `${i}: ${prose.repeat(8)}`)
+    .join('\n')
+    .slice(0, Math.round(900_000 * share));
   sections.goals_objectives.primary_goals = Array.from({ length: Math.round(330 * share) }, (_, i) => `Goal ${i}: ${'measurably better service '.repeat(12)}`);
   return sections;
 }
@@ -68,7 +89,12 @@ export async function pdfBench(): Promise<Row[]> {
         aim: '< 300 ms',
         note: `first print ${Math.round(first)} ms (starts Chromium)`,
       },
-      { name: 'PDF summary with every script (Latin … Arabic, Hebrew, Devanagari, Thai, CJK, emoji, ≥)', ms: scripts, aim: '< 500 ms', note: 'loads only the fonts the text needs (unicode-range)' },
+      {
+        name: 'PDF summary with every script (Latin … Arabic, Hebrew, Devanagari, Thai, CJK, emoji, ≥)',
+        ms: scripts,
+        aim: '< 500 ms',
+        note: 'loads only the fonts the text needs (unicode-range)',
+      },
       {
         name: `PDF summary of a quarter of that consultation (${(Buffer.byteLength(JSON.stringify(quarter), 'utf8') / 1e6).toFixed(2)} MB of JSON)`,
         ms: quarterMs,

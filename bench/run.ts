@@ -14,7 +14,12 @@ import { fmt, speedAimMet, type Row } from './measure';
 // `npm run bench`: every benchmark, written to docs/benchmarks.md with the machine it ran on.
 // Ratios compare against a raw baseline measured in the same run, so they hold across machines.
 
-const sections: { title: string; intro: string; run: (dir: string) => Row[] | Promise<Row[]>; /** Runs after a failed one (a dropped loopback connection). */ retries?: number }[] = [
+const sections: {
+  title: string;
+  intro: string;
+  run: (dir: string) => Row[] | Promise<Row[]>;
+  /** Runs after a failed one (a dropped loopback connection). */ retries?: number;
+}[] = [
   {
     title: 'Local database (100,000 consultations)',
     intro:
@@ -24,7 +29,7 @@ const sections: { title: string; intro: string; run: (dir: string) => Row[] | Pr
   {
     title: 'Sync with Turso (10,000 consultations)',
     intro:
-      'Against `tursodb --sync-server` on loopback, through the same Hrana adapter the tests use, with the app\'s production settings (15 s request timeout, batches and pages sized in bytes by the link sizer, progress reported through the scheduler). Push floor: the same rows as multi-row INSERTs in one write batch to a fresh server (the limit), and in as many batches as the push sent (the same path). Pull floor: the same rows read back with @libsql/client and inserted into a local file with the app\'s schema. Aims are speeds: at least 0.7× the floor\'s.',
+      "Against `tursodb --sync-server` on loopback, through the same Hrana adapter the tests use, with the app's production settings (15 s request timeout, batches and pages sized in bytes by the link sizer, progress reported through the scheduler). Push floor: the same rows as multi-row INSERTs in one write batch to a fresh server (the limit), and in as many batches as the push sent (the same path). Pull floor: the same rows read back with @libsql/client and inserted into a local file with the app's schema. Aims are speeds: at least 0.7× the floor's.",
     run: () => syncBench(),
     retries: 2,
   },
@@ -42,13 +47,13 @@ const sections: { title: string; intro: string; run: (dir: string) => Row[] | Pr
   {
     title: 'JSON import and export off the main thread (20,000 consultations)',
     intro:
-      'Import and export run in a worker thread with its own connection; the baseline is the same call on the main thread. One run each. The longest block is the most time the main thread\'s event loop ran without a break between two ticks of a 10 ms timer (on the main thread it is the whole call); the notes give the wall-clock gap too, which includes time the OS gave other processes.',
+      "Import and export run in a worker thread with its own connection; the baseline is the same call on the main thread. One run each. The longest block is the most time the main thread's event loop ran without a break between two ticks of a 10 ms timer (on the main thread it is the whole call); the notes give the wall-clock gap too, which includes time the OS gave other processes.",
     run: offThreadBench,
   },
   {
     title: `Dashboard at ${MILLION.toLocaleString('en-US')} consultations`,
     intro:
-      'The app\'s services on one seeded file (cached between runs, see bench/million.ts) against the same statements through plain better-sqlite3 on the same file, in the same run; inserts are rolled back. The backup is timed in its worker against SQLite\'s online backup stepped on the main thread.',
+      "The app's services on one seeded file (cached between runs, see bench/million.ts) against the same statements through plain better-sqlite3 on the same file, in the same run; inserts are rolled back. The backup is timed in its worker against SQLite's online backup stepped on the main thread.",
     run: () => millionBench(),
   },
   searchSection,
@@ -63,7 +68,8 @@ async function withRetries(title: string, retries: number, run: () => Row[] | Pr
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code;
       reasons.push(`${error instanceof Error ? error.message : String(error)}${cause ? ` (${cause})` : ''}`);
-      if (attempt >= retries) throw new Error(`${title}: failed ${reasons.length} time(s), docs/benchmarks.md not written: ${reasons.join(' | ')}`, { cause: error });
+      if (attempt >= retries)
+        throw new Error(`${title}: failed ${reasons.length} time(s), docs/benchmarks.md not written: ${reasons.join(' | ')}`, { cause: error });
       console.warn(`${title}: run ${attempt + 1} failed (${reasons.at(-1)}); running it again.`);
     }
   }
@@ -73,7 +79,9 @@ function table(rows: Row[]): string {
   const lines = ['| operation | median | raw baseline | ratio | aim | notes |', '| --- | ---: | ---: | ---: | --- | --- |'];
   for (const r of rows) {
     const ratio = r.baselineMs ? `${(r.ms / r.baselineMs).toFixed(2)}×` : '';
-    lines.push(`| ${r.name} | ${fmt(r.ms)} ms | ${r.baselineMs !== undefined ? `${fmt(r.baselineMs)} ms` : ''} | ${ratio} | ${r.aim ?? ''} | ${[r.baseline, r.note].filter(Boolean).join('; ')} |`);
+    lines.push(
+      `| ${r.name} | ${fmt(r.ms)} ms | ${r.baselineMs !== undefined ? `${fmt(r.baselineMs)} ms` : ''} | ${ratio} | ${r.aim ?? ''} | ${[r.baseline, r.note].filter(Boolean).join('; ')} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -107,7 +115,9 @@ function readingNotes(all: { section: string; row: Row }[]): string {
     lines.push(`- ${row.name}: ${share.toFixed(2)}× the speed of its floor (aim: at least ${row.speedAim}×) — aim ${met ? 'met' : 'missed'}.`);
   }
   if (dashboard.length) {
-    lines.push(`- The dashboard's list, filter and search calls on the working copy are at most ${worst.toFixed(2)}× the same statements through plain better-sqlite3 (aim: within 1.5×).`);
+    lines.push(
+      `- The dashboard's list, filter and search calls on the working copy are at most ${worst.toFixed(2)}× the same statements through plain better-sqlite3 (aim: within 1.5×).`,
+    );
   }
   lines.push(
     '- Ratios compare with a raw baseline measured in the same run on the same machine; this is a shared 2-core machine, so times move by 20–40% between runs, ratios less.',
@@ -146,7 +156,10 @@ const sqliteVersion = (() => {
 })();
 out.push('# Benchmarks', '');
 out.push(`Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}. Medians of repeated runs.`, '');
-out.push(`Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${platform()} ${release()}; Node ${process.version}; SQLite ${sqliteVersion}.`, '');
+out.push(
+  `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${platform()} ${release()}; Node ${process.version}; SQLite ${sqliteVersion}.`,
+  '',
+);
 for (const section of sections) {
   if (only && !section.title.toLowerCase().includes(only.toLowerCase())) continue;
   const dir = mkdtempSync(join(tmpdir(), 'fieldbook-bench-'));

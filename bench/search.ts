@@ -17,8 +17,14 @@ export const SEARCH_ROWS = Number(process.env.FIELDBOOK_BENCH_SEARCH_ROWS ?? 1_0
 
 // One row in ten also holds a sentence in another script, so CJK and Greek searches run on a full index.
 const OTHER_SCRIPTS = [
-  '订单延误了三天，客户很不满意', '配送が遅いという苦情が多い', 'Κλειστό το Σάββατο, πολλοί πελάτες χάνονται', '서울특별시에서 배송이 늦어요',
-  'ลูกค้ารอนานเกินไป', 'تأخير الشحن يزعج العملاء', 'משלוחים מתעכבים בסוף השבוע', 'भुगतान धीमा है',
+  '订单延误了三天，客户很不满意',
+  '配送が遅いという苦情が多い',
+  'Κλειστό το Σάββατο, πολλοί πελάτες χάνονται',
+  '서울특별시에서 배송이 늦어요',
+  'ลูกค้ารอนานเกินไป',
+  'تأخير الشحن يزعج العملاء',
+  'משלוחים מתעכבים בסוף השבוע',
+  'भुगतान धीमा है',
 ];
 
 const OWNER = '01900000-0000-7000-8000-0000000000a1';
@@ -42,8 +48,18 @@ export function seedSearchDatabase(database: LocalDatabase, count: number): void
         const updated = new Date(Date.parse(created) + Math.floor(r.next() * 30 * 86_400_000)).toISOString();
         const roll = r.next();
         const status = roll < 0.6 ? 'draft' : roll < 0.9 ? 'completed' : 'archived';
-        insert.run(uuidv7(), OWNER, JSON.stringify(s.contact_info), JSON.stringify(s.business_context), JSON.stringify(s.pain_points),
-          JSON.stringify(s.goals_objectives), status, completionOf(s).percentage, created, updated);
+        insert.run(
+          uuidv7(),
+          OWNER,
+          JSON.stringify(s.contact_info),
+          JSON.stringify(s.business_context),
+          JSON.stringify(s.pain_points),
+          JSON.stringify(s.goals_objectives),
+          status,
+          completionOf(s).percentage,
+          created,
+          updated,
+        );
       }
     })();
     if ((from / batch) % 10 === 0) console.log(`  seeded ${from + batch} of ${count}`);
@@ -67,7 +83,9 @@ const CASES: { name: string; query: ListQuery }[] = [
 function howRun(text: string): string {
   const check = text.includes('instr(')
     ? "checks each row's indexed text"
-    : text.includes('IN (SELECT rowid') ? 'checks each row against the set of matching rowids' : 'collects from the text index';
+    : text.includes('IN (SELECT rowid')
+      ? 'checks each row against the set of matching rowids'
+      : 'collects from the text index';
   return text.includes('INDEXED BY') ? `walks the sort index, ${check}` : check;
 }
 
@@ -85,10 +103,15 @@ export function searchBench(dir: string): Row[] {
       const floor = database.sqlite.prepare(`SELECT rowid FROM "consultations_fts" WHERE "consultations_fts" MATCH ? ORDER BY rank LIMIT ?`);
       const floorMs = time(() => floor.all(match, parsed.limit), 15, 3);
       let found = 0;
-      const ms = time(() => {
-        found = list.page(parsed).items.length;
-      }, 15, 3);
-      const matches = (database.sqlite.prepare(`SELECT count(*) AS n FROM "consultations_fts" WHERE "consultations_fts" MATCH ?`).get(match) as { n: number }).n;
+      const ms = time(
+        () => {
+          found = list.page(parsed).items.length;
+        },
+        15,
+        3,
+      );
+      const matches = (database.sqlite.prepare(`SELECT count(*) AS n FROM "consultations_fts" WHERE "consultations_fts" MATCH ?`).get(match) as { n: number })
+        .n;
       const filtered = Boolean(parsed.status || parsed.urgency || parsed.industry);
       rows.push({
         name,

@@ -8,22 +8,105 @@ import type { Sections } from '../src/shared/consultation/sections';
 // are comparable.
 
 export const INDUSTRIES = [
-  'Retail', 'Healthcare', 'Logistics', 'Hospitality', 'Construction', 'Education', 'Finance', 'Legal',
-  'Manufacturing', 'Real estate', 'Food & Beverage', 'Fitness', 'Beauty', 'Automotive', 'Agriculture',
-  'Media', 'Nonprofit', 'Software', 'Travel', 'Energy',
+  'Retail',
+  'Healthcare',
+  'Logistics',
+  'Hospitality',
+  'Construction',
+  'Education',
+  'Finance',
+  'Legal',
+  'Manufacturing',
+  'Real estate',
+  'Food & Beverage',
+  'Fitness',
+  'Beauty',
+  'Automotive',
+  'Agriculture',
+  'Media',
+  'Nonprofit',
+  'Software',
+  'Travel',
+  'Energy',
 ];
 const FIRST = ['María', 'Jonas', 'Aiko', 'Noor', 'Olu', 'Søren', 'Priya', 'Chen', 'Émile', 'Zofia', 'Kwame', 'Lucía', 'Dmitri', 'Fatima', 'Liam', 'Ana'];
-const LAST = ['Núñez', 'Berg', 'Tanaka', 'Haddad', 'Adeyemi', 'Kristensen', 'Iyer', 'Wei', 'Laurent', 'Nowak', 'Mensah', 'García', 'Petrov', 'Zahra', 'Walsh', 'Silva'];
-const NAME_A = ['Blue', 'North', 'Harbour', 'Golden', 'Green', 'Summit', 'Cedar', 'Silver', 'Bright', 'Old Town', 'River', 'Urban', 'Maple', 'Coastal', 'Iron', 'Lumière'];
-const NAME_B = ['Bakery', 'Dental', 'Logistics', 'Studio', 'Fitness', 'Motors', 'Farms', 'Legal', 'Clinic', 'Outfitters', 'Café', 'Builders', 'Media', 'Optics', 'Travel', 'Labs'];
+const LAST = [
+  'Núñez',
+  'Berg',
+  'Tanaka',
+  'Haddad',
+  'Adeyemi',
+  'Kristensen',
+  'Iyer',
+  'Wei',
+  'Laurent',
+  'Nowak',
+  'Mensah',
+  'García',
+  'Petrov',
+  'Zahra',
+  'Walsh',
+  'Silva',
+];
+const NAME_A = [
+  'Blue',
+  'North',
+  'Harbour',
+  'Golden',
+  'Green',
+  'Summit',
+  'Cedar',
+  'Silver',
+  'Bright',
+  'Old Town',
+  'River',
+  'Urban',
+  'Maple',
+  'Coastal',
+  'Iron',
+  'Lumière',
+];
+const NAME_B = [
+  'Bakery',
+  'Dental',
+  'Logistics',
+  'Studio',
+  'Fitness',
+  'Motors',
+  'Farms',
+  'Legal',
+  'Clinic',
+  'Outfitters',
+  'Café',
+  'Builders',
+  'Media',
+  'Optics',
+  'Travel',
+  'Labs',
+];
 const CHALLENGES = [
-  'Online orders are lost between systems', 'Slow website on mobile', 'No single view of customers', 'Manual invoicing takes days',
-  'Staff turnover in peak season', 'Inventory does not match the shop floor', 'Leads go cold before follow-up', 'Booking calendar double-books',
-  'Reporting lives in spreadsheets', 'Warehouse scanners drop orders', 'Payment failures at checkout', 'Email campaigns land in spam',
+  'Online orders are lost between systems',
+  'Slow website on mobile',
+  'No single view of customers',
+  'Manual invoicing takes days',
+  'Staff turnover in peak season',
+  'Inventory does not match the shop floor',
+  'Leads go cold before follow-up',
+  'Booking calendar double-books',
+  'Reporting lives in spreadsheets',
+  'Warehouse scanners drop orders',
+  'Payment failures at checkout',
+  'Email campaigns land in spam',
 ];
 const GOALS = [
-  'One order pipeline for shop and web', 'Double qualified leads', 'Cut invoicing time in half', 'Launch online booking',
-  'Open a second location', 'Reduce churn by 20%', 'Automate weekly reporting', 'Improve reviews to 4.5 stars',
+  'One order pipeline for shop and web',
+  'Double qualified leads',
+  'Cut invoicing time in half',
+  'Launch online booking',
+  'Open a second location',
+  'Reduce churn by 20%',
+  'Automate weekly reporting',
+  'Improve reviews to 4.5 stars',
 ];
 const CHANNELS = ['Email', 'Instagram', 'Local press', 'Google Ads', 'Word of mouth', 'LinkedIn', 'Trade fairs', 'Newsletter'];
 
@@ -51,7 +134,14 @@ export function sectionsFor(i: number, r = rng(i + 1)): Sections {
     contact_info: {
       business_name: business,
       contact_person: `${first} ${last}`,
-      ...(fill > 0.2 ? { email: `${first.toLowerCase().normalize('NFD').replace(/[^a-z]/g, '')}@example${i % 97}.com` } : {}),
+      ...(fill > 0.2
+        ? {
+            email: `${first
+              .toLowerCase()
+              .normalize('NFD')
+              .replace(/[^a-z]/g, '')}@example${i % 97}.com`,
+          }
+        : {}),
       ...(fill > 0.4 ? { phone: `+1 555 ${String(1000 + (i % 9000)).padStart(4, '0')}` } : {}),
       ...(fill > 0.5 ? { website: `https://example${i % 97}.com` } : {}),
     },

@@ -29,7 +29,9 @@ export function storageBench(dir: string): Row[] {
   raw.pragma('busy_timeout = 5000');
 
   // Autosave of one field (the draft exists: every pause after the first).
-  const [target, rawTarget] = (database.sqlite.prepare(`SELECT id FROM consultations WHERE status = 'draft' ORDER BY id DESC LIMIT 2`).all() as { id: string }[]).map((r) => r.id) as [string, string];
+  const [target, rawTarget] = (
+    database.sqlite.prepare(`SELECT id FROM consultations WHERE status = 'draft' ORDER BY id DESC LIMIT 2`).all() as { id: string }[]
+  ).map((r) => r.id) as [string, string];
   const typeName = (name: string) => c.autosave({ consultationId: target, edits: [{ path: 'contact_info.business_name', value: name }] });
   typeName('Bench 0');
   // The same statements a field edit runs (read the consultation and its newest version, write the working
@@ -55,9 +57,15 @@ export function storageBench(dir: string): Row[] {
   let version = c.get({ consultationId: target }).consultation.currentVersion;
   const saveTimes: number[] = [];
   const rawSave = raw.transaction((id: string, n: number) => {
-    raw.prepare(`INSERT INTO consultation_versions (id, consultation_id, user_id, version_number, contact_info, business_context, pain_points, goals_objectives, status, completion_percentage, change_summary, changed_fields, created_at)
-      SELECT ?, id, user_id, ?, contact_info, business_context, pain_points, goals_objectives, status, completion_percentage, 'x', '["contact_info.business_name"]', ? FROM consultations WHERE id = ?`).run(crypto.randomUUID(), n, new Date().toISOString(), id);
-    raw.prepare(`UPDATE consultations SET contact_info = json_set(contact_info, '$.business_name', ?), current_version = ?, updated_at = ? WHERE id = ?`).run(`Raw ${n}`, n, new Date().toISOString(), id);
+    raw
+      .prepare(
+        `INSERT INTO consultation_versions (id, consultation_id, user_id, version_number, contact_info, business_context, pain_points, goals_objectives, status, completion_percentage, change_summary, changed_fields, created_at)
+      SELECT ?, id, user_id, ?, contact_info, business_context, pain_points, goals_objectives, status, completion_percentage, 'x', '["contact_info.business_name"]', ? FROM consultations WHERE id = ?`,
+      )
+      .run(crypto.randomUUID(), n, new Date().toISOString(), id);
+    raw
+      .prepare(`UPDATE consultations SET contact_info = json_set(contact_info, '$.business_name', ?), current_version = ?, updated_at = ? WHERE id = ?`)
+      .run(`Raw ${n}`, n, new Date().toISOString(), id);
   });
   const { median } = { median: (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]! };
   for (let i = 0; i < 60; i += 1) {
@@ -110,13 +118,17 @@ export function storageBench(dir: string): Row[] {
   rows.push({
     name: 'Open database + migrate (up to date)',
     ms: time(() => openDatabase(file).close(), 30, 3),
-    baselineMs: time(() => {
-      const db = new Database(file);
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      db.pragma('foreign_keys = ON');
-      db.close();
-    }, 30, 3),
+    baselineMs: time(
+      () => {
+        const db = new Database(file);
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = FULL');
+        db.pragma('foreign_keys = ON');
+        db.close();
+      },
+      30,
+      3,
+    ),
     baseline: 'open + the same pragmas, no migration check',
     aim: '< 50 ms',
   });

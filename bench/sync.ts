@@ -63,7 +63,8 @@ async function measured<T>(work: () => Promise<T>): Promise<{ result: T; ms: num
   return { result: value, ms, blockMs: histogramMs, activeMs };
 }
 
-const columnsOf = (sqlite: Database.Database, table: string) => (sqlite.prepare(`SELECT * FROM "${table}" LIMIT 1`).columns() as { name: string }[]).map((c) => c.name);
+const columnsOf = (sqlite: Database.Database, table: string) =>
+  (sqlite.prepare(`SELECT * FROM "${table}" LIMIT 1`).columns() as { name: string }[]).map((c) => c.name);
 
 /** The seeded rows as multi-row INSERTs (the engine's fastest shape), table by table. */
 function insertStatements(sqlite: Database.Database): { statements: RemoteStatement[]; rows: number } {
@@ -107,7 +108,7 @@ async function pullFloor(remote: RemoteClient, into: Database.Database): Promise
   for (const table of TABLES) {
     const names = columnsOf(into, table);
     const insert = into.prepare(`INSERT OR IGNORE INTO "${table}" (${names.map((n) => `"${n}"`).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`);
-    for (let after = ''; ; ) {
+    for (let after = ''; ;) {
       const page = await remote.execute({ sql: `SELECT ${names.join(', ')} FROM ${table} WHERE id > ? ORDER BY id LIMIT ?`, args: [after, ROWS_PER_READ] });
       if (page.rows.length === 0) break;
       into.transaction(() => {
@@ -216,8 +217,18 @@ export async function syncBench(): Promise<Row[]> {
         speedAim: SYNC_SPEED_AIM,
         note: `${speedNote(pull.ms, pullFloorMs)}; ${perSecond(rows, pull.ms)}; ${pull.result.pulled.toLocaleString('en-US')} entities in ${pullRequests} requests; ${pullReports} progress reports; one run`,
       },
-      { name: 'Longest main-thread block during the push', ms: push.blockMs, aim: '< 100 ms', note: `perf_hooks.monitorEventLoopDelay max (10 ms resolution; wall clock, so time the OS gave other processes counts too); longest busy stretch between two 10 ms ticks ${Math.round(push.activeMs)} ms` },
-      { name: 'Longest main-thread block during the pull', ms: pull.blockMs, aim: '< 100 ms', note: `perf_hooks.monitorEventLoopDelay max (10 ms resolution; wall clock, so time the OS gave other processes counts too); longest busy stretch between two 10 ms ticks ${Math.round(pull.activeMs)} ms` },
+      {
+        name: 'Longest main-thread block during the push',
+        ms: push.blockMs,
+        aim: '< 100 ms',
+        note: `perf_hooks.monitorEventLoopDelay max (10 ms resolution; wall clock, so time the OS gave other processes counts too); longest busy stretch between two 10 ms ticks ${Math.round(push.activeMs)} ms`,
+      },
+      {
+        name: 'Longest main-thread block during the pull',
+        ms: pull.blockMs,
+        aim: '< 100 ms',
+        note: `perf_hooks.monitorEventLoopDelay max (10 ms resolution; wall clock, so time the OS gave other processes counts too); longest busy stretch between two 10 ms ticks ${Math.round(pull.activeMs)} ms`,
+      },
       {
         name: `Pending count with ${waiting.toLocaleString('en-US')} changes waiting`,
         ms: pendingMs,
@@ -225,8 +236,18 @@ export async function syncBench(): Promise<Row[]> {
         baseline: 'the previous count(DISTINCT entity || entity_id) over the outbox',
         note: 'median; run after every push batch and for the status',
       },
-      { name: `Push ${SLOW_ROWS} consultations + versions over a 50 KB/s link`, ms: slow.pushMs, aim: 'finishes', note: `one run; ${slow.pushReports} progress reports; ${(slow.bytes / 1024).toFixed(0)} KB of sections` },
-      { name: `Pull them over a 50 KB/s link`, ms: slow.pullMs, aim: 'finishes', note: `one run; ${slow.pullReports} progress reports; ${slow.pulled} entities` },
+      {
+        name: `Push ${SLOW_ROWS} consultations + versions over a 50 KB/s link`,
+        ms: slow.pushMs,
+        aim: 'finishes',
+        note: `one run; ${slow.pushReports} progress reports; ${(slow.bytes / 1024).toFixed(0)} KB of sections`,
+      },
+      {
+        name: `Pull them over a 50 KB/s link`,
+        ms: slow.pullMs,
+        aim: 'finishes',
+        note: `one run; ${slow.pullReports} progress reports; ${slow.pulled} entities`,
+      },
     ];
   } finally {
     a.close();
@@ -243,7 +264,14 @@ async function slowLinkBench(migrations: Migrations) {
   const b = openTestApp({ profile: false });
   try {
     seedConsultations(a.database.sqlite, a.users.current()!.id, SLOW_ROWS);
-    const bytes = (a.database.sqlite.prepare('SELECT sum(length(contact_info) + length(business_context) + length(pain_points) + length(goals_objectives)) AS n FROM consultation_versions').get() as { n: number }).n * 2;
+    const bytes =
+      (
+        a.database.sqlite
+          .prepare(
+            'SELECT sum(length(contact_info) + length(business_context) + length(pain_points) + length(goals_objectives)) AS n FROM consultation_versions',
+          )
+          .get() as { n: number }
+      ).n * 2;
     const adapter = slow.adapter;
     await adapter.throttle(SLOW_BYTES_PER_SECOND);
     let pushReports = 0;

@@ -87,15 +87,27 @@ export async function uiBench(): Promise<Row[]> {
     for (let i = 0; i < 10; i += 1) {
       await field.press('x');
       const t0 = Date.now();
-      await page.waitForFunction(`document.querySelector('[data-testid=save-indicator]').textContent.startsWith('Saved')`, undefined, { timeout: 10_000, polling: 5 });
+      await page.waitForFunction(`document.querySelector('[data-testid=save-indicator]').textContent.startsWith('Saved')`, undefined, {
+        timeout: 10_000,
+        polling: 5,
+      });
       saves.push(Date.now() - t0);
       await page.waitForTimeout(50);
     }
     const save = median(saves);
     return [
-      { name: 'Keystroke to "Saved" (includes the autosave pause)', ms: save, aim: `pause ${AUTOSAVE_DELAY_MS} ms + save`, note: `save itself ≈ ${Math.max(0, save - AUTOSAVE_DELAY_MS)} ms` },
+      {
+        name: 'Keystroke to "Saved" (includes the autosave pause)',
+        ms: save,
+        aim: `pause ${AUTOSAVE_DELAY_MS} ms + save`,
+        note: `save itself ≈ ${Math.max(0, save - AUTOSAVE_DELAY_MS)} ms`,
+      },
       { name: 'Dashboard: first list paint after data arrives', ms: median(paints), aim: '< 100 ms', note: `${rows.toLocaleString('en-US')} consultations` },
-      { name: 'Start-up on the seeded data: open the page to first rows shown', ms: firstRows, note: `one run, cold renderer; before it, starting the app host, HTTP bridge and Chromium took ${Math.round(hostStart)} ms` },
+      {
+        name: 'Start-up on the seeded data: open the page to first rows shown',
+        ms: firstRows,
+        note: `one run, cold renderer; before it, starting the app host, HTTP bridge and Chromium took ${Math.round(hostStart)} ms`,
+      },
       { name: 'Search as you type: results after the debounce', ms: median(searches), aim: '< 50 ms', note: `debounce ${SEARCH_DEBOUNCE_MS} ms not counted` },
     ];
   } catch (error) {

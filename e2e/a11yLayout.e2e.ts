@@ -44,7 +44,8 @@ describe('accessibility and layout on every screen', () => {
           const s = fullSections('Axe & Co Logistik und Spedition GmbH');
           host.services.users.saveProfile({ name: 'Ada', email: 'ada@example.com' });
           for (const level of ['low', 'medium', 'critical'] as const) {
-            moved = consultationsOf(host).create({ sections: { ...fullSections(`Row ${level}`), pain_points: { ...s.pain_points, urgency_level: level } } }).consultation.id;
+            moved = consultationsOf(host).create({ sections: { ...fullSections(`Row ${level}`), pain_points: { ...s.pain_points, urgency_level: level } } })
+              .consultation.id;
           }
           // Status moves shown in History between versions.
           for (const move of ['complete', 'reopen', 'archive'] as const) consultationsOf(host)[move]({ consultationId: moved });
@@ -71,7 +72,12 @@ describe('accessibility and layout on every screen', () => {
         for (const [name, path, ready] of screens) {
           await page.evaluate(`window.location.hash = ${JSON.stringify(path)}`);
           await page.locator(ready).first().waitFor();
-          if (name === 'contact') await page.getByLabel(/Email/).first().focus().then(() => page.keyboard.press('Tab'));
+          if (name === 'contact')
+            await page
+              .getByLabel(/Email/)
+              .first()
+              .focus()
+              .then(() => page.keyboard.press('Tab'));
           if (name === 'dashboard') await page.getByTestId('consultation-row').first().focus();
           await preview.shot(`50-${colorScheme}-${width}-${name}`);
           const violations = await seriousA11yViolations(page);
@@ -103,7 +109,11 @@ describe('accessibility and layout on every screen', () => {
       await preview.open();
       await preview.page.getByLabel('Your name').waitFor();
       await preview.shot(`50-${colorScheme}-900-welcome`);
-      expect({ colorScheme, violations: await seriousA11yViolations(preview.page), clipped: await cutOff(preview.page) }).toEqual({ colorScheme, violations: [], clipped: [] });
+      expect({ colorScheme, violations: await seriousA11yViolations(preview.page), clipped: await cutOff(preview.page) }).toEqual({
+        colorScheme,
+        violations: [],
+        clipped: [],
+      });
       await preview.close();
       preview = null;
     }

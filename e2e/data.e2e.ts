@@ -52,7 +52,11 @@ describe('exports and backups from the UI', () => {
     await page.getByRole('region', { name: 'Confirm restore' }).getByRole('button', { name: 'Restore…' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Restore' }).click();
     await page.getByText(/Restored 1 consultations/).waitFor();
-    expect(consultationsOf(preview.host).list().items.map((i) => i.businessName)).toEqual(['Nordlicht Bäckerei']);
+    expect(
+      consultationsOf(preview.host)
+        .list()
+        .items.map((i) => i.businessName),
+    ).toEqual(['Nordlicht Bäckerei']);
 
     await page.getByLabel('Import JSON…').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"hello":1}') });
     await page.getByRole('alert').filter({ hasText: 'not a Fieldbook export' }).waitFor();

@@ -29,7 +29,11 @@ async function intake(page: Page, fields: Record<string, string>, lists: Record<
   await page.getByLabel('Business name').waitFor();
   for (const [step, entries] of Object.entries(groupBySection(fields, lists))) {
     await page.getByRole('link', { name: step }).click();
-    for (const [label, value] of entries.text) await page.getByLabel(new RegExp(`^${label}`)).first().fill(value);
+    for (const [label, value] of entries.text)
+      await page
+        .getByLabel(new RegExp(`^${label}`))
+        .first()
+        .fill(value);
     for (const [label, values] of entries.list) {
       const input = page.getByLabel(new RegExp(`^${label}`)).first();
       for (const v of values) {
@@ -43,8 +47,13 @@ async function intake(page: Page, fields: Record<string, string>, lists: Record<
 }
 
 const SECTION_OF: Record<string, string> = {
-  'Business name': '1 Contact', 'Contact person': '1 Contact', Email: '1 Contact', Phone: '1 Contact',
-  Industry: '2 Business', 'Primary challenges': '3 Pain points', 'Primary goals': '4 Goals',
+  'Business name': '1 Contact',
+  'Contact person': '1 Contact',
+  Email: '1 Contact',
+  Phone: '1 Contact',
+  Industry: '2 Business',
+  'Primary challenges': '3 Pain points',
+  'Primary goals': '4 Goals',
 };
 function groupBySection(fields: Record<string, string>, lists: Record<string, string[]>) {
   const out: Record<string, { text: [string, string][]; list: [string, string[]][] }> = {};
@@ -125,7 +134,9 @@ describe.skipIf(tursodbMissing !== null)('a day in the field', () => {
     await page.getByRole('button', { name: 'Save version' }).click();
     await page.getByText('Version 2').waitFor();
     await preview.host.sync.syncNow();
-    await status(page).filter({ hasText: /Offline · \d+ changes? waiting/ }).waitFor();
+    await status(page)
+      .filter({ hasText: /Offline · \d+ changes? waiting/ })
+      .waitFor();
     await preview.shot('day-05-offline');
     await adapter.refuse(false);
     await page.getByRole('button', { name: 'Retry' }).click();
@@ -142,7 +153,10 @@ describe.skipIf(tursodbMissing !== null)('a day in the field', () => {
     await laptop2.sync();
     const cedar = consultationsOf(preview.host).list({ search: 'cedar' }).items[0]!.id;
     const cedarNow = laptop2.consultations.get({ consultationId: cedar }).consultation;
-    laptop2.consultations.autosave({ consultationId: cedar, edits: editsForSections({ contact_info: { ...cedarNow.sections.contact_info, email: 'j.berg@cedar.example' } }) });
+    laptop2.consultations.autosave({
+      consultationId: cedar,
+      edits: editsForSections({ contact_info: { ...cedarNow.sections.contact_info, email: 'j.berg@cedar.example' } }),
+    });
     laptop2.consultations.saveVersion({ consultationId: cedar, expectedVersion: cedarNow.currentVersion });
     await laptop2.sync();
     await page.getByLabel('Email').fill('jonas.b@cedar.example');

@@ -34,7 +34,11 @@ async function dropFile(page: Page, name: string, bytes: Buffer, type: string) {
   await page.locator('.drop-overlay').waitFor();
   await page.dispatchEvent('main', 'drop', { dataTransfer });
 }
-const names = (p: Preview) => consultationsOf(p.host).list({}).items.map((i) => i.businessName).sort();
+const names = (p: Preview) =>
+  consultationsOf(p.host)
+    .list({})
+    .items.map((i) => i.businessName)
+    .sort();
 
 describe('files and the desktop window (preview)', () => {
   it('imports a dropped export and restores a dropped backup, each after asking; refuses other files', async () => {
@@ -106,7 +110,10 @@ describe('files and the desktop window (preview)', () => {
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export everything (JSON)' }).click()]);
     // In the preview a download is told by a toast (the desktop app's notice offers "Show in folder").
-    await page.getByRole('status', { name: 'Notifications' }).getByText(`Exported ${download.suggestedFilename()} to your browser's downloads`, { exact: false }).waitFor();
+    await page
+      .getByRole('status', { name: 'Notifications' })
+      .getByText(`Exported ${download.suggestedFilename()} to your browser's downloads`, { exact: false })
+      .waitFor();
     await preview.shot('62-export-saved-notice');
     expect(preview.errors).toEqual([]);
   });
@@ -126,10 +133,13 @@ describe('menu commands (sent as the desktop menu sends them, through the contra
     // The status bar's first state comes from a call, not the event stream, which may still be connecting
     // (one tab of the browser holds it): repeat the idempotent "open Settings" until it arrives.
     await expect
-      .poll(async () => {
-        host.events.emit('menu.command', { command: 'settings.open' });
-        return page.getByRole('heading', { name: 'Settings' }).isVisible();
-      }, { timeout: 30_000 })
+      .poll(
+        async () => {
+          host.events.emit('menu.command', { command: 'settings.open' });
+          return page.getByRole('heading', { name: 'Settings' }).isVisible();
+        },
+        { timeout: 30_000 },
+      )
       .toBe(true);
 
     host.events.emit('menu.command', { command: 'export.pdf' });
@@ -139,7 +149,9 @@ describe('menu commands (sent as the desktop menu sends them, through the contra
     await page.waitForURL(/#\/c\/[0-9a-f-]+\/contact$/);
     expect(consultationsOf(host).list({}).items).toHaveLength(2);
 
-    const id = consultationsOf(host).list({}).items.find((i) => i.businessName === 'Nordlicht Bäckerei')!.id;
+    const id = consultationsOf(host)
+      .list({})
+      .items.find((i) => i.businessName === 'Nordlicht Bäckerei')!.id;
     await page.evaluate(`window.location.hash = '/c/${id}/contact'`);
     await page.getByLabel('Business name').waitFor();
     const [pdf] = await Promise.all([page.waitForEvent('download'), host.events.emit('menu.command', { command: 'export.pdf' })]);

@@ -13,8 +13,14 @@ import { chromiumPdfPrinter } from '../src/main/pdf/chromiumPrinter';
 export const ARTIFACTS = resolve(import.meta.dirname, '..', 'artifacts', 'e2e');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 export interface Preview {
@@ -30,7 +36,9 @@ export interface Preview {
 }
 
 /** The browser preview on loopback with a fresh data folder, and a Chromium page on it. */
-export async function startPreview(options: { colorScheme?: 'light' | 'dark'; seed?: (host: AppHost) => void; bypassCSP?: boolean; dataFolder?: string } = {}): Promise<Preview> {
+export async function startPreview(
+  options: { colorScheme?: 'light' | 'dark'; seed?: (host: AppHost) => void; bypassCSP?: boolean; dataFolder?: string } = {},
+): Promise<Preview> {
   // A folder filled beforehand (the UI bench) makes start-up open real data; it is removed on close like a fresh one.
   const dataFolder = options.dataFolder ?? mkdtempSync(join(tmpdir(), 'fieldbook-e2e-'));
   const host = startAppHost({ dataFolder, shell: 'browser-preview', version: '0.0.0-e2e', validateOutput: true, pdfPrinter: chromiumPdfPrinter(CHROMIUM) });
@@ -38,7 +46,11 @@ export async function startPreview(options: { colorScheme?: 'light' | 'dark'; se
   const bridge = await startHttpBridge({ host, rendererDir: resolve(import.meta.dirname, '..', 'out', 'renderer') });
   // A UTF-8 locale, so downloads keep non-Latin file names (under LANG=C Chromium names them "download").
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' } });
-  const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, colorScheme: options.colorScheme ?? 'light', bypassCSP: options.bypassCSP ?? false });
+  const context = await browser.newContext({
+    viewport: { width: 1360, height: 860 },
+    colorScheme: options.colorScheme ?? 'light',
+    bypassCSP: options.bypassCSP ?? false,
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));

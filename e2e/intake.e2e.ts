@@ -133,7 +133,10 @@ describe('guided intake', () => {
       seed: (host) => {
         host.services.users.saveProfile({ name: 'Ada', email: 'ada@example.com' });
         const c = consultationsOf(host).create({ sections: { contact_info: { business_name: 'Orbit Labs', email: 'hi@orbit.io' } } }).consultation;
-        consultationsOf(host).autosave({ consultationId: c.id, edits: editsForSections({ contact_info: { business_name: 'Orbit Labs', email: 'team@orbit.io' } }) });
+        consultationsOf(host).autosave({
+          consultationId: c.id,
+          edits: editsForSections({ contact_info: { business_name: 'Orbit Labs', email: 'team@orbit.io' } }),
+        });
         consultationsOf(host).saveVersion({ consultationId: c.id, expectedVersion: 1, note: 'New shared inbox' });
         id = c.id;
       },
@@ -166,7 +169,13 @@ describe('dashboard', () => {
       seed: (host) => {
         const user = host.services.users.saveProfile({ name: 'Ada', email: 'ada@example.com' });
         seedConsultations(host.services.database.sqlite, user.id, 1000);
-        consultationsOf(host).create({ sections: { contact_info: { business_name: 'Zanzibar Kite School' }, business_context: { industry: 'Travel' }, pain_points: { urgency_level: 'critical', primary_challenges: ['Wind forecasts are unreliable'] } } });
+        consultationsOf(host).create({
+          sections: {
+            contact_info: { business_name: 'Zanzibar Kite School' },
+            business_context: { industry: 'Travel' },
+            pain_points: { urgency_level: 'critical', primary_challenges: ['Wind forecasts are unreliable'] },
+          },
+        });
       },
     });
     const { page } = preview;
@@ -190,10 +199,12 @@ describe('dashboard', () => {
     expect(expected.length).toBeGreaterThan(3);
     expect(expected.every((e) => e.status !== 'archived')).toBe(true);
     // The rows shown are the first of the expected ones, in the same order.
-    await expect.poll(async () => {
-      const names = await firstNames();
-      return names.length > 0 && names.every((name, i) => name.startsWith(expected[i]!.businessName!));
-    }).toBe(true);
+    await expect
+      .poll(async () => {
+        const names = await firstNames();
+        return names.length > 0 && names.every((name, i) => name.startsWith(expected[i]!.businessName!));
+      })
+      .toBe(true);
     expect(await rows.locator('[role=cell]:nth-child(3)').allTextContents()).toEqual((await firstNames()).map(() => 'Retail'));
     await page.getByRole('button', { name: /^Archived/ }).click();
     const archived = consultationsOf(preview.host).list({ industry: 'Retail', urgency: 'critical', status: 'archived', limit: 200 }).items;
@@ -231,9 +242,17 @@ describe('accessibility', () => {
       for (const [name, path, ready] of screens) {
         await page.evaluate(`window.location.hash = ${JSON.stringify(path)}`);
         await page.locator(ready).first().waitFor();
-        if (name === 'contact') await page.getByLabel(/Email/).first().focus().then(() => page.keyboard.press('Tab'));
+        if (name === 'contact')
+          await page
+            .getByLabel(/Email/)
+            .first()
+            .focus()
+            .then(() => page.keyboard.press('Tab'));
         await preview.shot(`20-${colorScheme}-${name}`);
-        expect({ screen: `${colorScheme} ${name}`, violations: await seriousA11yViolations(page) }).toEqual({ screen: `${colorScheme} ${name}`, violations: [] });
+        expect({ screen: `${colorScheme} ${name}`, violations: await seriousA11yViolations(page) }).toEqual({
+          screen: `${colorScheme} ${name}`,
+          violations: [],
+        });
       }
       await preview.close();
       preview = null;

@@ -56,10 +56,15 @@ describe('never lose a word at the keyboard', () => {
     await preview.shot('keep-02-oversized-refused');
     await step(page, /Contact/).click();
     await page.getByLabel('Contact person').fill('Amira Haddad');
-    await expect.poll(async () => {
-      const id = consultationsOf(preview!.host).list().items[0]!.id;
-      return consultationsOf(preview!.host).get({ consultationId: id }).consultation.sections.contact_info;
-    }, { timeout: 15_000 }).toEqual({ business_name: longName, contact_person: 'Amira Haddad' });
+    await expect
+      .poll(
+        async () => {
+          const id = consultationsOf(preview!.host).list().items[0]!.id;
+          return consultationsOf(preview!.host).get({ consultationId: id }).consultation.sections.contact_info;
+        },
+        { timeout: 15_000 },
+      )
+      .toEqual({ business_name: longName, contact_person: 'Amira Haddad' });
     // Leaving now would lose the refused paste: the page asks first.
     const asked = new Promise<string>((resolve) => page.once('dialog', (dialog) => (resolve(dialog.type()), void dialog.dismiss())));
     await page.reload({ timeout: 5_000 }).catch(() => undefined);
@@ -93,7 +98,9 @@ describe('never lose a word at the keyboard', () => {
     await a.getByLabel('Contact person').fill('Typed in A');
     await b.getByLabel('Contact person').fill('Typed in B');
     await saved(a);
-    const conflicts = [a, b].map((page) => page.getByRole('region', { name: 'Changed in another window' }).or(page.getByRole('heading', { name: 'Changed in another window' })));
+    const conflicts = [a, b].map((page) =>
+      page.getByRole('region', { name: 'Changed in another window' }).or(page.getByRole('heading', { name: 'Changed in another window' })),
+    );
     await expect.poll(async () => (await conflicts[0]!.count()) + (await conflicts[1]!.count()), { timeout: 15_000 }).toBeGreaterThan(0);
     const loser = (await conflicts[0]!.count()) > 0 ? a : b;
     const winnerValue = stored().contact_person;
@@ -151,7 +158,10 @@ describe('the record as a consultant expects it', () => {
     const { page } = preview;
     await newConsultation(preview);
     await page.getByRole('button', { name: 'Delete' }).click();
-    await page.getByRole('alertdialog', { name: /Delete this untitled consultation/ }).getByRole('button', { name: 'Delete' }).click();
+    await page
+      .getByRole('alertdialog', { name: /Delete this untitled consultation/ })
+      .getByRole('button', { name: 'Delete' })
+      .click();
     await page.getByRole('heading', { name: 'Your first consultation' }).waitFor();
     expect(consultationsOf(preview.host).counts()).toEqual({ draft: 0, completed: 0, archived: 0 });
   });

@@ -29,7 +29,10 @@ interface Report {
 function start(name: string, env: Record<string, string>): { report: Report; folder: string } {
   const folder = join(work, name);
   mkdirSync(join(folder, 'resources'), { recursive: true });
-  for (const [from, to] of [['migrations', 'migrations'], [join('resources', 'fonts'), 'fonts']] as const) {
+  for (const [from, to] of [
+    ['migrations', 'migrations'],
+    [join('resources', 'fonts'), 'fonts'],
+  ] as const) {
     try {
       symlinkSync(join(root, from), join(folder, 'resources', to));
     } catch {
@@ -70,7 +73,10 @@ describe('the main process, built, under a stand-in electron', () => {
     const log = readFileSync(join(folder, 'userData', 'logs', 'main.log'), 'utf8');
     expect(log).toContain('started; token kept in memory');
     // The window's place was remembered at close and is used at the next start.
-    expect(JSON.parse(readFileSync(join(folder, 'userData', 'window-state.json'), 'utf8'))).toEqual({ bounds: { x: 40, y: 30, width: 1200, height: 800 }, maximized: false });
+    expect(JSON.parse(readFileSync(join(folder, 'userData', 'window-state.json'), 'utf8'))).toEqual({
+      bounds: { x: 40, y: 30, width: 1200, height: 800 },
+      maximized: false,
+    });
     const again = start('packaged', { FAKE_ELECTRON_PACKAGED: '1' });
     expect(again.report.windows[0]).toMatchObject({ x: 40, y: 30, width: 1200, height: 800 });
   });

@@ -28,7 +28,11 @@ function pack() {
   if (files.length) return;
   const electronDist = join(work, 'electron');
   mkdirSync(electronDist);
-  const wire = Buffer.concat([Buffer.from(`#!/bin/sh\necho stand-in\nexit 0\n# ${SENTINEL}`), Buffer.from([1, DEFAULT_WIRE.length]), Buffer.from(`${DEFAULT_WIRE}\n`)]);
+  const wire = Buffer.concat([
+    Buffer.from(`#!/bin/sh\necho stand-in\nexit 0\n# ${SENTINEL}`),
+    Buffer.from([1, DEFAULT_WIRE.length]),
+    Buffer.from(`${DEFAULT_WIRE}\n`),
+  ]);
   writeFileSync(join(electronDist, 'electron'), wire);
   chmodSync(join(electronDist, 'electron'), 0o755);
   execFileSync(
@@ -141,7 +145,9 @@ describe('targets', () => {
   it('are dmg + zip for x64 and arm64, NSIS, AppImage and deb, named without spaces', () => {
     // js-yaml is what electron-builder reads its config with.
     const yaml = createRequire(import.meta.url)('js-yaml') as { load(text: string): unknown };
-    const config = yaml.load(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as Record<string, Record<string, unknown> & { target: unknown }> & { artifactName: string };
+    const config = yaml.load(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as Record<string, Record<string, unknown> & { target: unknown }> & {
+      artifactName: string;
+    };
     expect(config.artifactName).toBe('${productName}-${version}-${os}-${arch}.${ext}');
     for (const platform of ['mac', 'win', 'linux', 'nsis']) expect(config[platform]!.artifactName).toBeUndefined();
     expect(config.mac!.target).toEqual([

@@ -159,7 +159,12 @@ describe('disabled buttons', () => {
     expect(await complete.isDisabled()).toBe(true);
     expect(await save.isDisabled()).toBe(true);
     const description = (button: typeof save) =>
-      button.evaluate((el) => (el.getAttribute('aria-describedby') ?? '').split(' ').map((ref: string) => el.ownerDocument.getElementById(ref)?.textContent ?? '').join(' '));
+      button.evaluate((el) =>
+        (el.getAttribute('aria-describedby') ?? '')
+          .split(' ')
+          .map((ref: string) => el.ownerDocument.getElementById(ref)?.textContent ?? '')
+          .join(' '),
+      );
     expect(await description(save)).toBe('No changes to save yet.');
     expect(await description(complete)).toMatch(/^To complete, fill in: .*Contact person/);
     expect(await page.getByText('No changes to save yet.').isVisible()).toBe(true);
@@ -252,15 +257,31 @@ describe('settings and visuals', () => {
 
     await page.setViewportSize({ width: 900, height: 800 });
     await preview!.open(`/c/${ids[0]}/pain-points`);
-    const radios = page.getByRole('radiogroup').or(page.getByRole('group', { name: /Urgency/ })).first();
+    const radios = page
+      .getByRole('radiogroup')
+      .or(page.getByRole('group', { name: /Urgency/ }))
+      .first();
     await radios.waitFor();
     for (const label of ['Low', 'Medium', 'High', 'Critical']) {
-      const box = await page.locator('label.choice').filter({ hasText: label }).first().evaluate((el) => ({ white: el.ownerDocument.defaultView!.getComputedStyle(el).whiteSpace }));
+      const box = await page
+        .locator('label.choice')
+        .filter({ hasText: label })
+        .first()
+        .evaluate((el) => ({ white: el.ownerDocument.defaultView!.getComputedStyle(el).whiteSpace }));
       expect(box.white).toBe('nowrap');
     }
     await preview!.open(`/c/${ids[0]}/review`);
-    await page.getByRole('term').filter({ hasText: /^Urgency$/ }).waitFor();
-    expect(await page.locator('.review-row').filter({ has: page.getByRole('term').filter({ hasText: /^Urgency$/ }) }).locator('.review-value').textContent()).toBe('High');
+    await page
+      .getByRole('term')
+      .filter({ hasText: /^Urgency$/ })
+      .waitFor();
+    expect(
+      await page
+        .locator('.review-row')
+        .filter({ has: page.getByRole('term').filter({ hasText: /^Urgency$/ }) })
+        .locator('.review-value')
+        .textContent(),
+    ).toBe('High');
   });
 });
 
@@ -353,6 +374,10 @@ describe('browser preview', () => {
     await page.getByRole('region', { name: 'Confirm restore' }).getByRole('button', { name: 'Restore…' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Restore' }).click();
     await page.getByText(/Restored 1 consultation/).waitFor();
-    expect(consultationsOf(preview!.host).list().items.map((i) => i.businessName)).toEqual(['Nordlicht Bäckerei']);
+    expect(
+      consultationsOf(preview!.host)
+        .list()
+        .items.map((i) => i.businessName),
+    ).toEqual(['Nordlicht Bäckerei']);
   });
 });

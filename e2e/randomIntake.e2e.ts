@@ -29,7 +29,7 @@ function prng(seed: number) {
   return {
     next,
     int: (n: number) => Math.floor(next() * n),
-    pick: <T,>(items: readonly T[]) => items[Math.floor(next() * items.length)]!,
+    pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!,
     chance: (p: number) => next() < p,
   };
 }
@@ -71,7 +71,10 @@ const saved = (page: Page) => expect.poll(() => page.getByTestId('save-indicator
 async function leave(page: Page, go: () => Promise<unknown>, model: Model): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const prompted = new Promise<'prompted'>((resolve) => onPrompt.set(page, () => resolve('prompted')));
-    const left = go().then(() => 'left' as const, () => 'left' as const);
+    const left = go().then(
+      () => 'left' as const,
+      () => 'left' as const,
+    );
     const outcome = await Promise.race([left, prompted]);
     onPrompt.delete(page);
     if (outcome === 'left') return;
@@ -167,7 +170,10 @@ describe('a randomized consultant never loses a word', () => {
             model.log.push(`${tabName}: paste ${field.label} (${big.length} chars)`);
           } else {
             await box.fill('x'.repeat(HARD_LIMITS.fieldChars + 1 + rand.int(50_000)));
-            await page.getByText(/Too long to keep/).first().waitFor({ timeout: 15_000 });
+            await page
+              .getByText(/Too long to keep/)
+              .first()
+              .waitFor({ timeout: 15_000 });
             const fixed = text();
             await box.fill(fixed);
             record(tabName, field, fixed);
@@ -223,7 +229,9 @@ describe('a randomized consultant never loses a word', () => {
       }
       expect(problems, problems.join('\n')).toEqual([]);
       expect(Date.now() - started).toBeLessThan(180_000);
-      console.log(`randomized intake: seed ${seed} passed in ${Math.round((Date.now() - started) / 1000)} s; ${model.log.length} actions, conflicts reported ${model.conflicts.A.size + model.conflicts.B.size}, leave prompts ${model.unloadPrompts}`);
+      console.log(
+        `randomized intake: seed ${seed} passed in ${Math.round((Date.now() - started) / 1000)} s; ${model.log.length} actions, conflicts reported ${model.conflicts.A.size + model.conflicts.B.size}, leave prompts ${model.unloadPrompts}`,
+      );
     } catch (error) {
       console.error(`randomized intake FAILED with seed ${seed} (replay: FIELDBOOK_E2E_SEED=${seed})\n${model.log.join('\n')}`);
       throw error;

@@ -73,7 +73,10 @@ describe('client sign-off from Review', () => {
     expect(text).toContain(`${version.signOff!.signedAt.slice(0, 16).replace('T', ' ')} UTC`);
     expect(text).toContain(version.signOff!.contentHash.slice(0, 12));
 
-    await page.getByRole('link', { name: /Contact/ }).first().click();
+    await page
+      .getByRole('link', { name: /Contact/ })
+      .first()
+      .click();
     await page.getByLabel('Phone').fill('+1 555 0142');
     await page.getByText('Changed since signed version 2').waitFor();
     expect(preview!.errors).toEqual([]);
@@ -107,7 +110,10 @@ describe('follow-up visits', () => {
     expect(await page.getByText('Unchanged since last visit').count()).toBeGreaterThan(2);
     await page.getByLabel('Contact person').fill('Jun Park');
     await page.getByText(`Last visit: ${before.contact_info.contact_person}`).waitFor();
-    await page.getByRole('link', { name: /Review/ }).first().click();
+    await page
+      .getByRole('link', { name: /Review/ })
+      .first()
+      .click();
     const since = page.getByRole('region', { name: 'Since last visit' });
     await since.getByText(`Contact person: ${before.contact_info.contact_person} → Jun Park`).waitFor();
     await preview!.shot('61-follow-up-review');
@@ -146,7 +152,10 @@ describe('Settings › Ready for the field', () => {
 
     await preview!.open('/settings');
     const panel = page.getByRole('region', { name: 'Ready for the field' });
-    await panel.getByRole('listitem', { name: 'Changes synced: needs attention' }).getByText(/changes? not yet synced \(offline\)/).waitFor();
+    await panel
+      .getByRole('listitem', { name: 'Changes synced: needs attention' })
+      .getByText(/changes? not yet synced \(offline\)/)
+      .waitFor();
     await panel.getByRole('listitem', { name: 'Last successful sync: needs attention' }).getByText('Never synced.').waitFor();
     await panel.getByRole('listitem', { name: 'Backup on this laptop: needs attention' }).waitFor();
     await panel.getByRole('listitem', { name: 'Free disk space: ready' }).waitFor();

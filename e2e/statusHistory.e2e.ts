@@ -31,7 +31,9 @@ describe('status moves in the History panel', () => {
     await preview.shot('30-history-status-event');
     // Still one version: the completion is an event between versions, not version 2.
     expect(await history.getByText(/^Version \d+$/).allTextContents()).toEqual(['Version 1']);
-    const items = await history.getByRole('listitem').evaluateAll((els) => els.map((el) => el.getAttribute('aria-label') ?? el.querySelector('strong')?.textContent));
+    const items = await history
+      .getByRole('listitem')
+      .evaluateAll((els) => els.map((el) => el.getAttribute('aria-label') ?? el.querySelector('strong')?.textContent));
     expect(items).toEqual([expect.stringMatching(/^Completed by Grace Hopper, /), 'Version 1']);
 
     await page.getByRole('link', { name: 'Back to the intake' }).click();
@@ -41,7 +43,9 @@ describe('status moves in the History panel', () => {
     await page.getByRole('button', { name: 'Mark completed' }).waitFor();
     await page.getByRole('link', { name: 'History' }).click();
     await history.getByRole('listitem', { name: /^Reopened by Grace Hopper, / }).waitFor();
-    const after = await history.getByRole('listitem').evaluateAll((els) => els.map((el) => el.getAttribute('aria-label') ?? el.querySelector('strong')?.textContent));
+    const after = await history
+      .getByRole('listitem')
+      .evaluateAll((els) => els.map((el) => el.getAttribute('aria-label') ?? el.querySelector('strong')?.textContent));
     expect(after).toEqual([expect.stringMatching(/^Reopened by Grace Hopper, /), expect.stringMatching(/^Completed by Grace Hopper, /), 'Version 1']);
     expect(consultationsOf(preview.host).listVersions({ consultationId: id })).toHaveLength(1);
     expect(preview.errors).toEqual([]);

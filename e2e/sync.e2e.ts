@@ -54,14 +54,19 @@ describe('sync from the UI', () => {
     others.push(bo);
     bo.consultations.create({ sections: { contact_info: { business_name: "Bo's Client" } } });
     await bo.sync();
-    const ada2 = device('Ada2', createRemoteClient({ url }), { sameUserAs: { users: { current: () => preview!.host.services.users.current() } } as unknown as Device });
+    const ada2 = device('Ada2', createRemoteClient({ url }), {
+      sameUserAs: { users: { current: () => preview!.host.services.users.current() } } as unknown as Device,
+    });
     others.push(ada2);
     await ada2.sync();
     const base = fullSections('Ada Consulting Client');
     ada2.consultations.autosave({ consultationId: mine, edits: editsForSections({ contact_info: { ...base.contact_info, email: 'laptop2@client.io' } }) });
     ada2.consultations.saveVersion({ consultationId: mine, expectedVersion: 1 });
     await ada2.sync();
-    consultationsOf(preview.host).autosave({ consultationId: mine, edits: editsForSections({ contact_info: { ...base.contact_info, email: 'laptop1@client.io' } }) });
+    consultationsOf(preview.host).autosave({
+      consultationId: mine,
+      edits: editsForSections({ contact_info: { ...base.contact_info, email: 'laptop1@client.io' } }),
+    });
     consultationsOf(preview.host).saveVersion({ consultationId: mine, expectedVersion: 1 });
 
     await page.getByRole('link', { name: 'Consultations' }).first().click();

@@ -4,7 +4,10 @@ import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 
 const svg = readFileSync(new URL('../build/icon.svg', import.meta.url), 'utf8');
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu'],
+});
 const page = await browser.newPage({ viewport: { width: 1024, height: 1024 } });
 await page.setContent(`<style>html,body{margin:0;background:transparent}svg{width:1024px;height:1024px;display:block}</style>${svg}`);
 await page.screenshot({ path: new URL('../build/icon.png', import.meta.url).pathname, omitBackground: true });

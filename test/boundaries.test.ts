@@ -8,7 +8,8 @@ import { join, relative, resolve } from 'node:path';
 const ROOT = resolve(import.meta.dirname, '..');
 const DATABASE_LIBRARY = /from\s+'(better-sqlite3|drizzle-orm(\/[^']*)?|@libsql\/client(\/[^']*)?)'/;
 const ALLOWED = [/^src\/main\/db\//, /^src\/main\/store\//, /^src\/main\/sync\/remoteClient\.ts$/];
-const CONSULTATION_TABLES = /\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM|FROM|JOIN)\s+"?(consultations|consultation_versions|consultation_drafts|consultation_conflicts|consultation_tombstones)\b/i;
+const CONSULTATION_TABLES =
+  /\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM|FROM|JOIN)\s+"?(consultations|consultation_versions|consultation_drafts|consultation_conflicts|consultation_tombstones)\b/i;
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -34,7 +35,10 @@ describe('boundaries', () => {
   // The sync engine's remote statements (and the conflicts it carries, conflictTravel.ts) name the team's tables.
   it('reads and writes the consultation tables only in the store (and the migrations that make them)', () => {
     const offenders = files.filter(
-      (file) => CONSULTATION_TABLES.test(readFileSync(join(ROOT, file), 'utf8')) && !/^src\/main\/(store|db)\//.test(file) && !/^src\/main\/sync\/(syncEngine|conflictTravel)\.ts$/.test(file),
+      (file) =>
+        CONSULTATION_TABLES.test(readFileSync(join(ROOT, file), 'utf8')) &&
+        !/^src\/main\/(store|db)\//.test(file) &&
+        !/^src\/main\/sync\/(syncEngine|conflictTravel)\.ts$/.test(file),
     );
     expect(offenders).toEqual([]);
   });

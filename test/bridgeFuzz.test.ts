@@ -35,7 +35,11 @@ beforeAll(async () => {
   sqlite.prepare('INSERT INTO users (id, name, email, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(mate, 'Bo', 'bo@example.com', t0, t0);
   teammateIds = [newId(), newId()];
   for (const id of teammateIds) {
-    sqlite.prepare(`INSERT INTO consultations (id, user_id, contact_info, current_version, created_at, updated_at) VALUES (?, ?, '{"business_name":"Mate"}', 0, ?, ?)`).run(id, mate, t0, t0);
+    sqlite
+      .prepare(
+        `INSERT INTO consultations (id, user_id, contact_info, current_version, created_at, updated_at) VALUES (?, ?, '{"business_name":"Mate"}', 0, ?, ?)`,
+      )
+      .run(id, mate, t0, t0);
   }
   bridge = await startHttpBridge({ host });
 });
@@ -58,35 +62,53 @@ async function call(operation: string, body: string) {
 
 const idArb = () => fc.oneof(fc.constant(ownId), fc.constantFrom(...teammateIds), fc.uuid(), fc.string({ maxLength: 40 }));
 const values = () => ({
-      consultationId: idArb(),
-      expectedVersion: fc.oneof(fc.integer({ min: -2, max: 5 }), fc.double(), fc.string({ maxLength: 3 })),
-      versionNumber: fc.oneof(fc.integer({ min: -1, max: 5 }), fc.constant(null)),
-      from: fc.integer({ min: 0, max: 4 }),
-      to: fc.integer({ min: 0, max: 4 }),
-      sections: fc.oneof(sectionsArb, fc.anything({ maxDepth: 3 }), fc.record({ contact_info: fc.dictionary(fc.string({ maxLength: 8 }), fc.anything({ maxDepth: 2 })) })),
-      edits: fc.array(
-        fc.record(
-          { path: fc.oneof(fc.constantFrom(...FIELD_PATHS), fc.string({ maxLength: 20 })), value: fc.oneof(fc.string({ maxLength: 40 }), fc.anything({ maxDepth: 2 })), base: fc.anything({ maxDepth: 1 }) },
-          { requiredKeys: ['path'] },
-        ),
-        { maxLength: 4 },
-      ),
-      notes: fc.oneof(fc.string({ maxLength: 50 }), fc.constant(null), fc.string({ minLength: 100_001, maxLength: 100_010 })),
-      note: fc.string({ maxLength: 30 }),
-      search: fc.string({ maxLength: 30 }),
-      namePrefix: fc.string({ maxLength: 10 }),
-      cursor: fc.string({ maxLength: 30 }),
-      limit: fc.oneof(fc.integer({ min: -5, max: 500 }), fc.constant('10')),
-      sort: fc.constantFrom('updated', 'created', 'business_name', 'completion', 'rowid; DROP TABLE users'),
-      name: fc.string({ maxLength: 20 }),
-      email: fc.oneof(fc.emailAddress(), fc.string({ maxLength: 20 })),
+  consultationId: idArb(),
+  expectedVersion: fc.oneof(fc.integer({ min: -2, max: 5 }), fc.double(), fc.string({ maxLength: 3 })),
+  versionNumber: fc.oneof(fc.integer({ min: -1, max: 5 }), fc.constant(null)),
+  from: fc.integer({ min: 0, max: 4 }),
+  to: fc.integer({ min: 0, max: 4 }),
+  sections: fc.oneof(
+    sectionsArb,
+    fc.anything({ maxDepth: 3 }),
+    fc.record({ contact_info: fc.dictionary(fc.string({ maxLength: 8 }), fc.anything({ maxDepth: 2 })) }),
+  ),
+  edits: fc.array(
+    fc.record(
+      {
+        path: fc.oneof(fc.constantFrom(...FIELD_PATHS), fc.string({ maxLength: 20 })),
+        value: fc.oneof(fc.string({ maxLength: 40 }), fc.anything({ maxDepth: 2 })),
+        base: fc.anything({ maxDepth: 1 }),
+      },
+      { requiredKeys: ['path'] },
+    ),
+    { maxLength: 4 },
+  ),
+  notes: fc.oneof(fc.string({ maxLength: 50 }), fc.constant(null), fc.string({ minLength: 100_001, maxLength: 100_010 })),
+  note: fc.string({ maxLength: 30 }),
+  search: fc.string({ maxLength: 30 }),
+  namePrefix: fc.string({ maxLength: 10 }),
+  cursor: fc.string({ maxLength: 30 }),
+  limit: fc.oneof(fc.integer({ min: -5, max: 500 }), fc.constant('10')),
+  sort: fc.constantFrom('updated', 'created', 'business_name', 'completion', 'rowid; DROP TABLE users'),
+  name: fc.string({ maxLength: 20 }),
+  email: fc.oneof(fc.emailAddress(), fc.string({ maxLength: 20 })),
 });
 // Input shapes the operations take, filled with the values above (right and wrong), so calls reach the services.
 const SHAPES = [
-  ['consultationId'], ['consultationId', 'expectedVersion'], ['consultationId', 'versionNumber'],
-  ['consultationId', 'versionNumber', 'expectedVersion'], ['consultationId', 'from', 'to'],
-  ['consultationId', 'edits'], ['consultationId', 'edits', 'notes'], ['consultationId', 'expectedVersion', 'note'],
-  ['sections'], ['search'], ['search', 'sort', 'limit'], ['namePrefix', 'cursor'], ['name', 'email'], [],
+  ['consultationId'],
+  ['consultationId', 'expectedVersion'],
+  ['consultationId', 'versionNumber'],
+  ['consultationId', 'versionNumber', 'expectedVersion'],
+  ['consultationId', 'from', 'to'],
+  ['consultationId', 'edits'],
+  ['consultationId', 'edits', 'notes'],
+  ['consultationId', 'expectedVersion', 'note'],
+  ['sections'],
+  ['search'],
+  ['search', 'sort', 'limit'],
+  ['namePrefix', 'cursor'],
+  ['name', 'email'],
+  [],
 ] as const;
 const shaped = () =>
   fc.constantFrom(...SHAPES).chain((keys) => {
@@ -95,12 +117,13 @@ const shaped = () =>
   });
 const nearValid = () => fc.oneof(shaped(), fc.record(values(), { requiredKeys: [] }));
 // Built inside the test: the ids they pick from exist only after setup.
-const bodyArb = () => fc.oneof(
-  { weight: 5, arbitrary: nearValid().map((v) => JSON.stringify(v)) },
-  { weight: 2, arbitrary: fc.anything({ maxDepth: 4 }).map((v) => JSON.stringify(v) ?? '') },
-  { weight: 1, arbitrary: fc.string({ maxLength: 60 }) },
-  { weight: 1, arbitrary: fc.constantFrom('', 'null', '[]', '{"__proto__":{"polluted":true}}', '{"constructor":{"prototype":{"x":1}}}') },
-);
+const bodyArb = () =>
+  fc.oneof(
+    { weight: 5, arbitrary: nearValid().map((v) => JSON.stringify(v)) },
+    { weight: 2, arbitrary: fc.anything({ maxDepth: 4 }).map((v) => JSON.stringify(v) ?? '') },
+    { weight: 1, arbitrary: fc.string({ maxLength: 60 }) },
+    { weight: 1, arbitrary: fc.constantFrom('', 'null', '[]', '{"__proto__":{"polluted":true}}', '{"constructor":{"prototype":{"x":1}}}') },
+  );
 const operationArb = fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...OPERATION_NAMES) }, { weight: 1, arbitrary: fc.string({ maxLength: 20 }) });
 
 describe('contract operations under random and malformed input', () => {
@@ -129,7 +152,7 @@ describe('contract operations under random and malformed input', () => {
     // 3,000 HTTP calls: generous for a busy 2-core machine.
     expect(calls).toBe(3000);
     expect(reached).toBeGreaterThan(250); // the generators reach past validation into the services
-    expect(({}) as Record<string, unknown>).not.toHaveProperty('polluted');
+    expect({} as Record<string, unknown>).not.toHaveProperty('polluted');
     expect(host.services.database.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(host.services.database.sqlite.pragma('foreign_key_check')).toEqual([]);
     // History is append-only: every version that existed is still there, unchanged.

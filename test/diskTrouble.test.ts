@@ -24,7 +24,11 @@ function start() {
   host = startAppHost({ dataFolder: t.dir, shell: 'browser-preview', version: 't', autoBackup: false, backgroundSync: false });
   host.services.users.saveProfile({ name: 'Ada', email: 'ada@example.com' });
   const id = host.services.consultations.create({ sections: fullSections('Kept Safe Ltd') }).consultation.id;
-  host.services.consultations.autosave({ consultationId: id, edits: editsForSections({ contact_info: { business_name: 'Kept Safe Ltd (draft)' } }), notes: 'first notes' });
+  host.services.consultations.autosave({
+    consultationId: id,
+    edits: editsForSections({ contact_info: { business_name: 'Kept Safe Ltd (draft)' } }),
+    notes: 'first notes',
+  });
   return { id, dir: t.dir };
 }
 
@@ -68,7 +72,11 @@ describe('disk trouble', () => {
     const notAFolder = join(t.dir, 'file.txt');
     writeFileSync(notAFolder, 'not a folder');
     const root = resolve(import.meta.dirname, '..');
-    const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/main/web/previewCli.ts'), '--data', join(notAFolder, 'data'), '--renderer', root], { encoding: 'utf8', cwd: root });
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'src/main/web/previewCli.ts'), '--data', join(notAFolder, 'data'), '--renderer', root],
+      { encoding: 'utf8', cwd: root },
+    );
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/Fieldbook cannot use the data folder .*file\.txt\/data: /);
     expect(run.stderr).not.toMatch(/\n\s+at /);

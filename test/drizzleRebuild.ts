@@ -26,18 +26,37 @@ export function generateRebuild(): RebuildMigrations {
   cpSync(join(root, 'migrations', 'sqlite'), folder, { recursive: true });
   const schema = readFileSync(join(root, 'src', 'main', 'db', 'schema.ts'), 'utf8')
     .replaceAll(`'../../shared/`, `'${join(root, 'src', 'shared')}/`)
-    .replace(`    check('consultations_status_valid'`, "    check('consultations_version_not_negative', sql`${t.currentVersion} >= 0`),\n    check('consultations_status_valid'")
+    .replace(
+      `    check('consultations_status_valid'`,
+      "    check('consultations_version_not_negative', sql`${t.currentVersion} >= 0`),\n    check('consultations_status_valid'",
+    )
     .replace(
       `    check('consultation_versions_status_valid'`,
       "    check('consultation_versions_note_length', sql`length(${t.note}) <= 100000`),\n    check('consultation_versions_status_valid'",
     );
-  if (!schema.includes('consultations_version_not_negative') || !schema.includes('consultation_versions_note_length')) throw new Error('schema.ts changed shape: update the rebuild fixture');
+  if (!schema.includes('consultations_version_not_negative') || !schema.includes('consultation_versions_note_length'))
+    throw new Error('schema.ts changed shape: update the rebuild fixture');
   writeFileSync(join(dir, 'schema.ts'), schema);
-  execFileSync(process.execPath, [join(root, 'node_modules', 'drizzle-kit', 'bin.cjs'), 'generate', '--dialect', 'sqlite', '--schema', relative(root, join(dir, 'schema.ts')), '--out', relative(root, folder), '--name', 'rebuild'], {
-    cwd: root,
-    stdio: 'pipe',
-    timeout: 120_000,
-  });
+  execFileSync(
+    process.execPath,
+    [
+      join(root, 'node_modules', 'drizzle-kit', 'bin.cjs'),
+      'generate',
+      '--dialect',
+      'sqlite',
+      '--schema',
+      relative(root, join(dir, 'schema.ts')),
+      '--out',
+      relative(root, folder),
+      '--name',
+      'rebuild',
+    ],
+    {
+      cwd: root,
+      stdio: 'pipe',
+      timeout: 120_000,
+    },
+  );
   const generated = readdirSync(folder).find((f) => f.endsWith('_rebuild.sql'));
   if (!generated) throw new Error('drizzle-kit generated no migration');
   return { folder, sql: readFileSync(join(folder, generated), 'utf8'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };

@@ -20,13 +20,19 @@ export function fillDatabase(sqlite: Database.Database, count: number): void {
       pain_points, goals_objectives, status, completion_percentage, change_summary, changed_fields, note, created_at)
       SELECT ?, id, user_id, 2, json_set(contact_info, '$.phone', ?), business_context, pain_points, goals_objectives, status, completion_percentage,
       'Phone added', '["contact_info.phone"]', ?, ? FROM consultations WHERE id = ?`);
-    const bump = sqlite.prepare(`UPDATE consultations SET current_version = 2, contact_info = json_set(contact_info, '$.phone', ?), updated_at = ? WHERE id = ?`);
+    const bump = sqlite.prepare(
+      `UPDATE consultations SET current_version = 2, contact_info = json_set(contact_info, '$.phone', ?), updated_at = ? WHERE id = ?`,
+    );
     const draft = sqlite.prepare(`INSERT INTO consultation_drafts (id, consultation_id, user_id, contact_info, business_context, pain_points, goals_objectives,
       auto_saved, draft_notes, has_changes, base_version, created_at, updated_at)
       SELECT ?, id, user_id, json_set(contact_info, '$.contact_person', ?), business_context, pain_points, goals_objectives, 1, ?, 1, 2, ?, ? FROM consultations WHERE id = ?`);
     const hasConflicts = sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'consultation_conflicts'`).get();
-    const conflict = sqlite.prepare(hasConflicts ? `INSERT INTO consultation_conflicts (id, consultation_id, field_path, base_value, our_value, their_value, created_at)
-      VALUES (?, ?, 'contact_info.email', '"a@b.co"', '"ours@b.co"', '"theirs@b.co"', ?)` : 'SELECT ?, ?, ?');
+    const conflict = sqlite.prepare(
+      hasConflicts
+        ? `INSERT INTO consultation_conflicts (id, consultation_id, field_path, base_value, our_value, their_value, created_at)
+      VALUES (?, ?, 'contact_info.email', '"a@b.co"', '"ours@b.co"', '"theirs@b.co"', ?)`
+        : 'SELECT ?, ?, ?',
+    );
     ids.forEach((id, i) => {
       const n = String(i).padStart(6, '0');
       version.run(`v2-${n}`, `+44 20 7946 ${n}`, i % 3 ? null : `Call note ${n}`, t, id);
@@ -41,13 +47,23 @@ export function fillDatabase(sqlite: Database.Database, count: number): void {
 
 /** Every row of every table that holds data, in a stable order. */
 export function allRows(sqlite: Database.Database): Record<string, unknown[]> {
-  const tables = (sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'consultations_fts%' AND name <> '__drizzle_migrations' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
+  const tables = (
+    sqlite
+      .prepare(
+        `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'consultations_fts%' AND name <> '__drizzle_migrations' ORDER BY name`,
+      )
+      .all() as { name: string }[]
+  ).map((r) => r.name);
   return Object.fromEntries(tables.map((name) => [name, sqlite.prepare(`SELECT * FROM "${name}" ORDER BY 1`).all()]));
 }
 
 /** Names of every trigger and index, SQLite's own left out. */
 export function triggersAndIndexes(sqlite: Database.Database): string[] {
-  return (sqlite.prepare(`SELECT type || ' ' || name AS n FROM sqlite_master WHERE type IN ('trigger', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY 1`).all() as { n: string }[]).map((r) => r.n);
+  return (
+    sqlite.prepare(`SELECT type || ' ' || name AS n FROM sqlite_master WHERE type IN ('trigger', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY 1`).all() as {
+      n: string;
+    }[]
+  ).map((r) => r.n);
 }
 
 /** The tables a team database holds rows in. */
@@ -61,7 +77,10 @@ export async function copyToRemote(local: Database.Database, remote: Client): Pr
     const columns = Object.keys(rows[0]!);
     const sql = `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
     for (let i = 0; i < rows.length; i += 500) {
-      await remote.batch(rows.slice(i, i + 500).map((row) => ({ sql, args: columns.map((c) => row[c] as string | number | null) })), 'write');
+      await remote.batch(
+        rows.slice(i, i + 500).map((row) => ({ sql, args: columns.map((c) => row[c] as string | number | null) })),
+        'write',
+      );
     }
   }
 }

@@ -63,19 +63,27 @@ describe.skipIf(unreachable !== null)('PostgreSQL migration 001', () => {
     const created = await catalog();
     expect(created).toEqual(
       expect.arrayContaining([
-        'r:users', 'r:consultations', 'r:consultation_drafts', 'r:consultation_versions',
-        'i:idx_consultations_contact_business_name', 'i:idx_consultations_business_industry', 'i:idx_consultations_urgency',
-        'i:idx_consultation_drafts_updated_at', 'i:idx_consultation_versions_created_at',
+        'r:users',
+        'r:consultations',
+        'r:consultation_drafts',
+        'r:consultation_versions',
+        'i:idx_consultations_contact_business_name',
+        'i:idx_consultations_business_industry',
+        'i:idx_consultations_urgency',
+        'i:idx_consultation_drafts_updated_at',
+        'i:idx_consultation_versions_created_at',
       ]),
     );
 
     const user = newId();
     const consultation = newId();
     await client.query(`INSERT INTO users (id, name, email) VALUES ($1, 'Ada', 'ada@example.com')`, [user]);
-    await client.query(
-      `INSERT INTO consultations (id, user_id, contact_info, pain_points) VALUES ($1, $2, $3, $4)`,
-      [consultation, user, { business_name: 'Acme' }, { urgency_level: 'high' }],
-    );
+    await client.query(`INSERT INTO consultations (id, user_id, contact_info, pain_points) VALUES ($1, $2, $3, $4)`, [
+      consultation,
+      user,
+      { business_name: 'Acme' },
+      { urgency_level: 'high' },
+    ]);
     await client.query(
       `INSERT INTO consultation_versions (consultation_id, user_id, version_number, status, completion_percentage, changed_fields)
        VALUES ($1, $2, 1, 'draft', 7, '["contact_info.business_name"]')`,
@@ -85,7 +93,10 @@ describe.skipIf(unreachable !== null)('PostgreSQL migration 001', () => {
     await expect(client.query(`INSERT INTO consultations (user_id, completion_percentage) VALUES ($1, 101)`, [user])).rejects.toThrow(/valid_completion/);
     await expect(client.query(`INSERT INTO consultations (user_id, contact_info) VALUES ($1, '[]')`, [user])).rejects.toThrow(/sections_are_objects/);
     await expect(
-      client.query(`INSERT INTO consultation_versions (consultation_id, user_id, version_number, status, completion_percentage) VALUES ($1, $2, 1, 'draft', 0)`, [consultation, user]),
+      client.query(
+        `INSERT INTO consultation_versions (consultation_id, user_id, version_number, status, completion_percentage) VALUES ($1, $2, 1, 'draft', 0)`,
+        [consultation, user],
+      ),
     ).rejects.toThrow(/unique_version_number/);
     await client.query(`INSERT INTO consultation_drafts (consultation_id, user_id) VALUES ($1, $2)`, [consultation, user]);
     await expect(client.query(`INSERT INTO consultation_drafts (consultation_id, user_id) VALUES ($1, $2)`, [consultation, user])).rejects.toThrow(

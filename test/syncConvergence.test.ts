@@ -50,7 +50,10 @@ function editSafely(d: Device, id: string, section: 'contact_info' | 'pain_point
   try {
     const current = d.consultations.get({ consultationId: id });
     const sections = current.consultation.sections;
-    const patch = section === 'contact_info' ? { contact_info: { ...sections.contact_info, business_name: value } } : { pain_points: { ...sections.pain_points, impact_assessment: value } };
+    const patch =
+      section === 'contact_info'
+        ? { contact_info: { ...sections.contact_info, business_name: value } }
+        : { pain_points: { ...sections.pain_points, impact_assessment: value } };
     d.consultations.autosave({ consultationId: id, edits: editsForSections(patch) });
     d.consultations.saveVersion({ consultationId: id, expectedVersion: current.consultation.currentVersion });
   } catch (error) {
@@ -61,10 +64,15 @@ function editSafely(d: Device, id: string, section: 'contact_info' | 'pain_point
 
 describe('convergence', () => {
   it('three laptops editing offline, including the same consultation, converge whatever the sync order', async () => {
-    for (const order of [[0, 1, 2], [2, 1, 0], [1, 0, 2]]) {
+    for (const order of [
+      [0, 1, 2],
+      [2, 1, 0],
+      [1, 0, 2],
+    ]) {
       const { devices } = fleet();
       const [a1, a2] = devices as [Device, Device, Device];
-      const shared = a1.consultations.create({ sections: { contact_info: { business_name: 'Shared' }, pain_points: { impact_assessment: 'base' } } }).consultation.id;
+      const shared = a1.consultations.create({ sections: { contact_info: { business_name: 'Shared' }, pain_points: { impact_assessment: 'base' } } })
+        .consultation.id;
       await settle(devices);
       editSafely(a1, shared, 'contact_info', 'Renamed on A1');
       editSafely(a2, shared, 'pain_points', 'Assessed on A2');
@@ -85,8 +93,19 @@ describe('convergence', () => {
 
   it('model: random edits, drafts, syncs and lost responses on three laptops converge with no lost version', async () => {
     const op = fc.oneof(
-      fc.record({ kind: fc.constant('edit' as const), device: fc.integer({ min: 0, max: 2 }), target: fc.integer({ min: 0, max: 2 }), section: fc.constantFrom('contact_info' as const, 'pain_points' as const), value: fc.stringMatching(/^[a-z]{1,6}$/) }),
-      fc.record({ kind: fc.constant('draft' as const), device: fc.integer({ min: 0, max: 1 }), target: fc.integer({ min: 0, max: 2 }), value: fc.stringMatching(/^[a-z]{1,6}$/) }),
+      fc.record({
+        kind: fc.constant('edit' as const),
+        device: fc.integer({ min: 0, max: 2 }),
+        target: fc.integer({ min: 0, max: 2 }),
+        section: fc.constantFrom('contact_info' as const, 'pain_points' as const),
+        value: fc.stringMatching(/^[a-z]{1,6}$/),
+      }),
+      fc.record({
+        kind: fc.constant('draft' as const),
+        device: fc.integer({ min: 0, max: 1 }),
+        target: fc.integer({ min: 0, max: 2 }),
+        value: fc.stringMatching(/^[a-z]{1,6}$/),
+      }),
       fc.record({ kind: fc.constant('create' as const), device: fc.integer({ min: 0, max: 2 }) }),
       fc.record({ kind: fc.constant('sync' as const), device: fc.integer({ min: 0, max: 2 }), lose: fc.boolean() }),
     );
@@ -102,7 +121,10 @@ describe('convergence', () => {
           if (o.kind === 'edit') editSafely(d, ids[o.target % ids.length]!, o.section, o.value);
           if (o.kind === 'draft') {
             try {
-              d.consultations.autosave({ consultationId: ids[o.target % ids.length]!, edits: editsForSections({ goals_objectives: { budget_range: o.value } }) });
+              d.consultations.autosave({
+                consultationId: ids[o.target % ids.length]!,
+                edits: editsForSections({ goals_objectives: { budget_range: o.value } }),
+              });
             } catch {
               // not this device's, or not editable: fine
             }
@@ -112,7 +134,8 @@ describe('convergence', () => {
             await d.sync().catch(() => undefined);
             remotes[o.device]!.disarm(); // a sync with nothing to push leaves the fault unused
           }
-          for (const dev of devices) for (const v of dev.database.sqlite.prepare('SELECT id FROM consultation_versions').all() as { id: string }[]) created.add(v.id);
+          for (const dev of devices)
+            for (const v of dev.database.sqlite.prepare('SELECT id FROM consultation_versions').all() as { id: string }[]) created.add(v.id);
         }
         await settle(devices);
         const states = devices.map(syncedState);

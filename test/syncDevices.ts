@@ -19,7 +19,9 @@ export function device(name: string, remote: Client, options: { sameUserAs?: Dev
   const app = openTestApp({ profile: !options.sameUserAs });
   if (options.sameUserAs) {
     const user = options.sameUserAs.users.current()!;
-    app.database.sqlite.prepare('INSERT INTO users (id, name, email, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(user.id, user.name, user.email, user.createdAt, user.updatedAt);
+    app.database.sqlite
+      .prepare('INSERT INTO users (id, name, email, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
+      .run(user.id, user.name, user.email, user.createdAt, user.updatedAt);
     app.settings.set('current_user_id', user.id);
   } else {
     app.users.saveProfile({ name: `${name} Consultant`, email: `${name.toLowerCase()}@example.com` });
@@ -53,7 +55,15 @@ export function fileRemote(): { remote: Client; cleanup: () => void } {
 export function syncedState(app: TestApp) {
   const sqlite = app.database.sqlite;
   return {
-    consultations: sqlite.prepare(`SELECT id, user_id, contact_info, business_context, pain_points, goals_objectives, status, current_version, completion_percentage, follow_up_of, status_events FROM consultations ORDER BY id`).all(),
-    versions: sqlite.prepare(`SELECT id, consultation_id, version_number, contact_info, business_context, pain_points, goals_objectives, status, signer_name, signed_at, signature_image, content_hash FROM consultation_versions ORDER BY consultation_id, version_number`).all(),
+    consultations: sqlite
+      .prepare(
+        `SELECT id, user_id, contact_info, business_context, pain_points, goals_objectives, status, current_version, completion_percentage, follow_up_of, status_events FROM consultations ORDER BY id`,
+      )
+      .all(),
+    versions: sqlite
+      .prepare(
+        `SELECT id, consultation_id, version_number, contact_info, business_context, pain_points, goals_objectives, status, signer_name, signed_at, signature_image, content_hash FROM consultation_versions ORDER BY consultation_id, version_number`,
+      )
+      .all(),
   };
 }

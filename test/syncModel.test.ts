@@ -49,27 +49,84 @@ function link(remote: Client) {
 }
 
 const op = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('edit' as const), device: fc.constantFrom(0, 1, 0, 1, 2, 3), target: fc.nat(3), value: fc.stringMatching(/^[a-z]{1,6}$/), field: fc.constantFrom('contact_info.contact_person', 'pain_points.impact_assessment', 'goals_objectives.budget_range') }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('edit' as const),
+      device: fc.constantFrom(0, 1, 0, 1, 2, 3),
+      target: fc.nat(3),
+      value: fc.stringMatching(/^[a-z]{1,6}$/),
+      field: fc.constantFrom('contact_info.contact_person', 'pain_points.impact_assessment', 'goals_objectives.budget_range'),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('save' as const), device: fc.constantFrom(0, 1, 0, 1, 2, 3), target: fc.nat(3) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('create' as const), device: fc.constantFrom(0, 1, 0, 1, 2, 3) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), device: fc.constantFrom(0, 1, 0, 1, 2, 3), target: fc.nat(3) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('status' as const), device: fc.constantFrom(0, 1, 0, 1, 2, 3), target: fc.nat(3), action: fc.constantFrom('complete' as const, 'reopen' as const, 'archive' as const, 'unarchive' as const) }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('sync' as const), device: fc.constantFrom(0, 1, 0, 1, 2, 3), fault: fc.constantFrom('none' as const, 'none' as const, 'lose' as const, 'cut' as const) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('status' as const),
+      device: fc.constantFrom(0, 1, 0, 1, 2, 3),
+      target: fc.nat(3),
+      action: fc.constantFrom('complete' as const, 'reopen' as const, 'archive' as const, 'unarchive' as const),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('sync' as const),
+      device: fc.constantFrom(0, 1, 0, 1, 2, 3),
+      fault: fc.constantFrom('none' as const, 'none' as const, 'lose' as const, 'cut' as const),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('poison' as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('backup' as const), device: fc.constantFrom(0, 1, 0, 1, 2, 3) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('restore' as const), device: fc.constantFrom(0, 1, 0, 1, 2, 3) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('join' as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('teammateImport' as const) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('resolve' as const), device: fc.constantFrom(0, 1, 0, 1, 2, 3), keep: fc.constantFrom('ours' as const, 'theirs' as const) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('sign' as const), device: fc.constantFrom(0, 1, 0, 1, 2, 3), target: fc.nat(3), drawn: fc.boolean() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('resolve' as const),
+      device: fc.constantFrom(0, 1, 0, 1, 2, 3),
+      keep: fc.constantFrom('ours' as const, 'theirs' as const),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('sign' as const), device: fc.constantFrom(0, 1, 0, 1, 2, 3), target: fc.nat(3), drawn: fc.boolean() }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('followUp' as const), device: fc.constantFrom(0, 1, 0, 1, 2, 3), target: fc.nat(3) }) },
 );
 
 /** Dense conflicts: the consultant's laptops typing the same two fields between syncs, and resolving (no deletes or completes, which end the typing). */
 const conflictOp = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('edit' as const), device: fc.constantFrom(0, 1, 0, 1, 3), target: fc.constant(0), value: fc.constantFrom('a', 'b', 'c', 'd'), field: fc.constantFrom('contact_info.contact_person', 'pain_points.impact_assessment') }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('sync' as const), device: fc.constantFrom(0, 1, 2, 3), fault: fc.constantFrom('none' as const, 'none' as const, 'lose' as const, 'cut' as const) }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('resolve' as const), device: fc.constantFrom(0, 1, 2, 3), keep: fc.constantFrom('ours' as const, 'theirs' as const) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('edit' as const),
+      device: fc.constantFrom(0, 1, 0, 1, 3),
+      target: fc.constant(0),
+      value: fc.constantFrom('a', 'b', 'c', 'd'),
+      field: fc.constantFrom('contact_info.contact_person', 'pain_points.impact_assessment'),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('sync' as const),
+      device: fc.constantFrom(0, 1, 2, 3),
+      fault: fc.constantFrom('none' as const, 'none' as const, 'lose' as const, 'cut' as const),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('resolve' as const),
+      device: fc.constantFrom(0, 1, 2, 3),
+      keep: fc.constantFrom('ours' as const, 'theirs' as const),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('save' as const), device: fc.constantFrom(0, 1), target: fc.constant(0) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('backup' as const), device: fc.constantFrom(0, 1) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('restore' as const), device: fc.constantFrom(0, 1) }) },
@@ -78,7 +135,9 @@ const conflictOp = fc.oneof(
 
 /** The conflicts a laptop holds open, as the owner's every device must agree on them. */
 const openConflicts = (d: Device) =>
-  d.database.sqlite.prepare('SELECT id, consultation_id, field_path, our_value, their_value, created_at FROM consultation_conflicts WHERE resolved_at IS NULL ORDER BY id').all() as {
+  d.database.sqlite
+    .prepare('SELECT id, consultation_id, field_path, our_value, their_value, created_at FROM consultation_conflicts WHERE resolved_at IS NULL ORDER BY id')
+    .all() as {
     id: string;
     consultation_id: string;
     field_path: string;
@@ -124,7 +183,9 @@ async function scenario(ops: { kind: string; [k: string]: unknown }[]) {
   /** Every signed version as signed: id -> its hash and content, which no device may ever change. */
   const signed = new Map<string, string>();
   const signedRows = (d: Device) =>
-    (d.database.sqlite.prepare('SELECT * FROM consultation_versions WHERE content_hash IS NOT NULL').all() as Record<string, unknown>[]).map((raw) => versionCodec.fromSql(raw));
+    (d.database.sqlite.prepare('SELECT * FROM consultation_versions WHERE content_hash IS NOT NULL').all() as Record<string, unknown>[]).map((raw) =>
+      versionCodec.fromSql(raw),
+    );
   const frozen = (v: ReturnType<typeof versionCodec.fromSql>) => JSON.stringify([v.contentHash, v.signerName, v.signedAt, v.signatureImage, sectionsOf(v)]);
   const versionIds = (d: Device) => (d.database.sqlite.prepare('SELECT id FROM consultation_versions').all() as { id: string }[]).map((r) => r.id);
   const teamIds = async () => new Set((await remote.execute('SELECT id FROM consultation_versions').catch(() => ({ rows: [] }))).rows.map((r) => String(r.id)));
@@ -155,7 +216,9 @@ async function scenario(ops: { kind: string; [k: string]: unknown }[]) {
         break;
       case 'delete': {
         // What the deleting device has seen, it may delete; nothing else.
-        const seen = (d.database.sqlite.prepare('SELECT id FROM consultation_versions WHERE consultation_id = ?').all(target()) as { id: string }[]).map((r) => r.id);
+        const seen = (d.database.sqlite.prepare('SELECT id FROM consultation_versions WHERE consultation_id = ?').all(target()) as { id: string }[]).map(
+          (r) => r.id,
+        );
         try {
           d.consultations.delete({ consultationId: target() });
           for (const id of seen) saved.delete(id);
@@ -176,13 +239,21 @@ async function scenario(ops: { kind: string; [k: string]: unknown }[]) {
       case 'poison': {
         const t = now();
         const bad = newId();
-        const inserted = await remote.batch(
-          [
-            { sql: `INSERT INTO consultations (id, user_id, contact_info, current_version, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?)`, args: [bad, devices[0]!.users.current()!.id, JSON.stringify({ fax: 'not a field' }), t, t] },
-            { sql: `INSERT INTO sync_log (entity, entity_id, device_id) VALUES ('consultation', ?, 'elsewhere')`, args: [bad] },
-          ],
-          'write',
-        ).then(() => true, () => false); // before the first sync there is no team schema yet
+        const inserted = await remote
+          .batch(
+            [
+              {
+                sql: `INSERT INTO consultations (id, user_id, contact_info, current_version, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?)`,
+                args: [bad, devices[0]!.users.current()!.id, JSON.stringify({ fax: 'not a field' }), t, t],
+              },
+              { sql: `INSERT INTO sync_log (entity, entity_id, device_id) VALUES ('consultation', ?, 'elsewhere')`, args: [bad] },
+            ],
+            'write',
+          )
+          .then(
+            () => true,
+            () => false,
+          ); // before the first sync there is no team schema yet
         if (inserted) poisoned += 1;
         break;
       }
@@ -196,7 +267,11 @@ async function scenario(ops: { kind: string; [k: string]: unknown }[]) {
         const file = backupOf.get(index);
         if (!file || !devices[index]) break;
         const team = await teamIds();
-        const elsewhere = new Set(live().filter((x) => x !== devices[index]).flatMap(versionIds));
+        const elsewhere = new Set(
+          live()
+            .filter((x) => x !== devices[index])
+            .flatMap(versionIds),
+        );
         for (const id of versionIds(devices[index]!)) if (!team.has(id) && !elsewhere.has(id)) saved.delete(id);
         devices[index] = restoredDevice(devices[index]!, file, links[index]!.client);
         break;
@@ -212,11 +287,14 @@ async function scenario(ops: { kind: string; [k: string]: unknown }[]) {
       case 'resolve': {
         // The consultant picks a side on the first open conflict this laptop shows.
         const open = openConflicts(d)[0];
-        if (open) tolerate(() => new ConflictsService(d.store, () => d.users.requireCurrentId()).resolve({ conflictId: open.id, keep: o.keep as 'ours' | 'theirs' }));
+        if (open)
+          tolerate(() => new ConflictsService(d.store, () => d.users.requireCurrentId()).resolve({ conflictId: open.id, keep: o.keep as 'ours' | 'theirs' }));
         break;
       }
       case 'sign':
-        tolerate(() => d.consultations.signOff({ consultationId: target(), signerName: `Signer ${newId().slice(-4)}`, signatureImage: o.drawn ? signaturePng() : null }));
+        tolerate(() =>
+          d.consultations.signOff({ consultationId: target(), signerName: `Signer ${newId().slice(-4)}`, signatureImage: o.drawn ? signaturePng() : null }),
+        );
         break;
       case 'followUp':
         tolerate(() => ids.push(d.consultations.createFollowUp({ consultationId: target() }).consultation.id));
@@ -237,7 +315,11 @@ async function scenario(ops: { kind: string; [k: string]: unknown }[]) {
   for (const state of states.slice(1)) expect(state).toEqual(states[0]);
   for (const d of live()) expect(d.engine.pendingCount()).toBe(0);
   // No version the team holds is missing anywhere, and the team holds every version of what exists.
-  const teamVersions = (await remote.execute('SELECT v.id FROM consultation_versions v JOIN consultations c ON c.id = v.consultation_id LEFT JOIN consultation_tombstones t ON t.id = c.id WHERE t.id IS NULL')).rows.map((r) => String(r.id));
+  const teamVersions = (
+    await remote.execute(
+      'SELECT v.id FROM consultation_versions v JOIN consultations c ON c.id = v.consultation_id LEFT JOIN consultation_tombstones t ON t.id = c.id WHERE t.id IS NULL',
+    )
+  ).rows.map((r) => String(r.id));
   const local = new Set((states[0]!.versions as { id: string }[]).map((v) => v.id));
   for (const id of teamVersions) expect(local.has(id)).toBe(true);
   // Nothing saved is lost: a delete covers only what the deleting device had seen, so every version any
@@ -251,11 +333,15 @@ async function scenario(ops: { kind: string; [k: string]: unknown }[]) {
   for (const d of live()) {
     for (const v of signedRows(d)) {
       expect(frozen(v)).toBe(signed.get(v.id));
-      expect(signedContentHash(v.consultationId, sectionsOf(v), { signerName: v.signerName!, signedAt: v.signedAt!, signatureImage: v.signatureImage })).toBe(v.contentHash);
+      expect(signedContentHash(v.consultationId, sectionsOf(v), { signerName: v.signerName!, signedAt: v.signedAt!, signatureImage: v.signatureImage })).toBe(
+        v.contentHash,
+      );
     }
   }
   exercised.signedVersions += signedRows(live()[0]!).length;
-  exercised.followUps += (live()[0]!.database.sqlite.prepare('SELECT count(*) AS n FROM consultations WHERE follow_up_of IS NOT NULL').get() as { n: number }).n;
+  exercised.followUps += (
+    live()[0]!.database.sqlite.prepare('SELECT count(*) AS n FROM consultations WHERE follow_up_of IS NOT NULL').get() as { n: number }
+  ).n;
   if (poisoned) for (const d of live()) expect(d.engine.quarantine().length).toBeGreaterThan(0);
   // Conflicts: the consultant's laptops show the same open ones, each still about the value in its field;
   // the teammate holds none of them.
@@ -270,7 +356,8 @@ async function scenario(ops: { kind: string; [k: string]: unknown }[]) {
   conflictsSeen.open += openConflicts(owners[0]!).length;
   conflictsSeen.recorded += (owners[0]!.database.sqlite.prepare('SELECT count(*) AS n FROM consultation_conflicts').get() as { n: number }).n;
   // Every device still answers for every consultation it lists.
-  for (const d of live()) for (const item of d.consultations.list({ limit: 200 }).items) expect(d.consultations.get({ consultationId: item.id }).consultation.id).toBe(item.id);
+  for (const d of live())
+    for (const item of d.consultations.list({ limit: 200 }).items) expect(d.consultations.get({ consultationId: item.id }).consultation.id).toBe(item.id);
   cleanups.forEach((c) => c());
   cleanups = [];
 }
@@ -334,10 +421,16 @@ describe('sync model', () => {
   it('the consultant’s laptops typing the same fields and resolving, with faults, backups restored and a late joiner: their open conflicts agree', async () => {
     const before = { ...conflictsSeen };
     // Both laptops start with the consultation, so their typing can collide from the first operation.
-    const start = [{ kind: 'sync', device: 0, fault: 'none' }, { kind: 'sync', device: 1, fault: 'none' }];
-    await fc.assert(fc.asyncProperty(fc.array(conflictOp, { minLength: 8, maxLength: 40 }), async (ops) => scenario([...start, ...ops])), {
-      numRuns: Number(process.env.SYNC_CONFLICT_RUNS ?? 10),
-    });
+    const start = [
+      { kind: 'sync', device: 0, fault: 'none' },
+      { kind: 'sync', device: 1, fault: 'none' },
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.array(conflictOp, { minLength: 8, maxLength: 40 }), async (ops) => scenario([...start, ...ops])),
+      {
+        numRuns: Number(process.env.SYNC_CONFLICT_RUNS ?? 10),
+      },
+    );
     const recorded = conflictsSeen.recorded - before.recorded;
     console.log(`sync model (conflicts): recorded ${recorded}, open and agreed at the end ${conflictsSeen.open - before.open}`);
     expect(recorded).toBeGreaterThan(0);

@@ -48,7 +48,9 @@ function laptop(name: string, remote: Client, timeoutMs: number, sameUserAs?: La
   const app = openTestApp({ profile: !sameUserAs });
   if (sameUserAs) {
     const user = sameUserAs.users.current()!;
-    app.database.sqlite.prepare('INSERT INTO users (id, name, email, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(user.id, user.name, user.email, user.createdAt, user.updatedAt);
+    app.database.sqlite
+      .prepare('INSERT INTO users (id, name, email, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
+      .run(user.id, user.name, user.email, user.createdAt, user.updatedAt);
     app.settings.set('current_user_id', user.id);
   } else {
     app.users.saveProfile({ name: `${name} Consultant`, email: `${name.toLowerCase()}@example.com` });
@@ -79,7 +81,8 @@ function host(): AppHost & { dir: string } {
 const greek = 'Καλημέρα, η παραγγελία χάθηκε ανάμεσα στα συστήματα. ';
 const cjk = '订单在系统之间丢失，库存与收银系统不同步。';
 const bearer = (token: string) => `Bearer ${token}`;
-const VERSION_COLUMNS = 'id, consultation_id, user_id, version_number, contact_info, business_context, pain_points, goals_objectives, status, completion_percentage, change_summary, changed_fields, note, created_at';
+const VERSION_COLUMNS =
+  'id, consultation_id, user_id, version_number, contact_info, business_context, pain_points, goals_objectives, status, completion_percentage, change_summary, changed_fields, note, created_at';
 
 describe.skipIf(tursodbMissing !== null)('the token goes only to the URL it was entered for (item 10)', () => {
   it('testConnection and saveSettings with another URL never send the saved token there; a restored backup cannot redirect it', async () => {
@@ -145,7 +148,9 @@ describe.skipIf(tursodbMissing !== null)('the token goes only to the URL it was 
     h.sync.saveSettings({ url: team.url, token: 'to-forget', enabled: true, intervalMinutes: 5 });
     expect(h.sync.saveSettings({ url: '', enabled: false, intervalMinutes: 5 })).toEqual({ url: '', enabled: false, intervalMinutes: 5, hasToken: false });
     expect(readFileSync(join(h.dir, 'secrets.json'), 'utf8')).not.toContain('to-forget');
-    expect(failureOf(() => h.sync.saveSettings({ url: '', enabled: true, intervalMinutes: 5 })).issues).toEqual([{ path: 'url', message: 'Enter the database URL to turn sync on' }]);
+    expect(failureOf(() => h.sync.saveSettings({ url: '', enabled: true, intervalMinutes: 5 })).issues).toEqual([
+      { path: 'url', message: 'Enter the database URL to turn sync on' },
+    ]);
     expect((await h.sync.syncNow().catch((e: Error) => e)) as Error).toHaveProperty('message', 'Sync is off. Turn it on in Settings first.');
   });
 });
@@ -229,7 +234,9 @@ describe.skipIf(tursodbMissing !== null)('slow links and big pages (item 12)', (
     const pulls = b.progress.filter((p) => p.total >= 61); // the team log: A's 61 entries and B's own profile
     expect(pulls.length).toBeGreaterThan(0);
     expect(pulls.at(-1)!.done).toBe(pulls.at(-1)!.total);
-    console.info(`50 KB/s link: pushed 30 consultations in ${(pushMs / 1000).toFixed(1)} s, pulled 30 in ${(pullMs / 1000).toFixed(1)} s (timeout ${timeoutMs} ms, ${failedRuns} failed runs retried)`);
+    console.info(
+      `50 KB/s link: pushed 30 consultations in ${(pushMs / 1000).toFixed(1)} s, pulled 30 in ${(pullMs / 1000).toFixed(1)} s (timeout ${timeoutMs} ms, ${failedRuns} failed runs retried)`,
+    );
     link.throttle(null);
   }, 180_000);
 
@@ -240,7 +247,9 @@ describe.skipIf(tursodbMissing !== null)('slow links and big pages (item 12)', (
     const list = Array.from({ length: 50 }, () => item);
     for (let i = 0; i < 90; i += 1) {
       const s = fullSections(`大客户 ${i}`);
-      a.consultations.create({ sections: { ...s, pain_points: { ...s.pain_points, primary_challenges: list, technical_issues: list, current_solution_gaps: list } } });
+      a.consultations.create({
+        sections: { ...s, pain_points: { ...s.pain_points, primary_challenges: list, technical_issues: list, current_solution_gaps: list } },
+      });
     }
     await a.sync();
     const b = laptop('Puller', createRemoteClient({ url: link.url }), 15_000);
@@ -249,7 +258,9 @@ describe.skipIf(tursodbMissing !== null)('slow links and big pages (item 12)', (
     expect(syncedState(b).consultations).toHaveLength(90);
     expect(syncedState(b)).toEqual(syncedState(a));
     // 90 versions of ~140 KB each are ~12 MB: one answer of them all would be over the cap.
-    const versionBytes = Number((await createRemoteClient({ url: link.url }).execute('SELECT sum(length(CAST(pain_points AS BLOB))) AS n FROM consultation_versions')).rows[0]!.n);
+    const versionBytes = Number(
+      (await createRemoteClient({ url: link.url }).execute('SELECT sum(length(CAST(pain_points AS BLOB))) AS n FROM consultation_versions')).rows[0]!.n,
+    );
     expect(versionBytes).toBeGreaterThan(RESPONSE_CAP_BYTES);
     expect(link.largestResponse).toBeLessThan(RESPONSE_CAP_BYTES);
   }, 180_000);
@@ -337,7 +348,15 @@ describe.skipIf(tursodbMissing !== null)('messages in words (item 13)', () => {
     const raw = createRemoteClient({ url: link.url });
     cleanups.push(() => raw.close());
     const clash = await raw
-      .batch([{ sql: `INSERT INTO consultation_versions (${VERSION_COLUMNS}) SELECT 'dup-' || ${VERSION_COLUMNS} FROM consultation_versions WHERE consultation_id = ? LIMIT 1`, args: [id] }], 'write')
+      .batch(
+        [
+          {
+            sql: `INSERT INTO consultation_versions (${VERSION_COLUMNS}) SELECT 'dup-' || ${VERSION_COLUMNS} FROM consultation_versions WHERE consultation_id = ? LIMIT 1`,
+            args: [id],
+          },
+        ],
+        'write',
+      )
       .catch((e: unknown) => e);
     expect(describeSyncError(clash)).toEqual({ state: 'offline', message: MESSAGES.busy });
   });

@@ -49,7 +49,11 @@ async function tursoTeam(): Promise<Team> {
   // One server for the file; each scenario starts from an empty team database.
   const admin = createRemoteClient({ url: adapter!.url });
   const tables = (await admin.execute(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)).rows.map((r) => String(r.name));
-  if (tables.length) await admin.batch(tables.map((name) => `DROP TABLE "${name}"`), 'write');
+  if (tables.length)
+    await admin.batch(
+      tables.map((name) => `DROP TABLE "${name}"`),
+      'write',
+    );
   return { remote: () => createRemoteClient({ url: adapter!.url, timeoutMs: 15_000 }), admin, close: async () => {} };
 }
 
@@ -139,42 +143,46 @@ describe.each(teams)('sync a team can trust: %s', (_name, makeTeam, skip) => {
     allAgree(a, b);
   });
 
-  it.skipIf(skip)('3. a pull cut off between log pages, then a saved version: later syncs go on and everything agrees', async () => {
-    await fresh();
-    const a = add('A');
-    const ids: string[] = [];
-    for (let i = 0; i < 520; i += 1) ids.push(a.consultations.create({ sections: { contact_info: { business_name: `Page test ${i}` } } }).consultation.id);
-    await a.sync(); // 1 user + 520 consultations + 520 versions: more than one 1,000-row log page
-    // B's link drops while it reads the second page of the log.
-    const base = team.remote();
-    let logReads = 0;
-    const readsLog = (stmt: { sql: string; args?: unknown[] } | string) => {
-      const text = typeof stmt === 'string' ? stmt : stmt.sql;
-      return text.includes('FROM sync_log') && text.includes('ORDER BY seq');
-    };
-    const cut = {
-      execute: (async (stmt: { sql: string; args?: unknown[] } | string) => {
-        if (readsLog(stmt) && ++logReads === 2) throw new Error('fetch failed');
-        return base.execute(stmt as never);
-      }) as RemoteClient['execute'],
-      // A log page read together with its rows (one read batch) is cut the same way.
-      batch: (async (stmts: ({ sql: string; args?: unknown[] } | string)[], mode?: never) => {
-        if (stmts.some(readsLog) && ++logReads === 2) throw new Error('fetch failed');
-        return base.batch(stmts as never, mode);
-      }) as RemoteClient['batch'],
-      migrate: base.migrate.bind(base),
-    } as unknown as RemoteClient;
-    const b = device('B', cut, { sameUserAs: a });
-    devices.push(b);
-    await expect(b.sync()).rejects.toThrow(/fetch failed/);
-    const first = ids[0]!;
-    b.consultations.autosave({ consultationId: first, edits: [{ path: 'contact_info.email', value: 'cut@pull.example' }] });
-    b.consultations.saveVersion({ consultationId: first, expectedVersion: 1 });
-    await b.sync();
-    await settle(a, b);
-    expect(a.consultations.get({ consultationId: first }).consultation.sections.contact_info.email).toBe('cut@pull.example');
-    allAgree(a, b);
-  }, 180_000);
+  it.skipIf(skip)(
+    '3. a pull cut off between log pages, then a saved version: later syncs go on and everything agrees',
+    async () => {
+      await fresh();
+      const a = add('A');
+      const ids: string[] = [];
+      for (let i = 0; i < 520; i += 1) ids.push(a.consultations.create({ sections: { contact_info: { business_name: `Page test ${i}` } } }).consultation.id);
+      await a.sync(); // 1 user + 520 consultations + 520 versions: more than one 1,000-row log page
+      // B's link drops while it reads the second page of the log.
+      const base = team.remote();
+      let logReads = 0;
+      const readsLog = (stmt: { sql: string; args?: unknown[] } | string) => {
+        const text = typeof stmt === 'string' ? stmt : stmt.sql;
+        return text.includes('FROM sync_log') && text.includes('ORDER BY seq');
+      };
+      const cut = {
+        execute: (async (stmt: { sql: string; args?: unknown[] } | string) => {
+          if (readsLog(stmt) && ++logReads === 2) throw new Error('fetch failed');
+          return base.execute(stmt as never);
+        }) as RemoteClient['execute'],
+        // A log page read together with its rows (one read batch) is cut the same way.
+        batch: (async (stmts: ({ sql: string; args?: unknown[] } | string)[], mode?: never) => {
+          if (stmts.some(readsLog) && ++logReads === 2) throw new Error('fetch failed');
+          return base.batch(stmts as never, mode);
+        }) as RemoteClient['batch'],
+        migrate: base.migrate.bind(base),
+      } as unknown as RemoteClient;
+      const b = device('B', cut, { sameUserAs: a });
+      devices.push(b);
+      await expect(b.sync()).rejects.toThrow(/fetch failed/);
+      const first = ids[0]!;
+      b.consultations.autosave({ consultationId: first, edits: [{ path: 'contact_info.email', value: 'cut@pull.example' }] });
+      b.consultations.saveVersion({ consultationId: first, expectedVersion: 1 });
+      await b.sync();
+      await settle(a, b);
+      expect(a.consultations.get({ consultationId: first }).consultation.sections.contact_info.email).toBe('cut@pull.example');
+      allAgree(a, b);
+    },
+    180_000,
+  );
 
   it.skipIf(skip)('4. a bad row on the team database is quarantined and listed; everything else syncs, on every try', async () => {
     await fresh();
@@ -192,11 +200,17 @@ describe.each(teams)('sync a team can trust: %s', (_name, makeTeam, skip) => {
       { id: newId(), user: ghost, contact: JSON.stringify({ business_name: 'Ghost owner' }) },
     ];
     const owner = a.users.current()!.id;
-    await team.admin.execute({ sql: `INSERT INTO users (id, name, email, created_at, updated_at) VALUES (?, 'Ghost', 'ghost@example.com', ?, ?)`, args: [ghost, t, t] });
+    await team.admin.execute({
+      sql: `INSERT INTO users (id, name, email, created_at, updated_at) VALUES (?, 'Ghost', 'ghost@example.com', ?, ?)`,
+      args: [ghost, t, t],
+    });
     for (const p of poison) {
       await team.admin.batch(
         [
-          { sql: `INSERT INTO consultations (id, user_id, contact_info, current_version, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?)`, args: [p.id, p.user === 'owner' ? owner : p.user, p.contact, t, t] },
+          {
+            sql: `INSERT INTO consultations (id, user_id, contact_info, current_version, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?)`,
+            args: [p.id, p.user === 'owner' ? owner : p.user, p.contact, t, t],
+          },
           { sql: `INSERT INTO sync_log (entity, entity_id, device_id) VALUES ('consultation', ?, 'somewhere')`, args: [p.id] },
         ],
         'write',
@@ -206,7 +220,10 @@ describe.each(teams)('sync a team can trust: %s', (_name, makeTeam, skip) => {
     const badVersion = newId();
     await team.admin.batch(
       [
-        { sql: `INSERT INTO consultation_versions (id, consultation_id, user_id, version_number, pain_points, status, completion_percentage, created_at) VALUES (?, ?, ?, 7, ?, 'draft', 0, ?)`, args: [badVersion, good, owner, JSON.stringify({ urgency_level: 'whenever' }), t] },
+        {
+          sql: `INSERT INTO consultation_versions (id, consultation_id, user_id, version_number, pain_points, status, completion_percentage, created_at) VALUES (?, ?, ?, 7, ?, 'draft', 0, ?)`,
+          args: [badVersion, good, owner, JSON.stringify({ urgency_level: 'whenever' }), t],
+        },
         { sql: `INSERT INTO sync_log (entity, entity_id, device_id) VALUES ('version', ?, 'somewhere')`, args: [badVersion] },
       ],
       'write',
@@ -217,7 +234,12 @@ describe.each(teams)('sync a team can trust: %s', (_name, makeTeam, skip) => {
       expect(report.quarantined).toBe(poison.length + 1);
       expect(teamNote(report)).toBe(`${poison.length + 1} changes from the team could not be read and were kept aside; everything else synced.`);
     }
-    expect(b.engine.quarantine().map((q) => q.reason).join('\n')).toMatch(/fax|Unknown field/);
+    expect(
+      b.engine
+        .quarantine()
+        .map((q) => q.reason)
+        .join('\n'),
+    ).toMatch(/fax|Unknown field/);
     expect(b.consultations.list().items.map((i) => i.businessName)).toEqual(['Good Row Ltd']);
     expect(b.consultations.get({ consultationId: good }).consultation.currentVersion).toBe(1);
     // Work after the poison still flows.

@@ -63,10 +63,19 @@ export function openTestApp(options: { profile?: boolean; dir?: string } = {}): 
     return {
       ...services,
       consultations: atBoundary(services.consultations, 'consultations'),
-      exports: atBoundary(new ExportsService(services.store, services.consultations, services.users, new SummaryPdf(noPrinter, fontsFolder(), () => new BrandingStore(services.settings).get())), 'exports', {
-        csv: 'exports.csv',
-        importAll: 'exports.importJson',
-      }),
+      exports: atBoundary(
+        new ExportsService(
+          services.store,
+          services.consultations,
+          services.users,
+          new SummaryPdf(noPrinter, fontsFolder(), () => new BrandingStore(services.settings).get()),
+        ),
+        'exports',
+        {
+          csv: 'exports.csv',
+          importAll: 'exports.importJson',
+        },
+      ),
       dir,
       file,
       reopen() {

@@ -171,77 +171,79 @@ export async function startHranaAdapter(upstreamPort: number): Promise<HranaAdap
 
   function handle(req: IncomingMessage, res: ServerResponse) {
     adapter.requests += 1;
-    readBody(req).then(async (raw) => {
-      adapter.authorizations.push(req.headers.authorization);
-      if (req.url !== '/v2/pipeline') {
-        res.writeHead(404).end();
-        return;
-      }
-      // Upload time on a throttled link: the client's clock runs while its request trickles in.
-      await pause(raw.length);
-      if (requiredToken !== null && req.headers.authorization !== `Bearer ${requiredToken}`) {
-        return void (await sendBody(res, 401, 'Unauthorized', 'text/plain'));
-      }
-      const body = raw.toString('utf8');
-      const pipeline = JSON.parse(body) as { baton?: string | null; requests: HranaRequest[] };
-      const results: unknown[] = new Array(pipeline.requests.length);
-      const forward: { index: number; request: unknown }[] = [];
-      pipeline.requests.forEach((r, index) => {
-        if (r.type === 'store_sql') {
-          stored.set(r.sql_id!, r.sql!);
-          results[index] = { type: 'ok', response: { type: 'store_sql' } };
-        } else if (r.type === 'close_sql') {
-          stored.delete(r.sql_id!);
-          results[index] = { type: 'ok', response: { type: 'close_sql' } };
-        } else if (r.type === 'close') {
-          results[index] = { type: 'ok', response: { type: 'close' } };
-        } else if (r.type === 'execute') {
-          forward.push({ index, request: { type: 'execute', stmt: inline(r.stmt!) } });
-        } else if (r.type === 'batch') {
-          forward.push({ index, request: { type: 'batch', batch: { ...r.batch, steps: r.batch!.steps.map((s) => ({ ...s, stmt: inline(s.stmt) })) } } });
-        } else {
-          results[index] = { type: 'error', error: { message: `unsupported request ${r.type}` } };
+    readBody(req)
+      .then(async (raw) => {
+        adapter.authorizations.push(req.headers.authorization);
+        if (req.url !== '/v2/pipeline') {
+          res.writeHead(404).end();
+          return;
         }
-      });
-      const reply = (status: number, payload: unknown) => sendBody(res, status, JSON.stringify(payload), 'application/json');
-      if (forward.length === 0) return reply(200, { baton: null, base_url: null, results });
-      // Faults hit write batches (pushes, schema upgrades), not the reads around them (read batches included).
-      const writes = (f: { request: unknown }) => {
-        const r = f.request as HranaRequest;
-        return r.type === 'batch' && r.batch!.steps.some((step) => !/^\s*(SELECT|BEGIN|COMMIT|ROLLBACK|END)\b/i.test(step.stmt.sql ?? ''));
-      };
-      const fault = forward.some(writes) ? faults.shift() : undefined;
-      if (fault?.kind === 'drop') return req.socket.destroy();
-      if (fault?.kind === 'html') return void (await sendBody(res, 200, '<!doctype html><title>Hotel Wi-Fi</title><p>Log in to continue', 'text/html'));
-      if (fault?.kind === 'http500') {
-        res.writeHead(500).end('Internal Server Error');
-        return;
-      }
-      if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
-      const send = () => post(upstreamPort, '/v2/pipeline', JSON.stringify({ requests: forward.map((f) => f.request) }));
-      let upstream: { status: number; body: string };
-      try {
-        upstream = await send();
-        adapter.forwarded += 1;
-        if (fault?.kind === 'duplicate') {
-          await send();
+        // Upload time on a throttled link: the client's clock runs while its request trickles in.
+        await pause(raw.length);
+        if (requiredToken !== null && req.headers.authorization !== `Bearer ${requiredToken}`) {
+          return void (await sendBody(res, 401, 'Unauthorized', 'text/plain'));
+        }
+        const body = raw.toString('utf8');
+        const pipeline = JSON.parse(body) as { baton?: string | null; requests: HranaRequest[] };
+        const results: unknown[] = new Array(pipeline.requests.length);
+        const forward: { index: number; request: unknown }[] = [];
+        pipeline.requests.forEach((r, index) => {
+          if (r.type === 'store_sql') {
+            stored.set(r.sql_id!, r.sql!);
+            results[index] = { type: 'ok', response: { type: 'store_sql' } };
+          } else if (r.type === 'close_sql') {
+            stored.delete(r.sql_id!);
+            results[index] = { type: 'ok', response: { type: 'close_sql' } };
+          } else if (r.type === 'close') {
+            results[index] = { type: 'ok', response: { type: 'close' } };
+          } else if (r.type === 'execute') {
+            forward.push({ index, request: { type: 'execute', stmt: inline(r.stmt!) } });
+          } else if (r.type === 'batch') {
+            forward.push({ index, request: { type: 'batch', batch: { ...r.batch, steps: r.batch!.steps.map((s) => ({ ...s, stmt: inline(s.stmt) })) } } });
+          } else {
+            results[index] = { type: 'error', error: { message: `unsupported request ${r.type}` } };
+          }
+        });
+        const reply = (status: number, payload: unknown) => sendBody(res, status, JSON.stringify(payload), 'application/json');
+        if (forward.length === 0) return reply(200, { baton: null, base_url: null, results });
+        // Faults hit write batches (pushes, schema upgrades), not the reads around them (read batches included).
+        const writes = (f: { request: unknown }) => {
+          const r = f.request as HranaRequest;
+          return r.type === 'batch' && r.batch!.steps.some((step) => !/^\s*(SELECT|BEGIN|COMMIT|ROLLBACK|END)\b/i.test(step.stmt.sql ?? ''));
+        };
+        const fault = forward.some(writes) ? faults.shift() : undefined;
+        if (fault?.kind === 'drop') return req.socket.destroy();
+        if (fault?.kind === 'html') return void (await sendBody(res, 200, '<!doctype html><title>Hotel Wi-Fi</title><p>Log in to continue', 'text/html'));
+        if (fault?.kind === 'http500') {
+          res.writeHead(500).end('Internal Server Error');
+          return;
+        }
+        if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
+        const send = () => post(upstreamPort, '/v2/pipeline', JSON.stringify({ requests: forward.map((f) => f.request) }));
+        let upstream: { status: number; body: string };
+        try {
+          upstream = await send();
           adapter.forwarded += 1;
+          if (fault?.kind === 'duplicate') {
+            await send();
+            adapter.forwarded += 1;
+          }
+        } catch {
+          return req.socket.destroy();
         }
-      } catch {
-        return req.socket.destroy();
-      }
-      if (fault?.kind === 'lose-response') return req.socket.destroy();
-      if (upstream.status !== 200) {
-        res.writeHead(upstream.status).end(upstream.body);
-        return;
-      }
-      const upstreamResults = (JSON.parse(upstream.body) as { results: unknown[] }).results;
-      forward.forEach((f, i) => (results[f.index] = upstreamResults[i]));
-      if (Buffer.byteLength(upstream.body) > RESPONSE_CAP_BYTES) {
-        forward.forEach((f) => (results[f.index] = { type: 'error', error: { message: 'Response is too large', code: 'RESPONSE_TOO_LARGE' } }));
-      }
-      if (!res.destroyed) await reply(200, { baton: null, base_url: null, results });
-    }).catch(() => req.socket.destroy());
+        if (fault?.kind === 'lose-response') return req.socket.destroy();
+        if (upstream.status !== 200) {
+          res.writeHead(upstream.status).end(upstream.body);
+          return;
+        }
+        const upstreamResults = (JSON.parse(upstream.body) as { results: unknown[] }).results;
+        forward.forEach((f, i) => (results[f.index] = upstreamResults[i]));
+        if (Buffer.byteLength(upstream.body) > RESPONSE_CAP_BYTES) {
+          forward.forEach((f) => (results[f.index] = { type: 'error', error: { message: 'Response is too large', code: 'RESPONSE_TOO_LARGE' } }));
+        }
+        if (!res.destroyed) await reply(200, { baton: null, base_url: null, results });
+      })
+      .catch(() => req.socket.destroy());
   }
 
   server = createServer(handle);

@@ -29,18 +29,26 @@ const app = Object.assign(new EventEmitter(), {
     return dir;
   },
   quit: () => {
-    const event = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    const event = {
+      defaultPrevented: false,
+      preventDefault() {
+        this.defaultPrevented = true;
+      },
+    };
     app.emit('will-quit', event);
     if (!event.defaultPrevented) finish(0);
   },
   exit: (code) => finish(code),
 });
 
-const labels = (items) => items.map((i) => ({ label: i.label ?? i.role, role: i.role, accelerator: i.accelerator, submenu: Array.isArray(i.submenu) ? labels(i.submenu) : undefined }));
+const labels = (items) =>
+  items.map((i) => ({ label: i.label ?? i.role, role: i.role, accelerator: i.accelerator, submenu: Array.isArray(i.submenu) ? labels(i.submenu) : undefined }));
 
 class BrowserWindow extends EventEmitter {
   static windows = [];
-  static getAllWindows() { return BrowserWindow.windows; }
+  static getAllWindows() {
+    return BrowserWindow.windows;
+  }
   constructor(options) {
     super();
     // The hidden window the app prints client PDFs in (its own session): Chromium's printing is stood in for.
@@ -81,7 +89,11 @@ class BrowserWindow extends EventEmitter {
       report.answers.create = { ok: created.ok };
       report.answers.list = await invoke(own, 'consultations.list', {});
       const pdf = await invoke(own, 'exports.summaryPdf', { consultationId: created.value?.consultation?.id });
-      report.answers.pdf = { ok: pdf.ok, fileName: pdf.value?.fileName, head: pdf.ok ? Buffer.from(pdf.value.base64, 'base64').subarray(0, 5).toString() : pdf.error };
+      report.answers.pdf = {
+        ok: pdf.ok,
+        fileName: pdf.value?.fileName,
+        head: pdf.ok ? Buffer.from(pdf.value.base64, 'base64').subarray(0, 5).toString() : pdf.error,
+      };
       const csv = await invoke(own, 'exports.csv', {});
       report.answers.csv = { ok: csv.ok, text: csv.ok ? Buffer.from(csv.value.base64, 'base64').toString('utf8') : csv.error };
       this.emit('close');
@@ -90,15 +102,29 @@ class BrowserWindow extends EventEmitter {
     }, 300);
     return Promise.resolve();
   }
-  once(event, listener) { return super.once(event, listener); }
+  once(event, listener) {
+    return super.once(event, listener);
+  }
   show() {}
   maximize() {}
-  isMaximized() { return false; }
-  isFullScreen() { return false; }
-  isDestroyed() { return false; }
-  isMinimized() { return false; }
-  getNormalBounds() { return { x: 40, y: 30, width: 1200, height: 800 }; }
-  getBounds() { return this.getNormalBounds(); }
+  isMaximized() {
+    return false;
+  }
+  isFullScreen() {
+    return false;
+  }
+  isDestroyed() {
+    return false;
+  }
+  isMinimized() {
+    return false;
+  }
+  getNormalBounds() {
+    return { x: 40, y: 30, width: 1200, height: 800 };
+  }
+  getBounds() {
+    return this.getNormalBounds();
+  }
   setBounds() {}
 }
 

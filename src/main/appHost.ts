@@ -96,7 +96,12 @@ export function startAppHost(options: AppHostOptions): AppHost {
     const core = createServices(over);
     return {
       ...core,
-      exports: new ExportsService(core.store, core.consultations, core.users, new SummaryPdf(pdfPrinter, fontsFolder, () => new BrandingStore(core.settings).get())),
+      exports: new ExportsService(
+        core.store,
+        core.consultations,
+        core.users,
+        new SummaryPdf(pdfPrinter, fontsFolder, () => new BrandingStore(core.settings).get()),
+      ),
       exportsOffThread,
       backups: new BackupService(() => database, backupsFolder),
       conflicts: new ConflictsService(core.store, () => core.users.requireCurrentId()),

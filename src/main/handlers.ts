@@ -108,7 +108,11 @@ export function createHandlers({ services: now, host, appInfo, desktop, fontsFol
       try {
         const file = join(dir, 'fieldbook.db');
         await now().backups.backupTo(file);
-        return { fileName: `fieldbook-backup-${new Date().toISOString().slice(0, 10)}.db`, mimeType: 'application/vnd.sqlite3', base64: readFileSync(file).toString('base64') };
+        return {
+          fileName: `fieldbook-backup-${new Date().toISOString().slice(0, 10)}.db`,
+          mimeType: 'application/vnd.sqlite3',
+          base64: readFileSync(file).toString('base64'),
+        };
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -144,8 +148,7 @@ export function createHandlers({ services: now, host, appInfo, desktop, fontsFol
     'files.save': (input) => (desktop ? desktop.save(input) : desktopOnly()),
     'files.showInFolder': (input) => (desktop ? desktop.showInFolder(input.path) : desktopOnly()),
     'files.open': (input) => (desktop ? desktop.open(input.purpose) : desktopOnly()),
-    'exports.importFile': (input) =>
-      desktop ? now().exportsOffThread.importAll({ text: chosenText(desktop.chosen(input.path)) }) : desktopOnly(),
+    'exports.importFile': (input) => (desktop ? now().exportsOffThread.importAll({ text: chosenText(desktop.chosen(input.path)) }) : desktopOnly()),
     'backups.restoreFile': (input) => (desktop ? host.restoreFrom({ file: desktop.chosen(input.path) }) : desktopOnly()),
   };
 }

@@ -68,10 +68,7 @@ export const operations = {
   'consultations.counts': op(none, statusCountsSchema),
   'consultations.industries': op(none, z.array(z.string())),
   'consultations.autosave': op(autosaveInputSchema, autosaveResultSchema),
-  'consultations.saveVersion': op(
-    saveVersionInputSchema,
-    z.object({ detail: consultationDetailSchema, version: versionSummarySchema.nullable() }),
-  ),
+  'consultations.saveVersion': op(saveVersionInputSchema, z.object({ detail: consultationDetailSchema, version: versionSummarySchema.nullable() })),
   'consultations.discardChanges': op(consultationRefSchema, consultationDetailSchema),
   'consultations.complete': op(statusChangeInputSchema, consultationDetailSchema),
   'consultations.reopen': op(statusChangeInputSchema, consultationDetailSchema),
@@ -83,10 +80,7 @@ export const operations = {
   'consultations.getVersion': op(versionRefSchema, versionSchema),
   'consultations.diffVersions': op(diffInputSchema, versionDiffSchema),
   'consultations.restoreVersion': op(restoreInputSchema, consultationDetailSchema),
-  'exports.summaryPdf': op(
-    z.strictObject({ consultationId: idSchema, versionNumber: z.number().int().min(1).optional() }),
-    filePayloadSchema,
-  ),
+  'exports.summaryPdf': op(z.strictObject({ consultationId: idSchema, versionNumber: z.number().int().min(1).optional() }), filePayloadSchema),
   /** Desktop only: the client summary to the system's print dialog; printed is false when cancelled. */
   'exports.printSummary': op(
     z.strictObject({ consultationId: idSchema, versionNumber: z.number().int().min(1).optional() }),
@@ -100,21 +94,21 @@ export const operations = {
   'sync.getSettings': op(none, syncSettingsSchema),
   'sync.saveSettings': op(saveSyncSettingsSchema, syncSettingsSchema),
   'sync.testConnection': op(testConnectionSchema, z.object({ ok: z.boolean(), message: z.string() })),
-  'sync.now': op(none, z.lazy(() => syncStatusSchema)),
-  'sync.status': op(none, z.lazy(() => syncStatusSchema)),
+  'sync.now': op(
+    none,
+    z.lazy(() => syncStatusSchema),
+  ),
+  'sync.status': op(
+    none,
+    z.lazy(() => syncStatusSchema),
+  ),
   'consultations.conflicts': op(consultationRefSchema, z.array(conflictSchema)),
   'consultations.resolveConflict': op(z.strictObject({ conflictId: idSchema, keep: z.enum(['ours', 'theirs']) }), z.object({ resolved: z.literal(true) })),
-  'backups.restore': op(
-    z.strictObject({ base64: z.string().max(MAX_UPLOAD_BYTES) }),
-    z.object({ consultations: z.number(), safetyCopy: z.string() }),
-  ),
+  'backups.restore': op(z.strictObject({ base64: z.string().max(MAX_UPLOAD_BYTES) }), z.object({ consultations: z.number(), safetyCopy: z.string() })),
   'settings.pdfBranding': op(none, pdfBrandingSchema),
   'settings.savePdfBranding': op(pdfBrandingSchema, pdfBrandingSchema),
   /** Restores one of the automatic backups, named as `backups.list` returned it. */
-  'backups.restoreListed': op(
-    z.strictObject({ file: z.string().min(1).max(4096) }),
-    z.object({ consultations: z.number(), safetyCopy: z.string() }),
-  ),
+  'backups.restoreListed': op(z.strictObject({ file: z.string().min(1).max(4096) }), z.object({ consultations: z.number(), safetyCopy: z.string() })),
   /** Client sign-off: the working copy becomes a signed, frozen version. */
   'consultations.signOff': op(signOffInputSchema, z.object({ detail: consultationDetailSchema, version: versionSchema })),
   /** The next visit to the same client, prefilled from the earlier visit's newest version and linked to it. */
@@ -131,10 +125,7 @@ export const operations = {
   /** Desktop only: imports the JSON export chosen through `files.open`, read by main. */
   'exports.importFile': op(z.strictObject({ path: z.string().min(1).max(4096) }), importReportSchema),
   /** Desktop only: restores the backup chosen through `files.open`, read by main. */
-  'backups.restoreFile': op(
-    z.strictObject({ path: z.string().min(1).max(4096) }),
-    z.object({ consultations: z.number(), safetyCopy: z.string() }),
-  ),
+  'backups.restoreFile': op(z.strictObject({ path: z.string().min(1).max(4096) }), z.object({ consultations: z.number(), safetyCopy: z.string() })),
   /** Desktop only: shows a file this session saved in the system's file manager. */
   'files.showInFolder': op(z.strictObject({ path: z.string().min(1).max(4096) }), z.object({ shown: z.boolean() })),
 } as const;
@@ -147,8 +138,7 @@ export type ParsedInput<K extends OperationName> = z.output<Operations[K]['input
 export type OperationOutput<K extends OperationName> = z.output<Operations[K]['output']>;
 
 export const OPERATION_NAMES = Object.keys(operations) as OperationName[];
-export const isOperationName = (name: unknown): name is OperationName =>
-  typeof name === 'string' && Object.prototype.hasOwnProperty.call(operations, name);
+export const isOperationName = (name: unknown): name is OperationName => typeof name === 'string' && Object.prototype.hasOwnProperty.call(operations, name);
 
 /** What every call returns over either transport. */
 export const resultSchema = z.discriminatedUnion('ok', [
@@ -180,5 +170,4 @@ export const events = {
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<K extends EventName> = z.output<(typeof events)[K]>;
-export const isEventName = (name: unknown): name is EventName =>
-  typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name);
+export const isEventName = (name: unknown): name is EventName => typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name);

@@ -3,16 +3,7 @@ import { z } from 'zod';
 // Errors cross the process boundary as values: a code the UI can branch on, a message a person reads,
 // and for validation the field paths. Never a stack trace.
 
-export const ERROR_CODES = [
-  'validation',
-  'not_found',
-  'conflict',
-  'invalid_state',
-  'forbidden',
-  'profile_required',
-  'unavailable',
-  'internal',
-] as const;
+export const ERROR_CODES = ['validation', 'not_found', 'conflict', 'invalid_state', 'forbidden', 'profile_required', 'unavailable', 'internal'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export const fieldIssueSchema = z.object({ path: z.string(), message: z.string() });

@@ -51,7 +51,9 @@ export const exportedConsultationSchema = z.strictObject({
 
 export const exportFileSchema = z.strictObject({
   format: z.literal(EXPORT_FORMAT, { error: 'This is not a Fieldbook export file.' }),
-  formatVersion: z.union([z.literal(1), z.literal(2), z.literal(EXPORT_FORMAT_VERSION)], { error: 'This export was made by a newer Fieldbook. Update the app to import it.' }),
+  formatVersion: z.union([z.literal(1), z.literal(2), z.literal(EXPORT_FORMAT_VERSION)], {
+    error: 'This export was made by a newer Fieldbook. Update the app to import it.',
+  }),
   exportedAt: timestamp,
   users: z.array(z.strictObject({ id, name: z.string().max(200), email: z.string().max(200), createdAt: timestamp, updatedAt: timestamp })),
   consultations: z.array(exportedConsultationSchema),

@@ -5,10 +5,30 @@
 // Arabic vowel marks and tatweel, variation selectors (emoji presentation), zero-width joiners and soft
 // hyphens. Marks that are letters' vowels (Devanagari, Thai…) are kept.
 const OPTIONAL_RANGES: readonly (readonly [number, number])[] = [
-  [0x0300, 0x036f], [0x1ab0, 0x1aff], [0x1dc0, 0x1dff], [0x20d0, 0x20ff], [0xfe20, 0xfe2f],
-  [0x0591, 0x05bd], [0x05bf, 0x05bf], [0x05c1, 0x05c2], [0x05c4, 0x05c5], [0x05c7, 0x05c7],
-  [0x0610, 0x061a], [0x064b, 0x065f], [0x0670, 0x0670], [0x06d6, 0x06dc], [0x06df, 0x06e4], [0x06e7, 0x06e8], [0x06ea, 0x06ed], [0x0640, 0x0640],
-  [0xfe00, 0xfe0f], [0xe0100, 0xe01ef], [0x200b, 0x200d], [0x2060, 0x2060], [0xfeff, 0xfeff], [0x00ad, 0x00ad],
+  [0x0300, 0x036f],
+  [0x1ab0, 0x1aff],
+  [0x1dc0, 0x1dff],
+  [0x20d0, 0x20ff],
+  [0xfe20, 0xfe2f],
+  [0x0591, 0x05bd],
+  [0x05bf, 0x05bf],
+  [0x05c1, 0x05c2],
+  [0x05c4, 0x05c5],
+  [0x05c7, 0x05c7],
+  [0x0610, 0x061a],
+  [0x064b, 0x065f],
+  [0x0670, 0x0670],
+  [0x06d6, 0x06dc],
+  [0x06df, 0x06e4],
+  [0x06e7, 0x06e8],
+  [0x06ea, 0x06ed],
+  [0x0640, 0x0640],
+  [0xfe00, 0xfe0f],
+  [0xe0100, 0xe01ef],
+  [0x200b, 0x200d],
+  [0x2060, 0x2060],
+  [0xfeff, 0xfeff],
+  [0x00ad, 0x00ad],
 ];
 // Every character an optional range holds is one of these (marks, format characters, tatweel).
 const MARK_OR_FORMAT = /[\p{M}\p{Cf}\u0640]/gu;
@@ -20,8 +40,7 @@ const isOptional = (char: string): boolean => {
 
 // Scripts written without spaces between words (and Korean, whose words carry particles): every character
 // is its own token, so any substring is an adjacent-token phrase.
-const CHARACTER_SCRIPTS =
-  /[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}\p{scx=Bopomofo}\p{scx=Thai}\p{scx=Lao}\p{scx=Khmer}\p{scx=Myanmar}]/gu;
+const CHARACTER_SCRIPTS = /[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}\p{scx=Bopomofo}\p{scx=Thai}\p{scx=Lao}\p{scx=Khmer}\p{scx=Myanmar}]/gu;
 
 const SEPARATORS = /[^\p{L}\p{N}\p{M}]+/u;
 

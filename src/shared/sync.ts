@@ -19,7 +19,8 @@ const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
  */
 export function syncUrlProblem(url: string): string | null {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
-  if (scheme === 'ws' || scheme === 'wss') return 'WebSocket addresses (ws://, wss://) are not supported. Use the libsql:// or https:// address Turso gave you.';
+  if (scheme === 'ws' || scheme === 'wss')
+    return 'WebSocket addresses (ws://, wss://) are not supported. Use the libsql:// or https:// address Turso gave you.';
   if (scheme === 'file') return 'Sync needs a team database on a server, not a file on this computer. Use the libsql:// address Turso gave you.';
   const parts = /^(libsql|https?):\/\/([^/?#\s@]+)(\/[^?#\s]*)?(\?[^#\s]*)?$/i.exec(url);
   if (!parts) return 'Enter the database URL Turso gave you, like libsql://team-fieldbook.turso.io';
@@ -29,7 +30,8 @@ export function syncUrlProblem(url: string): string | null {
   const query = parts[4] ?? '';
   if (/[?&]authToken=/i.test(query)) return 'Put the token in the token field, not in the URL.';
   const plain = scheme === 'http' || (scheme === 'libsql' && /[?&]tls=0(&|$)/.test(query));
-  if (plain && !loopback) return 'Plain http:// would send your token unencrypted. Use the https:// or libsql:// address (http:// is only for a database on this computer).';
+  if (plain && !loopback)
+    return 'Plain http:// would send your token unencrypted. Use the https:// or libsql:// address (http:// is only for a database on this computer).';
   if (query && !/^\?tls=[01]$/.test(query)) return 'Remove the part after "?" from the URL.';
   return null;
 }

@@ -49,6 +49,8 @@ describe('attack: Ready for the field', () => {
     expect(fixed.ok).toBe(true);
     const today = new Date().toISOString().slice(0, 10);
     const item = fixed.ok ? (fixed.value as FieldReadiness).items.find((i) => i.check === 'backups') : undefined;
-    expect({ todaysBackupMade: host.services.backups.list().some((b) => b.createdAt.startsWith(today)), panelSays: item?.detail }).toMatchObject({ todaysBackupMade: true });
+    expect({ todaysBackupMade: host.services.backups.list().some((b) => b.createdAt.startsWith(today)), panelSays: item?.detail }).toMatchObject({
+      todaysBackupMade: true,
+    });
   }, 60_000);
 });

@@ -58,7 +58,9 @@ describe('attack: import', () => {
       // refusing the file is an acceptable answer too
     }
     const names = target.database.sqlite
-      .prepare(`SELECT json_extract(contact_info, '$.business_name') AS n FROM consultations UNION ALL SELECT json_extract(contact_info, '$.business_name') FROM consultation_versions`)
+      .prepare(
+        `SELECT json_extract(contact_info, '$.business_name') AS n FROM consultations UNION ALL SELECT json_extract(contact_info, '$.business_name') FROM consultation_versions`,
+      )
       .all() as { n: string | null }[];
     for (const { n } of names) expect(n ?? '').not.toMatch(HARMFUL);
   });

@@ -23,7 +23,12 @@ function hostPicking(pick: () => string | null): { host: AppHost; dir: string } 
       return { canceled: path === null, filePaths: path ? [path] : [] };
     },
   };
-  const desktop = desktopFiles(dialog as never, { showItemInFolder: () => {} }, () => null, () => dir);
+  const desktop = desktopFiles(
+    dialog as never,
+    { showItemInFolder: () => {} },
+    () => null,
+    () => dir,
+  );
   const host = startAppHost({ dataFolder: join(dir, 'data'), shell: 'electron', version: '0.0.0-test', autoBackup: false, backgroundSync: false, desktop });
   cleanups.push(() => {
     host.close();

@@ -11,11 +11,68 @@ import { searchNeedles, searchText, searchTokens } from '../../src/shared/search
 
 // Fragments in many scripts, with combining marks, emoji and FTS5 syntax characters.
 const FRAGMENTS = [
-  'Café', 'cafe', 'CAFÉ', 'e\u0301', 'München', 'Straße', 'strasse', 'İstanbul', 'ǅemal',
-  'مَرْحَبًا', 'مرحبا', 'تأخير', 'ـــ', 'שָׁלוֹם', 'שלום', 'ร้านกาแฟ', 'ลูกค้า', 'ग्राहक', 'क्षमा', 'हिन्दी',
-  '订单延误', '東京ストア', 'ｶﾞｷﾞ', '한강상사', 'ㄱ', 'Σάββατο', 'ΟΔΟΣ', 'οδος', '🍕', '👍🏽', '❤️', '\u200d',
-  '"', '""', "'", '*', '^', '-', '+', ':', 'body:', 'body:cafe', 'NEAR', 'NEAR(a b)', 'AND', 'OR', 'NOT', '(', ')', '{', '}',
-  'x-ray', 'e-mail', '¼', 'ﷺ', '２０２４', '42', 'ﬁsh', 'Ǆ', 'ǈ', 'ß', 'ẞ',
+  'Café',
+  'cafe',
+  'CAFÉ',
+  'e\u0301',
+  'München',
+  'Straße',
+  'strasse',
+  'İstanbul',
+  'ǅemal',
+  'مَرْحَبًا',
+  'مرحبا',
+  'تأخير',
+  'ـــ',
+  'שָׁלוֹם',
+  'שלום',
+  'ร้านกาแฟ',
+  'ลูกค้า',
+  'ग्राहक',
+  'क्षमा',
+  'हिन्दी',
+  '订单延误',
+  '東京ストア',
+  'ｶﾞｷﾞ',
+  '한강상사',
+  'ㄱ',
+  'Σάββατο',
+  'ΟΔΟΣ',
+  'οδος',
+  '🍕',
+  '👍🏽',
+  '❤️',
+  '\u200d',
+  '"',
+  '""',
+  "'",
+  '*',
+  '^',
+  '-',
+  '+',
+  ':',
+  'body:',
+  'body:cafe',
+  'NEAR',
+  'NEAR(a b)',
+  'AND',
+  'OR',
+  'NOT',
+  '(',
+  ')',
+  '{',
+  '}',
+  'x-ray',
+  'e-mail',
+  '¼',
+  'ﷺ',
+  '２０２４',
+  '42',
+  'ﬁsh',
+  'Ǆ',
+  'ǈ',
+  'ß',
+  'ẞ',
 ];
 const frag = fc.constantFrom(...FRAGMENTS);
 const sep = fc.constantFrom(' ', '', '-', ', ', '\u00a0', '\u3000', '\n');
@@ -26,7 +83,13 @@ const stored = new Map<string, string>(); // id -> stored text, as the consultat
 const archived = new Set<string>();
 
 const textsOf = (value: unknown): string[] =>
-  typeof value === 'string' ? [value] : Array.isArray(value) ? value.flatMap(textsOf) : value && typeof value === 'object' ? Object.values(value).flatMap(textsOf) : [];
+  typeof value === 'string'
+    ? [value]
+    : Array.isArray(value)
+      ? value.flatMap(textsOf)
+      : value && typeof value === 'object'
+        ? Object.values(value).flatMap(textsOf)
+        : [];
 
 beforeAll(() => {
   app = openTestApp();
@@ -50,9 +113,17 @@ function reference(search: string, status?: 'active' | 'archived'): string[] {
   const needles = searchNeedles(search);
   const inStatus = ([id]: [string, string]) => (status === 'active' ? !archived.has(id) : status === 'archived' ? archived.has(id) : true);
   // Blank search (spaces of any kind) is no filter; anything else with no word in it finds nothing.
-  if (search.trim() === '') return [...stored].filter(inStatus).map(([id]) => id).sort();
+  if (search.trim() === '')
+    return [...stored]
+      .filter(inStatus)
+      .map(([id]) => id)
+      .sort();
   if (needles.length === 0) return [];
-  return [...stored].filter(inStatus).filter(([, text]) => needles.every((n) => ` ${searchText(text)}`.includes(n))).map(([id]) => id).sort();
+  return [...stored]
+    .filter(inStatus)
+    .filter(([, text]) => needles.every((n) => ` ${searchText(text)}`.includes(n)))
+    .map(([id]) => id)
+    .sort();
 }
 
 type Mode = { walkSortIndex: boolean; checkEachRow: false | 'set' | 'text' };
@@ -110,18 +181,25 @@ const KANA_VOICING = /\uff9e|\uff9f|\u3099|\u309a/;
 describe('attack: dashboard search model', () => {
   it('every plan, and the service, page by page, return exactly the naive matches, each once', () => {
     fc.assert(
-      fc.property(queries, fc.constantFrom('updated', 'business_name', 'created', 'completion'), fc.constantFrom('asc', 'desc'), fc.integer({ min: 1, max: 7 }), fc.constantFrom(undefined, 'active', 'archived'), (search, sort, direction, limit, status) => {
-        const query = { search, sort, direction, limit, ...(status ? { status } : {}) } as ListQuery;
-        const want = reference(search, status);
-        for (const mode of MODES) {
-          const got = pagesWith(query, mode);
-          expect(new Set(got).size, `duplicates in ${JSON.stringify(mode)}`).toBe(got.length);
-          expect([...got].sort(), `${JSON.stringify(search)} with ${JSON.stringify(mode)}`).toEqual(want);
-        }
-        const served = pagesThroughService(query);
-        expect(new Set(served).size).toBe(served.length);
-        expect([...served].sort()).toEqual(want);
-      }),
+      fc.property(
+        queries,
+        fc.constantFrom('updated', 'business_name', 'created', 'completion'),
+        fc.constantFrom('asc', 'desc'),
+        fc.integer({ min: 1, max: 7 }),
+        fc.constantFrom(undefined, 'active', 'archived'),
+        (search, sort, direction, limit, status) => {
+          const query = { search, sort, direction, limit, ...(status ? { status } : {}) } as ListQuery;
+          const want = reference(search, status);
+          for (const mode of MODES) {
+            const got = pagesWith(query, mode);
+            expect(new Set(got).size, `duplicates in ${JSON.stringify(mode)}`).toBe(got.length);
+            expect([...got].sort(), `${JSON.stringify(search)} with ${JSON.stringify(mode)}`).toEqual(want);
+          }
+          const served = pagesThroughService(query);
+          expect(new Set(served).size).toBe(served.length);
+          expect([...served].sort()).toEqual(want);
+        },
+      ),
       { numRuns: 150, seed: 77 },
     );
   }, 240_000);

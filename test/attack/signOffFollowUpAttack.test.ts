@@ -123,13 +123,22 @@ describe('attack: client sign-off', () => {
     entry.sections.contact_info.business_name = name;
     for (const v of entry.versions) {
       v.sections.contact_info.business_name = name;
-      if (v.signOff) v.signOff.contentHash = signedContentHash(c.id, v.sections, { signerName: v.signOff.signerName, signedAt: v.signOff.signedAt, signatureImage: v.signOff.signatureImage });
+      if (v.signOff)
+        v.signOff.contentHash = signedContentHash(c.id, v.sections, {
+          signerName: v.signOff.signerName,
+          signedAt: v.signOff.signedAt,
+          signatureImage: v.signOff.signatureImage,
+        });
     }
     if (!tryImport(target, file)) return; // refusing the file outright is fine
     const stored = target.consultations.getVersion({ consultationId: c.id, versionNumber: version.versionNumber });
-    expect(signedContentHash(c.id, stored.sections, { signerName: stored.signOff!.signerName, signedAt: stored.signOff!.signedAt, signatureImage: stored.signatureImage })).toBe(
-      stored.signOff!.contentHash,
-    );
+    expect(
+      signedContentHash(c.id, stored.sections, {
+        signerName: stored.signOff!.signerName,
+        signedAt: stored.signOff!.signedAt,
+        signatureImage: stored.signatureImage,
+      }),
+    ).toBe(stored.signOff!.contentHash);
     // What this laptop holds can be carried on: its own export imports elsewhere.
     expect(tryImport(third, target.exports.exportAll())).toBe(true);
   });
@@ -163,7 +172,10 @@ describe('attack: client sign-off', () => {
     const signedAt = Date.parse(version.signOff!.signedAt);
     // The process clock also stays pushed ahead: a consultation created afterwards, untouched by the skew, is "created" in 2031.
     const fresh = Date.parse(target.consultations.create({ sections: fullSections('Fresh After Skew') }).consultation.createdAt);
-    expect({ signedOffBy: Math.abs(signedAt - before) < 10 * 60_000, freshCreatedOk: Math.abs(fresh - before) < 10 * 60_000 }).toEqual({ signedOffBy: true, freshCreatedOk: true });
+    expect({ signedOffBy: Math.abs(signedAt - before) < 10 * 60_000, freshCreatedOk: Math.abs(fresh - before) < 10 * 60_000 }).toEqual({
+      signedOffBy: true,
+      freshCreatedOk: true,
+    });
   });
 
   it('signing an archived consultation or one that is gone gives a typed failure and changes nothing', () => {

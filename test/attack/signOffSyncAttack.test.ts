@@ -36,7 +36,11 @@ function signedVersions(d: Device, consultationId: string) {
     .map((v) => ({
       signer: v.signOff!.signerName,
       hashHolds:
-        signedContentHash(consultationId, v.sections, { signerName: v.signOff!.signerName, signedAt: v.signOff!.signedAt, signatureImage: v.signatureImage }) === v.signOff!.contentHash,
+        signedContentHash(consultationId, v.sections, {
+          signerName: v.signOff!.signerName,
+          signedAt: v.signOff!.signedAt,
+          signatureImage: v.signatureImage,
+        }) === v.signOff!.contentHash,
     }))
     .sort((a, b) => a.signer.localeCompare(b.signer));
 }
@@ -105,7 +109,12 @@ describe('attack: sign-off across two laptops', () => {
     expect(now.consultation.sections.contact_info.phone).toBe('+1 555 0999');
     let signedUnseen = false;
     try {
-      one.consultations.signOff({ consultationId: c.id, signerName: 'Client', expectedVersion: shown.consultation.currentVersion, expectedUpdatedAt: shown.consultation.updatedAt });
+      one.consultations.signOff({
+        consultationId: c.id,
+        signerName: 'Client',
+        expectedVersion: shown.consultation.currentVersion,
+        expectedUpdatedAt: shown.consultation.updatedAt,
+      });
       signedUnseen = true;
     } catch {
       // a conflict: the client is shown the record again
@@ -148,7 +157,9 @@ describe('attack: sign-off across two laptops', () => {
     await remote.execute({ sql: `UPDATE consultation_versions SET signed_at = 'last Tuesday', content_hash = ? WHERE id = ?`, args: [hash, v.id] });
     const bo = add('Bo');
     await bo.sync();
-    const pulled = bo.consultations.listVersions({ consultationId: c.id }).map((s) => bo.consultations.getVersion({ consultationId: c.id, versionNumber: s.versionNumber }));
+    const pulled = bo.consultations
+      .listVersions({ consultationId: c.id })
+      .map((s) => bo.consultations.getVersion({ consultationId: c.id, versionNumber: s.versionNumber }));
     for (const version of pulled) {
       if (!version.signOff) continue;
       expect(Number.isFinite(Date.parse(version.signOff.signedAt))).toBe(true);

@@ -19,7 +19,15 @@ beforeAll(async () => {
   const t = tempDir();
   dir = t.dir;
   cleanup = t.cleanup;
-  host = startAppHost({ dataFolder: join(dir, 'data'), shell: 'browser-preview', version: 't', validateOutput: true, autoBackup: false, backgroundSync: false, pdfPrinter: chromiumPdfPrinter() });
+  host = startAppHost({
+    dataFolder: join(dir, 'data'),
+    shell: 'browser-preview',
+    version: 't',
+    validateOutput: true,
+    autoBackup: false,
+    backgroundSync: false,
+    pdfPrinter: chromiumPdfPrinter(),
+  });
   await call('users.saveProfile', { name: 'Ada Consultant', email: 'ada@example.com' });
 }, 60_000);
 afterAll(async () => {
@@ -52,7 +60,12 @@ function pixelBomb(width: number, height: number): string {
   row[0] = 0;
   const raw = Buffer.alloc(row.length * height);
   for (let y = 0; y < height; y += 1) row.copy(raw, y * row.length);
-  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+  const png = Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
   return `data:image/png;base64,${png.toString('base64')}`;
 }
 

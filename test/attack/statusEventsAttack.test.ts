@@ -20,7 +20,9 @@ const track = <T extends { close(): void }>(x: T) => (cleanups.push(() => x.clos
 function sameConsultant(of: TestApp): TestApp {
   const b = track(openTestApp({ profile: false }));
   const user = of.users.current()!;
-  b.database.sqlite.prepare('INSERT INTO users (id, name, email, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(user.id, user.name, user.email, user.createdAt, user.updatedAt);
+  b.database.sqlite
+    .prepare('INSERT INTO users (id, name, email, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
+    .run(user.id, user.name, user.email, user.createdAt, user.updatedAt);
   b.settings.set('current_user_id', user.id);
   return b;
 }
@@ -100,7 +102,13 @@ describe('attack: status events through the team database', () => {
     const hit = ana.consultations.create({ sections: fullSections('Hit Row Ltd') }).consultation.id;
     await ana.sync();
     const by = ana.users.current()!.id;
-    const many = Array.from({ length: STATUS_EVENTS_KEPT + 1 }, (_, i) => ({ id: newId(), at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), by, from: 'draft', to: 'completed' }));
+    const many = Array.from({ length: STATUS_EVENTS_KEPT + 1 }, (_, i) => ({
+      id: newId(),
+      at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+      by,
+      from: 'draft',
+      to: 'completed',
+    }));
     for (const value of [JSON.stringify(many), '{not json', JSON.stringify([{ id: 'x', at: 1, by, from: 'draft', to: 'completed' }])]) {
       await t.sql('UPDATE consultations SET status_events = ? WHERE id = ?', [value, hit]);
       const report = await bo.sync();

@@ -227,44 +227,51 @@ describe('attack: sync', () => {
   it.each([
     ['the other laptop types during the race (its row is newer: ours is not written)', false],
     ['the other laptop typed before us (our row is newer: it overwrites theirs whole)', true],
-  ])('working-copy edits on two laptops racing between one laptop’s pull and its push both survive: %s', async (_case, aTypesFirst) => {
-    // Defect: the push writes the whole row when its updated_at is newer, else not at all, and clears the
-    // outbox either way; a field typed on the other laptop in between is then lost (working copies only).
-    const { remote, add } = setup();
-    const a = add('A');
-    const w = a.consultations.create({ sections: fullSections('Push Race Co') }).consultation.id;
-    await a.sync();
-    const typeOnA = () => a.consultations.autosave({ consultationId: w, edits: [{ path: 'contact_info.email', value: 'a@push-race.example' }] });
-    let raced = false;
-    const racing = {
-      execute: remote.execute.bind(remote),
-      batch: (async (...args: Parameters<RemoteClient['batch']>) => {
-        const isPush = JSON.stringify(args[0]).includes('INSERT INTO sync_batches');
-        if (isPush && !raced) {
-          raced = true;
-          // A's push lands after B pulled and before B's push.
-          if (!aTypesFirst) typeOnA();
-          await a.sync();
-        }
-        return remote.batch(...args);
-      }) as RemoteClient['batch'],
-      migrate: remote.migrate.bind(remote),
-    } as unknown as RemoteClient;
-    const b = device('B', racing as Parameters<typeof device>[1], { sameUserAs: a });
-    cleanups.push(() => b.close());
-    raced = true; // not on B's first sync (its push is B's user row): on the next one
-    await b.sync();
-    if (aTypesFirst) typeOnA();
-    b.consultations.autosave({ consultationId: w, edits: [{ path: 'contact_info.phone', value: '+1 555 0777' }] });
-    raced = false;
-    await b.sync();
-    expect(raced).toBe(true);
-    for (let round = 0; round < 2; round += 1) for (const d of [a, b]) await d.sync();
-    for (const d of [a, b]) {
-      expect(d.consultations.get({ consultationId: w }).consultation.sections.contact_info).toMatchObject({ phone: '+1 555 0777', email: 'a@push-race.example' });
-    }
-    expect(syncedState(a)).toEqual(syncedState(b));
-  }, 60_000);
+  ])(
+    'working-copy edits on two laptops racing between one laptop’s pull and its push both survive: %s',
+    async (_case, aTypesFirst) => {
+      // Defect: the push writes the whole row when its updated_at is newer, else not at all, and clears the
+      // outbox either way; a field typed on the other laptop in between is then lost (working copies only).
+      const { remote, add } = setup();
+      const a = add('A');
+      const w = a.consultations.create({ sections: fullSections('Push Race Co') }).consultation.id;
+      await a.sync();
+      const typeOnA = () => a.consultations.autosave({ consultationId: w, edits: [{ path: 'contact_info.email', value: 'a@push-race.example' }] });
+      let raced = false;
+      const racing = {
+        execute: remote.execute.bind(remote),
+        batch: (async (...args: Parameters<RemoteClient['batch']>) => {
+          const isPush = JSON.stringify(args[0]).includes('INSERT INTO sync_batches');
+          if (isPush && !raced) {
+            raced = true;
+            // A's push lands after B pulled and before B's push.
+            if (!aTypesFirst) typeOnA();
+            await a.sync();
+          }
+          return remote.batch(...args);
+        }) as RemoteClient['batch'],
+        migrate: remote.migrate.bind(remote),
+      } as unknown as RemoteClient;
+      const b = device('B', racing as Parameters<typeof device>[1], { sameUserAs: a });
+      cleanups.push(() => b.close());
+      raced = true; // not on B's first sync (its push is B's user row): on the next one
+      await b.sync();
+      if (aTypesFirst) typeOnA();
+      b.consultations.autosave({ consultationId: w, edits: [{ path: 'contact_info.phone', value: '+1 555 0777' }] });
+      raced = false;
+      await b.sync();
+      expect(raced).toBe(true);
+      for (let round = 0; round < 2; round += 1) for (const d of [a, b]) await d.sync();
+      for (const d of [a, b]) {
+        expect(d.consultations.get({ consultationId: w }).consultation.sections.contact_info).toMatchObject({
+          phone: '+1 555 0777',
+          email: 'a@push-race.example',
+        });
+      }
+      expect(syncedState(a)).toEqual(syncedState(b));
+    },
+    60_000,
+  );
 
   it('a delete from another laptop does not silently destroy private notes typed here (they never left this laptop)', async () => {
     // Defect: "unseen work keeps a deleted consultation" counts only consultation and version rows; private
@@ -348,7 +355,9 @@ describe('attack: sync', () => {
     const conflicts = new ConflictsService(b.store, () => b.users.requireCurrentId());
     const [conflict] = conflicts.list({ consultationId: c.id });
     expect(conflict?.path).toBe('pain_points.technical_issues');
-    expect(b.consultations.autosave({ consultationId: c.id, edits: [{ path: 'goals_objectives.secondary_goals', value: bigList('s', 30) }] }).rejected).toEqual([]);
+    expect(b.consultations.autosave({ consultationId: c.id, edits: [{ path: 'goals_objectives.secondary_goals', value: bigList('s', 30) }] }).rejected).toEqual(
+      [],
+    );
     try {
       conflicts.resolve({ conflictId: conflict!.id, keep: 'ours' });
     } catch {
@@ -419,7 +428,14 @@ describe('attack: sync', () => {
       }) as RemoteClient['batch'],
       migrate: remote.migrate.bind(remote),
     } as unknown as RemoteClient;
-    const engine = new SyncEngine({ database: () => b.database, remote: cut, deviceId: `B-${newId()}`, migrations, settings: b.settings, sizing: new OneRowPages() });
+    const engine = new SyncEngine({
+      database: () => b.database,
+      remote: cut,
+      deviceId: `B-${newId()}`,
+      migrations,
+      settings: b.settings,
+      sizing: new OneRowPages(),
+    });
     await expect(engine.syncOnce()).rejects.toThrow(/fetch failed/);
     try {
       b.consultations.discardChanges({ consultationId: c.id });

@@ -42,7 +42,12 @@ afterAll(() => {
  * Runs the worker, kills it `delayMs` after it has opened the database (or at once, or after it printed
  * `start`: just before it opens and migrates), returns its acks.
  */
-function runAndKill(args: string[], delayMs: number, killBeforeOpen: boolean | 'start' = false, env: NodeJS.ProcessEnv = {}): Promise<{ acks: string[]; exitedByItself: boolean }> {
+function runAndKill(
+  args: string[],
+  delayMs: number,
+  killBeforeOpen: boolean | 'start' = false,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ acks: string[]; exitedByItself: boolean }> {
   return new Promise((resolveRun, reject) => {
     const child = spawn(process.execPath, [worker, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let out = '';
@@ -140,7 +145,9 @@ describe('crash safety (SIGKILL)', () => {
       counts.acknowledgedVersions += versions.length;
       expect(integrity(join(dir, 'fieldbook.db'))).toBe('ok');
       const db = new Database(join(dir, 'fieldbook.db'), { readonly: true });
-      const numbers = (db.prepare('SELECT version_number AS n FROM consultation_versions WHERE consultation_id = ? ORDER BY 1').all(id) as { n: number }[]).map((r) => r.n);
+      const numbers = (db.prepare('SELECT version_number AS n FROM consultation_versions WHERE consultation_id = ? ORDER BY 1').all(id) as { n: number }[]).map(
+        (r) => r.n,
+      );
       const current = (db.prepare('SELECT current_version AS v FROM consultations WHERE id = ?').get(id) as { v: number }).v;
       db.close();
       expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => i + 1));
@@ -157,7 +164,11 @@ describe('crash safety (SIGKILL)', () => {
     const template = join(work.dir, 'template-0000.db');
     const seed = new Database(template);
     migrate(seed, migrations.slice(0, 1));
-    seed.prepare(`INSERT INTO users (id, name, email, created_at, updated_at) VALUES ('01900000-0000-7000-8000-000000000001', 'Ada', 'a@b.co', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')`).run();
+    seed
+      .prepare(
+        `INSERT INTO users (id, name, email, created_at, updated_at) VALUES ('01900000-0000-7000-8000-000000000001', 'Ada', 'a@b.co', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')`,
+      )
+      .run();
     seedConsultations(seed, '01900000-0000-7000-8000-000000000001', 20_000);
     seed.close();
     const counts = { kills: 0, killedMidMigration: 0, killedBeforeStart: 0, completed: 0 };
@@ -178,15 +189,20 @@ describe('crash safety (SIGKILL)', () => {
       if (acks.includes('open')) counts.completed += 1;
       expect(integrity(join(dir, 'fieldbook.db'))).toBe('ok');
       const database = openDatabase(join(dir, 'fieldbook.db'));
-      const applied = (database.sqlite.prepare('SELECT count(*) AS n, count(DISTINCT created_at) AS d FROM __drizzle_migrations').get() as { n: number; d: number });
+      const applied = database.sqlite.prepare('SELECT count(*) AS n, count(DISTINCT created_at) AS d FROM __drizzle_migrations').get() as {
+        n: number;
+        d: number;
+      };
       expect(applied).toEqual({ n: migrations.length, d: migrations.length });
       expect((database.sqlite.prepare('SELECT count(*) AS n FROM consultations').get() as { n: number }).n).toBe(20_000);
-      const searchable = (database.sqlite.prepare(`SELECT count(*) AS n FROM consultations_fts WHERE consultations_fts MATCH 'bakery'`).get() as { n: number }).n;
+      const searchable = (database.sqlite.prepare(`SELECT count(*) AS n FROM consultations_fts WHERE consultations_fts MATCH 'bakery'`).get() as { n: number })
+        .n;
       expect(searchable).toBeGreaterThan(0);
       // The status counts the upgrade backfilled (0008_scale) equal a recount, whichever run completed it.
       expect(database.sqlite.prepare(`SELECT sum(n) AS n FROM consultation_status_counts`).get()).toEqual({ n: 20_000 });
-      expect(database.sqlite.prepare(`SELECT status, n FROM consultation_status_counts WHERE n > 0 ORDER BY status`).all())
-        .toEqual(database.sqlite.prepare(`SELECT status, count(*) AS n FROM consultations GROUP BY status ORDER BY status`).all());
+      expect(database.sqlite.prepare(`SELECT status, n FROM consultation_status_counts WHERE n > 0 ORDER BY status`).all()).toEqual(
+        database.sqlite.prepare(`SELECT status, count(*) AS n FROM consultations GROUP BY status ORDER BY status`).all(),
+      );
       database.close();
       rmSync(dir, { recursive: true, force: true });
     }
@@ -221,7 +237,14 @@ describe('crash safety (SIGKILL)', () => {
       expect(integrity(join(dir, 'fieldbook.db'))).toBe('ok');
       const database = openDatabase(join(dir, 'fieldbook.db'));
       const remote = createClient({ url: `file:${remoteFile}` });
-      const engine = new SyncEngine({ database: () => database, remote, deviceId: 'crash', migrations, settings: createServices(database).settings, batchSize: 50 });
+      const engine = new SyncEngine({
+        database: () => database,
+        remote,
+        deviceId: 'crash',
+        migrations,
+        settings: createServices(database).settings,
+        batchSize: 50,
+      });
       await engine.syncOnce();
       expect(engine.pendingCount()).toBe(0);
       const one = async (sql: string) => Number((await remote.execute(sql)).rows[0]![0]);

@@ -54,7 +54,14 @@ if (mode === 'autosave') {
   const { createClient } = await import('@libsql/client');
   const { SyncEngine } = await import('../../src/main/sync/syncEngine');
   const migrations = readMigrations(findMigrationsFolder());
-  const engine = new SyncEngine({ database: () => database, remote: createClient({ url: `file:${remoteFile}` }), deviceId: 'crash', migrations, settings: services.settings, batchSize: 50 });
+  const engine = new SyncEngine({
+    database: () => database,
+    remote: createClient({ url: `file:${remoteFile}` }),
+    deviceId: 'crash',
+    migrations,
+    settings: services.settings,
+    batchSize: 50,
+  });
   await engine.syncOnce();
   ack('pushed');
 }

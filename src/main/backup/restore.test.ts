@@ -83,22 +83,75 @@ describe('restore', () => {
     const fresh = openDatabase(join(folder(), 'fresh.db'));
     expect(triggersAndIndexes(sqlite)).toEqual(triggersAndIndexes(fresh.sqlite));
     fresh.close();
-    expect((sqlite.prepare(`SELECT count(*) AS n FROM consultations_fts WHERE consultations_fts MATCH 'phone OR bakery OR optics OR studio'`).get() as { n: number }).n).toBeGreaterThan(0);
+    expect(
+      (sqlite.prepare(`SELECT count(*) AS n FROM consultations_fts WHERE consultations_fts MATCH 'phone OR bakery OR optics OR studio'`).get() as { n: number })
+        .n,
+    ).toBeGreaterThan(0);
   });
 
   const hostile: [string, () => Buffer, RegExp][] = [
     ['not SQLite', () => Buffer.from('just some text, not a database '.repeat(20)), /not a database/],
-    ['truncated', () => { const b = backupBytes(); return b.subarray(0, Math.floor(b.length / 2)); }, /incomplete \(the file was cut short/],
-    ['a newer schema', () => backupBytes((db) => db.prepare('INSERT INTO __drizzle_migrations (hash, created_at) VALUES (?, ?)').run('future', 9_999_999_999_999)), /newer Fieldbook/],
+    [
+      'truncated',
+      () => {
+        const b = backupBytes();
+        return b.subarray(0, Math.floor(b.length / 2));
+      },
+      /incomplete \(the file was cut short/,
+    ],
+    [
+      'a newer schema',
+      () => backupBytes((db) => db.prepare('INSERT INTO __drizzle_migrations (hash, created_at) VALUES (?, ?)').run('future', 9_999_999_999_999)),
+      /newer Fieldbook/,
+    ],
     ['an edited history', () => backupBytes((db) => db.exec(`UPDATE __drizzle_migrations SET hash = 'x' WHERE id = 2`)), /schema this Fieldbook does not know/],
-    ['wrong columns', () => backupBytes((db) => db.exec('DROP TABLE consultations; CREATE TABLE consultations (id text PRIMARY KEY)')), /table "consultations" has columns \(id\) instead of \(id, user_id/],
-    ['an extra trigger', () => backupBytes((db) => db.exec('CREATE TRIGGER planted AFTER UPDATE ON consultation_drafts BEGIN DELETE FROM consultation_versions; END')), /extra trigger "planted"/],
+    [
+      'wrong columns',
+      () => backupBytes((db) => db.exec('DROP TABLE consultations; CREATE TABLE consultations (id text PRIMARY KEY)')),
+      /table "consultations" has columns \(id\) instead of \(id, user_id/,
+    ],
+    [
+      'an extra trigger',
+      () => backupBytes((db) => db.exec('CREATE TRIGGER planted AFTER UPDATE ON consultation_drafts BEGIN DELETE FROM consultation_versions; END')),
+      /extra trigger "planted"/,
+    ],
     ['an extra view', () => backupBytes((db) => db.exec('CREATE VIEW everything AS SELECT * FROM consultations')), /extra view "everything"/],
-    ['a changed trigger', () => backupBytes((db) => db.exec(`DROP TRIGGER sync_versions_insert; CREATE TRIGGER sync_versions_insert AFTER INSERT ON consultation_versions BEGIN DELETE FROM consultation_drafts; END`)), /trigger "sync_versions_insert" is defined differently/],
-    ['a missing trigger', () => backupBytes((db) => db.exec('DROP TRIGGER consultations_fts_after_update')), /trigger "consultations_fts_after_update" is missing/],
-    ['a missing index', () => backupBytes((db) => db.exec('DROP INDEX idx_consultations_urgency_updated')), /index "idx_consultations_urgency_updated" is missing/],
-    ['versions of a consultation it does not contain', () => backupBytes((db) => db.exec(`DELETE FROM consultations WHERE rowid IN (SELECT rowid FROM consultations LIMIT 1)`)), /point at records it does not contain/],
-    ['a foreign database', () => { const f = join(folder(), 'f.db'); const d = new Database(f); d.exec('CREATE TABLE notes (x)'); d.close(); return readFileSync(f); }, /not a Fieldbook backup/],
+    [
+      'a changed trigger',
+      () =>
+        backupBytes((db) =>
+          db.exec(
+            `DROP TRIGGER sync_versions_insert; CREATE TRIGGER sync_versions_insert AFTER INSERT ON consultation_versions BEGIN DELETE FROM consultation_drafts; END`,
+          ),
+        ),
+      /trigger "sync_versions_insert" is defined differently/,
+    ],
+    [
+      'a missing trigger',
+      () => backupBytes((db) => db.exec('DROP TRIGGER consultations_fts_after_update')),
+      /trigger "consultations_fts_after_update" is missing/,
+    ],
+    [
+      'a missing index',
+      () => backupBytes((db) => db.exec('DROP INDEX idx_consultations_urgency_updated')),
+      /index "idx_consultations_urgency_updated" is missing/,
+    ],
+    [
+      'versions of a consultation it does not contain',
+      () => backupBytes((db) => db.exec(`DELETE FROM consultations WHERE rowid IN (SELECT rowid FROM consultations LIMIT 1)`)),
+      /point at records it does not contain/,
+    ],
+    [
+      'a foreign database',
+      () => {
+        const f = join(folder(), 'f.db');
+        const d = new Database(f);
+        d.exec('CREATE TABLE notes (x)');
+        d.close();
+        return readFileSync(f);
+      },
+      /not a Fieldbook backup/,
+    ],
   ];
 
   it.each(hostile)('refuses a backup with %s, in words, changing nothing and leaving no files', async (_name, make, message) => {
@@ -139,7 +192,10 @@ describe('restore', () => {
         current = db;
       },
     }).catch((e: unknown) => e as Error);
-    expect(error).toMatchObject({ code: 'validation', message: expect.stringMatching(/could not be put in place \(disk went away\)\. Your data is as it was/) });
+    expect(error).toMatchObject({
+      code: 'validation',
+      message: expect.stringMatching(/could not be put in place \(disk went away\)\. Your data is as it was/),
+    });
     expect(builds).toBe(3); // trial, the failed one after the swap, and the previous database again
     expect(adopted).toHaveLength(1);
     expect(allRows(current.sqlite)).toEqual(before);

@@ -15,7 +15,15 @@ afterEach(() => {
 });
 function newHost(options: Partial<Parameters<typeof startAppHost>[0]> = {}): AppHost {
   const t = tempDir();
-  const host = startAppHost({ dataFolder: t.dir, shell: 'browser-preview', version: 't', validateOutput: true, autoBackup: false, backgroundSync: false, ...options });
+  const host = startAppHost({
+    dataFolder: t.dir,
+    shell: 'browser-preview',
+    version: 't',
+    validateOutput: true,
+    autoBackup: false,
+    backgroundSync: false,
+    ...options,
+  });
   cleanups.push(() => {
     host.close();
     t.cleanup();
@@ -23,7 +31,11 @@ function newHost(options: Partial<Parameters<typeof startAppHost>[0]> = {}): App
   host.services.users.saveProfile({ name: 'Ada', email: 'ada@example.com' });
   return host;
 }
-const names = (host: AppHost) => atBoundary(host.services.consultations, 'consultations').list({}).items.map((i) => i.businessName).sort();
+const names = (host: AppHost) =>
+  atBoundary(host.services.consultations, 'consultations')
+    .list({})
+    .items.map((i) => i.businessName)
+    .sort();
 
 describe('restore from the automatic backups list', () => {
   it('restores the chosen automatic backup and keeps what was replaced', async () => {
@@ -82,7 +94,10 @@ describe('desktop file operations', () => {
         chosen: (path) => path,
       },
     });
-    expect(await host.dispatch('files.save', { fileName: 'a.json', mimeType: 'application/json', base64: 'e30=' })).toEqual({ ok: true, value: { path: '/home/c/a.json' } });
+    expect(await host.dispatch('files.save', { fileName: 'a.json', mimeType: 'application/json', base64: 'e30=' })).toEqual({
+      ok: true,
+      value: { path: '/home/c/a.json' },
+    });
     expect(await host.dispatch('files.showInFolder', { path: '/home/c/a.json' })).toEqual({ ok: true, value: { shown: true } });
     expect(await host.dispatch('files.save', { fileName: 'a.json', base64: 'e30=' })).toMatchObject({ ok: false, error: { code: 'validation' } });
     expect(calls).toEqual([{ fileName: 'a.json', mimeType: 'application/json', base64: 'e30=' }, '/home/c/a.json']);
@@ -96,9 +111,21 @@ describe('native open dialog for import and restore', () => {
     const asked: unknown[] = [];
     const dialog = {
       showSaveDialog: async () => ({ canceled: true }),
-      showOpenDialog: async (options: unknown) => (asked.push(options), answer.current ? { canceled: false, filePaths: [answer.current] } : { canceled: true, filePaths: [] }),
+      showOpenDialog: async (options: unknown) => (
+        asked.push(options),
+        answer.current ? { canceled: false, filePaths: [answer.current] } : { canceled: true, filePaths: [] }
+      ),
     };
-    const host = newHost({ shell: 'electron', secretStorage: 'memory', desktop: desktopFiles(dialog as never, { showItemInFolder: () => undefined }, () => null, () => '/home/c') });
+    const host = newHost({
+      shell: 'electron',
+      secretStorage: 'memory',
+      desktop: desktopFiles(
+        dialog as never,
+        { showItemInFolder: () => undefined },
+        () => null,
+        () => '/home/c',
+      ),
+    });
     return { host, asked };
   }
 

@@ -109,16 +109,22 @@ describe('autosave: the working copy is the record', () => {
     expect(app.consultations.get({ consultationId: c.id }).consultation.sections.contact_info.phone).toBe('222');
   });
 
-  it('an unload save made before the answer to its window\'s previous save: that save landing first is no conflict', () => {
+  it("an unload save made before the answer to its window's previous save: that save landing first is no conflict", () => {
     const c = createEmpty();
     // The save under way (base null) lands first; the unload save names its value as sentBase.
     app.consultations.autosave({ consultationId: c.id, edits: [{ path: 'contact_info.phone', value: '555 01', base: null }] });
-    const unload = app.consultations.autosave({ consultationId: c.id, edits: [{ path: 'contact_info.phone', value: '555 0123', base: null, sentBase: '555 01' }] });
+    const unload = app.consultations.autosave({
+      consultationId: c.id,
+      edits: [{ path: 'contact_info.phone', value: '555 0123', base: null, sentBase: '555 01' }],
+    });
     expect(unload.conflicts).toEqual([]);
     expect(app.consultations.get({ consultationId: c.id }).consultation.sections.contact_info.phone).toBe('555 0123');
     // Another window's value is still a conflict, whatever the sentBase.
     app.consultations.autosave({ consultationId: c.id, edits: [{ path: 'contact_info.phone', value: 'other window' }] });
-    const late = app.consultations.autosave({ consultationId: c.id, edits: [{ path: 'contact_info.phone', value: 'mine', base: '555 0123', sentBase: '555 01234' }] });
+    const late = app.consultations.autosave({
+      consultationId: c.id,
+      edits: [{ path: 'contact_info.phone', value: 'mine', base: '555 0123', sentBase: '555 01234' }],
+    });
     expect(late.conflicts.map((x) => x.path)).toEqual(['contact_info.phone']);
     expect(app.consultations.get({ consultationId: c.id }).consultation.sections.contact_info.phone).toBe('other window');
   });
@@ -316,10 +322,7 @@ describe('status moves', () => {
     expectRejectedWithoutChange(() => app.consultations.unarchive({ consultationId: c.id }), 'invalid_state');
     app.consultations.archive({ consultationId: c.id });
     expectRejectedWithoutChange(() => app.consultations.complete({ consultationId: c.id }), 'invalid_state');
-    const edit = expectRejectedWithoutChange(
-      () => type(c.id, { contact_info: { business_name: 'x' } }),
-      'invalid_state',
-    );
+    const edit = expectRejectedWithoutChange(() => type(c.id, { contact_info: { business_name: 'x' } }), 'invalid_state');
     expect(edit.message).toMatch(/Unarchive it/);
     app.consultations.unarchive({ consultationId: c.id });
     app.consultations.complete({ consultationId: c.id });
@@ -407,7 +410,11 @@ describe('ownership and delete', () => {
     const sqlite = app.database.sqlite;
     sqlite.prepare('INSERT INTO users (id, name, email, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(other, 'Bo Teammate', 'bo@example.com', t, t);
     const id = newId();
-    sqlite.prepare(`INSERT INTO consultations (id, user_id, contact_info, current_version, created_at, updated_at) VALUES (?, ?, '{"business_name":"Theirs"}', 1, ?, ?)`).run(id, other, t, t);
+    sqlite
+      .prepare(
+        `INSERT INTO consultations (id, user_id, contact_info, current_version, created_at, updated_at) VALUES (?, ?, '{"business_name":"Theirs"}', 1, ?, ?)`,
+      )
+      .run(id, other, t, t);
     return id;
   }
 
@@ -430,7 +437,9 @@ describe('ownership and delete', () => {
     type(c.id, { contact_info: { business_name: 'Going' } }, { notes: 'private' });
     app.consultations.delete({ consultationId: c.id });
     expect(failureOf(() => app.consultations.get({ consultationId: c.id })).code).toBe('not_found');
-    const counts = app.database.sqlite.prepare(`SELECT (SELECT count(*) FROM consultation_drafts) AS d, (SELECT count(*) FROM consultation_versions) AS v`).get();
+    const counts = app.database.sqlite
+      .prepare(`SELECT (SELECT count(*) FROM consultation_drafts) AS d, (SELECT count(*) FROM consultation_versions) AS v`)
+      .get();
     expect(counts).toEqual({ d: 0, v: 0 });
   });
 });

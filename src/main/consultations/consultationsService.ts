@@ -13,7 +13,17 @@ import { editRefusal, isEditable, nextStatus, statusMoveRefusal, type StatusActi
 import { withStatusEvent, type StatusEventView } from '../../shared/consultation/statusEvents';
 import type { OperationName, OperationOutput, ParsedInput } from '../../shared/contract';
 import { signedContentHash } from '../store/signOffHash';
-import { listQuerySchema, type AutosaveResult, type ConsultationDetail, type ListPage, type ListQuery, type StatusCounts, type Version, type VersionDiff, type VersionSummary } from '../../shared/consultation/model';
+import {
+  listQuerySchema,
+  type AutosaveResult,
+  type ConsultationDetail,
+  type ListPage,
+  type ListQuery,
+  type StatusCounts,
+  type Version,
+  type VersionDiff,
+  type VersionSummary,
+} from '../../shared/consultation/model';
 
 /** An operation's input as the boundary (handlers.ts) parsed it against the contract. */
 type In<K extends OperationName> = NonNullable<ParsedInput<K>>;
@@ -375,7 +385,13 @@ export class ConsultationsService {
    * the signer's name, the time, the drawing (if any) and a SHA-256 of its canonical content. That version is
    * never edited; typing afterwards makes the consultation "changed since signed".
    */
-  signOff({ consultationId, expectedVersion, expectedUpdatedAt, signerName, signatureImage }: In<'consultations.signOff'>): OperationOutput<'consultations.signOff'> {
+  signOff({
+    consultationId,
+    expectedVersion,
+    expectedUpdatedAt,
+    signerName,
+    signatureImage,
+  }: In<'consultations.signOff'>): OperationOutput<'consultations.signOff'> {
     const actor = this.actorId();
     const versionNumber = this.store.transaction(() => {
       const row = this.store.require(consultationId);

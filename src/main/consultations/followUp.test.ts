@@ -33,7 +33,10 @@ describe('follow-up visits', () => {
     const visit = app.consultations.createFollowUp({ consultationId: first.id }).consultation;
     const oldUrgency = first.sections.pain_points.urgency_level;
     const newUrgency = oldUrgency === 'critical' ? 'low' : 'critical';
-    app.consultations.autosave({ consultationId: visit.id, edits: editsForSections({ pain_points: { ...first.sections.pain_points, urgency_level: newUrgency } }) });
+    app.consultations.autosave({
+      consultationId: visit.id,
+      edits: editsForSections({ pain_points: { ...first.sections.pain_points, urgency_level: newUrgency } }),
+    });
     const since = app.consultations.get({ consultationId: visit.id }).sinceLastVisit!;
     expect(since.changes).toEqual([{ path: 'pain_points.urgency_level', before: oldUrgency, after: newUrgency }]);
   });
@@ -79,7 +82,8 @@ describe('follow-up visits on the dashboard', () => {
     expect(byId.get(third.id)).toMatchObject({ followUpOf: second.id, hasLaterVisit: false });
     expect(byId.get(other.id)).toMatchObject({ followUpOf: null, hasLaterVisit: false });
     // Latest visit per client, asked of the database: whole pages of latest visits, not a filtered page.
-    const latest = (cursor?: string) => app.consultations.list({ latestVisits: true, limit: 1, sort: 'business_name', direction: 'asc', ...(cursor ? { cursor } : {}) });
+    const latest = (cursor?: string) =>
+      app.consultations.list({ latestVisits: true, limit: 1, sort: 'business_name', direction: 'asc', ...(cursor ? { cursor } : {}) });
     const page1 = latest();
     const page2 = latest(page1.nextCursor!);
     expect([...page1.items, ...page2.items].map((i) => i.id)).toEqual([third.id, other.id]);

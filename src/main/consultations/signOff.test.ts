@@ -34,7 +34,13 @@ describe('client sign-off', () => {
     expect(version.signOff!.contentHash).toBe(expected);
     // The canonical text is independent of key order: the same content typed in another order hashes the same.
     const reversed = (value: unknown): unknown =>
-      value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reversed(v)])) : value;
+      value && typeof value === 'object' && !Array.isArray(value)
+        ? Object.fromEntries(
+            Object.entries(value)
+              .reverse()
+              .map(([k, v]) => [k, reversed(v)]),
+          )
+        : value;
     const reordered = reversed(version.sections) as typeof version.sections;
     expect(JSON.stringify(reordered)).not.toBe(JSON.stringify(version.sections));
     expect(canonicalSignedContent(c.id, reordered, { signerName: 'Maria Okafor', signedAt: version.signOff!.signedAt, signatureImage: image })).toBe(
@@ -65,12 +71,17 @@ describe('client sign-off', () => {
   it('refuses, changing nothing: no name, a non-PNG or oversized drawing, a record edited while the client read it, a version the rules refuse', () => {
     const c = started();
     const before = snapshot(app);
-    expect(failureOf(() => app.consultations.signOff({ consultationId: c.id, signerName: '   ' })).issues![0]!.message).toBe('Enter the name of the person signing');
-    expect(failureOf(() => app.consultations.signOff({ consultationId: c.id, signerName: 'X', signatureImage: 'data:image/svg+xml;base64,PHN2Zz4=' })).issues![0]!.message).toBe(
-      'The signature is not a PNG image.',
+    expect(failureOf(() => app.consultations.signOff({ consultationId: c.id, signerName: '   ' })).issues![0]!.message).toBe(
+      'Enter the name of the person signing',
     );
+    expect(
+      failureOf(() => app.consultations.signOff({ consultationId: c.id, signerName: 'X', signatureImage: 'data:image/svg+xml;base64,PHN2Zz4=' })).issues![0]!
+        .message,
+    ).toBe('The signature is not a PNG image.');
     const huge = signaturePng() + 'A'.repeat(SIGNATURE_MAX_CHARS);
-    expect(failureOf(() => app.consultations.signOff({ consultationId: c.id, signerName: 'X', signatureImage: huge })).issues![0]!.message).toMatch(/too large/);
+    expect(failureOf(() => app.consultations.signOff({ consultationId: c.id, signerName: 'X', signatureImage: huge })).issues![0]!.message).toMatch(
+      /too large/,
+    );
     const { updatedAt } = app.consultations.get({ consultationId: c.id }).consultation;
     app.consultations.autosave({ consultationId: c.id, edits: [{ path: 'contact_info.email', value: 'new@example.com' }] });
     const afterEdit = snapshot(app);
@@ -93,7 +104,9 @@ describe('client sign-off', () => {
       other.settings.set('current_user_id', app.users.current()!.id);
       other.store.addUserIfNew(app.store.user(app.users.current()!.id)!);
       expect(other.exports.importAll({ text: JSON.stringify(file) }).versionsAdded).toBe(2);
-      expect(other.consultations.getVersion({ consultationId: c.id, versionNumber: 2 })).toEqual(app.consultations.getVersion({ consultationId: c.id, versionNumber: 2 }));
+      expect(other.consultations.getVersion({ consultationId: c.id, versionNumber: 2 })).toEqual(
+        app.consultations.getVersion({ consultationId: c.id, versionNumber: 2 }),
+      );
       expect(other.consultations.get({ consultationId: c.id }).signOff).toEqual({ signedVersion: 2, changedSinceSigned: false });
     } finally {
       other.close();
@@ -136,7 +149,9 @@ describe('importing signed versions', () => {
     const forged = structuredClone(file);
     const v = forged.consultations[0]!.versions[1]!;
     v.signOff = { ...v.signOff!, signerName: 'Someone Else', signatureImage: null };
-    v.signOff.contentHash = createHash('sha256').update(canonicalSignedContent(c.id, v.sections as never, { signerName: 'Someone Else', signedAt: v.signOff.signedAt, signatureImage: null })).digest('hex');
+    v.signOff.contentHash = createHash('sha256')
+      .update(canonicalSignedContent(c.id, v.sections as never, { signerName: 'Someone Else', signedAt: v.signOff.signedAt, signatureImage: null }))
+      .digest('hex');
     const report = app.exports.importAll({ text: JSON.stringify(forged) });
     expect(report.versionsAdded).toBe(0);
     expect(app.consultations.getVersion({ consultationId: c.id, versionNumber: 2 })).toEqual(signed);

@@ -52,7 +52,8 @@ export function inspectBackup(file: string, migrations: readonly MigrationMeta[]
     try {
       planMigrations(applied, migrations, 'This backup');
     } catch (error) {
-      if (error instanceof MigrationRefused && error.reason === 'newer') throw refuse('This backup was made by a newer Fieldbook. Update the app to restore it.');
+      if (error instanceof MigrationRefused && error.reason === 'newer')
+        throw refuse('This backup was made by a newer Fieldbook. Update the app to restore it.');
       if (error instanceof MigrationRefused) throw refuse(`This backup has a schema this Fieldbook does not know. ${error.message}`);
       throw error;
     }
@@ -68,16 +69,20 @@ export function inspectBackup(file: string, migrations: readonly MigrationMeta[]
     const shape = schemaShape(db);
     const problems = [
       ...shapeDifferences(shape, expectedShape(migrations, step)),
-      ...objectsAt(step, 'local').filter((o) => !shape.has(`${o.type} ${o.name}`)).map((o) => `${o.type} "${o.name}" is missing`),
+      ...objectsAt(step, 'local')
+        .filter((o) => !shape.has(`${o.type} ${o.name}`))
+        .map((o) => `${o.type} "${o.name}" is missing`),
     ].filter((p, i, all) => all.indexOf(p) === i);
     if (problems.length) {
-      throw refuse(`This backup does not have the structure Fieldbook gives its databases (${problems.slice(0, 5).join('; ')}${problems.length > 5 ? '; …' : ''}). Nothing was restored.`);
+      throw refuse(
+        `This backup does not have the structure Fieldbook gives its databases (${problems.slice(0, 5).join('; ')}${problems.length > 5 ? '; …' : ''}). Nothing was restored.`,
+      );
     }
-    if ((db.pragma('foreign_key_check') as unknown[]).length > 0) throw refuse('This backup has records that point at records it does not contain. Nothing was restored.');
+    if ((db.pragma('foreign_key_check') as unknown[]).length > 0)
+      throw refuse('This backup has records that point at records it does not contain. Nothing was restored.');
     const { n } = db.prepare('SELECT count(*) AS n FROM consultations').get() as { n: number };
     return { schemaVersion: newest, consultations: n };
   } finally {
     db.close();
   }
 }
-

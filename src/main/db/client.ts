@@ -40,9 +40,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): LocalData
     sqlite.pragma('foreign_keys = ON');
     // The full-text triggers call it on every write of a consultation.
     registerSearchFunction(sqlite);
-    const migration = options.readonly
-      ? { applied: 0, schemaVersion: 0 }
-      : migrate(sqlite, readMigrations(options.migrationsFolder ?? findMigrationsFolder()));
+    const migration = options.readonly ? { applied: 0, schemaVersion: 0 } : migrate(sqlite, readMigrations(options.migrationsFolder ?? findMigrationsFolder()));
     const db = drizzle(sqlite, { schema });
     return {
       file,

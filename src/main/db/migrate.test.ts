@@ -21,7 +21,11 @@ function file() {
 }
 
 const tables = (db: Database.Database) =>
-  (db.prepare(`SELECT name FROM sqlite_master WHERE type IN ('table','trigger','index') AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
+  (
+    db.prepare(`SELECT name FROM sqlite_master WHERE type IN ('table','trigger','index') AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as {
+      name: string;
+    }[]
+  ).map((r) => r.name);
 
 describe('migrations', () => {
   it('create the whole schema on an empty file, in WAL with foreign keys and a busy timeout', () => {
@@ -30,12 +34,25 @@ describe('migrations', () => {
     expect(db.migration.schemaVersion).toBe(latestSchemaVersion(migrations));
     expect(tables(db.sqlite)).toEqual(
       expect.arrayContaining([
-        'users', 'consultations', 'consultation_drafts', 'consultation_versions', 'app_settings',
-        'consultations_fts', 'consultation_search_keys',
-        'consultations_fts_after_insert', 'consultations_fts_after_update', 'consultations_fts_before_delete',
-        'idx_consultations_contact_business_name', 'idx_consultations_business_industry', 'idx_consultations_urgency',
-        'idx_consultations_user_id', 'idx_consultations_status', 'idx_consultations_created_at', 'idx_consultations_updated_at',
-        'consultation_drafts_consultation_id_unique', 'consultation_versions_consultation_version_unique',
+        'users',
+        'consultations',
+        'consultation_drafts',
+        'consultation_versions',
+        'app_settings',
+        'consultations_fts',
+        'consultation_search_keys',
+        'consultations_fts_after_insert',
+        'consultations_fts_after_update',
+        'consultations_fts_before_delete',
+        'idx_consultations_contact_business_name',
+        'idx_consultations_business_industry',
+        'idx_consultations_urgency',
+        'idx_consultations_user_id',
+        'idx_consultations_status',
+        'idx_consultations_created_at',
+        'idx_consultations_updated_at',
+        'consultation_drafts_consultation_id_unique',
+        'consultation_versions_consultation_version_unique',
       ]),
     );
     expect(db.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -78,7 +95,9 @@ describe('migrations', () => {
     expect(rows.map((r) => r.id)).toEqual([...ids].sort());
     // The search index added by the later migration must cover rows that existed before it.
     const found = upgraded.sqlite
-      .prepare(`SELECT k.consultation_id AS id FROM consultations_fts f JOIN consultation_search_keys k ON k.search_rowid = f.rowid WHERE consultations_fts MATCH 'zephyr'`)
+      .prepare(
+        `SELECT k.consultation_id AS id FROM consultations_fts f JOIN consultation_search_keys k ON k.search_rowid = f.rowid WHERE consultations_fts MATCH 'zephyr'`,
+      )
       .all();
     expect(found).toHaveLength(2);
     upgraded.close();
@@ -99,7 +118,10 @@ describe('migrations', () => {
   it('roll back a migration that fails half way, leaving the previous schema', () => {
     const path = file();
     const db = new Database(path);
-    const broken = [...migrations, { ...migrations[0]!, folderMillis: latestSchemaVersion(migrations) + 1, sql: ['CREATE TABLE half_done (x)', 'THIS IS NOT SQL'], hash: 'x' }];
+    const broken = [
+      ...migrations,
+      { ...migrations[0]!, folderMillis: latestSchemaVersion(migrations) + 1, sql: ['CREATE TABLE half_done (x)', 'THIS IS NOT SQL'], hash: 'x' },
+    ];
     expect(() => migrate(db, broken)).toThrow();
     expect(appliedSchemaVersion(db)).toBe(0);
     expect(tables(db)).not.toContain('half_done');
@@ -138,10 +160,14 @@ describe('schema constraints', () => {
     const { db, userId, insert, t } = withUser();
     const cid = newId();
     insert({ id: cid });
-    const draft = db.sqlite.prepare('INSERT INTO consultation_drafts (id, consultation_id, user_id, base_version, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?)');
+    const draft = db.sqlite.prepare(
+      'INSERT INTO consultation_drafts (id, consultation_id, user_id, base_version, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?)',
+    );
     draft.run(newId(), cid, userId, t, t);
     expect(() => draft.run(newId(), cid, userId, t, t)).toThrow(/UNIQUE/);
-    const version = db.sqlite.prepare(`INSERT INTO consultation_versions (id, consultation_id, user_id, version_number, status, completion_percentage, created_at) VALUES (?, ?, ?, ?, 'draft', 0, ?)`);
+    const version = db.sqlite.prepare(
+      `INSERT INTO consultation_versions (id, consultation_id, user_id, version_number, status, completion_percentage, created_at) VALUES (?, ?, ?, ?, 'draft', 0, ?)`,
+    );
     version.run(newId(), cid, userId, 1, t);
     expect(() => version.run(newId(), cid, userId, 1, t)).toThrow(/UNIQUE/);
     db.sqlite.prepare('DELETE FROM consultations WHERE id = ?').run(cid);
@@ -161,7 +187,13 @@ describe('schema constraints', () => {
       goals_objectives: JSON.stringify({ timeline: { milestones: ['Kiosk rollout'] } }),
     });
     const search = (q: string) =>
-      (db.sqlite.prepare(`SELECT k.consultation_id AS id FROM consultations_fts f JOIN consultation_search_keys k ON k.search_rowid = f.rowid WHERE consultations_fts MATCH ?`).all(q) as { id: string }[]).map((r) => r.id);
+      (
+        db.sqlite
+          .prepare(
+            `SELECT k.consultation_id AS id FROM consultations_fts f JOIN consultation_search_keys k ON k.search_rowid = f.rowid WHERE consultations_fts MATCH ?`,
+          )
+          .all(q) as { id: string }[]
+      ).map((r) => r.id);
     expect(search('lumiere')).toEqual([id]); // diacritics folded
     expect(search('checkout')).toEqual([id]);
     expect(search('kiosk')).toEqual([id]);
@@ -243,15 +275,17 @@ describe('declared triggers and custom indexes (schemaObjects)', () => {
     const fresh = db.sqlite
       .prepare(`SELECT type, name, tbl_name AS tbl, sql FROM sqlite_master WHERE type IN ('trigger', 'index') AND sql IS NOT NULL ORDER BY name`)
       .all() as { type: string; name: string; tbl: string; sql: string }[];
-    const drizzleIndexes = new Set(
-      migrations[0]!.sql.flatMap((s) => [...s.matchAll(/CREATE (?:UNIQUE )?INDEX `(\w+)`/g)].map((m) => m[1]!)),
-    );
+    const drizzleIndexes = new Set(migrations[0]!.sql.flatMap((s) => [...s.matchAll(/CREATE (?:UNIQUE )?INDEX `(\w+)`/g)].map((m) => m[1]!)));
     const custom = fresh.filter((o) => !drizzleIndexes.has(o.name));
     const declared = objectsAt(migrations.length - 1, 'local');
     expect(custom.map((o) => o.name).sort()).toEqual(declared.map((o) => o.name).sort());
     for (const object of declared) {
       const live = custom.find((o) => o.name === object.name)!;
-      expect({ type: live.type, table: live.tbl, sql: normalizeSql(live.sql) }).toEqual({ type: object.type, table: object.table, sql: normalizeSql(object.sql) });
+      expect({ type: live.type, table: live.tbl, sql: normalizeSql(live.sql) }).toEqual({
+        type: object.type,
+        table: object.table,
+        sql: normalizeSql(object.sql),
+      });
     }
     db.close();
   });

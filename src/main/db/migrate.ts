@@ -97,7 +97,10 @@ export function planMigrations(applied: readonly AppliedMigration[], migrations:
   for (const row of applied) {
     const shipped = byWhen.get(row.createdAt);
     if (!shipped) {
-      throw new MigrationRefused(`${where} has an upgrade step (${row.createdAt}) this Fieldbook does not ship. Fieldbook stopped without changing anything; install the matching release.`, 'unknown');
+      throw new MigrationRefused(
+        `${where} has an upgrade step (${row.createdAt}) this Fieldbook does not ship. Fieldbook stopped without changing anything; install the matching release.`,
+        'unknown',
+      );
     }
     if (shipped.hash !== row.hash) {
       throw new MigrationRefused(
@@ -177,18 +180,26 @@ function applyMigrations(sqlite: BetterSqlite3.Database, migrations: readonly Mi
           const shape = schemaShape(sqlite);
           // The declared objects are required on their own too: a reference built by the same steps would share a loss.
           const problems = [
-            ...objectsAt(step, 'local').filter((o) => !shape.has(`${o.type} ${o.name}`)).map((o) => `${o.type} "${o.name}" is missing`),
+            ...objectsAt(step, 'local')
+              .filter((o) => !shape.has(`${o.type} ${o.name}`))
+              .map((o) => `${o.type} "${o.name}" is missing`),
             ...shapeDifferences(shape, expectedShape(migrations, step)),
           ];
           if (problems.length) {
-            throw new MigrationRefused(`The upgrade to schema ${migration.folderMillis} did not give the expected database (${problems.join('; ')}). Nothing was changed.`, 'schema');
+            throw new MigrationRefused(
+              `The upgrade to schema ${migration.folderMillis} did not give the expected database (${problems.join('; ')}). Nothing was changed.`,
+              'schema',
+            );
           }
         }
       }
       if (check && pending.length) {
         for (const [table, n] of danglingReferences(sqlite)) {
           if (n > (danglingBefore.get(table) ?? 0)) {
-            throw new MigrationRefused(`The upgrade would leave ${n} rows of ${table} pointing at records that no longer exist. Nothing was changed.`, 'orphans');
+            throw new MigrationRefused(
+              `The upgrade would leave ${n} rows of ${table} pointing at records that no longer exist. Nothing was changed.`,
+              'orphans',
+            );
           }
         }
       }

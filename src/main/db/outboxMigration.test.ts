@@ -45,7 +45,8 @@ describe('migration 0009_syncperf (the outbox)', () => {
     // Typing with sync off: every edit queued the consultation again.
     const ids = all(old.sqlite, 'SELECT id FROM consultations ORDER BY id LIMIT 50').map((r) => String(r.id));
     const touch = old.sqlite.prepare(`UPDATE consultations SET updated_at = ? WHERE id = ?`);
-    for (let round = 0; round < 20; round += 1) old.sqlite.transaction(() => ids.forEach((id) => touch.run(`2026-02-01T00:00:${String(round).padStart(2, '0')}.000Z`, id)))();
+    for (let round = 0; round < 20; round += 1)
+      old.sqlite.transaction(() => ids.forEach((id) => touch.run(`2026-02-01T00:00:${String(round).padStart(2, '0')}.000Z`, id)))();
     const before = all(old.sqlite, 'SELECT seq, entity, entity_id FROM sync_outbox ORDER BY seq');
     const distinct = one(old.sqlite, 'SELECT count(*) AS n FROM (SELECT DISTINCT entity, entity_id FROM sync_outbox)');
     const firsts = all(old.sqlite, 'SELECT min(seq) AS seq FROM sync_outbox GROUP BY entity, entity_id ORDER BY 1').map((r) => r.seq);

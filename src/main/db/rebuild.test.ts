@@ -129,7 +129,11 @@ describe('a drizzle-kit table rebuild', () => {
       const sql = String((await remote.execute(`SELECT sql FROM sqlite_master WHERE name = 'consultations'`)).rows[0]!.sql);
       expect(sql).toContain('consultations_version_not_negative');
       // Foreign keys are on again for ordinary writes.
-      await expect(remote.execute(`INSERT INTO consultation_versions (id, consultation_id, user_id, version_number, status, completion_percentage, created_at) VALUES ('x', 'nobody', 'nobody', 1, 'draft', 0, 't')`)).rejects.toThrow(/FOREIGN KEY/);
+      await expect(
+        remote.execute(
+          `INSERT INTO consultation_versions (id, consultation_id, user_id, version_number, status, completion_percentage, created_at) VALUES ('x', 'nobody', 'nobody', 1, 'draft', 0, 't')`,
+        ),
+      ).rejects.toThrow(/FOREIGN KEY/);
     } finally {
       remote.close();
       local.close();
@@ -141,7 +145,10 @@ describe('a drizzle-kit table rebuild', () => {
     const before = new Database(file, { readonly: true });
     const rows = allRows(before);
     before.close();
-    const orphaning = [...shipped, { ...shipped[0]!, sql: [`DELETE FROM users WHERE name = 'Bo'`], hash: 'orphaning', folderMillis: latestSchemaVersion(shipped) + 1 }];
+    const orphaning = [
+      ...shipped,
+      { ...shipped[0]!, sql: [`DELETE FROM users WHERE name = 'Bo'`], hash: 'orphaning', folderMillis: latestSchemaVersion(shipped) + 1 },
+    ];
     const db = new Database(file);
     expect(() => migrate(db, orphaning)).toThrow(/pointing at records that no longer exist\. Nothing was changed/);
     expect(allRows(db)).toEqual(rows);
@@ -155,7 +162,10 @@ describe('a drizzle-kit table rebuild', () => {
       await ensureRemoteSchema(remote, shipped);
       await copyToRemote(local, remote);
       const before = await remoteRows(remote);
-      const orphaning = [...shipped, { ...shipped[0]!, sql: [`DELETE FROM users WHERE name = 'Bo'`], hash: 'orphaning', folderMillis: latestSchemaVersion(shipped) + 1 }];
+      const orphaning = [
+        ...shipped,
+        { ...shipped[0]!, sql: [`DELETE FROM users WHERE name = 'Bo'`], hash: 'orphaning', folderMillis: latestSchemaVersion(shipped) + 1 },
+      ];
       await expect(ensureRemoteSchema(remote, orphaning)).rejects.toThrow(/would leave records pointing at nothing, so it was rolled back/);
       expect(await remoteRows(remote)).toEqual(before);
       expect(await remoteSchemaVersion(remote)).toBe(latestSchemaVersion(shipped));
@@ -170,7 +180,9 @@ describe('a drizzle-kit table rebuild', () => {
     try {
       await ensureRemoteSchema(remote, shipped);
       const edited = shipped.map((m, i) => (i === 1 ? { ...m, hash: 'edited' } : m));
-      await expect(ensureRemoteSchema(remote, edited)).rejects.toThrow(/edited after release\)\. Fieldbook stopped without changing anything\. Your work stays safe/);
+      await expect(ensureRemoteSchema(remote, edited)).rejects.toThrow(
+        /edited after release\)\. Fieldbook stopped without changing anything\. Your work stays safe/,
+      );
       const late = { ...shipped[0]!, sql: ['CREATE TABLE merged_late (x)'], hash: 'late', folderMillis: shipped[1]!.folderMillis + 1 };
       await expect(ensureRemoteSchema(remote, [...shipped.slice(0, 2), late, ...shipped.slice(2)])).rejects.toThrow(/older than steps already applied/);
       expect((await remote.execute(`SELECT count(*) AS n FROM sqlite_master WHERE name = 'merged_late'`)).rows[0]!.n).toBe(0);

@@ -26,9 +26,7 @@ export function schemaShape(sqlite: BetterSqlite3.Database): SchemaShape {
   const shape: SchemaShape = new Map();
   for (const row of rows) {
     const columns =
-      row.type === 'table'
-        ? (sqlite.prepare('SELECT name FROM pragma_table_info(?)').all(row.name) as { name: string }[]).map((c) => c.name)
-        : [];
+      row.type === 'table' ? (sqlite.prepare('SELECT name FROM pragma_table_info(?)').all(row.name) as { name: string }[]).map((c) => c.name) : [];
     shape.set(`${row.type} ${row.name}`, { type: row.type, name: row.name, table: row.tbl, sql: normalizeSql(row.sql ?? ''), columns });
   }
   return shape;

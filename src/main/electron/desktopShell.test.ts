@@ -77,13 +77,17 @@ describe('application menu', () => {
     (byLabel(template, 'Open Data Folder')!.click as () => void)();
     expect(opened).toEqual(['logs', 'data']);
     // Shortcuts are unique, or one would shadow another.
-    const accelerators = flatten(template).map((i) => i.accelerator).filter(Boolean);
+    const accelerators = flatten(template)
+      .map((i) => i.accelerator)
+      .filter(Boolean);
     expect(new Set(accelerators).size).toBe(accelerators.length);
   });
 
   it('has no DevTools or reload in a packaged build; development keeps them', () => {
     const roles = (isPackaged: boolean, platform: NodeJS.Platform) =>
-      flatten(menuTemplate({ platform, isPackaged, actions: actions as never })).map((i) => i.role).filter(Boolean);
+      flatten(menuTemplate({ platform, isPackaged, actions: actions as never }))
+        .map((i) => i.role)
+        .filter(Boolean);
     for (const platform of ['linux', 'win32', 'darwin'] as const) {
       expect(roles(true, platform)).not.toContain('toggleDevTools');
       expect(roles(true, platform)).not.toContain('reload');
@@ -106,7 +110,13 @@ describe('application menu', () => {
 
   it('is set as the application menu', () => {
     buildMenu({ platform: 'linux', isPackaged: true, actions: actions as never });
-    expect((electron.applicationMenu as { template: Item[] }).template.map((i) => i.label ?? i.role)).toEqual(['&File', 'editMenu', '&View', 'windowMenu', 'help']);
+    expect((electron.applicationMenu as { template: Item[] }).template.map((i) => i.label ?? i.role)).toEqual([
+      '&File',
+      'editMenu',
+      '&View',
+      'windowMenu',
+      'help',
+    ]);
   });
 });
 
@@ -127,7 +137,17 @@ describe('context menu', () => {
     const contents = fakeContents();
     const params = { isEditable: true, misspelledWord: 'recieve', dictionarySuggestions: ['receive', 'relieve'], selectionText: '', editFlags };
     const template = contextMenuTemplate(params, contents as never);
-    expect(template.map((i) => i.label ?? i.role ?? i.type)).toEqual(['receive', 'relieve', 'Add to Dictionary', 'separator', 'cut', 'copy', 'paste', 'separator', 'selectAll']);
+    expect(template.map((i) => i.label ?? i.role ?? i.type)).toEqual([
+      'receive',
+      'relieve',
+      'Add to Dictionary',
+      'separator',
+      'cut',
+      'copy',
+      'paste',
+      'separator',
+      'selectAll',
+    ]);
     (template[0]!.click as () => void)();
     (template[2]!.click as () => void)();
     expect(contents.replaced).toEqual(['receive']);
@@ -138,11 +158,24 @@ describe('context menu', () => {
 
   it('enables cut/copy/paste as the field allows; only Copy on selected page text; nothing on empty space', () => {
     const contents = fakeContents();
-    const field = contextMenuTemplate({ isEditable: true, misspelledWord: '', dictionarySuggestions: [], selectionText: '', editFlags: { ...editFlags, canCut: false, canCopy: false } }, contents as never);
-    expect(field.filter((i) => i.role).map((i) => [i.role, i.enabled])).toEqual([['cut', false], ['copy', false], ['paste', true], ['selectAll', true]]);
-    const text = contextMenuTemplate({ isEditable: false, misspelledWord: '', dictionarySuggestions: [], selectionText: 'Bäckerei Kolb', editFlags }, contents as never);
+    const field = contextMenuTemplate(
+      { isEditable: true, misspelledWord: '', dictionarySuggestions: [], selectionText: '', editFlags: { ...editFlags, canCut: false, canCopy: false } },
+      contents as never,
+    );
+    expect(field.filter((i) => i.role).map((i) => [i.role, i.enabled])).toEqual([
+      ['cut', false],
+      ['copy', false],
+      ['paste', true],
+      ['selectAll', true],
+    ]);
+    const text = contextMenuTemplate(
+      { isEditable: false, misspelledWord: '', dictionarySuggestions: [], selectionText: 'Bäckerei Kolb', editFlags },
+      contents as never,
+    );
     expect(text.map((i) => i.role)).toEqual(['copy']);
-    expect(contextMenuTemplate({ isEditable: false, misspelledWord: '', dictionarySuggestions: [], selectionText: '  ', editFlags }, contents as never)).toEqual([]);
+    expect(
+      contextMenuTemplate({ isEditable: false, misspelledWord: '', dictionarySuggestions: [], selectionText: '  ', editFlags }, contents as never),
+    ).toEqual([]);
   });
 
   it('pops up on right-click when there is something to offer', () => {
@@ -194,7 +227,11 @@ describe('token storage (safeStorage backend decision)', () => {
 
   it('uses the keychain when there is a real one: the file holds only the sealed token', () => {
     const dir = folder();
-    for (const [platform, backend] of [['linux', 'gnome_libsecret'], ['darwin', 'unknown'], ['win32', 'unknown']] as const) {
+    for (const [platform, backend] of [
+      ['linux', 'gnome_libsecret'],
+      ['darwin', 'unknown'],
+      ['win32', 'unknown'],
+    ] as const) {
       const { store, storage } = chooseSecretStore(dir, sealer(backend), platform);
       expect(storage).toBe('os-keychain');
       store.set('turso_token', TOKEN);
@@ -204,7 +241,12 @@ describe('token storage (safeStorage backend decision)', () => {
   });
 
   it('keeps the token in memory only with the basic_text backend or no encryption: nothing on disk', () => {
-    for (const [backend, available, platform] of [['basic_text', true, 'linux'], ['unknown', true, 'linux'], ['unknown', false, 'darwin'], ['kwallet5', false, 'linux']] as const) {
+    for (const [backend, available, platform] of [
+      ['basic_text', true, 'linux'],
+      ['unknown', true, 'linux'],
+      ['unknown', false, 'darwin'],
+      ['kwallet5', false, 'linux'],
+    ] as const) {
       const dir = folder();
       const { store, storage } = chooseSecretStore(dir, sealer(backend, available), platform);
       expect(storage).toBe('memory');
@@ -229,14 +271,24 @@ describe('token storage (safeStorage backend decision)', () => {
 
 describe('updates', () => {
   function fakeUpdater(fail = false) {
-    return { checks: 0, autoDownload: false, autoInstallOnAppQuit: false, logger: null as unknown, async checkForUpdatesAndNotify() { this.checks += 1; if (fail) throw new Error('offline'); return null; } };
+    return {
+      checks: 0,
+      autoDownload: false,
+      autoInstallOnAppQuit: false,
+      logger: null as unknown,
+      async checkForUpdatesAndNotify() {
+        this.checks += 1;
+        if (fail) throw new Error('offline');
+        return null;
+      },
+    };
   }
   const quiet = { warn: () => undefined };
 
   it('stays off in development and without a feed in the package', () => {
     const dir = folder();
     let created = 0;
-    const make = () => (created += 1, fakeUpdater());
+    const make = () => ((created += 1), fakeUpdater());
     expect(startUpdates(make, { isPackaged: false, resourcesPath: dir, log: quiet }).state).toBe('off: development build');
     expect(startUpdates(make, { isPackaged: true, resourcesPath: dir, log: quiet }).state).toBe('off: no update feed');
     expect(created).toBe(0);
@@ -257,11 +309,22 @@ describe('updates', () => {
 
 describe('a crashed renderer', () => {
   function setup(response: number) {
-    const contents = Object.assign(new EventEmitter(), { reloads: 0, reload() { this.reloads += 1; }, isDestroyed: () => false });
+    const contents = Object.assign(new EventEmitter(), {
+      reloads: 0,
+      reload() {
+        this.reloads += 1;
+      },
+      isDestroyed: () => false,
+    });
     const shown: unknown[] = [];
     const logged: string[] = [];
     let quit = 0;
-    const dialog = { showMessageBox: async (options: unknown) => { shown.push(options); return { response, checkboxChecked: false }; } };
+    const dialog = {
+      showMessageBox: async (options: unknown) => {
+        shown.push(options);
+        return { response, checkboxChecked: false };
+      },
+    };
     handleRenderProcessGone(contents as never, dialog as never, { error: (m: unknown) => logged.push(String(m)), info: () => undefined }, () => (quit += 1));
     return { contents, shown, logged, quit: () => quit };
   }
@@ -294,7 +357,12 @@ describe('native save dialog and Show in folder', () => {
     let answer: { canceled: boolean; filePath?: string } = { canceled: false, filePath: target };
     const dialog = { showSaveDialog: async (...args: unknown[]) => (asked.push(args.at(-1)), answer) };
     const shown: string[] = [];
-    const files = desktopFiles(dialog as never, { showItemInFolder: (p: string) => shown.push(p) }, () => null, () => '/home/c/Documents');
+    const files = desktopFiles(
+      dialog as never,
+      { showItemInFolder: (p: string) => shown.push(p) },
+      () => null,
+      () => '/home/c/Documents',
+    );
     const bytes = Buffer.from('%PDF-1.7 Bäckerei');
     expect(await files.save({ fileName: 'baeckerei-kolb.pdf', mimeType: 'application/pdf', base64: bytes.toString('base64') })).toEqual({ path: target });
     expect(readFileSync(target)).toEqual(bytes);

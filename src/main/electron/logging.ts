@@ -8,7 +8,10 @@ export const LOG_MAX_BYTES = 2 * 1024 * 1024;
  * Sends the main process's log to a rotating file in the app's logs folder (and the console in development),
  * every value redacted first. console.* is routed there too, so existing messages reach the file.
  */
-export function configureLogging(log: Pick<NodeLogger, 'transports' | 'hooks' | 'functions'>, options: { logFile?: string; isPackaged: boolean; maxBytes?: number }): void {
+export function configureLogging(
+  log: Pick<NodeLogger, 'transports' | 'hooks' | 'functions'>,
+  options: { logFile?: string; isPackaged: boolean; maxBytes?: number },
+): void {
   log.transports.file.level = 'info';
   log.transports.file.maxSize = options.maxBytes ?? LOG_MAX_BYTES;
   if (options.logFile) {

@@ -63,7 +63,12 @@ if (!app.requestSingleInstanceLock()) {
         validateOutput: !app.isPackaged,
         secrets: secrets.store,
         secretStorage: secrets.storage,
-        desktop: desktopFiles(dialog, shell, () => mainWindow, () => app.getPath('documents')),
+        desktop: desktopFiles(
+          dialog,
+          shell,
+          () => mainWindow,
+          () => app.getPath('documents'),
+        ),
         // Client PDFs are printed by this Electron's own Chromium, from the same HTML the preview prints.
         pdfPrinter: electronPdfPrinter(),
       });

@@ -45,7 +45,11 @@ export function saveWindowState(folder: string, state: WindowState): void {
  * shrank), it moves onto the primary screen's work area, no larger than that area.
  */
 export function placeOnScreen(saved: WindowState | null, workAreas: readonly Rectangle[], primary: Rectangle): WindowState {
-  if (!saved) return { bounds: { ...DEFAULT_SIZE, width: Math.min(DEFAULT_SIZE.width, primary.width), height: Math.min(DEFAULT_SIZE.height, primary.height) }, maximized: false };
+  if (!saved)
+    return {
+      bounds: { ...DEFAULT_SIZE, width: Math.min(DEFAULT_SIZE.width, primary.width), height: Math.min(DEFAULT_SIZE.height, primary.height) },
+      maximized: false,
+    };
   const { x, y } = saved.bounds;
   const width = Math.max(MIN_SIZE.width, saved.bounds.width);
   const height = Math.max(MIN_SIZE.height, saved.bounds.height);

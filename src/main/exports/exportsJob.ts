@@ -5,12 +5,9 @@ import type { ImportReport } from '../../shared/exportFile';
 // What the main process and the exports worker say to each other (types only: both sides import this).
 
 /** One job per worker: the worker opens its own connection to `databaseFile`, runs the job, and exits. */
-export type ExportsJob = { databaseFile: string; migrationsFolder: string } & (
+export type ExportsJob = { databaseFile: string; migrationsFolder: string } &
   /** The text follows as `TextChunk` messages: one 25 MB string cloned at once would hold the main thread. */
-  | { kind: 'import' }
-  | { kind: 'importFile'; path: string }
-  | { kind: 'export' }
-);
+  ({ kind: 'import' } | { kind: 'importFile'; path: string } | { kind: 'export' });
 
 /** Main to worker: the import's text, a slice at a time; `last` closes it. */
 export interface TextChunk {

@@ -31,7 +31,9 @@ function populate(host: AppHost) {
   c.autosave({ consultationId: a.id, edits: editsForSections({ contact_info: { ...fullSections('Alpha Optics').contact_info, phone: '+1 555 0100' } }) });
   c.saveVersion({ consultationId: a.id, expectedVersion: 1, note: 'phone from card' });
   c.complete({ consultationId: a.id });
-  const b = c.create({ sections: { contact_info: { business_name: '=HYPERLINK("http://evil")', contact_person: '@admin' }, goals_objectives: { kpis: ['-1 refunds', 'NPS'] } } }).consultation;
+  const b = c.create({
+    sections: { contact_info: { business_name: '=HYPERLINK("http://evil")', contact_person: '@admin' }, goals_objectives: { kpis: ['-1 refunds', 'NPS'] } },
+  }).consultation;
   return { a, b };
 }
 const csvText = (host: AppHost, filters = {}) => Buffer.from(exportsOf(host).csv(filters).base64, 'base64').toString('utf8');
@@ -66,7 +68,13 @@ describe('CSV export', () => {
   });
 
   it.each([
-    ['=1+1', "'=1+1"], ['+1', "'+1"], ['-2', "'-2"], ['@x', "'@x"], ['\tx', "'\tx"], ['a=b', 'a=b'], ['', ''],
+    ['=1+1', "'=1+1"],
+    ['+1', "'+1"],
+    ['-2', "'-2"],
+    ['@x', "'@x"],
+    ['\tx', "'\tx"],
+    ['a=b', 'a=b'],
+    ['', ''],
   ])('neutralises %j as %j', (input, output) => expect(neutralizeFormula(input)).toBe(output));
 });
 
@@ -91,7 +99,13 @@ describe('JSON export and import', () => {
     const host = newHost();
     const { a } = populate(host);
     const file = exportOf(host);
-    expect(exportsOf(host).importAll({ text: JSON.stringify(file) })).toEqual({ consultationsAdded: 0, consultationsUpdated: 0, versionsAdded: 0, unchanged: 2, skipped: [] });
+    expect(exportsOf(host).importAll({ text: JSON.stringify(file) })).toEqual({
+      consultationsAdded: 0,
+      consultationsUpdated: 0,
+      versionsAdded: 0,
+      unchanged: 2,
+      skipped: [],
+    });
     expect(withoutStamp(exportOf(host))).toEqual(withoutStamp(file));
 
     const other = newHost();
@@ -99,12 +113,31 @@ describe('JSON export and import', () => {
     consultationsOf(host).reopen({ consultationId: a.id });
     const newer = exportOf(host);
     // Reopening is a status move, not a version: the file brings the move (its event) and no version.
-    expect(exportsOf(other).importAll({ text: JSON.stringify(newer) })).toEqual({ consultationsAdded: 0, consultationsUpdated: 1, versionsAdded: 0, unchanged: 1, skipped: [] });
+    expect(exportsOf(other).importAll({ text: JSON.stringify(newer) })).toEqual({
+      consultationsAdded: 0,
+      consultationsUpdated: 1,
+      versionsAdded: 0,
+      unchanged: 1,
+      skipped: [],
+    });
     expect(withoutStamp(exportOf(other))).toEqual(withoutStamp(newer));
     expect(consultationsOf(other).get({ consultationId: a.id }).consultation.status).toBe('draft');
-    expect(consultationsOf(other).statusEvents({ consultationId: a.id }).map((e) => [e.from, e.to])).toEqual([['draft', 'completed'], ['completed', 'draft']]);
+    expect(
+      consultationsOf(other)
+        .statusEvents({ consultationId: a.id })
+        .map((e) => [e.from, e.to]),
+    ).toEqual([
+      ['draft', 'completed'],
+      ['completed', 'draft'],
+    ]);
     // An older file (before the reopen) changes nothing back.
-    expect(exportsOf(other).importAll({ text: JSON.stringify(file) })).toEqual({ consultationsAdded: 0, consultationsUpdated: 0, versionsAdded: 0, unchanged: 2, skipped: [] });
+    expect(exportsOf(other).importAll({ text: JSON.stringify(file) })).toEqual({
+      consultationsAdded: 0,
+      consultationsUpdated: 0,
+      versionsAdded: 0,
+      unchanged: 2,
+      skipped: [],
+    });
     expect(consultationsOf(other).get({ consultationId: a.id }).consultation.status).toBe('draft');
   });
 
@@ -117,7 +150,13 @@ describe('JSON export and import', () => {
       ['not json at all', /not JSON/],
       [JSON.stringify({ hello: 'world' }), /not a Fieldbook export/],
       [JSON.stringify({ ...good, formatVersion: 99 }), /newer Fieldbook/],
-      [JSON.stringify({ ...good, consultations: [{ ...good.consultations[0]!, sections: { ...good.consultations[0]!.sections, contact_info: { fax: '1' } } }] }), /not a valid Fieldbook export/],
+      [
+        JSON.stringify({
+          ...good,
+          consultations: [{ ...good.consultations[0]!, sections: { ...good.consultations[0]!.sections, contact_info: { fax: '1' } } }],
+        }),
+        /not a valid Fieldbook export/,
+      ],
       [JSON.stringify({ ...good, consultations: [{ ...good.consultations[0]!, currentVersion: 7 }] }), /has no version 3/],
     ];
     for (const [text, message] of cases) {
@@ -190,11 +229,20 @@ describe('backups', () => {
       expect(host.services.consultations.counts().draft + host.services.consultations.counts().completed).toBe(3);
       const result = await host.restoreFrom(readFileSync(file));
       expect(result.consultations).toBe(2);
-      expect(consultationsOf(host).list().items.map((i) => i.businessName).sort()).toEqual(['=HYPERLINK("http://evil")', 'Alpha Optics']);
+      expect(
+        consultationsOf(host)
+          .list()
+          .items.map((i) => i.businessName)
+          .sort(),
+      ).toEqual(['=HYPERLINK("http://evil")', 'Alpha Optics']);
       // The data that was replaced is kept, and is itself a restorable backup.
       const safety = readFileSync(result.safetyCopy);
       await host.restoreFrom(safety);
-      expect(consultationsOf(host).list().items.map((i) => i.businessName)).toContain('After the backup');
+      expect(
+        consultationsOf(host)
+          .list()
+          .items.map((i) => i.businessName),
+      ).toContain('After the backup');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -32,7 +32,8 @@ export class ExportsService {
     const signState = this.consultationsService.get({ consultationId: consultation.id }).signOff;
     // The signature prints with the content it covers: the signed version, or a working copy still equal to it.
     const signedNumber = version ? (version.signOff ? version.versionNumber : null) : signState.changedSinceSigned ? null : signState.signedVersion;
-    const signed = signedNumber === null ? null : version && version.versionNumber === signedNumber ? version : this.store.getVersion(consultation.id, signedNumber);
+    const signed =
+      signedNumber === null ? null : version && version.versionNumber === signedNumber ? version : this.store.getVersion(consultation.id, signedNumber);
     const since = this.consultationsService.sinceLastVisitOf(this.store.require(consultation.id), sections);
     return {
       sections,
@@ -74,7 +75,11 @@ export class ExportsService {
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     const text = consultationsCsv(this.asConsultations(this.store.byIds(ids)));
-    return { fileName: `fieldbook-consultations-${format(new Date(), 'yyyy-MM-dd')}.csv`, mimeType: 'text/csv', base64: Buffer.from(text, 'utf8').toString('base64') };
+    return {
+      fileName: `fieldbook-consultations-${format(new Date(), 'yyyy-MM-dd')}.csv`,
+      mimeType: 'text/csv',
+      base64: Buffer.from(text, 'utf8').toString('base64'),
+    };
   }
 
   exportAll(): ExportFile {
@@ -182,7 +187,8 @@ export class ExportsService {
           throw error;
         }
         if (fileVersions.some((v) => v.userId !== c.userId)) throw refuse(name ?? c.id, 'its history names another author.');
-        if (new Set(fileVersions.map((v) => v.versionNumber)).size !== fileVersions.length) throw refuse(name ?? c.id, 'its history has two versions under one number.');
+        if (new Set(fileVersions.map((v) => v.versionNumber)).size !== fileVersions.length)
+          throw refuse(name ?? c.id, 'its history has two versions under one number.');
         const local = new Map(this.store.versionsOf(c.id).map((v) => [v.versionNumber, v.id]));
         const numbers = new Set(local.keys());
         for (const v of fileVersions) {
@@ -213,7 +219,9 @@ export class ExportsService {
         } else if (row.currentVersion > existing.currentVersion) {
           const typedHere = !deepEqual(sectionsOf(existing), this.store.versionSections(existing.id, existing.currentVersion) ?? sectionsOf(existing));
           // Work typed here since its last version stays the working copy; it now reads as changed since the newer version.
-          const next = typedHere ? { ...row, ...sectionColumns(sectionsOf(existing)), updatedAt: existing.updatedAt > row.updatedAt ? existing.updatedAt : row.updatedAt } : row;
+          const next = typedHere
+            ? { ...row, ...sectionColumns(sectionsOf(existing)), updatedAt: existing.updatedAt > row.updatedAt ? existing.updatedAt : row.updatedAt }
+            : row;
           // A status this device moved after the file's copy was taken stands, as in sync.
           this.store.replace(movedBy === 'ours' ? { ...next, status: existing.status, completedAt: existing.completedAt } : next);
           report.consultationsUpdated += 1;

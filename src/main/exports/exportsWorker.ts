@@ -79,6 +79,11 @@ try {
   if (error instanceof AppFailure) post({ type: 'failed', error: error.toValue() });
   else {
     const e = error as { message?: unknown; code?: unknown; stack?: unknown };
-    post({ type: 'crashed', message: String(e?.message ?? error), code: typeof e?.code === 'string' ? e.code : undefined, stack: typeof e?.stack === 'string' ? e.stack : undefined });
+    post({
+      type: 'crashed',
+      message: String(e?.message ?? error),
+      code: typeof e?.code === 'string' ? e.code : undefined,
+      stack: typeof e?.stack === 'string' ? e.stack : undefined,
+    });
   }
 }

@@ -59,7 +59,9 @@ describe('JSON import off the main thread', () => {
       if (name === 'consultations.changed') changed += 1;
     });
     const { value: result, activeMs, probeMs, histogramMs } = await longestBlock(() => target.dispatch('exports.importJson', { text }));
-    console.log(`worker import of ${COUNT}: main thread's longest block ${activeMs.toFixed(0)} ms (widest timer gap ${probeMs.toFixed(0)} ms, delay histogram ${histogramMs.toFixed(0)} ms); ${progress.length} progress events`);
+    console.log(
+      `worker import of ${COUNT}: main thread's longest block ${activeMs.toFixed(0)} ms (widest timer gap ${probeMs.toFixed(0)} ms, delay histogram ${histogramMs.toFixed(0)} ms); ${progress.length} progress events`,
+    );
     expect(result.ok).toBe(true);
     expect(activeMs).toBeLessThan(MAIN_THREAD_BLOCK_LIMIT_MS);
     // Wall clock too, loosely: a busy shared machine deschedules an idle thread now and then; the import on
@@ -140,7 +142,9 @@ describe('JSON import off the main thread', () => {
 describe('JSON export off the main thread', () => {
   it('exports 20,000 consultations without stalling the main thread, the same file as in the thread', async () => {
     const { value: result, activeMs, probeMs, histogramMs } = await longestBlock(() => source.dispatch('exports.json', undefined));
-    console.log(`worker export of ${COUNT}: main thread's longest block ${activeMs.toFixed(0)} ms (widest timer gap ${probeMs.toFixed(0)} ms, delay histogram ${histogramMs.toFixed(0)} ms)`);
+    console.log(
+      `worker export of ${COUNT}: main thread's longest block ${activeMs.toFixed(0)} ms (widest timer gap ${probeMs.toFixed(0)} ms, delay histogram ${histogramMs.toFixed(0)} ms)`,
+    );
     expect(result.ok).toBe(true);
     const payload = (result as { value: { fileName: string; mimeType: string; base64: string } }).value;
     expect(activeMs).toBeLessThan(MAIN_THREAD_BLOCK_LIMIT_MS);

@@ -66,7 +66,11 @@ export class OffThreadExports {
     await Promise.all([...this.running].map((w) => w.terminate()));
   }
 
-  private run<K extends ExportsJob['kind']>(job: { kind: K } & Omit<Extract<ExportsJob, { kind: K }>, 'databaseFile' | 'migrationsFolder'>, progress?: ImportProgress, text?: string): Promise<JobResult<K>> {
+  private run<K extends ExportsJob['kind']>(
+    job: { kind: K } & Omit<Extract<ExportsJob, { kind: K }>, 'databaseFile' | 'migrationsFolder'>,
+    progress?: ImportProgress,
+    text?: string,
+  ): Promise<JobResult<K>> {
     const workerData = { ...job, databaseFile: this.options.databaseFile, migrationsFolder: this.options.migrationsFolder };
     const worker = new Worker(exportsWorkerEntry(), { workerData });
     this.running.add(worker);

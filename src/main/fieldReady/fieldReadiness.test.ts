@@ -26,13 +26,17 @@ describe('field readiness: each item red or green by its condition', () => {
     expect(r.ready).toBe(true);
     expect(r.items.map((i) => i.check)).toEqual(['pending', 'lastSync', 'backups', 'disk', 'secrets', 'fonts']);
     expect(r.items.every((i) => i.action === null)).toBe(true);
-    expect(assessReadiness({ ...green, sync: { ...green.sync, lastSyncedAt: new Date(NOW.getTime() - 20_000).toISOString() } }).items[1]!.detail).toBe('less than a minute ago.');
+    expect(assessReadiness({ ...green, sync: { ...green.sync, lastSyncedAt: new Date(NOW.getTime() - 20_000).toISOString() } }).items[1]!.detail).toBe(
+      'less than a minute ago.',
+    );
     expect(r.items[2]!.detail).toBe('Newest backup 2 hours ago.');
   });
 
   it('turns each item red, alone, with the one action that fixes it', () => {
     expect(red(assessReadiness({ ...green, sync: { state: 'offline', pending: 3, lastSyncedAt: hoursAgo(1) } }))).toEqual({ pending: 'sync.now' });
-    expect(assessReadiness({ ...green, sync: { state: 'offline', pending: 3, lastSyncedAt: hoursAgo(1) } }).items[0]!.detail).toBe('3 changes not yet synced (offline).');
+    expect(assessReadiness({ ...green, sync: { state: 'offline', pending: 3, lastSyncedAt: hoursAgo(1) } }).items[0]!.detail).toBe(
+      '3 changes not yet synced (offline).',
+    );
     expect(red(assessReadiness({ ...green, sync: { ...green.sync, lastSyncedAt: hoursAgo(30) } }))).toEqual({ lastSync: 'sync.now' });
     expect(red(assessReadiness({ ...green, newestBackupAt: hoursAgo(25) }))).toEqual({ backups: 'backup.now' });
     expect(red(assessReadiness({ ...green, newestBackupAt: null }))).toEqual({ backups: 'backup.now' });
@@ -40,7 +44,17 @@ describe('field readiness: each item red or green by its condition', () => {
     expect(red(assessReadiness({ ...green, secretStorage: 'memory' }))).toEqual({ secrets: 'advice' });
     expect(red(assessReadiness({ ...green, missingFonts: ['NotoSansThai-Regular.ttf'] }))).toEqual({ fonts: 'advice' });
     // Sync off: both sync items point at setting it up; the weak keychain does not matter without a token.
-    expect(red(assessReadiness({ ...green, sync: { state: 'disabled', pending: 0, lastSyncedAt: null }, syncConfigured: false, hasToken: false, secretStorage: 'memory' }))).toEqual({
+    expect(
+      red(
+        assessReadiness({
+          ...green,
+          sync: { state: 'disabled', pending: 0, lastSyncedAt: null },
+          syncConfigured: false,
+          hasToken: false,
+          secretStorage: 'memory',
+        }),
+      ),
+    ).toEqual({
       pending: 'sync.setup',
       lastSync: 'sync.setup',
     });
@@ -58,7 +72,14 @@ describe('settings.fieldReadiness through the contract', () => {
   it('reads this laptop: no backup and sync off are red; "Back up now" makes the backup and turns it green; missing fonts are red', async () => {
     const t = tempDir();
     cleanup = t.cleanup;
-    host = startAppHost({ dataFolder: join(t.dir, 'data'), shell: 'browser-preview', version: 't', validateOutput: true, autoBackup: false, backgroundSync: false });
+    host = startAppHost({
+      dataFolder: join(t.dir, 'data'),
+      shell: 'browser-preview',
+      version: 't',
+      validateOutput: true,
+      autoBackup: false,
+      backgroundSync: false,
+    });
     await host.dispatch('users.saveProfile', { name: 'Ada', email: 'ada@example.com' });
     const first = await host.dispatch('settings.fieldReadiness', undefined);
     if (!first.ok) throw new Error(first.error.message);
@@ -73,10 +94,20 @@ describe('settings.fieldReadiness through the contract', () => {
 
     const emptyFonts = join(t.dir, 'no-fonts');
     mkdirSync(emptyFonts);
-    host = startAppHost({ dataFolder: join(t.dir, 'data'), shell: 'browser-preview', version: 't', autoBackup: false, backgroundSync: false, fontsFolder: emptyFonts });
+    host = startAppHost({
+      dataFolder: join(t.dir, 'data'),
+      shell: 'browser-preview',
+      version: 't',
+      autoBackup: false,
+      backgroundSync: false,
+      fontsFolder: emptyFonts,
+    });
     const noFonts = await host.dispatch('settings.fieldReadiness', undefined);
     if (!noFonts.ok) throw new Error(noFonts.error.message);
-    expect((noFonts.value as FieldReadiness).items.find((i) => i.check === 'fonts')).toMatchObject({ ok: false, detail: expect.stringMatching(/^Missing: NotoSans-Regular\.ttf/) });
+    expect((noFonts.value as FieldReadiness).items.find((i) => i.check === 'fonts')).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/^Missing: NotoSans-Regular\.ttf/),
+    });
     expect((await host.dispatch('settings.fieldReadiness', { fix: 'everything' })).ok).toBe(false);
   });
 });

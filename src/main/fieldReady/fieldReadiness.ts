@@ -27,7 +27,14 @@ export interface ReadinessFacts {
 }
 
 const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
-const ago = (ms: number) => (ms < 60_000 ? 'less than a minute' : ms < 3_600_000 ? plural(Math.max(1, Math.round(ms / 60_000)), 'minute') : ms < 172_800_000 ? plural(Math.round(ms / 3_600_000), 'hour') : plural(Math.round(ms / 86_400_000), 'day'));
+const ago = (ms: number) =>
+  ms < 60_000
+    ? 'less than a minute'
+    : ms < 3_600_000
+      ? plural(Math.max(1, Math.round(ms / 60_000)), 'minute')
+      : ms < 172_800_000
+        ? plural(Math.round(ms / 3_600_000), 'hour')
+        : plural(Math.round(ms / 86_400_000), 'day');
 const mb = (bytes: number) => `${Math.floor(bytes / (1024 * 1024)).toLocaleString('en-US')} MB`;
 
 function item(check: ReadinessItem['check'], label: string, ok: boolean, detail: string, action: ReadinessItem['action']): ReadinessItem {
@@ -45,7 +52,9 @@ export function assessReadiness(f: ReadinessFacts): FieldReadiness {
           'pending',
           'Changes synced',
           f.sync.pending === 0,
-          f.sync.pending === 0 ? 'Every change is on the team database.' : `${plural(f.sync.pending, 'change')} not yet synced${f.sync.state === 'offline' ? ' (offline)' : f.sync.state === 'error' ? ' (the last sync failed)' : ''}.`,
+          f.sync.pending === 0
+            ? 'Every change is on the team database.'
+            : `${plural(f.sync.pending, 'change')} not yet synced${f.sync.state === 'offline' ? ' (offline)' : f.sync.state === 'error' ? ' (the last sync failed)' : ''}.`,
           { kind: 'sync.now', label: 'Sync now' },
         ),
     ((last) =>

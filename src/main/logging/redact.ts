@@ -27,7 +27,11 @@ export function redactText(text: string): string {
 export function redactValue(value: unknown): unknown {
   if (value instanceof Error) {
     const code = (value as { code?: unknown }).code;
-    const frames = (value.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 8).map(redactText);
+    const frames = (value.stack ?? '')
+      .split('\n')
+      .filter((line) => /^\s+at /.test(line))
+      .slice(0, 8)
+      .map(redactText);
     return [`${value.name}${code !== undefined ? ` (${String(code)})` : ''}: ${redactText(value.message)}`, ...frames].join('\n');
   }
   if (typeof value === 'string') return redactText(value);

@@ -19,7 +19,15 @@ afterEach(async () => {
 
 function newHost() {
   const dir = mkdtempSync(join(tmpdir(), 'fieldbook-branding-'));
-  const host = startAppHost({ dataFolder: dir, shell: 'browser-preview', version: 't', validateOutput: true, autoBackup: false, backgroundSync: false, pdfPrinter: chromiumPdfPrinter() });
+  const host = startAppHost({
+    dataFolder: dir,
+    shell: 'browser-preview',
+    version: 't',
+    validateOutput: true,
+    autoBackup: false,
+    backgroundSync: false,
+    pdfPrinter: chromiumPdfPrinter(),
+  });
   host.services.users.saveProfile({ name: 'Ada Lovelace', email: 'ada@example.com' });
   open = { host, dir };
   return host;
@@ -28,10 +36,18 @@ function newHost() {
 describe('PDF branding settings', () => {
   it('starts unbranded, refuses a bad colour or logo with words, and keeps what was saved', async () => {
     const host = newHost();
-    expect(await host.dispatch('settings.pdfBranding', undefined)).toEqual({ ok: true, value: { teamName: null, logo: null, accent: null, includeStatus: false } });
+    expect(await host.dispatch('settings.pdfBranding', undefined)).toEqual({
+      ok: true,
+      value: { teamName: null, logo: null, accent: null, includeStatus: false },
+    });
     const badColour = await host.dispatch('settings.savePdfBranding', { teamName: 'North', logo: null, accent: 'red', includeStatus: false });
     expect(badColour).toMatchObject({ ok: false, error: { code: 'validation', issues: [{ path: 'accent', message: 'Pick a colour like #1f5f8b' }] } });
-    const badLogo = await host.dispatch('settings.savePdfBranding', { teamName: 'North', logo: 'data:image/svg+xml;base64,PHN2Zz4=', accent: null, includeStatus: false });
+    const badLogo = await host.dispatch('settings.savePdfBranding', {
+      teamName: 'North',
+      logo: 'data:image/svg+xml;base64,PHN2Zz4=',
+      accent: null,
+      includeStatus: false,
+    });
     expect(badLogo).toMatchObject({ ok: false, error: { issues: [{ path: 'logo', message: 'The logo must be a PNG or JPEG image' }] } });
     expect(await host.dispatch('settings.pdfBranding', undefined)).toMatchObject({ value: { teamName: null } });
     const good = { teamName: 'Northwind Advisory', logo: null, accent: '#7a1f5c', includeStatus: true };
@@ -60,12 +76,22 @@ describe('PDF branding settings', () => {
 
   it('says the PDF could not be made, in words, when the printer fails', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fieldbook-branding-'));
-    const host = startAppHost({ dataFolder: dir, shell: 'browser-preview', version: 't', autoBackup: false, backgroundSync: false, pdfPrinter: chromiumPdfPrinter('/nonexistent/chromium') });
+    const host = startAppHost({
+      dataFolder: dir,
+      shell: 'browser-preview',
+      version: 't',
+      autoBackup: false,
+      backgroundSync: false,
+      pdfPrinter: chromiumPdfPrinter('/nonexistent/chromium'),
+    });
     open = { host, dir };
     host.services.users.saveProfile({ name: 'Ada', email: 'ada@example.com' });
     const id = host.services.consultations.create({ sections: fullSections() }).consultation.id;
     const result = await host.dispatch('exports.summaryPdf', { consultationId: id });
-    expect(result).toEqual({ ok: false, error: { code: 'unavailable', message: 'The PDF could not be made just now. Your consultation is unchanged; please try again.' } });
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'unavailable', message: 'The PDF could not be made just now. Your consultation is unchanged; please try again.' },
+    });
     expect(host.services.consultations.get({ consultationId: id }).consultation.sections.contact_info.business_name).toBe('Acme Bakery');
   });
 });

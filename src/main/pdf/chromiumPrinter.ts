@@ -8,8 +8,14 @@ import { PRINT_OPTIONS, withHtmlFile, type PdfPrinter } from './pdfPrinter';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 export function chromiumPdfPrinter(executablePath = CHROMIUM_PATH): PdfPrinter {
@@ -39,7 +45,10 @@ export function chromiumPdfPrinter(executablePath = CHROMIUM_PATH): PdfPrinter {
     } catch (error) {
       // A crashed or stuck page is not reused: the next document gets a fresh one.
       page = null;
-      void tab.context().close().catch(() => undefined);
+      void tab
+        .context()
+        .close()
+        .catch(() => undefined);
       throw error;
     }
   };

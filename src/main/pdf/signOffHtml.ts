@@ -11,8 +11,7 @@ export interface PdfSignOff {
   versionNumber: number;
 }
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const PNG_DATA_URL = /^data:image\/png;base64,[A-Za-z0-9+/=]+$/;
 
 export const SIGN_OFF_CSS = `
@@ -43,6 +42,9 @@ export function signOffHtml(signOff: PdfSignOff | null | undefined, changedSince
 /** A follow-up visit's changed fields, old -> new. */
 export function sinceLastVisitHtml(lines: readonly VisitChangeLine[] | null | undefined): string {
   if (!lines || lines.length === 0) return '';
-  const items = lines.map((l) => `<li><b>${escapeHtml(l.label)}:</b> <span class="old" dir="auto">${escapeHtml(l.before)}</span> → <span dir="auto">${escapeHtml(l.after)}</span></li>`);
+  const items = lines.map(
+    (l) =>
+      `<li><b>${escapeHtml(l.label)}:</b> <span class="old" dir="auto">${escapeHtml(l.before)}</span> → <span dir="auto">${escapeHtml(l.after)}</span></li>`,
+  );
   return `<section class="since"><h2>Since last visit</h2><ul>${items.join('')}</ul></section>`;
 }

@@ -19,7 +19,15 @@ beforeAll(async () => {
   const t = tempDir();
   dir = t.dir;
   cleanup = t.cleanup;
-  host = startAppHost({ dataFolder: join(dir, 'data'), shell: 'browser-preview', version: 't', validateOutput: true, autoBackup: false, backgroundSync: false, pdfPrinter: chromiumPdfPrinter() });
+  host = startAppHost({
+    dataFolder: join(dir, 'data'),
+    shell: 'browser-preview',
+    version: 't',
+    validateOutput: true,
+    autoBackup: false,
+    backgroundSync: false,
+    pdfPrinter: chromiumPdfPrinter(),
+  });
   await call('users.saveProfile', { name: 'Ada Consultant', email: 'ada@example.com' });
 }, 60_000);
 afterAll(async () => {

@@ -39,8 +39,7 @@ const ACCENT_PATTERN = /^#[0-9a-fA-F]{6}$/;
 const LOGO_PATTERN = /^data:image\/(png|jpeg);base64,[A-Za-z0-9+/=]+$/;
 const URGENCY_COLORS: Record<string, string> = { low: '#2e7d32', medium: '#8a5a00', high: '#c25e00', critical: '#a4262c' };
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** A CSS string literal (for @page margin boxes): every non-ASCII or special character as an escape. */
 const cssString = (text: string) =>
@@ -81,7 +80,10 @@ const blocksHtml = (text: string, ownDirection = true) =>
 
 function valueHtml(field: FieldSpec, value: unknown): string {
   if (Array.isArray(value)) {
-    return `<ul>${value.filter(isFilled).map((item) => `<li dir="auto">${blocksHtml(String(item), false)}</li>`).join('')}</ul>`;
+    return `<ul>${value
+      .filter(isFilled)
+      .map((item) => `<li dir="auto">${blocksHtml(String(item), false)}</li>`)
+      .join('')}</ul>`;
   }
   if (field.kind === 'urgency') {
     const level = String(value);

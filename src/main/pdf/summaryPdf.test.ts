@@ -67,7 +67,11 @@ function fontsOf(file: string) {
 function renderPages(file: string, name: string, dpi = 40) {
   const prefix = join(work, `${name}-page`);
   execFileSync('pdftoppm', ['-png', '-r', String(dpi), file, prefix]);
-  const pngs = execFileSync('ls', [work]).toString().split('\n').filter((f) => f.startsWith(`${name}-page`)).sort();
+  const pngs = execFileSync('ls', [work])
+    .toString()
+    .split('\n')
+    .filter((f) => f.startsWith(`${name}-page`))
+    .sort();
   return pngs.map((f) => ({ name: f, png: PNG.sync.read(readFileSync(join(work, f))) }));
 }
 
@@ -109,8 +113,19 @@ describe('client PDF: every script', () => {
       expect(shipped.has(font.name.replace(/^[A-Z]{6}\+/, '')), font.line).toBe(true);
       expect(font.line).toMatch(/CID TrueType\s+Identity-H\s+yes\s+yes\s+yes/);
     }
-    for (const needed of ['NotoSansArabic-Regular', 'NotoSansHebrew-Regular', 'NotoSansThai-Regular', 'NotoSansSC-Regular', 'NotoSansKR-Regular', 'NotoEmoji-Regular', 'NotoSansMath-Regular']) {
-      expect(fonts.some((f) => f.name.endsWith(`+${needed}`)), needed).toBe(true);
+    for (const needed of [
+      'NotoSansArabic-Regular',
+      'NotoSansHebrew-Regular',
+      'NotoSansThai-Regular',
+      'NotoSansSC-Regular',
+      'NotoSansKR-Regular',
+      'NotoEmoji-Regular',
+      'NotoSansMath-Regular',
+    ]) {
+      expect(
+        fonts.some((f) => f.name.endsWith(`+${needed}`)),
+        needed,
+      ).toBe(true);
     }
   });
 
@@ -148,10 +163,17 @@ describe('client PDF: long words and long fields', () => {
     const pageBox = /<page width="([\d.]+)" height="([\d.]+)">/.exec(bbox)!;
     const [width, height] = [Number(pageBox[1]), Number(pageBox[2])];
     const words = [...bbox.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((m) => ({
-      xMin: Number(m[1]), yMin: Number(m[2]), xMax: Number(m[3]), yMax: Number(m[4]), text: m[5]!.replace(/&amp;/g, '&'),
+      xMin: Number(m[1]),
+      yMin: Number(m[2]),
+      xMax: Number(m[3]),
+      yMax: Number(m[4]),
+      text: m[5]!.replace(/&amp;/g, '&'),
     }));
     // The body's words in reading order, without the page footers that fall between pages.
-    const joined = words.filter((w) => w.yMax < height - 50).map((w) => w.text).join('');
+    const joined = words
+      .filter((w) => w.yMax < height - 50)
+      .map((w) => w.text)
+      .join('');
     expect(joined.includes(url), 'URL whole').toBe(true);
     expect(joined.includes(unbroken), '10,000-character string whole').toBe(true);
     // Inside the page and its 18 mm side margins (51 pt), with a point of slack for glyph overhang.
@@ -177,7 +199,9 @@ describe('client PDF: long words and long fields', () => {
   it('prints a 1 MB consultation of several scripts in seconds, every page numbered', async () => {
     const sections = fullSections('Megacorp');
     const prose = 'The weekend trade depends on the ovens 東京 and on the staff. مرحبا بكم. שלום לכולם. पारिवारिक. ';
-    sections.pain_points.impact_assessment = Array.from({ length: 1000 }, (_, i) => `${i}: ${prose.repeat(8)}`).join('\n').slice(0, 900_000);
+    sections.pain_points.impact_assessment = Array.from({ length: 1000 }, (_, i) => `${i}: ${prose.repeat(8)}`)
+      .join('\n')
+      .slice(0, 900_000);
     sections.goals_objectives.primary_goals = Array.from({ length: 330 }, (_, i) => `Goal ${i}: ${'measurably better service '.repeat(12)}`);
     const size = Buffer.byteLength(JSON.stringify(sections), 'utf8');
     expect(size).toBeGreaterThan(1_000_000);
@@ -198,11 +222,28 @@ describe('client PDF: long words and long fields', () => {
 describe('client PDF: a layout worth handing over', () => {
   it('has the client as title, consultant, team, date, version line, sections in order, lists as lists, no status', async () => {
     const sections = fullSections('Harbour Bakery');
-    const { flat, text, pages } = await print('full', request(sections, { versionLabel: 'Working copy, 28 Nov 2026' }), { teamName: 'Northwind Advisory', logo: null, accent: '#7a1f5c', includeStatus: false });
+    const { flat, text, pages } = await print('full', request(sections, { versionLabel: 'Working copy, 28 Nov 2026' }), {
+      teamName: 'Northwind Advisory',
+      logo: null,
+      accent: '#7a1f5c',
+      includeStatus: false,
+    });
     expect(flat).toContain('Harbour Bakery');
     expect(flat).toContain('Prepared by Ada Lovelace · Northwind Advisory · 28 November 2026');
     expect(flat).toContain('Working copy, 28 Nov 2026');
-    const order = ['Contact', 'Business name', 'Email', 'Business', 'Team size', 'Pain points', 'HIGH', 'Goals & objectives', 'Primary goals', '15 January 2027', 'Budget range'];
+    const order = [
+      'Contact',
+      'Business name',
+      'Email',
+      'Business',
+      'Team size',
+      'Pain points',
+      'HIGH',
+      'Goals & objectives',
+      'Primary goals',
+      '15 January 2027',
+      'Budget range',
+    ];
     let cursor = 0;
     for (const word of order) {
       const at = flat.indexOf(word, cursor);
@@ -218,7 +259,12 @@ describe('client PDF: a layout worth handing over', () => {
     const logo = `data:image/png;base64,${PNG.sync.write(Object.assign(new PNG({ width: 8, height: 8 }), { data: Buffer.alloc(8 * 8 * 4, 0x80) })).toString('base64')}`;
     const { file, flat } = await print('branded', request(fullSections()), { teamName: 'Northwind', logo, accent: '#c0392b', includeStatus: true });
     expect(flat).toContain('In progress · 100% complete');
-    expect(execFileSync('pdfimages', ['-list', file]).toString().split('\n').filter((l) => /^\s*\d+\s+\d+\s+image\s/.test(l))).toHaveLength(1);
+    expect(
+      execFileSync('pdfimages', ['-list', file])
+        .toString()
+        .split('\n')
+        .filter((l) => /^\s*\d+\s+\d+\s+image\s/.test(l)),
+    ).toHaveLength(1);
     const [page] = renderPages(file, 'branded', 72);
     // The accent bar across the top of the header: sample a pixel inside it.
     const { png } = page!;
@@ -229,11 +275,21 @@ describe('client PDF: a layout worth handing over', () => {
 
   it('exports the working copy (never saved as a version) or a chosen version, with the client name kept in the file name', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fieldbook-pdf-host-'));
-    const host = startAppHost({ dataFolder: dir, shell: 'browser-preview', version: 't', autoBackup: false, backgroundSync: false, pdfPrinter: chromiumPdfPrinter() });
+    const host = startAppHost({
+      dataFolder: dir,
+      shell: 'browser-preview',
+      version: 't',
+      autoBackup: false,
+      backgroundSync: false,
+      pdfPrinter: chromiumPdfPrinter(),
+    });
     try {
       host.services.users.saveProfile({ name: 'Ada Lovelace', email: 'ada@example.com' });
       const { consultation } = host.services.consultations.create({ sections: fullSections('مخبز النور') });
-      host.services.consultations.autosave({ consultationId: consultation.id, edits: [{ path: 'pain_points.impact_assessment', value: 'Typed after the last version.' }] });
+      host.services.consultations.autosave({
+        consultationId: consultation.id,
+        edits: [{ path: 'pain_points.impact_assessment', value: 'Typed after the last version.' }],
+      });
       const working = await host.services.exports.summaryPdf({ consultationId: consultation.id });
       expect(working.fileName).toMatch(/^مخبز النور - Working copy - \d{4}-\d{2}-\d{2}\.pdf$/);
       writeFileSync(join(work, 'working.pdf'), Buffer.from(working.base64, 'base64'));

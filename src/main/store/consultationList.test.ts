@@ -50,7 +50,13 @@ describe('list', () => {
     expect(ids).toHaveLength(120);
     expect(new Set(ids).size).toBe(120);
     const key = (r: (typeof rows)[number]) =>
-      sort === 'updated' ? r.updatedAt : sort === 'created' ? r.createdAt : sort === 'completion' ? r.completionPercentage : (r.businessName ?? '').toLowerCase();
+      sort === 'updated'
+        ? r.updatedAt
+        : sort === 'created'
+          ? r.createdAt
+          : sort === 'completion'
+            ? r.completionPercentage
+            : (r.businessName ?? '').toLowerCase();
     const keys = rows.map(key);
     const sorted = [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     expect(keys).toEqual(direction === 'asc' ? sorted : sorted.reverse());
@@ -106,9 +112,7 @@ describe('query plans', () => {
     expect(plan({ industry: 'Retail', sort: 'created' })).toMatch(/idx_consultations_(business_industry|industry_updated) \(<expr>=\?\)/);
     expect(plan({ industry: 'Retail', urgency: 'low' })).toMatch(/idx_consultations_industry_urgency_updated \(<expr>=\? AND <expr>=\?\)/);
     expect(plan({ urgency: 'high', sort: 'created' })).toMatch(/idx_consultations_(urgency|urgency_updated) \(<expr>=\?\)/);
-    expect(plan({ namePrefix: 'al', sort: 'business_name', direction: 'asc' })).toMatch(
-      /idx_consultations_contact_business_name \(<expr>>\? AND <expr><\?\)/,
-    );
+    expect(plan({ namePrefix: 'al', sort: 'business_name', direction: 'asc' })).toMatch(/idx_consultations_contact_business_name \(<expr>>\? AND <expr><\?\)/);
   });
 
   it('walks the sort index without a sort step for every sort key', () => {
@@ -145,7 +149,13 @@ describe('plans with many matches', () => {
         const got = walkAllIn(big, query);
         const expected = all
           .filter((r) => (query.status ? r.status === query.status : true))
-          .filter((r) => (query.search ? big.database.sqlite.prepare(`SELECT 1 FROM consultations WHERE id = ? AND (contact_info || pain_points || goals_objectives || business_context) LIKE '%orders%'`).get(r.id) : true));
+          .filter((r) =>
+            query.search
+              ? big.database.sqlite
+                  .prepare(`SELECT 1 FROM consultations WHERE id = ? AND (contact_info || pain_points || goals_objectives || business_context) LIKE '%orders%'`)
+                  .get(r.id)
+              : true,
+          );
         expect(got.length).toBe(expected.length);
         expect(new Set(got.map((r) => r.id))).toEqual(new Set(expected.map((r) => r.id)));
         expect(got.length).toBeGreaterThanOrEqual(MANY_MATCHES);

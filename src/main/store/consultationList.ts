@@ -85,9 +85,7 @@ function decodeCursor(cursor: string, sort: SortKey): Cursor {
   } catch {
     // fall through to the typed error
   }
-  throw new AppFailure('validation', 'This page of results has expired. Reload the list.', [
-    { path: 'cursor', message: 'Not a cursor from this list' },
-  ]);
+  throw new AppFailure('validation', 'This page of results has expired. Reload the list.', [{ path: 'cursor', message: 'Not a cursor from this list' }]);
 }
 
 interface Plan {
@@ -113,7 +111,9 @@ export class ConsultationList {
 
   /** The newest visit down the chain of follow-ups from this one (itself when none is later). */
   latestVisitFrom(id: string): string {
-    const next = this.prepared(`SELECT f."id" AS id FROM "consultations" c JOIN "consultations" f ON ${LATER_VISIT} WHERE c."id" = ? ORDER BY f."created_at" DESC, f."id" DESC LIMIT 1`);
+    const next = this.prepared(
+      `SELECT f."id" AS id FROM "consultations" c JOIN "consultations" f ON ${LATER_VISIT} WHERE c."id" = ? ORDER BY f."created_at" DESC, f."id" DESC LIMIT 1`,
+    );
     let current = id;
     // Each step moves to a later visit, so the walk ends; the bound only caps a pathological chain.
     for (let step = 0; step < 10_000; step += 1) {
@@ -157,7 +157,9 @@ export class ConsultationList {
       // the matches are never all read. Counting inside the full-text index, up to the second bound, is cheap.
       const rows = count(`SELECT ifnull(max("search_rowid"), 0) AS n FROM "consultation_search_keys"`, []);
       const many = Math.max(MANY_MATCHES, Math.ceil(Math.sqrt((query.limit + 1) * rows)));
-      const n = count(`SELECT count(*) AS n FROM (SELECT rowid FROM "consultations_fts" WHERE "consultations_fts" MATCH ? LIMIT ${many * SET_FACTOR})`, [match]);
+      const n = count(`SELECT count(*) AS n FROM (SELECT rowid FROM "consultations_fts" WHERE "consultations_fts" MATCH ? LIMIT ${many * SET_FACTOR})`, [
+        match,
+      ]);
       if (n < many) return { walkSortIndex: false, checkEachRow: false };
       const checkEachRow = n < many * SET_FACTOR ? 'set' : 'text';
       if (where.length === 1) return { walkSortIndex: true, checkEachRow };
@@ -291,9 +293,9 @@ export class ConsultationList {
   }
 
   industries(): string[] {
-    const rows = this.prepared(
-      `SELECT DISTINCT ${EXPR.industry} AS industry FROM "consultations" c WHERE ${EXPR.industry} IS NOT NULL ORDER BY 1`,
-    ).all() as { industry: string }[];
+    const rows = this.prepared(`SELECT DISTINCT ${EXPR.industry} AS industry FROM "consultations" c WHERE ${EXPR.industry} IS NOT NULL ORDER BY 1`).all() as {
+      industry: string;
+    }[];
     return rows.map((row) => row.industry);
   }
 }

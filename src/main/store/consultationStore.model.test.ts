@@ -66,7 +66,13 @@ class Create implements fc.Command<Model, Real> {
   check = () => true;
   run(model: Model, real: Real) {
     const id = real.app.consultations.create().consultation.id;
-    model.consultations.set(id, { working: content({}), versions: [{ content: content({}), status: 'draft' }], status: 'draft', wasCompleted: false, moves: [] });
+    model.consultations.set(id, {
+      working: content({}),
+      versions: [{ content: content({}), status: 'draft' }],
+      status: 'draft',
+      wasCompleted: false,
+      moves: [],
+    });
     model.order.push(id);
   }
   toString = () => 'create';
@@ -151,7 +157,16 @@ class StatusMove implements fc.Command<Model, Real> {
       snapshot(m);
     }
     call();
-    const next = this.action === 'complete' ? 'completed' : this.action === 'reopen' ? 'draft' : this.action === 'archive' ? 'archived' : m.wasCompleted ? 'completed' : 'draft';
+    const next =
+      this.action === 'complete'
+        ? 'completed'
+        : this.action === 'reopen'
+          ? 'draft'
+          : this.action === 'archive'
+            ? 'archived'
+            : m.wasCompleted
+              ? 'completed'
+              : 'draft';
     if (this.action === 'complete') m.wasCompleted = true;
     if (this.action === 'reopen') m.wasCompleted = false;
     m.moves.push([m.status, next]);
@@ -251,7 +266,13 @@ function compare(model: Model, real: Real) {
   const probe = `mk${(model.order.length * 7) % 60 || 1}`;
   // Search matches each word as a prefix ("mk3" finds "mk30"), in every text of the working copy.
   const words = (value: unknown): string[] =>
-    typeof value === 'string' ? value.split(/\s+/) : Array.isArray(value) ? value.flatMap(words) : value && typeof value === 'object' ? Object.values(value).flatMap(words) : [];
+    typeof value === 'string'
+      ? value.split(/\s+/)
+      : Array.isArray(value)
+        ? value.flatMap(words)
+        : value && typeof value === 'object'
+          ? Object.values(value).flatMap(words)
+          : [];
   const expected = model.order.filter((id) => words(model.consultations.get(id)!.working).some((w) => w.startsWith(probe)));
   const found = c.list({ search: probe, limit: 200 }).items.map((i) => i.id);
   expect(new Set(found)).toEqual(new Set(expected));
@@ -290,7 +311,10 @@ describe('consultation store against a model', () => {
           // Every run starts with one consultation, so every command has something to act on.
           new Create().run(model, real);
           try {
-            fc.modelRun(() => ({ model, real }), [...cmds].map((cmd) => wrap(cmd)));
+            fc.modelRun(
+              () => ({ model, real }),
+              [...cmds].map((cmd) => wrap(cmd)),
+            );
           } finally {
             real.app.close();
           }

@@ -7,7 +7,17 @@ import type { WorkingSections } from '../../shared/consultation/sections';
 import type { Version, VersionDiff, VersionSummary } from '../../shared/consultation/model';
 import type { Status } from '../../shared/consultation/status';
 import type { StatusEvent, StatusEventView } from '../../shared/consultation/statusEvents';
-import { consultationCodec, sectionColumns, sectionsOf, sectionValues, userCodec, versionCodec, type ConsultationRow, type UserRow, type VersionRow } from './rows';
+import {
+  consultationCodec,
+  sectionColumns,
+  sectionsOf,
+  sectionValues,
+  userCodec,
+  versionCodec,
+  type ConsultationRow,
+  type UserRow,
+  type VersionRow,
+} from './rows';
 import type { SqlRow } from './columns';
 import { ConsultationList } from './consultationList';
 
@@ -59,7 +69,12 @@ function prepare(sqlite: Database.Database) {
     byId: p(`SELECT * FROM "consultations" WHERE "id" = ?`),
     withOwner: p(`SELECT c.*, u."name" AS "owner_name" FROM "consultations" c LEFT JOIN "users" u ON u."id" = c."user_id" WHERE c."id" = ?`),
     insert: p(`INSERT INTO "consultations" (${C.list}) VALUES (${C.placeholders})`),
-    replace: p(`UPDATE "consultations" SET ${C.names.filter((n) => n !== 'id').map((n) => `"${n}" = ?`).join(', ')} WHERE "id" = ?`),
+    replace: p(
+      `UPDATE "consultations" SET ${C.names
+        .filter((n) => n !== 'id')
+        .map((n) => `"${n}" = ?`)
+        .join(', ')} WHERE "id" = ?`,
+    ),
     writeWorking: p(`UPDATE "consultations" SET ${sectionSet}, "completion_percentage" = ?, "updated_at" = ? WHERE "id" = ?`),
     moveToVersion: p(`UPDATE "consultations" SET ${sectionSet}, "status" = ?, "completion_percentage" = ?, "current_version" = ?,
       "updated_at" = ?, "completed_at" = ? WHERE "id" = ? AND "current_version" = ?`),
@@ -72,7 +87,8 @@ function prepare(sqlite: Database.Database) {
     countOwned: p(`SELECT count(*) AS n FROM "consultations" WHERE "user_id" = ?`),
     all: p(`SELECT * FROM "consultations" ORDER BY "id"`),
     notes: p(`SELECT "draft_notes" AS notes FROM "consultation_drafts" WHERE "consultation_id" = ?`),
-    upsertNotes: p(`INSERT INTO "consultation_drafts" ("id", "consultation_id", "user_id", "draft_notes", "has_changes", "base_version", "created_at", "updated_at")
+    upsertNotes:
+      p(`INSERT INTO "consultation_drafts" ("id", "consultation_id", "user_id", "draft_notes", "has_changes", "base_version", "created_at", "updated_at")
       VALUES (?, ?, ?, ?, 0, 0, ?, ?) ON CONFLICT("consultation_id") DO UPDATE SET "draft_notes" = excluded."draft_notes", "updated_at" = excluded."updated_at"`),
     deleteNotes: p(`DELETE FROM "consultation_drafts" WHERE "consultation_id" = ?`),
     version: p(`SELECT v.*, u."name" AS "author_name" FROM "consultation_versions" v LEFT JOIN "users" u ON u."id" = v."user_id"
@@ -93,7 +109,8 @@ function prepare(sqlite: Database.Database) {
       VALUES (?, ?, ?, ?, ?, ?, ?)`),
     resolveConflict: p(`UPDATE "consultation_conflicts" SET "resolved_at" = ? WHERE "id" = ?`),
     conflictsOf: p(`SELECT * FROM "consultation_conflicts" WHERE "consultation_id" = ? ORDER BY "created_at", "id"`),
-    insertConflictIfNew: p(`INSERT OR IGNORE INTO "consultation_conflicts" ("id", "consultation_id", "field_path", "base_value", "our_value", "their_value", "created_at", "resolved_at")
+    insertConflictIfNew:
+      p(`INSERT OR IGNORE INTO "consultation_conflicts" ("id", "consultation_id", "field_path", "base_value", "our_value", "their_value", "created_at", "resolved_at")
       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
     closeOpenConflict: p(`UPDATE "consultation_conflicts" SET "resolved_at" = ? WHERE "id" = ? AND "resolved_at" IS NULL`),
     closeConflictsAt: p(`UPDATE "consultation_conflicts" SET "resolved_at" = ? WHERE "consultation_id" = ? AND "field_path" = ? AND "resolved_at" IS NULL`),
@@ -414,7 +431,7 @@ export class ConsultationStore {
 
   /** The status a numbered version recorded (draft when there is none). */
   versionStatus(consultationId: string, versionNumber: number): Status {
-    return ((this.q.versionStatus.get(consultationId, versionNumber) as { status: Status } | undefined)?.status ?? 'draft');
+    return (this.q.versionStatus.get(consultationId, versionNumber) as { status: Status } | undefined)?.status ?? 'draft';
   }
 
   tombstone(id: string): TombstoneRow | undefined {

@@ -118,10 +118,16 @@ const versionRowSchema = z
     contentHash: contentHashSchema.nullable().default(null),
   })
   .refine(withinSizeCap, sizeCapError)
-  .refine((v) => (v.signerName === null) === (v.signedAt === null) && (v.signerName === null) === (v.contentHash === null) && (v.signerName !== null || v.signatureImage === null), {
-    error: 'A sign-off needs its signer, time and hash together',
-    path: ['signerName'],
-  });
+  .refine(
+    (v) =>
+      (v.signerName === null) === (v.signedAt === null) &&
+      (v.signerName === null) === (v.contentHash === null) &&
+      (v.signerName !== null || v.signatureImage === null),
+    {
+      error: 'A sign-off needs its signer, time and hash together',
+      path: ['signerName'],
+    },
+  );
 
 const userRowSchema = z.object({
   id: idSchema,
@@ -136,15 +142,20 @@ const conflictValue = z
   .string()
   .max(HARD_LIMITS.consultationBytes, { error: `Larger than a field may be (${HARD_LIMITS.consultationBytes / 1_000_000} MB)` })
   .nullable()
-  .refine((text) => {
-    if (text === null) return true;
-    try {
-      const value: unknown = JSON.parse(text);
-      return value === null || ['string', 'number', 'boolean'].includes(typeof value) || (Array.isArray(value) && value.every((item) => typeof item === 'string'));
-    } catch {
-      return false;
-    }
-  }, { error: 'Not a value a field can hold' });
+  .refine(
+    (text) => {
+      if (text === null) return true;
+      try {
+        const value: unknown = JSON.parse(text);
+        return (
+          value === null || ['string', 'number', 'boolean'].includes(typeof value) || (Array.isArray(value) && value.every((item) => typeof item === 'string'))
+        );
+      } catch {
+        return false;
+      }
+    },
+    { error: 'Not a value a field can hold' },
+  );
 
 const conflictRowSchema = z.strictObject({
   id: idSchema,
@@ -188,7 +199,14 @@ export function checkVersion(record: Record<string, unknown>): VersionRow {
   const row = checked(versionRowSchema, 'version', record) as VersionRow;
   const clean = { ...row, ...sectionColumns(cleanSections(sectionsOf(row))) };
   // A signature must still cover exactly the content it came with: anything else is not what the client signed.
-  if (clean.contentHash !== null && signedContentHash(clean.consultationId, sectionsOf(clean), { signerName: clean.signerName ?? '', signedAt: clean.signedAt ?? '', signatureImage: clean.signatureImage }) !== clean.contentHash) {
+  if (
+    clean.contentHash !== null &&
+    signedContentHash(clean.consultationId, sectionsOf(clean), {
+      signerName: clean.signerName ?? '',
+      signedAt: clean.signedAt ?? '',
+      signatureImage: clean.signatureImage,
+    }) !== clean.contentHash
+  ) {
     throw new RowRefused('version', clean.id, 'content_hash: does not match the signed content');
   }
   return clean;

@@ -137,7 +137,10 @@ describe('the index follows every write', () => {
   it('an edit replaces the old words; a delete removes the row from search', () => {
     const { consultation } = app.consultations.create({ sections: { contact_info: { business_name: 'Σκιάθος 物流' } } });
     expect(app.consultations.list({ search: '物流' }).items.map((i) => i.id)).toEqual([consultation.id]);
-    app.consultations.autosave({ consultationId: consultation.id, edits: [{ path: 'contact_info.business_name', value: 'Ζάκυνθος 仓储', base: 'Σκιάθος 物流' }] });
+    app.consultations.autosave({
+      consultationId: consultation.id,
+      edits: [{ path: 'contact_info.business_name', value: 'Ζάκυνθος 仓储', base: 'Σκιάθος 物流' }],
+    });
     expect(app.consultations.list({ search: '物流' }).items).toEqual([]);
     expect(app.consultations.list({ search: 'ζακυνθοσ 仓储' }).items.map((i) => i.id)).toEqual([consultation.id]);
     app.consultations.delete({ consultationId: consultation.id });
@@ -156,14 +159,28 @@ describe('the upgrade that brings folded search', () => {
       const old = new Database(file);
       migrate(old, migrations.slice(0, step));
       const t = '2026-01-01T00:00:00.000Z';
-      old.prepare('INSERT INTO users (id, name, email, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run('01900000-0000-7000-8000-0000000000a1', 'Ada', 'a@b.co', t, t);
+      old
+        .prepare('INSERT INTO users (id, name, email, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
+        .run('01900000-0000-7000-8000-0000000000a1', 'Ada', 'a@b.co', t, t);
       const insert = old.prepare(`INSERT INTO consultations (id, user_id, contact_info, business_context, pain_points, goals_objectives, status,
         completion_percentage, current_version, created_at, updated_at) VALUES (?, '01900000-0000-7000-8000-0000000000a1', ?, '{}', ?, '{}', 'draft', 0, 0, ?, ?)`);
-      insert.run('01900000-0000-7000-8000-000000000001', JSON.stringify({ business_name: 'Σάββατο Café' }), JSON.stringify({ primary_challenges: ['订单延误了三天'] }), t, t);
+      insert.run(
+        '01900000-0000-7000-8000-000000000001',
+        JSON.stringify({ business_name: 'Σάββατο Café' }),
+        JSON.stringify({ primary_challenges: ['订单延误了三天'] }),
+        t,
+        t,
+      );
       insert.run('01900000-0000-7000-8000-000000000002', JSON.stringify({ business_name: 'Plain' }), '{}', t, t);
       // Before the upgrade the old index misses both (what consultants saw).
       const match = (db: Database.Database, text: string) =>
-        (db.prepare(`SELECT k.consultation_id AS id FROM consultations_fts f JOIN consultation_search_keys k ON k.search_rowid = f.rowid WHERE consultations_fts MATCH ?`).all(searchMatchQuery(text)) as { id: string }[]).map((r) => r.id);
+        (
+          db
+            .prepare(
+              `SELECT k.consultation_id AS id FROM consultations_fts f JOIN consultation_search_keys k ON k.search_rowid = f.rowid WHERE consultations_fts MATCH ?`,
+            )
+            .all(searchMatchQuery(text)) as { id: string }[]
+        ).map((r) => r.id);
       expect(match(old, '订单')).toEqual([]);
       expect(match(old, 'σαββατο')).toEqual([]);
       old.close();
@@ -173,7 +190,9 @@ describe('the upgrade that brings folded search', () => {
         expect(match(upgraded.sqlite, 'σαββατο cafe')).toEqual(['01900000-0000-7000-8000-000000000001']);
         expect(match(upgraded.sqlite, 'plain')).toEqual(['01900000-0000-7000-8000-000000000002']);
         expect((upgraded.sqlite.prepare(`SELECT count(*) AS n FROM consultations_fts`).get() as { n: number }).n).toBe(2);
-        expect(upgraded.sqlite.prepare(`INSERT INTO consultations_fts(consultations_fts, rank) VALUES ('integrity-check', 1)`).run().changes).toBeGreaterThanOrEqual(0);
+        expect(
+          upgraded.sqlite.prepare(`INSERT INTO consultations_fts(consultations_fts, rank) VALUES ('integrity-check', 1)`).run().changes,
+        ).toBeGreaterThanOrEqual(0);
       } finally {
         upgraded.close();
       }
@@ -198,14 +217,26 @@ describe('the upgrade that brings folded search', () => {
 });
 
 describe('both ways of applying search text agree', () => {
-  const SENTENCES = ['订单延误了三天', '配送が遅いという苦情', 'Κλειστό το Σάββατο', '서울특별시에서 배송', 'ลูกค้ารอนานเกินไป', 'تأخير الشحن', 'משלוחים מתעכבים', 'भुगतान धीमा है'];
+  const SENTENCES = [
+    '订单延误了三天',
+    '配送が遅いという苦情',
+    'Κλειστό το Σάββατο',
+    '서울특별시에서 배송',
+    'ลูกค้ารอนานเกินไป',
+    'تأخير الشحن',
+    'משלוחים מתעכבים',
+    'भुगतान धीमा है',
+  ];
   let big: TestApp;
   beforeAll(() => {
     big = openTestApp();
     seedConsultations(big.database.sqlite, big.users.current()!.id, 3_000);
     for (let i = 0; i < 80; i += 1) {
       big.consultations.create({
-        sections: { contact_info: { business_name: `Orders ${i}` }, pain_points: { primary_challenges: [SENTENCES[i % SENTENCES.length]!, 'Online orders late'] } },
+        sections: {
+          contact_info: { business_name: `Orders ${i}` },
+          pain_points: { primary_challenges: [SENTENCES[i % SENTENCES.length]!, 'Online orders late'] },
+        },
       });
     }
   }, 120_000);
@@ -244,7 +275,10 @@ describe('both ways of applying search text agree', () => {
         expect(run({ walkSortIndex: true, checkEachRow }), `${checkEachRow} ${JSON.stringify(query)}`).toEqual(collected);
         expect(run({ walkSortIndex: false, checkEachRow }), `${checkEachRow} ${JSON.stringify(query)}`).toEqual(collected);
       }
-      expect(list.page(parsed).items.map((i) => i.id), JSON.stringify(query)).toEqual(collected.slice(0, 200));
+      expect(
+        list.page(parsed).items.map((i) => i.id),
+        JSON.stringify(query),
+      ).toEqual(collected.slice(0, 200));
       compared += collected.length;
     }
     // Enough rows compared that agreeing on nothing cannot pass.
@@ -260,10 +294,14 @@ describe('both ways of applying search text agree', () => {
       if (!page.nextCursor) break;
       cursor = page.nextCursor;
     }
-    const expected = (big.database.sqlite
-      .prepare(`SELECT c.id FROM consultations_fts f JOIN consultation_search_keys k ON k.search_rowid = f.rowid JOIN consultations c ON c.id = k.consultation_id
-        WHERE consultations_fts MATCH ? AND c.status <> 'archived' ORDER BY c.updated_at DESC, c.id DESC`)
-      .all(searchMatchQuery('orders')) as { id: string }[]).map((r) => r.id);
+    const expected = (
+      big.database.sqlite
+        .prepare(
+          `SELECT c.id FROM consultations_fts f JOIN consultation_search_keys k ON k.search_rowid = f.rowid JOIN consultations c ON c.id = k.consultation_id
+        WHERE consultations_fts MATCH ? AND c.status <> 'archived' ORDER BY c.updated_at DESC, c.id DESC`,
+        )
+        .all(searchMatchQuery('orders')) as { id: string }[]
+    ).map((r) => r.id);
     expect(expected.length).toBeGreaterThan(1_000);
     expect(seen).toEqual(expected);
   });
@@ -274,7 +312,9 @@ describe('both ways of applying search text agree', () => {
     // The walk drives the page: the text matches are a set looked up per row, not the outer loop.
     expect(plan({ search: 'orders' }).split('\n')[0]).toMatch(/^SCAN c USING (COVERING )?INDEX idx_consultations_updated_at/);
     expect(plan({ search: 'orders' })).toMatch(/LIST SUBQUERY/);
-    expect(plan({ search: 'orders', status: 'active', sort: 'business_name', direction: 'asc' })).toMatch(/SCAN c USING (COVERING )?INDEX idx_consultations_contact_business_name/);
+    expect(plan({ search: 'orders', status: 'active', sort: 'business_name', direction: 'asc' })).toMatch(
+      /SCAN c USING (COVERING )?INDEX idx_consultations_contact_business_name/,
+    );
     expect(plan({ search: '订单' })).toMatch(/VIRTUAL TABLE INDEX 0:M/);
   });
 });

@@ -14,11 +14,7 @@ export class SettingsStore {
 
   set(key: string, value: unknown): void {
     const updatedAt = now();
-    this.db
-      .insert(appSettings)
-      .values({ key, value, updatedAt })
-      .onConflictDoUpdate({ target: appSettings.key, set: { value, updatedAt } })
-      .run();
+    this.db.insert(appSettings).values({ key, value, updatedAt }).onConflictDoUpdate({ target: appSettings.key, set: { value, updatedAt } }).run();
   }
 
   delete(key: string): void {

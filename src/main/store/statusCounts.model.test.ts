@@ -34,7 +34,10 @@ const seen = { created: 0, statusMoves: 0, restored: 0, deleted: 0, pulled: 0, i
 
 function recount(app: Device): StatusCounts {
   const counts: StatusCounts = { draft: 0, completed: 0, archived: 0 };
-  const rows = app.database.sqlite.prepare(`SELECT status, count(*) AS n FROM consultations GROUP BY status`).all() as { status: keyof StatusCounts; n: number }[];
+  const rows = app.database.sqlite.prepare(`SELECT status, count(*) AS n FROM consultations GROUP BY status`).all() as {
+    status: keyof StatusCounts;
+    n: number;
+  }[];
   for (const row of rows) counts[row.status] = row.n;
   return counts;
 }
@@ -63,7 +66,10 @@ const side = (real: Real, which: 'a' | 'b') => real[which];
 type Cmd = fc.AsyncCommand<object, Real>;
 
 class Create implements Cmd {
-  constructor(readonly which: 'a' | 'b', readonly complete: boolean) {}
+  constructor(
+    readonly which: 'a' | 'b',
+    readonly complete: boolean,
+  ) {}
   check = () => true;
   async run(_: object, real: Real) {
     const d = side(real, this.which);
@@ -80,7 +86,8 @@ class Edit implements Cmd {
   async run(_: object, real: Real) {
     const id = pick(ownIds(real.a), this.index);
     if (!id) return;
-    if (attempt(() => real.a.consultations.autosave({ consultationId: id, edits: [{ path: 'contact_info.contact_person', value: `Edited ${this.index}` }] }))) seen.edits += 1;
+    if (attempt(() => real.a.consultations.autosave({ consultationId: id, edits: [{ path: 'contact_info.contact_person', value: `Edited ${this.index}` }] })))
+      seen.edits += 1;
     expectCountsRight(real);
   }
   toString = () => `edit(${this.index})`;
@@ -112,16 +119,22 @@ class RestoreVersion implements Cmd {
     const id = pick(ownIds(real.a), this.index);
     if (!id) return;
     // Typed changes first, so version 1 differs from what is there (a restore of the same content is refused).
-    attempt(() => real.a.consultations.autosave({ consultationId: id, edits: [{ path: 'contact_info.contact_person', value: `Before restore ${this.index}` }] }));
+    attempt(() =>
+      real.a.consultations.autosave({ consultationId: id, edits: [{ path: 'contact_info.contact_person', value: `Before restore ${this.index}` }] }),
+    );
     const current = real.a.consultations.get({ consultationId: id }).consultation;
-    if (attempt(() => real.a.consultations.restoreVersion({ consultationId: id, versionNumber: 1, expectedVersion: current.currentVersion }))) seen.restored += 1;
+    if (attempt(() => real.a.consultations.restoreVersion({ consultationId: id, versionNumber: 1, expectedVersion: current.currentVersion })))
+      seen.restored += 1;
     expectCountsRight(real);
   }
   toString = () => `restoreVersion(${this.index})`;
 }
 
 class Delete implements Cmd {
-  constructor(readonly which: 'a' | 'b', readonly index: number) {}
+  constructor(
+    readonly which: 'a' | 'b',
+    readonly index: number,
+  ) {}
   check = () => true;
   async run(_: object, real: Real) {
     const d = side(real, this.which);
@@ -207,7 +220,6 @@ class RestoreBackup implements Cmd {
   }
   toString = () => 'restoreBackup(a)';
 }
-
 
 const index = fc.nat({ max: 40 });
 const who = fc.constantFrom<'a' | 'b'>('a', 'b');

@@ -37,7 +37,9 @@ describe('merging two devices’ status events', () => {
     const a = event('2026-01-01T00:00:01.000Z', 'draft', 'completed');
     const b = event('2026-01-01T00:00:02.000Z', 'completed', 'draft');
     expect(mergeStatusEvents([b, a], [a])).toEqual([a, b]);
-    const many = Array.from({ length: STATUS_EVENTS_KEPT + 5 }, (_, i) => event(`2026-01-01T00:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.000Z`, 'draft', 'completed'));
+    const many = Array.from({ length: STATUS_EVENTS_KEPT + 5 }, (_, i) =>
+      event(`2026-01-01T00:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.000Z`, 'draft', 'completed'),
+    );
     const merged = mergeStatusEvents(many, []);
     expect(merged).toHaveLength(STATUS_EVENTS_KEPT);
     expect(merged.at(-1)).toEqual(many.at(-1));

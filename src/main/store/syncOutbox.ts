@@ -17,14 +17,19 @@ const OPEN_CONFLICT_BYTES = `(SELECT coalesce(sum(coalesce(length(CAST(k."base_v
 const PUSHED_TEXT: Record<Entity, { table: string; columns: readonly string[]; extra?: string }> = {
   user: { table: 'users', columns: ['name', 'email'] },
   consultation: { table: 'consultations', columns: ['contact_info', 'business_context', 'pain_points', 'goals_objectives'], extra: OPEN_CONFLICT_BYTES },
-  version: { table: 'consultation_versions', columns: ['contact_info', 'business_context', 'pain_points', 'goals_objectives', 'change_summary', 'changed_fields', 'note'] },
+  version: {
+    table: 'consultation_versions',
+    columns: ['contact_info', 'business_context', 'pain_points', 'goals_objectives', 'change_summary', 'changed_fields', 'note'],
+  },
   tombstone: { table: 'consultation_tombstones', columns: ['id'] },
 };
 
 function prepare(sqlite: Database.Database) {
   const p = (text: string) => sqlite.prepare(text);
   const bytesOf = ({ table, columns, extra }: { table: string; columns: readonly string[]; extra?: string }) =>
-    p(`SELECT ${[...columns.map((c) => `coalesce(length(CAST("${c}" AS BLOB)), 0)`), ...(extra ? [extra] : [])].join(' + ')} AS n FROM "${table}" WHERE "id" = ?`);
+    p(
+      `SELECT ${[...columns.map((c) => `coalesce(length(CAST("${c}" AS BLOB)), 0)`), ...(extra ? [extra] : [])].join(' + ')} AS n FROM "${table}" WHERE "id" = ?`,
+    );
   return {
     textBytes: Object.fromEntries(Object.entries(PUSHED_TEXT).map(([entity, t]) => [entity, bytesOf(t)])) as Record<Entity, Database.Statement>,
     page: p(`SELECT "seq", "entity", "entity_id" AS id FROM "sync_outbox" ORDER BY "seq" LIMIT ?`),

@@ -123,14 +123,18 @@ export async function fetchRowsByBytes(
   const idList = (n: number) => Array.from({ length: n }, () => '?').join(', ');
   for (let i = 0; i < ids.length; i += MAX_IDS_PER_QUERY) {
     const chunk = ids.slice(i, i + MAX_IDS_PER_QUERY);
-    const result = await sizer.timed((r) => r.rows.length * 120, () =>
-      remote.execute({ sql: `SELECT id, ${sizeExpression(columns)} AS n FROM ${table} WHERE ${key} IN (${idList(chunk.length)})`, args: [...chunk] }),
+    const result = await sizer.timed(
+      (r) => r.rows.length * 120,
+      () => remote.execute({ sql: `SELECT id, ${sizeExpression(columns)} AS n FROM ${table} WHERE ${key} IN (${idList(chunk.length)})`, args: [...chunk] }),
     );
     for (const row of result.rows) sizes.push({ id: String(row.id), bytes: estimate(Number(row.n)) });
   }
-  sizer.observeRows(sizes.reduce((n, s) => n + s.bytes, 0), sizes.length);
+  sizer.observeRows(
+    sizes.reduce((n, s) => n + s.bytes, 0),
+    sizes.length,
+  );
   const out: Record<string, unknown>[] = [];
-  for (let at = 0; at < sizes.length; ) {
+  for (let at = 0; at < sizes.length;) {
     const budget = sizer.budgetBytes();
     const page: string[] = [];
     let bytes = 0;
@@ -139,7 +143,9 @@ export async function fetchRowsByBytes(
       page.push(sizes[at]!.id);
       at += 1;
     }
-    const result = await sizer.timed(bytes, () => remote.execute({ sql: `SELECT ${columns.join(', ')} FROM ${table} WHERE id IN (${idList(page.length)})`, args: page }));
+    const result = await sizer.timed(bytes, () =>
+      remote.execute({ sql: `SELECT ${columns.join(', ')} FROM ${table} WHERE id IN (${idList(page.length)})`, args: page }),
+    );
     out.push(...result.rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c] ?? null]))));
   }
   return out;

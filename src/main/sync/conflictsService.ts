@@ -48,7 +48,8 @@ export class ConflictsService {
       if (keep === 'ours' && stillTheirs) {
         const { next, rejected } = applyEdits(sections, [{ path: conflict.field_path, value: parse(conflict.our_value) }]);
         // This device's value no longer fits (the consultation grew): the conflict stays open, nothing is dropped.
-        if (rejected.length) throw new AppFailure('validation', `This device's ${fieldLabel(conflict.field_path)} cannot be kept: ${rejected[0]!.message}`, rejected);
+        if (rejected.length)
+          throw new AppFailure('validation', `This device's ${fieldLabel(conflict.field_path)} cannot be kept: ${rejected[0]!.message}`, rejected);
         this.store.writeWorkingCopy(row.id, next, assess(next).completion.percentage, timestamp);
       }
       this.store.resolveConflict(conflictId, timestamp);

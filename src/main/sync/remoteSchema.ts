@@ -75,7 +75,10 @@ export async function ensureRemoteSchema(remote: Client, migrations: readonly Mi
   } catch (error) {
     const index = (error as { statementIndex?: number }).statementIndex;
     if (guardIndex >= 0 && index === guardIndex) {
-      throw new AppFailure('invalid_state', 'The team database upgrade would leave records pointing at nothing, so it was rolled back. Your work stays safe on this laptop.');
+      throw new AppFailure(
+        'invalid_state',
+        'The team database upgrade would leave records pointing at nothing, so it was rolled back. Your work stays safe on this laptop.',
+      );
     }
     // Another laptop may have upgraded it a moment ago.
     if ((await remoteSchemaVersion(remote)) >= known) return known;

@@ -49,12 +49,18 @@ describe('sign-offs and follow-ups over sync', () => {
     await ada.sync();
     // Rows altered on the team database behind the app's back.
     await remote.execute({ sql: `UPDATE consultation_versions SET signature_image = 'data:image/gif;base64,R0lGODlh' WHERE id = ?`, args: [versions[0]!.id] });
-    await remote.execute({ sql: `UPDATE consultation_versions SET signature_image = ? WHERE id = ?`, args: [signaturePng() + 'A'.repeat(200_000), versions[1]!.id] });
+    await remote.execute({
+      sql: `UPDATE consultation_versions SET signature_image = ? WHERE id = ?`,
+      args: [signaturePng() + 'A'.repeat(200_000), versions[1]!.id],
+    });
     await remote.execute({ sql: `UPDATE consultation_versions SET signer_name = 'Someone Else' WHERE id = ?`, args: [versions[2]!.id] });
     const bo = add('Bo');
     const report = await bo.sync();
     expect(report.quarantined).toBe(3);
-    const reasons = bo.engine.quarantine().map((q) => q.reason).join('\n');
+    const reasons = bo.engine
+      .quarantine()
+      .map((q) => q.reason)
+      .join('\n');
     expect(reasons).toMatch(/not a PNG/);
     expect(reasons).toMatch(/too large/);
     expect(reasons).toMatch(/content_hash: does not match/);

@@ -95,7 +95,10 @@ describe('sync engine (libSQL file remote)', () => {
     expect(busy.users.current()!.id).toBe(first.users.current()!.id);
     expect(busy.consultations.get({ consultationId: local.id })).toMatchObject({ notes: 'mine', consultation: { isOwn: true } });
     await first.sync();
-    expect(first.consultations.get({ consultationId: local.id }).consultation).toMatchObject({ isOwn: true, sections: { contact_info: { phone: '+1 555 0999' } } });
+    expect(first.consultations.get({ consultationId: local.id }).consultation).toMatchObject({
+      isOwn: true,
+      sections: { contact_info: { phone: '+1 555 0999' } },
+    });
     expect((await remote.execute(`SELECT email FROM users WHERE email = 'ada@example.com'`)).rows).toHaveLength(1);
   });
 

@@ -142,18 +142,28 @@ const logRows = (rows: RemoteRow[]): LogPage['log'] =>
   rows.map((r) => ({ seq: Number(r.seq), entity: String(r.entity) as Entity, id: String(r.entity_id), device: String(r.device_id) }));
 /** The answer was over the response cap, or too slow for the timeout: worth asking again in smaller parts. */
 function tooBigAnswer(error: unknown): boolean {
-  for (let e = error as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth += 1) {
+  for (
+    let e = error as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && depth < 5;
+    e = e.cause as typeof e, depth += 1
+  ) {
     if (e.code === 'RESPONSE_TOO_LARGE' || e.name === 'TimeoutError' || /too large|timed? ?out/i.test(String(e.message ?? ''))) return true;
   }
   return false;
 }
 /** Sections from their four column texts, in SECTION_TEXT order. */
 const sectionsOfText = ([contactInfo, businessContext, painPoints, goalsObjectives]: string[]) =>
-  sectionsOf({ contactInfo: JSON.parse(contactInfo!), businessContext: JSON.parse(businessContext!), painPoints: JSON.parse(painPoints!), goalsObjectives: JSON.parse(goalsObjectives!) });
+  sectionsOf({
+    contactInfo: JSON.parse(contactInfo!),
+    businessContext: JSON.parse(businessContext!),
+    painPoints: JSON.parse(painPoints!),
+    goalsObjectives: JSON.parse(goalsObjectives!),
+  });
 /** About what an answer weighed on the wire: its text, plus framing per value. */
 function answerBytes(results: { rows: RemoteRow[] }[]): number {
   let bytes = 0;
-  for (const result of results) for (const row of result.rows) for (const value of Object.values(row)) bytes += (typeof value === 'string' ? value.length : 8) + 4;
+  for (const result of results)
+    for (const row of result.rows) for (const value of Object.values(row)) bytes += (typeof value === 'string' ? value.length : 8) + 4;
   return bytes;
 }
 
@@ -292,7 +302,9 @@ export class SyncEngine {
       // Settling one batch and building the next are two turns of the event loop, not one long one.
       if (batch > 0) await new Promise((resolve) => setImmediate(resolve));
       // A prefix of the outbox that fits what the link carries in a fraction of the request timeout.
-      const { entries, bytes } = pushSlice(outbox.page(batchSize), Math.min(this.sizer.budgetBytes(), MAX_PUSH_BYTES), (entity, id) => outbox.textBytes(entity, id));
+      const { entries, bytes } = pushSlice(outbox.page(batchSize), Math.min(this.sizer.budgetBytes(), MAX_PUSH_BYTES), (entity, id) =>
+        outbox.textBytes(entity, id),
+      );
       if (entries.length === 0) return done;
       const maxSeq = entries[entries.length - 1]!.seq;
       const ids: Record<Entity, string[]> = { user: [], consultation: [], version: [], tombstone: [] };
@@ -338,7 +350,8 @@ export class SyncEngine {
         const ours = pushed.get(id);
         if (!ours) continue;
         const theirs = SECTION_TEXT.map((c) => String(row[c] ?? ''));
-        if (theirs.every((text, i) => text === ours[i]) || deepEqual(sectionsOfText(theirs), sectionsOfText(ours))) bases.push({ id, texts: ours, updatedAt: String(row.updated_at) });
+        if (theirs.every((text, i) => text === ours[i]) || deepEqual(sectionsOfText(theirs), sectionsOfText(ours)))
+          bases.push({ id, texts: ours, updatedAt: String(row.updated_at) });
         // The team kept another laptop's newer row: ours goes out again after merging with it.
         else rejected.push(id);
       }
@@ -407,7 +420,10 @@ export class SyncEngine {
     }
     /** The section texts of each consultation pushed. */
     const pushed = new Map<string, string[]>();
-    const update = consultationCodec.names.filter((c) => c !== 'id' && c !== 'created_at').map((c) => `"${c}" = excluded."${c}"`).join(', ');
+    const update = consultationCodec.names
+      .filter((c) => c !== 'id' && c !== 'created_at')
+      .map((c) => `"${c}" = excluded."${c}"`)
+      .join(', ');
     const upsert = (values: string, compareAndSet: boolean) => `INSERT INTO consultations (${consultationCodec.list}) VALUES ${values}
               ON CONFLICT(id) DO UPDATE SET ${update}
               WHERE (excluded.current_version > consultations.current_version
@@ -421,7 +437,10 @@ export class SyncEngine {
       const seen = this.local.outbox.baseUpdatedAt(String(row.id));
       if (seen === undefined) fresh.push(row);
       else statements.push({ sql: upsert(`(${consultationCodec.placeholders})`, true), args: [...consultationCodec.valuesOf(row), seen] });
-      pushed.set(String(row.id), SECTION_TEXT.map((c) => String(row[c] ?? '')));
+      pushed.set(
+        String(row.id),
+        SECTION_TEXT.map((c) => String(row[c] ?? '')),
+      );
       logged.push(['consultation', String(row.id)]);
     }
     const width = consultationCodec.names.length;
@@ -445,7 +464,10 @@ export class SyncEngine {
     }));
     for (const t of tombstones) logged.push(['tombstone', String(t.id)]);
     // The log in the order pulls must apply it: users, consultations, versions, tombstones.
-    rows(logged, 3, (chunk, values) => ({ sql: `INSERT INTO sync_log (entity, entity_id, device_id) VALUES ${values}`, args: chunk.flatMap(([entity, id]) => [entity, id, device]) }));
+    rows(logged, 3, (chunk, values) => ({
+      sql: `INSERT INTO sync_log (entity, entity_id, device_id) VALUES ${values}`,
+      args: chunk.flatMap(([entity, id]) => [entity, id, device]),
+    }));
     let readBack: number | null = null;
     if (pushed.size) {
       readBack = statements.length;
@@ -615,7 +637,11 @@ export class SyncEngine {
     ];
     // How much is waiting (for the progress bar) and the team schema's version: asked once per pull, in the same request.
     const extra = statements.length;
-    if (first) statements.push({ sql: 'SELECT count(*) AS n FROM sync_log WHERE seq > ?', args: [cursor] }, { sql: `SELECT max(created_at) AS v FROM "${MIGRATIONS_TABLE}"` });
+    if (first)
+      statements.push(
+        { sql: 'SELECT count(*) AS n FROM sync_log WHERE seq > ?', args: [cursor] },
+        { sql: `SELECT max(created_at) AS v FROM "${MIGRATIONS_TABLE}"` },
+      );
     let results;
     try {
       results = await this.sizer.timed(answerBytes, () => this.options.remote.batch(statements, 'read'));
@@ -658,7 +684,11 @@ export class SyncEngine {
     const waiting = first ? await this.options.remote.execute({ sql: 'SELECT count(*) AS n FROM sync_log WHERE seq > ?', args: [cursor] }) : null;
     const log = await this.sizer.timed(
       (page) => page.rows.length * LOG_ROW_BYTES,
-      () => this.options.remote.execute({ sql: 'SELECT seq, entity, entity_id, device_id FROM sync_log WHERE seq > ? ORDER BY seq LIMIT ?', args: [cursor, limit] }),
+      () =>
+        this.options.remote.execute({
+          sql: 'SELECT seq, entity, entity_id, device_id FROM sync_log WHERE seq > ? ORDER BY seq LIMIT ?',
+          args: [cursor, limit],
+        }),
     );
     return { log: logRows(log.rows), limit, waiting: waiting ? Number(waiting.rows[0]?.n ?? 0) : null, inline: null };
   }
@@ -666,11 +696,18 @@ export class SyncEngine {
   /** The current state of everything a log page names, checked; a consultation comes whole when it is new here. */
   private async fetchPage(ids: Record<Entity, Set<string>>, inline: InlineRows | null) {
     const users = await this.readableInSteps(inline?.users ?? (await this.remoteRows('users', userCodec.names, 'id', [...ids.user])), checkedUserRow);
-    const versions = await this.readableInSteps(inline?.versions ?? (await this.remoteRows('consultation_versions', versionCodec.names, 'id', [...ids.version])), checkedVersionRow);
+    const versions = await this.readableInSteps(
+      inline?.versions ?? (await this.remoteRows('consultation_versions', versionCodec.names, 'id', [...ids.version])),
+      checkedVersionRow,
+    );
     // A version can arrive in a page before or after its consultation's row: always read the row too.
     const consultationIds = new Set([...ids.consultation, ...ids.tombstone, ...versions.map((v) => v.consultationId)]);
-    const rows = await this.readableInSteps(inline?.consultations ?? (await this.remoteRows('consultations', consultationCodec.names, 'id', [...consultationIds])), checkedConsultationRow);
-    const tombstones = (inline?.tombstones ?? (await this.remoteRows('consultation_tombstones', TOMBSTONE_COLUMNS, 'id', [...consultationIds]))) as unknown as TombstoneRow[];
+    const rows = await this.readableInSteps(
+      inline?.consultations ?? (await this.remoteRows('consultations', consultationCodec.names, 'id', [...consultationIds])),
+      checkedConsultationRow,
+    );
+    const tombstones = (inline?.tombstones ??
+      (await this.remoteRows('consultation_tombstones', TOMBSTONE_COLUMNS, 'id', [...consultationIds]))) as unknown as TombstoneRow[];
     const { store } = this.local;
     // A consultation new here comes whole: its history is read too, unless this page already holds all of it.
     const numbersInPage = new Map<string, Set<number>>();
@@ -682,8 +719,13 @@ export class SyncEngine {
     const fromPage = new Set(missing.filter((id) => covered.has(id)));
     const rest = missing.filter((id) => !fromPage.has(id));
     const history = [
-      ...await this.readableInSteps((inline?.histories ?? []).filter((v) => fromPage.has(String(v.consultation_id))), checkedVersionRow),
-      ...(rest.length ? await this.readableInSteps(await this.remoteRows('consultation_versions', versionCodec.names, 'consultation_id', rest), checkedVersionRow) : []),
+      ...(await this.readableInSteps(
+        (inline?.histories ?? []).filter((v) => fromPage.has(String(v.consultation_id))),
+        checkedVersionRow,
+      )),
+      ...(rest.length
+        ? await this.readableInSteps(await this.remoteRows('consultation_versions', versionCodec.names, 'consultation_id', rest), checkedVersionRow)
+        : []),
     ];
     const known = new Set(versions.map((v) => v.id));
     // For a consultation deleted on the team that still has queued work here: which versions the team already has.
@@ -781,7 +823,9 @@ export class SyncEngine {
         if (outbox.hasWorkFor(id) && !alreadyOnTeam) {
           // Work here the deleting device never saw: keep it, and push it, which restores it for everyone.
           own(() => outbox.enqueue('consultation', id));
-          this.notify(`“${label(local)}” was deleted on another device, but it had changes here that were not synced yet, so it was kept and restored for the team.`);
+          this.notify(
+            `“${label(local)}” was deleted on another device, but it had changes here that were not synced yet, so it was kept and restored for the team.`,
+          );
           continue;
         }
         // Private notes never left this laptop, so the deleting one never saw them: they are kept in a notice.
@@ -830,11 +874,7 @@ export class SyncEngine {
     return { merged, conflicts };
   }
 
-  private applyConsultation(
-    remote: ConsultationRow,
-    incoming: VersionRow[],
-    own: <R>(write: () => R) => R,
-  ): { merged: boolean; conflicts: number } {
+  private applyConsultation(remote: ConsultationRow, incoming: VersionRow[], own: <R>(write: () => R) => R): { merged: boolean; conflicts: number } {
     const { store, outbox } = this.local;
     const id = remote.id;
     const local = store.find(id);
@@ -871,7 +911,8 @@ export class SyncEngine {
 
     const theirs = sectionsOf(remote);
     const newest = Math.max(localNewest, remote.currentVersion);
-    const remoteIsNewer = remote.currentVersion > local.currentVersion || (remote.currentVersion === local.currentVersion && remote.updatedAt > local.updatedAt);
+    const remoteIsNewer =
+      remote.currentVersion > local.currentVersion || (remote.currentVersion === local.currentVersion && remote.updatedAt > local.updatedAt);
     // Status moves are events that only add up: both sides' lists, each event once.
     const statusEvents = mergeStatusEvents(local.statusEvents, remote.statusEvents);
     if (!outbox.has('consultation', id) && !collides) {

@@ -19,7 +19,8 @@ export const MESSAGES = {
   refused: `Nothing answers at the team database's address. ${CHECK_SETTINGS}`,
   cut: 'The connection to the team database was cut. Sync will try again.',
   slow: 'The team database did not answer in time (a slow or busy network). Sync will try again.',
-  certificate: "The team database's security certificate could not be checked. Check the database URL, and the network (some hotel and office networks intercept secure connections).",
+  certificate:
+    "The team database's security certificate could not be checked. Check the database URL, and the network (some hotel and office networks intercept secure connections).",
   noSecureConnection: `A secure connection to this address could not be set up. ${CHECK_SETTINGS}`,
   serverTrouble: 'The team database is having trouble right now. Sync will try again; your work is safe on this laptop.',
   notTurso: `The answer did not come from a Turso database (a hotel or office network's login page can do this). Check the network, then ${CHECK_SETTINGS.toLowerCase()}`,

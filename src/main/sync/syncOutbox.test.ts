@@ -34,7 +34,8 @@ describe('sync outbox', () => {
     const ada = add('Ada');
     const ids = Array.from({ length: 5 }, (_, i) => ada.consultations.create({ sections: { contact_info: { business_name: `Once ${i}` } } }).consultation.id);
     const before = outboxRows(ada);
-    for (let i = 0; i < 200; i += 1) ada.consultations.autosave({ consultationId: ids[i % ids.length]!, edits: [{ path: 'contact_info.phone', value: `+1 555 ${1000 + i}` }] });
+    for (let i = 0; i < 200; i += 1)
+      ada.consultations.autosave({ consultationId: ids[i % ids.length]!, edits: [{ path: 'contact_info.phone', value: `+1 555 ${1000 + i}` }] });
     expect(outboxRows(ada)).toBe(before);
     expect(pendingChanges(ada.database.sqlite)).toBe(distinctWaiting(ada));
     expect(pendingChanges(ada.database.sqlite)).toBe(1 + 5 + 5); // the profile, 5 consultations, their first versions

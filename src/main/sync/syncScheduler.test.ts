@@ -36,7 +36,13 @@ describe('sync scheduler', () => {
         return { pushed: 0, pulled: 0, merged: 0, conflicts: 0, schemaVersion: 1 };
       },
     } as unknown as SyncEngine;
-    const scheduler = new SyncScheduler({ engine: () => engine, intervalMs: () => 60_000, pending: () => (failing ? 7 : 0), emit: (s) => statuses.push(s), random: () => 0.5 });
+    const scheduler = new SyncScheduler({
+      engine: () => engine,
+      intervalMs: () => 60_000,
+      pending: () => (failing ? 7 : 0),
+      emit: (s) => statuses.push(s),
+      random: () => 0.5,
+    });
     scheduler.start();
     await vi.advanceTimersByTimeAsync(0);
     expect(statuses.map((s) => s.state)).toEqual(['syncing', 'offline']);
@@ -90,7 +96,12 @@ describe('sync scheduler', () => {
     const engine = { syncOnce: () => new Promise<void>((r) => (release = r)) } as unknown as SyncEngine;
     let on = true;
     const statuses: string[] = [];
-    const scheduler = new SyncScheduler({ engine: () => (on ? engine : null), intervalMs: () => 60_000, pending: () => 0, emit: (s) => statuses.push(s.state) });
+    const scheduler = new SyncScheduler({
+      engine: () => (on ? engine : null),
+      intervalMs: () => 60_000,
+      pending: () => 0,
+      emit: (s) => statuses.push(s.state),
+    });
     scheduler.start();
     let stopped = false;
     const stopping = scheduler.stop().then(() => (stopped = true));
@@ -147,9 +158,15 @@ describe('sync settings and conflicts through the host', () => {
     devices.push(b);
     await b.sync();
     const base = fullSections('Conflicted');
-    a.consultations.autosave({ consultationId: id, edits: editsForSections({ contact_info: { ...base.contact_info, email: 'a@x.io', phone: '+1 555 1111' } }) });
+    a.consultations.autosave({
+      consultationId: id,
+      edits: editsForSections({ contact_info: { ...base.contact_info, email: 'a@x.io', phone: '+1 555 1111' } }),
+    });
     a.consultations.saveVersion({ consultationId: id, expectedVersion: 1 });
-    b.consultations.autosave({ consultationId: id, edits: editsForSections({ contact_info: { ...base.contact_info, email: 'b@x.io', phone: '+1 555 2222' } }) });
+    b.consultations.autosave({
+      consultationId: id,
+      edits: editsForSections({ contact_info: { ...base.contact_info, email: 'b@x.io', phone: '+1 555 2222' } }),
+    });
     b.consultations.saveVersion({ consultationId: id, expectedVersion: 1 });
     await a.sync();
     await b.sync();

@@ -136,6 +136,7 @@ export class SyncScheduler {
 /** What the consultant should hear after a good sync: rows from the team kept aside, or a notice. */
 export function teamNote(report: { quarantined?: number; notices?: readonly string[] }): string | null {
   const quarantined = report.quarantined ?? 0;
-  if (quarantined > 0) return `${quarantined} change${quarantined === 1 ? '' : 's'} from the team could not be read and ${quarantined === 1 ? 'was' : 'were'} kept aside; everything else synced.`;
+  if (quarantined > 0)
+    return `${quarantined} change${quarantined === 1 ? '' : 's'} from the team could not be read and ${quarantined === 1 ? 'was' : 'were'} kept aside; everything else synced.`;
   return report.notices?.at(-1) ?? null;
 }

@@ -36,20 +36,12 @@ describe('field-path diff', () => {
   it('names each field inside a nested object that appears or disappears whole', () => {
     const before = { contact_info: {}, business_context: {}, pain_points: {}, goals_objectives: {} };
     const after = { ...before, goals_objectives: { timeline: { desired_start: '2027-01-01', milestones: ['a'] } } };
-    expect(diffFields(before, after).map((c) => c.path)).toEqual([
-      'goals_objectives.timeline.desired_start',
-      'goals_objectives.timeline.milestones',
-    ]);
-    expect(diffFields(after, before).map((c) => c.path)).toEqual([
-      'goals_objectives.timeline.desired_start',
-      'goals_objectives.timeline.milestones',
-    ]);
+    expect(diffFields(before, after).map((c) => c.path)).toEqual(['goals_objectives.timeline.desired_start', 'goals_objectives.timeline.milestones']);
+    expect(diffFields(after, before).map((c) => c.path)).toEqual(['goals_objectives.timeline.desired_start', 'goals_objectives.timeline.milestones']);
   });
 
   it('summarises changes per section in the form order', () => {
-    expect(summarizeChanges(['goals_objectives.kpis', 'contact_info.email', 'contact_info.phone'])).toBe(
-      'Contact: Email, Phone · Goals: KPIs',
-    );
+    expect(summarizeChanges(['goals_objectives.kpis', 'contact_info.email', 'contact_info.phone'])).toBe('Contact: Email, Phone · Goals: KPIs');
     expect(summarizeChanges(['status'])).toBe('Status');
     expect(summarizeChanges([])).toBe('No changes');
   });

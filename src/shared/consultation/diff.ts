@@ -11,8 +11,7 @@ export interface FieldChange {
   after?: unknown;
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -101,8 +100,6 @@ export function summarizeChanges(paths: readonly string[]): string {
       other.push(fieldLabel(path));
     }
   }
-  const parts = SECTION_KEYS.filter((key) => bySection.has(key)).map(
-    (key) => `${SECTION_LABELS[key]}: ${bySection.get(key)!.join(', ')}`,
-  );
+  const parts = SECTION_KEYS.filter((key) => bySection.has(key)).map((key) => `${SECTION_LABELS[key]}: ${bySection.get(key)!.join(', ')}`);
   return [...parts, ...other].join(' · ');
 }

@@ -18,7 +18,10 @@ export const createInputSchema = z.strictObject({
 export const autosaveInputSchema = z.strictObject({
   consultationId: idSchema,
   /** The fields that changed; each is checked on its own. */
-  edits: z.array(fieldEditSchema).max(FIELD_PATHS.length * 4).default([]),
+  edits: z
+    .array(fieldEditSchema)
+    .max(FIELD_PATHS.length * 4)
+    .default([]),
   /**
    * Private working notes; omit to keep them as they are, null to clear. Only a bound on the request here:
    * notes over HARD_LIMITS.notesChars are refused alone by the service, and the field edits beside them saved.

@@ -3,8 +3,7 @@ import { SECTION_KEYS } from './fields';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /**
  * The canonical shape of section content: no undefined values, no empty objects, keys in sorted order.

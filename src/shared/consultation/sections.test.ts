@@ -20,21 +20,13 @@ describe('section schemas', () => {
   it.each(['ana', 'ana@', 'ana@example', '@example.com', 'ana @example.com', 'ana@exa mple.com', '.ana@example.com', 'an..a@example.com'])(
     'rejects the email %j with a message a person understands',
     (email) => {
-      expect(strictIssues(withContact({ email }))).toEqual([
-        { path: 'contact_info.email', message: 'Enter an email address like name@example.com' },
-      ]);
+      expect(strictIssues(withContact({ email }))).toEqual([{ path: 'contact_info.email', message: 'Enter an email address like name@example.com' }]);
     },
   );
 
   it('rejects websites that are not web links, phones without digits, and malformed social handles', () => {
-    const issues = strictIssues(
-      withContact({ website: 'ftp://files.acme.com', phone: 'call me', social_media: { linkedin: 'not a link' } }),
-    );
-    expect(issues.map((i) => i.path).sort()).toEqual([
-      'contact_info.phone',
-      'contact_info.social_media.linkedin',
-      'contact_info.website',
-    ]);
+    const issues = strictIssues(withContact({ website: 'ftp://files.acme.com', phone: 'call me', social_media: { linkedin: 'not a link' } }));
+    expect(issues.map((i) => i.path).sort()).toEqual(['contact_info.phone', 'contact_info.social_media.linkedin', 'contact_info.website']);
     expect(issues.find((i) => i.path === 'contact_info.phone')!.message).toMatch(/phone number/);
   });
 
@@ -53,9 +45,7 @@ describe('section schemas', () => {
       ...fullSections(),
       goals_objectives: { timeline: { desired_start: '2027-05-01', target_completion: '2027-04-01' } },
     });
-    expect(reversed).toEqual([
-      { path: 'goals_objectives.timeline.target_completion', message: 'Target completion must be on or after the desired start' },
-    ]);
+    expect(reversed).toEqual([{ path: 'goals_objectives.timeline.target_completion', message: 'Target completion must be on or after the desired start' }]);
   });
 
   it('rejects unknown keys at every level, in both readings', () => {
@@ -71,7 +61,13 @@ describe('section schemas', () => {
   it('bounds every string and list: the rules for a version, the hard limits for the working copy', () => {
     const cases = [
       { schema: strictSectionsSchema, short: LIMITS.shortText, long: LIMITS.longText, items: LIMITS.listItems, item: LIMITS.listItem },
-      { schema: workingSectionsSchema, short: HARD_LIMITS.fieldChars, long: HARD_LIMITS.fieldChars, items: HARD_LIMITS.listItems, item: HARD_LIMITS.listItemChars },
+      {
+        schema: workingSectionsSchema,
+        short: HARD_LIMITS.fieldChars,
+        long: HARD_LIMITS.fieldChars,
+        items: HARD_LIMITS.listItems,
+        item: HARD_LIMITS.listItemChars,
+      },
     ];
     for (const { schema, short, long, items, item } of cases) {
       const at = (over: number) => ({
@@ -83,13 +79,10 @@ describe('section schemas', () => {
       expect(schema.safeParse(at(0)).success).toBe(true);
       const result = schema.safeParse(at(1));
       expect(result.success).toBe(false);
-      const paths = issuesFromZod(result.error!).map((i) => i.path).sort();
-      expect(paths).toEqual([
-        'contact_info.business_name',
-        'goals_objectives.kpis.0',
-        'goals_objectives.primary_goals',
-        'pain_points.impact_assessment',
-      ]);
+      const paths = issuesFromZod(result.error!)
+        .map((i) => i.path)
+        .sort();
+      expect(paths).toEqual(['contact_info.business_name', 'goals_objectives.kpis.0', 'goals_objectives.primary_goals', 'pain_points.impact_assessment']);
     }
   });
 

@@ -36,9 +36,7 @@ const textRules = {
   strict: {
     short: z.string().max(LIMITS.shortText, tooLong(LIMITS.shortText)),
     long: z.string().max(LIMITS.longText, tooLong(LIMITS.longText)),
-    list: z
-      .array(z.string().max(LIMITS.listItem, tooLong(LIMITS.listItem)))
-      .max(LIMITS.listItems, { error: `At most ${LIMITS.listItems} entries` }),
+    list: z.array(z.string().max(LIMITS.listItem, tooLong(LIMITS.listItem))).max(LIMITS.listItems, { error: `At most ${LIMITS.listItems} entries` }),
   },
   working: {
     short: z.string().max(HARD_LIMITS.fieldChars, tooLongToKeep(HARD_LIMITS.fieldChars)),
@@ -76,12 +74,8 @@ function fieldsFor(mode: Mode) {
         .url({ protocol: /^https?$/, hostname: z.regexes.domain, error: 'Enter a web address like https://example.com' })
         .max(LIMITS.shortText, tooLong(LIMITS.shortText))
     : shortText;
-  const phone = strict
-    ? shortText.regex(phonePattern, { error: 'Enter a phone number with digits, spaces, dashes or a leading +' })
-    : shortText;
-  const social = strict
-    ? shortText.regex(socialPattern, { error: 'Enter a profile link (https://…) or an @handle' })
-    : shortText;
+  const phone = strict ? shortText.regex(phonePattern, { error: 'Enter a phone number with digits, spaces, dashes or a leading +' }) : shortText;
+  const social = strict ? shortText.regex(socialPattern, { error: 'Enter a profile link (https://…) or an @handle' }) : shortText;
   const teamSize = strict
     ? z
         .number({ error: 'Enter the team size as a whole number' })
@@ -90,9 +84,7 @@ function fieldsFor(mode: Mode) {
         .max(LIMITS.teamSize, { error: 'Team size looks too large' })
     : // While typing the field may hold a half-typed number: keep it, strict parsing reports it.
       z.union([z.number().finite(), shortText]);
-  const date = strict
-    ? z.string().refine(isCalendarDate, { error: 'Enter a date as YYYY-MM-DD' })
-    : shortText;
+  const date = strict ? z.string().refine(isCalendarDate, { error: 'Enter a date as YYYY-MM-DD' }) : shortText;
   return { email, website, phone, social, teamSize, date };
 }
 
@@ -106,9 +98,7 @@ function sectionsFor(mode: Mode) {
     email: t.email.optional(),
     phone: t.phone.optional(),
     website: t.website.optional(),
-    social_media: z
-      .strictObject({ linkedin: t.social.optional(), facebook: t.social.optional(), instagram: t.social.optional() })
-      .optional(),
+    social_media: z.strictObject({ linkedin: t.social.optional(), facebook: t.social.optional(), instagram: t.social.optional() }).optional(),
   });
   const businessContext = z.strictObject({
     industry: shortText.optional(),

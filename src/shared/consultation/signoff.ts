@@ -36,7 +36,8 @@ export function pngSize(base64: string): { width: number; height: number } | nul
   } catch {
     return null;
   }
-  const u32 = (at: number) => ((bytes.charCodeAt(at) << 24) | (bytes.charCodeAt(at + 1) << 16) | (bytes.charCodeAt(at + 2) << 8) | bytes.charCodeAt(at + 3)) >>> 0;
+  const u32 = (at: number) =>
+    ((bytes.charCodeAt(at) << 24) | (bytes.charCodeAt(at + 1) << 16) | (bytes.charCodeAt(at + 2) << 8) | bytes.charCodeAt(at + 3)) >>> 0;
   if (bytes.length < 57 || !bytes.startsWith('\x89PNG\r\n\x1a\n') || bytes.slice(12, 16) !== 'IHDR') return null;
   if (bytes.slice(-8, -4) !== 'IEND' || !bytes.includes('IDAT')) return null;
   return { width: u32(16), height: u32(20) };

@@ -40,7 +40,5 @@ export function isEditable(status: Status): boolean {
 }
 
 export function editRefusal(status: Status): string {
-  return status === 'archived'
-    ? 'This consultation is archived. Unarchive it to make changes.'
-    : 'This consultation is completed. Reopen it to make changes.';
+  return status === 'archived' ? 'This consultation is archived. Unarchive it to make changes.' : 'This consultation is completed. Reopen it to make changes.';
 }

@@ -28,7 +28,12 @@ export async function readEventStream(body: ReadableStream<BufferSource>, onEven
 }
 
 /** Keeps one stream open (reconnecting with backoff) until the signal aborts. */
-async function runStream(open: (signal: AbortSignal) => Promise<Response>, onEvent: EventListener, onConnected: () => void, signal: AbortSignal): Promise<void> {
+async function runStream(
+  open: (signal: AbortSignal) => Promise<Response>,
+  onEvent: EventListener,
+  onConnected: () => void,
+  signal: AbortSignal,
+): Promise<void> {
   for (let attempt = 0; !signal.aborted; attempt += 1) {
     try {
       const response = await open(signal);

@@ -23,7 +23,12 @@ import { useMenuCommands } from '../hooks/useMenuCommands';
 // Hash routes work the same from file:// in Electron and from the preview's server.
 export function App() {
   const user = useCurrentUser();
-  if (user.isPending) return <div className="splash" role="status">Opening Fieldbook…</div>;
+  if (user.isPending)
+    return (
+      <div className="splash" role="status">
+        Opening Fieldbook…
+      </div>
+    );
   if (user.isError) return <ErrorNotice error={user.error} />;
   return (
     <Router hook={useHashLocation}>
@@ -57,7 +62,11 @@ function Shell() {
   const [palette, setPalette] = useState(false);
   const openPalette = () => setPalette(true);
   // In the desktop app the menu owns Ctrl/Cmd+N (its accelerator), so one press makes one consultation.
-  useHotkeys(api.transportKind === 'ipc' ? { 'mod+k': openPalette, '/': openPalette } : { 'mod+n': () => void newConsultation(), 'mod+k': openPalette, '/': openPalette });
+  useHotkeys(
+    api.transportKind === 'ipc'
+      ? { 'mod+k': openPalette, '/': openPalette }
+      : { 'mod+n': () => void newConsultation(), 'mod+k': openPalette, '/': openPalette },
+  );
   const menu = useMenuCommands(() => void newConsultation());
 
   return (
@@ -88,17 +97,14 @@ function Shell() {
           <Route path="/c/:id/history">{(params) => <HistoryScreen consultationId={params.id} />}</Route>
           <Route path="/c/:id/:step?">{(params) => <IntakeScreen key={params.id} consultationId={params.id} step={params.step} />}</Route>
           <Route>
-            <p>That page does not exist. <Link href="/">Back to consultations</Link></p>
+            <p>
+              That page does not exist. <Link href="/">Back to consultations</Link>
+            </p>
           </Route>
         </Switch>
       </main>
       <StatusBar />
-      {palette && (
-        <CommandPalette
-          onClose={() => setPalette(false)}
-          onNew={() => void newConsultation()}
-        />
-      )}
+      {palette && <CommandPalette onClose={() => setPalette(false)} onNew={() => void newConsultation()} />}
     </div>
   );
 }

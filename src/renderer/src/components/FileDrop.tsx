@@ -69,7 +69,9 @@ export function FileDrop() {
     try {
       if (kind === 'export') {
         const report = await importChosen(api, { name: file.name, file });
-        setMessage(`Imported ${file.name}: ${report.consultationsAdded} new, ${report.consultationsUpdated} updated, ${report.versionsAdded} versions added, ${report.unchanged} already here.`);
+        setMessage(
+          `Imported ${file.name}: ${report.consultationsAdded} new, ${report.consultationsUpdated} updated, ${report.versionsAdded} versions added, ${report.unchanged} already here.`,
+        );
       } else {
         const result = await restoreChosen(api, { name: file.name, file });
         setMessage(`Restored ${result.consultations} consultations from ${file.name}. What was here before is kept as ${result.safetyCopy}.`);

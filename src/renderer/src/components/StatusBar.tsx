@@ -40,8 +40,12 @@ export function StatusBar() {
     <footer className="statusbar" aria-label="Status">
       <span className={online ? 'dot online' : 'dot offline'} aria-hidden="true" />
       <span>{online ? 'Online' : 'Offline'}</span>
-      <span className="sep" aria-hidden="true">·</span>
-      <span role="status" data-testid="sync-status">{syncText(status)}</span>
+      <span className="sep" aria-hidden="true">
+        ·
+      </span>
+      <span role="status" data-testid="sync-status">
+        {syncText(status)}
+      </span>
       {(status?.state === 'error' || status?.state === 'offline') && (
         <button type="button" className="link" onClick={() => void api.call('sync.now', undefined).catch(() => undefined)}>
           Retry

@@ -90,7 +90,10 @@ describe('opening a file in the desktop app', () => {
   });
 
   it('asks before restoring the backup chosen in the dialog, and does nothing when cancelled', async () => {
-    const calls = renderData({ 'files.open': { path: '/media/usb/fieldbook.db', name: 'fieldbook.db' }, 'backups.restoreFile': { consultations: 4, safetyCopy: 'before-restore.db' } });
+    const calls = renderData({
+      'files.open': { path: '/media/usb/fieldbook.db', name: 'fieldbook.db' },
+      'backups.restoreFile': { consultations: 4, safetyCopy: 'before-restore.db' },
+    });
     await userEvent.click(screen.getByRole('button', { name: 'Restore a backup…' }));
     expect(screen.getByRole('region', { name: 'Confirm restore' }).textContent).toContain('Replace everything on this device with fieldbook.db?');
     expect(calls.some(([op]) => op === 'backups.restoreFile')).toBe(false);
@@ -104,7 +107,9 @@ describe('opening a file in the desktop app', () => {
 describe('token storage note', () => {
   it('tells the consultant when the token lives only in memory, and stays silent otherwise', () => {
     const { rerender } = render(<TokenStorageNote storage="memory" />);
-    expect(screen.getByRole('note').textContent).toMatch(/kept only in memory while Fieldbook is\s+open and is never written to disk\. After you quit, enter it again/);
+    expect(screen.getByRole('note').textContent).toMatch(
+      /kept only in memory while Fieldbook is\s+open and is never written to disk\. After you quit, enter it again/,
+    );
     rerender(<TokenStorageNote storage="os-keychain" />);
     expect(screen.queryByRole('note')).toBeNull();
   });

@@ -3,7 +3,8 @@ import { useApi } from '../api/ApiContext';
 import { keys } from '../api/queries';
 
 /** A conflicting value as words (also for the conflicts between windows in IntakeScreen). */
-export const showConflictValue = (value: unknown) => (value === null || value === undefined ? 'empty' : Array.isArray(value) ? value.join(', ') : String(value));
+export const showConflictValue = (value: unknown) =>
+  value === null || value === undefined ? 'empty' : Array.isArray(value) ? value.join(', ') : String(value);
 
 /**
  * Fields two devices changed differently: the value that reached the team first is in place; keep it or use
@@ -31,8 +32,12 @@ export function ConflictsPanel({ consultationId, editable }: { consultationId: s
             {editable && (
               <>
                 {' '}
-                <button type="button" onClick={() => void resolve(c.id, 'theirs')}>Keep the current value</button>{' '}
-                <button type="button" onClick={() => void resolve(c.id, 'ours')}>Use the other value</button>
+                <button type="button" onClick={() => void resolve(c.id, 'theirs')}>
+                  Keep the current value
+                </button>{' '}
+                <button type="button" onClick={() => void resolve(c.id, 'ours')}>
+                  Use the other value
+                </button>
               </>
             )}
           </li>

@@ -224,7 +224,12 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
   });
 
   const whySave = changed ? null : 'No changes to save yet.';
-  const whyComplete = completion.canComplete ? null : `To complete, fill in: ${completion.missing.filter((m) => m.essential).map((m) => m.label).join(', ')}.`;
+  const whyComplete = completion.canComplete
+    ? null
+    : `To complete, fill in: ${completion.missing
+        .filter((m) => m.essential)
+        .map((m) => m.label)
+        .join(', ')}.`;
   const businessName = useWatch({ control: form.control, name: 'contact_info.business_name' });
   const title = (typeof businessName === 'string' && businessName.trim()) || 'Untitled consultation';
   const signedVersion = detail.signOff.signedVersion;
@@ -311,7 +316,13 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
             {editable && (
               <>
                 {changed && <span className="changed-since">Changed since version {consultation.currentVersion}</span>}
-                <button type="button" className="primary" onClick={() => void saveVersion()} {...disabledBecause('why-save', whySave)} aria-keyshortcuts="Control+S">
+                <button
+                  type="button"
+                  className="primary"
+                  onClick={() => void saveVersion()}
+                  {...disabledBecause('why-save', whySave)}
+                  aria-keyshortcuts="Control+S"
+                >
                   Save version
                 </button>
               </>
@@ -327,11 +338,7 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
                 confirmLabel="Mark completed"
                 onConfirm={() => void markCompleted()}
                 trigger={
-                  <button
-                    type="button"
-                    data-action="complete"
-                    {...disabledBecause('why-complete', whyComplete)}
-                  >
+                  <button type="button" data-action="complete" {...disabledBecause('why-complete', whyComplete)}>
                     Mark completed
                   </button>
                 }
@@ -416,7 +423,9 @@ function IntakeForm({ detail, step }: { detail: ConsultationDetail; step?: strin
         )}
         {!editable && consultation.isOwn && (
           <p className="notice">
-            {consultation.status === 'archived' ? 'This consultation is archived. Unarchive it to make changes.' : 'This consultation is completed. Reopen it to make changes.'}
+            {consultation.status === 'archived'
+              ? 'This consultation is archived. Unarchive it to make changes.'
+              : 'This consultation is completed. Reopen it to make changes.'}
           </p>
         )}
         {actionError !== null && <ErrorNotice error={actionError} />}

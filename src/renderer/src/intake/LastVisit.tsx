@@ -12,7 +12,10 @@ import { sinceLastVisitLines, valueText } from '../../../shared/consultation/vis
 export function lastVisitContent(detail: ConsultationDetail): WorkingSections | null {
   const since = detail.sinceLastVisit;
   if (!since) return null;
-  return applyFieldChanges(detail.consultation.sections, since.changes.map((c) => ({ path: c.path, after: c.before })));
+  return applyFieldChanges(
+    detail.consultation.sections,
+    since.changes.map((c) => ({ path: c.path, after: c.before })),
+  );
 }
 
 /** Under a field: unchanged since the last visit, or what it was then. */

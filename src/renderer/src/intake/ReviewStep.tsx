@@ -5,7 +5,17 @@ import { URGENCY_LABELS } from '../app/labels';
 import { isFilled } from '../../../shared/consultation/completion';
 
 /** Everything entered, section by section, with a way back to each field and the note for the next version. */
-export function ReviewStep({ editable, note, onNote, onEdit }: { editable: boolean; note: string; onNote: (v: string) => void; onEdit: (path: string) => void }) {
+export function ReviewStep({
+  editable,
+  note,
+  onNote,
+  onEdit,
+}: {
+  editable: boolean;
+  note: string;
+  onNote: (v: string) => void;
+  onEdit: (path: string) => void;
+}) {
   const { control } = useFormContext<WorkingSections>();
   const values = useWatch({ control }) as WorkingSections;
   return (
@@ -29,7 +39,7 @@ export function ReviewStep({ editable, note, onNote, onEdit }: { editable: boole
                             ))}
                           </ul>
                         ) : field.kind === 'urgency' ? (
-                          URGENCY_LABELS[value as UrgencyLevel] ?? String(value)
+                          (URGENCY_LABELS[value as UrgencyLevel] ?? String(value))
                         ) : (
                           String(value)
                         )

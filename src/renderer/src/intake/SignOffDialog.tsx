@@ -14,7 +14,15 @@ import { SignaturePad, type SignaturePadHandle } from './SignaturePad';
  * "Client sign-off": the record as stored now, full screen for the client to read, then their name and a
  * drawn signature (or the typed name alone, the keyboard path). Signing freezes exactly what was shown.
  */
-export function SignOffDialog({ consultationId, beforeOpen, onSigned }: { consultationId: string; beforeOpen: () => Promise<void>; onSigned: (detail: ConsultationDetail, version: Version) => void }) {
+export function SignOffDialog({
+  consultationId,
+  beforeOpen,
+  onSigned,
+}: {
+  consultationId: string;
+  beforeOpen: () => Promise<void>;
+  onSigned: (detail: ConsultationDetail, version: Version) => void;
+}) {
   const api = useApi();
   const pad = useRef<SignaturePadHandle>(null);
   const [shown, setShown] = useState<ConsultationDetail | null>(null);
@@ -61,7 +69,8 @@ export function SignOffDialog({ consultationId, beforeOpen, onSigned }: { consul
       setShown(null);
       onSigned(detail, version);
     } catch (error) {
-      if (error instanceof ApiError && error.issues.some((i) => i.path === 'signerName')) setNameError(error.issues.find((i) => i.path === 'signerName')!.message);
+      if (error instanceof ApiError && error.issues.some((i) => i.path === 'signerName'))
+        setNameError(error.issues.find((i) => i.path === 'signerName')!.message);
       setFailure(error);
     } finally {
       setBusy(false);

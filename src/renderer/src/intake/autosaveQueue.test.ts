@@ -171,7 +171,9 @@ describe('autosave queue', () => {
     setNotes('call back Tuesday');
     queue.markDirty('notes');
     queue.flushOnUnload();
-    expect(unloaded).toEqual([{ consultationId: 'c1', edits: [{ path: 'contact_info.contact_person', value: 'Noor', base: null }], notes: 'call back Tuesday' }]);
+    expect(unloaded).toEqual([
+      { consultationId: 'c1', edits: [{ path: 'contact_info.contact_person', value: 'Noor', base: null }], notes: 'call back Tuesday' },
+    ]);
     await vi.advanceTimersByTimeAsync(1000);
     expect(sent).toHaveLength(0);
     expect(queue.hasUnsent).toBe(false);
@@ -224,7 +226,9 @@ describe('autosave queue', () => {
       queue.markDirty('contact_info.business_name');
       queue.flushOnUnload();
       // Typed on after the save under way: its value counts as a base too, should that save land first.
-      expect(unloaded).toEqual([{ consultationId: 'c1', edits: [{ path: 'contact_info.business_name', value: 'Harbour Bakery', base: null, sentBase: 'Harbour' }] }]);
+      expect(unloaded).toEqual([
+        { consultationId: 'c1', edits: [{ path: 'contact_info.business_name', value: 'Harbour Bakery', base: null, sentBase: 'Harbour' }] },
+      ]);
     });
   });
 });

@@ -4,11 +4,7 @@ import { utf8Bytes, type FieldEdit } from '../../../shared/consultation/edits';
 import { FIELDS, getPath } from '../../../shared/consultation/fields';
 
 export type AutosaveState =
-  | { kind: 'idle'; savedAt: string | null }
-  | { kind: 'pending' }
-  | { kind: 'saving' }
-  | { kind: 'saved'; savedAt: string }
-  | { kind: 'error'; message: string };
+  { kind: 'idle'; savedAt: string | null } | { kind: 'pending' } | { kind: 'saving' } | { kind: 'saved'; savedAt: string } | { kind: 'error'; message: string };
 
 export interface AutosavePayload {
   consultationId: string;

@@ -10,5 +10,9 @@ export const STEPS = [
 
 export type StepSlug = (typeof STEPS)[number]['slug'];
 
-export const stepIndex = (slug: string | undefined) => Math.max(0, STEPS.findIndex((s) => s.slug === slug));
+export const stepIndex = (slug: string | undefined) =>
+  Math.max(
+    0,
+    STEPS.findIndex((s) => s.slug === slug),
+  );
 export const stepOfSection = (section: string) => STEPS.find((s) => s.section === section)?.slug ?? 'contact';

@@ -36,7 +36,11 @@ export function Dashboard({ onNew }: { onNew: () => void }) {
   const [urgency, setUrgency] = useUrlState<string>('urgency', '', URGENCY_LEVELS);
   // A client's visits: with this on, only each client's latest visit is listed (earlier ones stay a click away).
   const [latestOnly, setLatestOnly] = useUrlState<'' | '1'>('latest', '', ['', '1']);
-  const [sort, setSort] = useUrlState<(typeof SORTS)[number]['value']>('sort', 'updated:desc', SORTS.map((s) => s.value));
+  const [sort, setSort] = useUrlState<(typeof SORTS)[number]['value']>(
+    'sort',
+    'updated:desc',
+    SORTS.map((s) => s.value),
+  );
   const api = useApi();
   const [exportError, setExportError] = useState<unknown>(null);
 
@@ -106,7 +110,9 @@ export function Dashboard({ onNew }: { onNew: () => void }) {
           Search consultations
         </label>
         <input id="search" type="search" placeholder="Search all fields" value={text} onChange={(e) => setText(e.target.value)} />
-        <label className="visually-hidden" htmlFor="filter-industry">Industry</label>
+        <label className="visually-hidden" htmlFor="filter-industry">
+          Industry
+        </label>
         <select id="filter-industry" value={industry} onChange={(e) => setIndustry(e.target.value)}>
           <option value="">All industries</option>
           {industries.data?.map((name) => (
@@ -115,7 +121,9 @@ export function Dashboard({ onNew }: { onNew: () => void }) {
             </option>
           ))}
         </select>
-        <label className="visually-hidden" htmlFor="filter-urgency">Urgency</label>
+        <label className="visually-hidden" htmlFor="filter-urgency">
+          Urgency
+        </label>
         <select id="filter-urgency" value={urgency} onChange={(e) => setUrgency(e.target.value)}>
           <option value="">Any urgency</option>
           {URGENCY_LEVELS.map((level) => (
@@ -139,7 +147,9 @@ export function Dashboard({ onNew }: { onNew: () => void }) {
           <input type="checkbox" checked={latestOnly === '1'} onChange={(e) => setLatestOnly(e.target.checked ? '1' : '')} />
           Latest visit per client
         </label>
-        <label className="visually-hidden" htmlFor="sort">Sort</label>
+        <label className="visually-hidden" htmlFor="sort">
+          Sort
+        </label>
         <select id="sort" value={sort} onChange={(e) => setSort(e.target.value as typeof sort)}>
           {SORTS.map((s) => (
             <option key={s.value} value={s.value}>

@@ -18,9 +18,13 @@ export function DataSection({ dataFolder }: { dataFolder: string | undefined }) 
   // While this window imports: how far the worker is (null otherwise; other windows' imports are not ours).
   const [importing, setImporting] = useState<{ done: number; total: number } | null>(null);
   const importingNow = useRef(false);
-  useEffect(() => api.on('imports.progress', (progress) => {
-    if (importingNow.current) setImporting(progress);
-  }), [api]);
+  useEffect(
+    () =>
+      api.on('imports.progress', (progress) => {
+        if (importingNow.current) setImporting(progress);
+      }),
+    [api],
+  );
 
   const run = async (work: () => Promise<string | void>) => {
     setMessage(null);
@@ -71,27 +75,43 @@ export function DataSection({ dataFolder }: { dataFolder: string | undefined }) 
         </p>
       )}
       <div className="data-actions">
-        <ExportButton busyText="Backing up…" onError={setFailure} make={() => {
-          setFailure(null);
-          return api.call('backups.create', undefined);
-        }}>
+        <ExportButton
+          busyText="Backing up…"
+          onError={setFailure}
+          make={() => {
+            setFailure(null);
+            return api.call('backups.create', undefined);
+          }}
+        >
           Back up now…
         </ExportButton>
-        <ExportButton onError={setFailure} make={() => {
-          setFailure(null);
-          return api.call('exports.json', undefined);
-        }}>
+        <ExportButton
+          onError={setFailure}
+          make={() => {
+            setFailure(null);
+            return api.call('exports.json', undefined);
+          }}
+        >
           Export everything (JSON)
         </ExportButton>
         <FilePickerButton
           label="Import JSON…"
           purpose="import"
           accept="application/json,.json"
-          busyText={importing && (importing.total > 0 ? `Importing ${importing.done.toLocaleString('en-US')} of ${importing.total.toLocaleString('en-US')}…` : 'Importing…')}
+          busyText={
+            importing &&
+            (importing.total > 0 ? `Importing ${importing.done.toLocaleString('en-US')} of ${importing.total.toLocaleString('en-US')}…` : 'Importing…')
+          }
           onFile={(file) => void importJson(file)}
           onError={setFailure}
         />
-        <FilePickerButton label="Restore a backup…" purpose="restore" onError={setFailure} accept=".db,.sqlite,.sqlite3,application/vnd.sqlite3,application/x-sqlite3" onFile={setRestoreFile} />
+        <FilePickerButton
+          label="Restore a backup…"
+          purpose="restore"
+          onError={setFailure}
+          accept=".db,.sqlite,.sqlite3,application/vnd.sqlite3,application/x-sqlite3"
+          onFile={setRestoreFile}
+        />
       </div>
       {restoreFile && (
         <div className="notice" role="region" aria-label="Confirm restore">
@@ -106,7 +126,11 @@ export function DataSection({ dataFolder }: { dataFolder: string | undefined }) 
               setRestoreFile(null);
               void restore(file);
             }}
-            trigger={<button type="button" className="danger">Restore…</button>}
+            trigger={
+              <button type="button" className="danger">
+                Restore…
+              </button>
+            }
           />
           <button type="button" onClick={() => setRestoreFile(null)}>
             Cancel
@@ -155,7 +179,14 @@ export function DataSection({ dataFolder }: { dataFolder: string | undefined }) 
  * by role like every other action. The desktop app uses its native open dialog (main reads the file); the
  * preview a hidden file input.
  */
-function FilePickerButton({ label, purpose, accept, onFile, onError, busyText }: {
+function FilePickerButton({
+  label,
+  purpose,
+  accept,
+  onFile,
+  onError,
+  busyText,
+}: {
   label: string;
   purpose: 'import' | 'restore';
   accept: string;

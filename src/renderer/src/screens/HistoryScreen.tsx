@@ -96,7 +96,11 @@ export function HistoryScreen({ consultationId }: { consultationId: string }) {
                     description="Its content becomes a new version. Nothing in the history is removed."
                     confirmLabel="Restore"
                     onConfirm={() => restore.mutate({ consultationId, versionNumber: v.versionNumber, expectedVersion: consultation!.currentVersion })}
-                    trigger={<button type="button" className="link">Restore</button>}
+                    trigger={
+                      <button type="button" className="link">
+                        Restore
+                      </button>
+                    }
                   />
                 )}
               </div>
@@ -110,7 +114,9 @@ export function HistoryScreen({ consultationId }: { consultationId: string }) {
               <select value={from ?? ''} onChange={(e) => setFrom(Number(e.target.value))} aria-label="From version">
                 <option value={0}>the empty form</option>
                 {list.map((v) => (
-                  <option key={v.id} value={v.versionNumber}>{v.versionNumber}</option>
+                  <option key={v.id} value={v.versionNumber}>
+                    {v.versionNumber}
+                  </option>
                 ))}
               </select>
             </label>
@@ -118,7 +124,9 @@ export function HistoryScreen({ consultationId }: { consultationId: string }) {
               with version{' '}
               <select value={to ?? ''} onChange={(e) => setTo(Number(e.target.value))} aria-label="To version">
                 {list.map((v) => (
-                  <option key={v.id} value={v.versionNumber}>{v.versionNumber}</option>
+                  <option key={v.id} value={v.versionNumber}>
+                    {v.versionNumber}
+                  </option>
                 ))}
               </select>
             </label>
@@ -127,7 +135,9 @@ export function HistoryScreen({ consultationId }: { consultationId: string }) {
           {diff.data && diff.data.changes.length === 0 && <p className="muted">These versions have the same content.</p>}
           {diff.data && diff.data.changes.length > 0 && (
             <table className="diff-table">
-              <caption className="visually-hidden">Changes from version {from} to version {to}</caption>
+              <caption className="visually-hidden">
+                Changes from version {from} to version {to}
+              </caption>
               <thead>
                 <tr>
                   <th scope="col">Field</th>
@@ -140,10 +150,18 @@ export function HistoryScreen({ consultationId }: { consultationId: string }) {
                   <tr key={change.path}>
                     <th scope="row">{fieldLabel(change.path)}</th>
                     <td className="before">
-                      {change.before === undefined ? <span className="muted">empty</span> : <WordDiff before={show(change.before)} after={show(change.after)} side="before" />}
+                      {change.before === undefined ? (
+                        <span className="muted">empty</span>
+                      ) : (
+                        <WordDiff before={show(change.before)} after={show(change.after)} side="before" />
+                      )}
                     </td>
                     <td className="after">
-                      {change.after === undefined ? <span className="muted">empty</span> : <WordDiff before={show(change.before)} after={show(change.after)} side="after" />}
+                      {change.after === undefined ? (
+                        <span className="muted">empty</span>
+                      ) : (
+                        <WordDiff before={show(change.before)} after={show(change.after)} side="after" />
+                      )}
                     </td>
                   </tr>
                 ))}

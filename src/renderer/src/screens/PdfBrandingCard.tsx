@@ -62,8 +62,18 @@ function BrandingForm({ initial, onSaved }: { initial: PdfBranding; onSaved: (sa
       <p className="muted">What the summary you hand to a client carries besides your name: your team, its logo and colour.</p>
       <div className="field">
         <label htmlFor="pdf-team">Team name</label>
-        <input id="pdf-team" value={teamName} maxLength={120} onChange={(e) => setTeamName(e.target.value)} aria-invalid={fieldError('teamName') ? true : undefined} />
-        {fieldError('teamName') && <small className="field-error" role="alert">{fieldError('teamName')}</small>}
+        <input
+          id="pdf-team"
+          value={teamName}
+          maxLength={120}
+          onChange={(e) => setTeamName(e.target.value)}
+          aria-invalid={fieldError('teamName') ? true : undefined}
+        />
+        {fieldError('teamName') && (
+          <small className="field-error" role="alert">
+            {fieldError('teamName')}
+          </small>
+        )}
       </div>
       <div className="field">
         <label htmlFor="pdf-logo">Logo (PNG or JPEG)</label>
@@ -81,7 +91,8 @@ function BrandingForm({ initial, onSaved }: { initial: PdfBranding; onSaved: (sa
       </div>
       <div className="field inline">
         <label>
-          <input type="checkbox" checked={includeStatus} onChange={(e) => setIncludeStatus(e.target.checked)} /> Print the status and completion (for internal copies)
+          <input type="checkbox" checked={includeStatus} onChange={(e) => setIncludeStatus(e.target.checked)} /> Print the status and completion (for internal
+          copies)
         </label>
       </div>
       <div className="data-actions">
@@ -89,7 +100,11 @@ function BrandingForm({ initial, onSaved }: { initial: PdfBranding; onSaved: (sa
           Save PDF settings
         </button>
       </div>
-      {message && <p role="status" className="notice">{message}</p>}
+      {message && (
+        <p role="status" className="notice">
+          {message}
+        </p>
+      )}
       {failure !== null && !fieldError('teamName') && <ErrorNotice error={failure} />}
     </form>
   );

@@ -54,16 +54,31 @@ function ProfileForm({ initial }: { initial: ProfileInput }) {
       <div className="field">
         <label htmlFor="settings-name">Name</label>
         <input id="settings-name" aria-invalid={errors.name ? true : undefined} {...form.register('name')} />
-        {errors.name && <small className="field-error" role="alert">{errors.name.message}</small>}
+        {errors.name && (
+          <small className="field-error" role="alert">
+            {errors.name.message}
+          </small>
+        )}
       </div>
       <div className="field">
         <label htmlFor="settings-email">Email</label>
         <input id="settings-email" type="email" aria-invalid={errors.email ? true : undefined} {...form.register('email')} />
-        {errors.email && <small className="field-error" role="alert">{errors.email.message}</small>}
+        {errors.email && (
+          <small className="field-error" role="alert">
+            {errors.email.message}
+          </small>
+        )}
       </div>
       {failure !== null && <ErrorNotice error={failure} />}
-      <button type="submit" className="primary">Save profile</button>
-      {saved && <span role="status" className="muted"> Saved.</span>}
+      <button type="submit" className="primary">
+        Save profile
+      </button>
+      {saved && (
+        <span role="status" className="muted">
+          {' '}
+          Saved.
+        </span>
+      )}
     </form>
   );
 }

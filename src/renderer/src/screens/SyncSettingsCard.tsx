@@ -87,7 +87,9 @@ function SyncForm({ initial, message, setMessage, onSaved }: SyncFormProps) {
           onChange={(e) => setToken(e.target.value)}
           {...described('token')}
         />
-        {initial.hasToken && !tokenKept && url.trim() !== '' && <small className="muted">The saved token is only sent to the URL it was entered for. Paste the token for this URL.</small>}
+        {initial.hasToken && !tokenKept && url.trim() !== '' && (
+          <small className="muted">The saved token is only sent to the URL it was entered for. Paste the token for this URL.</small>
+        )}
         {errorOf('token')}
       </div>
       <div className="field inline">
@@ -110,7 +112,10 @@ function SyncForm({ initial, message, setMessage, onSaved }: SyncFormProps) {
       </div>
       {errorOf('intervalMinutes')}
       <div className="data-actions">
-        <button type="button" onClick={() => void run(async () => (await api.call('sync.testConnection', { url: url.trim(), ...(token ? { token } : {}) })).message)}>
+        <button
+          type="button"
+          onClick={() => void run(async () => (await api.call('sync.testConnection', { url: url.trim(), ...(token ? { token } : {}) })).message)}
+        >
           Test connection
         </button>
         <button
@@ -119,7 +124,12 @@ function SyncForm({ initial, message, setMessage, onSaved }: SyncFormProps) {
           onClick={() =>
             void run(async () => {
               // An empty or unreadable number is sent as NaN: the main process answers with words for this field.
-              await api.call('sync.saveSettings', { url: url.trim(), ...(token ? { token } : {}), enabled, intervalMinutes: interval.trim() === '' ? Number.NaN : Number(interval) });
+              await api.call('sync.saveSettings', {
+                url: url.trim(),
+                ...(token ? { token } : {}),
+                enabled,
+                intervalMinutes: interval.trim() === '' ? Number.NaN : Number(interval),
+              });
               setToken('');
               onSaved();
               return url.trim() === '' ? 'Sync settings cleared.' : enabled ? 'Saved. Syncing now.' : 'Saved. Sync is off.';
@@ -129,7 +139,15 @@ function SyncForm({ initial, message, setMessage, onSaved }: SyncFormProps) {
           Save
         </button>
         {initial.enabled && (
-          <button type="button" onClick={() => void run(async () => { const s = await api.call('sync.now', undefined); return s.message ?? 'Synced.'; })}>
+          <button
+            type="button"
+            onClick={() =>
+              void run(async () => {
+                const s = await api.call('sync.now', undefined);
+                return s.message ?? 'Synced.';
+              })
+            }
+          >
             Sync now
           </button>
         )}
@@ -148,7 +166,11 @@ function SyncForm({ initial, message, setMessage, onSaved }: SyncFormProps) {
           </button>
         )}
       </div>
-      {message && <p role="status" className="notice">{message}</p>}
+      {message && (
+        <p role="status" className="notice">
+          {message}
+        </p>
+      )}
       {otherFailure && <ErrorNotice error={failure} />}
     </form>
   );

@@ -36,18 +36,40 @@ export function Welcome() {
       <form onSubmit={submit} noValidate aria-labelledby="welcome-title">
         <h1 id="welcome-title">Welcome to Fieldbook</h1>
         <p>
-          Fieldbook keeps your client intakes on this laptop, works without a network, and keeps every version. First, who are
-          you? Your name appears on versions and PDF summaries.
+          Fieldbook keeps your client intakes on this laptop, works without a network, and keeps every version. First, who are you? Your name appears on
+          versions and PDF summaries.
         </p>
         <div className="field">
           <label htmlFor="profile-name">Your name</label>
-          <input id="profile-name" autoFocus autoComplete="name" aria-invalid={errors.name ? true : undefined} aria-describedby={errors.name ? 'profile-name-error' : undefined} {...form.register('name')} />
-          {errors.name && <small id="profile-name-error" className="field-error" role="alert">{errors.name.message}</small>}
+          <input
+            id="profile-name"
+            autoFocus
+            autoComplete="name"
+            aria-invalid={errors.name ? true : undefined}
+            aria-describedby={errors.name ? 'profile-name-error' : undefined}
+            {...form.register('name')}
+          />
+          {errors.name && (
+            <small id="profile-name-error" className="field-error" role="alert">
+              {errors.name.message}
+            </small>
+          )}
         </div>
         <div className="field">
           <label htmlFor="profile-email">Your work email</label>
-          <input id="profile-email" type="email" autoComplete="email" aria-invalid={errors.email ? true : undefined} aria-describedby={errors.email ? 'profile-email-error' : undefined} {...form.register('email')} />
-          {errors.email && <small id="profile-email-error" className="field-error" role="alert">{errors.email.message}</small>}
+          <input
+            id="profile-email"
+            type="email"
+            autoComplete="email"
+            aria-invalid={errors.email ? true : undefined}
+            aria-describedby={errors.email ? 'profile-email-error' : undefined}
+            {...form.register('email')}
+          />
+          {errors.email && (
+            <small id="profile-email-error" className="field-error" role="alert">
+              {errors.email.message}
+            </small>
+          )}
         </div>
         {failure !== null && <ErrorNotice error={failure} />}
         <button type="submit" className="primary" disabled={isSubmitting}>
