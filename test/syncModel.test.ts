@@ -372,6 +372,19 @@ describe('sync model', () => {
         numRuns: Number(process.env.SYNC_MODEL_RUNS ?? 15),
         // Always tried first: a delete racing unsynced work on the consultant's other laptop.
         examples: [
+          // Sign-offs and follow-ups on every run of the suite, not only when the random ops happen to pick them.
+          [
+            [
+              { kind: 'sign', device: 0, target: 0, drawn: true },
+              { kind: 'followUp', device: 0, target: 0 },
+              { kind: 'sync', device: 0, fault: 'none' },
+              { kind: 'sync', device: 1, fault: 'none' },
+              { kind: 'sign', device: 1, target: 0, drawn: false },
+              { kind: 'sync', device: 1, fault: 'none' },
+              { kind: 'sync', device: 2, fault: 'none' },
+              { kind: 'sync', device: 0, fault: 'none' },
+            ],
+          ],
           // A conflict recorded on one laptop, resolved on the other.
           [
             [
@@ -429,6 +442,18 @@ describe('sync model', () => {
       fc.asyncProperty(fc.array(conflictOp, { minLength: 8, maxLength: 40 }), async (ops) => scenario([...start, ...ops])),
       {
         numRuns: Number(process.env.SYNC_CONFLICT_RUNS ?? 10),
+        // One sure collision on every run of the suite: both laptops type the same field before syncing.
+        examples: [
+          [
+            [
+              { kind: 'edit', device: 0, target: 0, value: 'a', field: 'contact_info.contact_person' },
+              { kind: 'edit', device: 1, target: 0, value: 'b', field: 'contact_info.contact_person' },
+              { kind: 'sync', device: 0, fault: 'none' },
+              { kind: 'sync', device: 1, fault: 'none' },
+              { kind: 'sync', device: 0, fault: 'none' },
+            ],
+          ],
+        ],
       },
     );
     const recorded = conflictsSeen.recorded - before.recorded;
