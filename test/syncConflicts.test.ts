@@ -1,68 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { createClient } from '@libsql/client';
-import type { RemoteClient } from '../src/main/sync/remoteClient';
-import { createRemoteClient } from '../src/main/sync/remoteClient';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ConflictsService } from '../src/main/sync/conflictsService';
 import { SyncOutbox } from '../src/main/store/syncOutbox';
 import { device, syncedState, type Device } from './syncDevices';
-import { startHranaAdapter, startTursoServer, tursodbMissing, type HranaAdapter, type TursoServer } from './tursoServer';
-import { tempDir } from './tempDatabase';
 import { fullSections } from './arbitraries';
+import { teamKinds, type Team } from './teams';
 import { newId, now } from '../src/main/clock';
 
 // Issue 12, item 7: conflicts travel to the owner's other devices. Two laptops of one consultant (A, B)
 // and a teammate (T), against a libSQL file remote (which enforces foreign keys, like hosted Turso) and a
 // real tursodb over HTTP through the test adapter.
 
-interface Team {
-  remote: () => RemoteClient;
-  /** Writes to the team database behind the app's back (a poisoned row). */
-  admin: RemoteClient;
-  close(): Promise<void>;
-}
-
-async function fileTeam(): Promise<Team> {
-  const t = tempDir('fieldbook-team-');
-  const url = `file:${join(t.dir, 'team.db')}`;
-  const clients: RemoteClient[] = [];
-  const remote = () => {
-    const c = createClient({ url });
-    clients.push(c);
-    return c;
-  };
-  const admin = remote();
-  return { remote, admin, close: async () => (clients.forEach((c) => c.close()), t.cleanup()) };
-}
-
-let server: TursoServer | null = null;
-let adapter: HranaAdapter | null = null;
-beforeAll(async () => {
-  if (tursodbMissing) return;
-  server = await startTursoServer();
-  adapter = await startHranaAdapter(server.port);
-}, 60_000);
-afterAll(async () => {
-  await adapter?.close();
-  await server?.stop();
-});
-
-async function tursoTeam(): Promise<Team> {
-  // One server for the file; each scenario starts from an empty team database.
-  const admin = createRemoteClient({ url: adapter!.url });
-  const tables = (await admin.execute(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)).rows.map((r) => String(r.name));
-  if (tables.length)
-    await admin.batch(
-      tables.map((name) => `DROP TABLE "${name}"`),
-      'write',
-    );
-  return { remote: () => createRemoteClient({ url: adapter!.url, timeoutMs: 15_000 }), admin, close: async () => {} };
-}
-
-const teams: [string, () => Promise<Team>, boolean][] = [
-  ['libSQL file remote', fileTeam, false],
-  ['tursodb over HTTP', tursoTeam, tursodbMissing !== null],
-];
+const teams = teamKinds();
 
 let devices: Device[] = [];
 afterEach(() => {

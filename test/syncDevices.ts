@@ -51,6 +51,25 @@ export function fileRemote(): { remote: Client; cleanup: () => void } {
   return { remote, cleanup: () => (remote.close(), t.cleanup()) };
 }
 
+/**
+ * A team database in a temp file and a way to add laptops to it. `onCleanup` receives one function that closes
+ * every laptop added and the team database (a test file calls it after each test).
+ */
+export function fileTeamDevices(onCleanup: (cleanup: () => void) => void) {
+  const { remote, cleanup } = fileRemote();
+  const devices: Device[] = [];
+  onCleanup(() => {
+    devices.forEach((d) => d.close());
+    cleanup();
+  });
+  const add = (name: string, options?: Parameters<typeof device>[2]) => {
+    const d = device(name, remote, options);
+    devices.push(d);
+    return d;
+  };
+  return { remote, add };
+}
+
 /** What must be equal on every device after sync: consultations (with their status moves) and their versions. */
 export function syncedState(app: TestApp) {
   const sqlite = app.database.sqlite;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { device, fileRemote, syncedState, type Device } from '../syncDevices';
+import { fileTeamDevices, syncedState, type Device } from '../syncDevices';
 import { fullSections } from '../arbitraries';
 import { signaturePng } from '../signatureImage';
 import { signedContentHash } from '../../src/main/store/signOffHash';
@@ -12,20 +12,7 @@ afterEach(() => {
   cleanups.forEach((c) => c());
   cleanups = [];
 });
-function setup() {
-  const { remote, cleanup } = fileRemote();
-  const devices: Device[] = [];
-  cleanups.push(() => {
-    devices.forEach((d) => d.close());
-    cleanup();
-  });
-  const add = (name: string, options?: Parameters<typeof device>[2]) => {
-    const d = device(name, remote, options);
-    devices.push(d);
-    return d;
-  };
-  return { add, remote };
-}
+const setup = () => fileTeamDevices((cleanup) => cleanups.push(cleanup));
 
 /** Every signed version on a device, with whether its stored content still matches its hash. */
 function signedVersions(d: Device, consultationId: string) {

@@ -1,42 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { usePrintingHost } from '../printingHost';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync, crc32 } from 'node:zlib';
-import { chromiumPdfPrinter } from '../../src/main/pdf/chromiumPrinter';
-import { startAppHost, type AppHost } from '../../src/main/appHost';
-import { tempDir } from '../tempDatabase';
 import { fullSections } from '../arbitraries';
 import type { OperationName, OperationOutput } from '../../src/shared/contract';
 import { signaturePng } from '../signatureImage';
 
 // A signature drawing that is small as text and huge as pixels, printed by a real Chromium.
 
-let host: AppHost;
-let cleanup: () => void;
-let dir: string;
-beforeAll(async () => {
-  const t = tempDir();
-  dir = t.dir;
-  cleanup = t.cleanup;
-  host = startAppHost({
-    dataFolder: join(dir, 'data'),
-    shell: 'browser-preview',
-    version: 't',
-    validateOutput: true,
-    autoBackup: false,
-    backgroundSync: false,
-    pdfPrinter: chromiumPdfPrinter(),
-  });
-  await call('users.saveProfile', { name: 'Ada Consultant', email: 'ada@example.com' });
-}, 60_000);
-afterAll(async () => {
-  await host.stop();
-  cleanup();
-});
+const printing = usePrintingHost();
 
 async function call<K extends OperationName>(op: K, input: unknown): Promise<{ ok: true; value: OperationOutput<K> } | { ok: false; message: string }> {
-  const result = await host.dispatch(op, input);
+  const result = await printing.host.dispatch(op, input);
   return result.ok ? { ok: true, value: result.value as OperationOutput<K> } : { ok: false, message: result.error.message };
 }
 
@@ -93,7 +70,7 @@ describe('attack: signature drawing as a pixel bomb', () => {
     const ms = Date.now() - started;
     expect(pdf.ok).toBe(true);
     if (pdf.ok) {
-      const path = join(dir, 'bomb.pdf');
+      const path = join(printing.dir, 'bomb.pdf');
       writeFileSync(path, Buffer.from(pdf.value.base64, 'base64'));
       expect(execFileSync('pdftotext', [path, '-']).toString('utf8')).toContain('Lee Chen');
     }

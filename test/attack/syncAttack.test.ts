@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { device, fileRemote, migrations, restoredDevice, syncedState, type Device } from '../syncDevices';
+import { device, fileTeamDevices, migrations, restoredDevice, syncedState } from '../syncDevices';
 import { SyncEngine } from '../../src/main/sync/syncEngine';
 import { LinkSizer } from '../../src/main/sync/batchSizing';
 import { tempDir } from '../tempDatabase';
@@ -24,20 +24,7 @@ afterEach(() => {
   cleanups = [];
 });
 
-function setup() {
-  const { remote, cleanup } = fileRemote();
-  const devices: Device[] = [];
-  cleanups.push(() => {
-    devices.forEach((d) => d.close());
-    cleanup();
-  });
-  const add = (name: string, options?: Parameters<typeof device>[2]) => {
-    const d = device(name, remote, options);
-    devices.push(d);
-    return d;
-  };
-  return { remote, add };
-}
+const setup = () => fileTeamDevices((cleanup) => cleanups.push(cleanup));
 
 /** About `items` × 10,000 ASCII characters: one list field under the per-item and per-list hard limits. */
 const bigList = (mark: string, items: number) => Array.from({ length: items }, (_, i) => `${mark}${i} `.padEnd(HARD_LIMITS.listItemChars, mark));

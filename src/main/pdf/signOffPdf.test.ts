@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { usePrintingHost } from '../../../test/printingHost';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromiumPdfPrinter } from './chromiumPrinter';
-import { startAppHost, type AppHost } from '../appHost';
-import { tempDir } from '../../../test/tempDatabase';
 import { fullSections } from '../../../test/arbitraries';
 import { signaturePng } from '../../../test/signatureImage';
 import type { OperationName, OperationOutput } from '../../shared/contract';
@@ -12,38 +10,17 @@ import type { OperationName, OperationOutput } from '../../shared/contract';
 // The signed version's paper, printed by a real Chromium and read back with pdftotext.
 
 const ARTIFACTS = resolve(import.meta.dirname, '..', '..', '..', 'artifacts', 'pdf');
-let host: AppHost;
-let cleanup: () => void;
-let dir: string;
-beforeAll(async () => {
-  const t = tempDir();
-  dir = t.dir;
-  cleanup = t.cleanup;
-  host = startAppHost({
-    dataFolder: join(dir, 'data'),
-    shell: 'browser-preview',
-    version: 't',
-    validateOutput: true,
-    autoBackup: false,
-    backgroundSync: false,
-    pdfPrinter: chromiumPdfPrinter(),
-  });
-  await call('users.saveProfile', { name: 'Ada Consultant', email: 'ada@example.com' });
-}, 60_000);
-afterAll(async () => {
-  await host.stop();
-  cleanup();
-});
+const printing = usePrintingHost();
 
 async function call<K extends OperationName>(op: K, input: unknown): Promise<OperationOutput<K>> {
-  const result = await host.dispatch(op, input);
+  const result = await printing.host.dispatch(op, input);
   if (!result.ok) throw new Error(`${op}: ${result.error.message}`);
   return result.value as OperationOutput<K>;
 }
 
 async function pdfText(name: string, input: { consultationId: string; versionNumber?: number }): Promise<string> {
   const file = await call('exports.summaryPdf', input);
-  const path = join(dir, `${name}.pdf`);
+  const path = join(printing.dir, `${name}.pdf`);
   writeFileSync(path, Buffer.from(file.base64, 'base64'));
   mkdirSync(ARTIFACTS, { recursive: true });
   writeFileSync(join(ARTIFACTS, `${name}.pdf`), Buffer.from(file.base64, 'base64'));
@@ -62,7 +39,7 @@ describe('the PDF of a signed version', () => {
     expect(signed).toContain(time);
     expect(signed).toContain(hash.slice(0, 12));
     expect(signed).toContain('Any later change makes a new version');
-    const pdfImages = execFileSync('pdfimages', ['-list', join(dir, 'signed-version.pdf')]).toString();
+    const pdfImages = execFileSync('pdfimages', ['-list', join(printing.dir, 'signed-version.pdf')]).toString();
     expect(pdfImages.trim().split('\n').length).toBeGreaterThan(2); // header lines + the signature image
 
     // The unchanged working copy carries the same signature; once edited it only notes the signed version.

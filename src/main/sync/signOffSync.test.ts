@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { device, fileRemote, syncedState, type Device } from '../../../test/syncDevices';
+import { fileTeamDevices, syncedState } from '../../../test/syncDevices';
 import { fullSections } from '../../../test/arbitraries';
 import { failureOf } from '../../../test/tempDatabase';
 import { signaturePng } from '../../../test/signatureImage';
@@ -9,20 +9,7 @@ afterEach(() => {
   cleanups.forEach((c) => c());
   cleanups = [];
 });
-function setup() {
-  const { remote, cleanup } = fileRemote();
-  const devices: Device[] = [];
-  cleanups.push(() => {
-    devices.forEach((d) => d.close());
-    cleanup();
-  });
-  const add = (name: string, options?: Parameters<typeof device>[2]) => {
-    const d = device(name, remote, options);
-    devices.push(d);
-    return d;
-  };
-  return { remote, add };
-}
+const setup = () => fileTeamDevices((cleanup) => cleanups.push(cleanup));
 
 describe('sign-offs and follow-ups over sync', () => {
   it('a signed version and a follow-up link reach a teammate, read-only, byte for byte', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { device, fileRemote, syncedState, migrations, type Device } from '../../../test/syncDevices';
+import { fileTeamDevices, migrations, syncedState, type Device } from '../../../test/syncDevices';
 import { fullSections } from '../../../test/arbitraries';
 import { failureOf } from '../../../test/tempDatabase';
 import { latestSchemaVersion } from '../db/migrate';
@@ -11,20 +11,7 @@ afterEach(() => {
   cleanups.forEach((c) => c());
   cleanups = [];
 });
-function setup() {
-  const { remote, cleanup } = fileRemote();
-  const devices: Device[] = [];
-  cleanups.push(() => {
-    devices.forEach((d) => d.close());
-    cleanup();
-  });
-  const add = (name: string, options?: Parameters<typeof device>[2]) => {
-    const d = device(name, remote, options);
-    devices.push(d);
-    return d;
-  };
-  return { remote, add };
-}
+const setup = () => fileTeamDevices((cleanup) => cleanups.push(cleanup));
 const edit = (d: Device, id: string, sections: object, expectedVersion: number) => {
   d.consultations.autosave({ consultationId: id, edits: editsForSections(sections) });
   return d.consultations.saveVersion({ consultationId: id, expectedVersion }).detail.consultation;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { device, fileRemote, syncedState, type Device } from '../../../test/syncDevices';
+import { fileTeamDevices, syncedState, type Device } from '../../../test/syncDevices';
 import { pendingChanges } from '../store/syncOutbox';
 
 // The outbox holds each waiting change once and counts them with a counter its triggers keep: typing while
@@ -10,20 +10,7 @@ afterEach(() => {
   cleanups.forEach((c) => c());
   cleanups = [];
 });
-function setup() {
-  const { remote, cleanup } = fileRemote();
-  const devices: Device[] = [];
-  cleanups.push(() => {
-    devices.forEach((d) => d.close());
-    cleanup();
-  });
-  const add = (name: string, options?: Parameters<typeof device>[2]) => {
-    const d = device(name, remote, options);
-    devices.push(d);
-    return d;
-  };
-  return { remote, add };
-}
+const setup = () => fileTeamDevices((cleanup) => cleanups.push(cleanup));
 const outboxRows = (d: Device) => (d.database.sqlite.prepare('SELECT count(*) AS n FROM sync_outbox').get() as { n: number }).n;
 const distinctWaiting = (d: Device) =>
   (d.database.sqlite.prepare('SELECT count(*) AS n FROM (SELECT DISTINCT entity, entity_id FROM sync_outbox)').get() as { n: number }).n;

@@ -1,0 +1,41 @@
+import { afterAll, beforeAll } from 'vitest';
+import { join } from 'node:path';
+import { chromiumPdfPrinter } from '../src/main/pdf/chromiumPrinter';
+import { startAppHost, type AppHost } from '../src/main/appHost';
+import { tempDir } from './tempDatabase';
+
+/**
+ * An app host that prints with a real Chromium, in a temp folder, with a consultant's profile: started before
+ * the calling file's tests, stopped after. Read `host` and `dir` inside tests (they are set in beforeAll).
+ */
+export function usePrintingHost(): { readonly host: AppHost; readonly dir: string } {
+  const state: { host?: AppHost; dir?: string; cleanup?: () => void } = {};
+  beforeAll(async () => {
+    const t = tempDir();
+    state.dir = t.dir;
+    state.cleanup = t.cleanup;
+    state.host = startAppHost({
+      dataFolder: join(t.dir, 'data'),
+      shell: 'browser-preview',
+      version: 't',
+      validateOutput: true,
+      autoBackup: false,
+      backgroundSync: false,
+      pdfPrinter: chromiumPdfPrinter(),
+    });
+    const saved = await state.host.dispatch('users.saveProfile', { name: 'Ada Consultant', email: 'ada@example.com' });
+    if (!saved.ok) throw new Error(saved.error.message);
+  }, 60_000);
+  afterAll(async () => {
+    await state.host?.stop();
+    state.cleanup?.();
+  });
+  return {
+    get host() {
+      return state.host!;
+    },
+    get dir() {
+      return state.dir!;
+    },
+  };
+}
