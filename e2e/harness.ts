@@ -8,20 +8,9 @@ import { atBoundary } from '../test/tempDatabase';
 
 /** The consultation operations of a host as the renderer calls them (inputs parsed by the contract). */
 export const consultationsOf = (host: AppHost) => atBoundary(host.services.consultations, 'consultations');
-import { chromiumPdfPrinter } from '../src/main/pdf/chromiumPrinter';
+import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM, chromiumPdfPrinter } from '../src/main/pdf/chromiumPrinter';
 
 export const ARTIFACTS = resolve(import.meta.dirname, '..', 'artifacts', 'e2e');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export interface Preview {
   host: AppHost;

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { consultationsOf, startPreview, type Preview } from './harness';
+import { rng } from '../bench/seed';
 import { fieldLabel, getPath } from '../src/shared/consultation/fields';
 import { HARD_LIMITS } from '../src/shared/consultation/sections';
 
@@ -16,22 +17,10 @@ afterEach(async () => {
   preview = null;
 });
 
-/** mulberry32: a tiny seeded generator, so a failing run can be replayed exactly. */
+/** The bench's seeded generator (mulberry32), so a failing run can be replayed exactly. */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!,
-    chance: (p: number) => next() < p,
-  };
+  const r = rng(seed);
+  return { next: r.next, pick: r.pick, int: (n: number) => Math.floor(r.next() * n), chance: (p: number) => r.next() < p };
 }
 
 const FIELDS = [

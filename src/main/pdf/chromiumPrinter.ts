@@ -7,7 +7,8 @@ import { PRINT_OPTIONS, withHtmlFile, type PdfPrinter } from './pdfPrinter';
 // fresh context each time, measured under load).
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
+/** Flags for a headless Chromium on a server or in CI (the e2e harness launches with the same). */
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
