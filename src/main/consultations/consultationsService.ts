@@ -1,4 +1,4 @@
-import type { ConsultationStore } from '../store/consultationStore';
+import type { ConsultationStore, NewVersion } from '../store/consultationStore';
 import { sectionsOf, toConsultation, type ConsultationRow } from '../store/rows';
 import { after, newId, now } from '../clock';
 import { AppFailure, validationFailure, type FieldIssue } from '../../shared/errors';
@@ -236,30 +236,47 @@ export class ConsultationsService {
     });
   }
 
-  /** Snapshots the working copy as the next version, if it passes the version rules (fields named if not). */
-  private snapshot(row: ConsultationRow, actor: string, note: string | null, summaryPrefix = ''): ConsultationRow {
+  /** The working copy in its version form, or the fields that fail the version rules (named in `message`). */
+  private versionable(row: ConsultationRow, message: string): WorkingSections {
     const checked = strictSectionsSchema.safeParse(normalizeForVersion(sectionsOf(row)));
-    if (!checked.success) throw namedIssues(versionIssues(sectionsOf(row)), 'Some fields need attention before saving a version');
-    const sections = canonicalSections(checked.data) as WorkingSections;
-    const changedFields = diffFields(this.versionContent(row), sections).map((change) => change.path);
-    const timestamp = after(row.updatedAt);
-    if (changedFields.length === 0) {
-      // Only blanks or spacing differed: the working copy takes the tidy form, no version is needed.
-      if (!deepEqual(sections, sectionsOf(row))) this.store.writeWorkingCopy(row.id, sections, completionOf(sections).percentage, timestamp);
-      return this.store.require(row.id);
-    }
-    this.store.writeVersion({
+    if (!checked.success) throw namedIssues(versionIssues(sectionsOf(row)), message);
+    return canonicalSections(checked.data) as WorkingSections;
+  }
+
+  /** Writes `sections` as the next version of `row`, keeping its status; the version orders after the row's last change. */
+  private writeNextVersion(
+    row: ConsultationRow,
+    actor: string,
+    sections: WorkingSections,
+    changedFields: string[],
+    changeSummary: string,
+    extra: { note?: string | null; signOff?: NewVersion['signOff'] } = {},
+  ) {
+    return this.store.writeVersion({
       consultation: row,
       authorId: actor,
       sections,
       status: row.status,
       completedAt: row.completedAt,
-      completionPercentage: completionOf(sections).percentage,
+      completionPercentage: assess(sections).completion.percentage,
       changedFields,
-      changeSummary: `${summaryPrefix}${summarizeChanges(changedFields)}`,
-      note,
-      createdAt: timestamp,
+      changeSummary,
+      note: extra.note ?? null,
+      createdAt: after(row.updatedAt),
+      ...(extra.signOff ? { signOff: extra.signOff } : {}),
     });
+  }
+
+  /** Snapshots the working copy as the next version, if it passes the version rules (fields named if not). */
+  private snapshot(row: ConsultationRow, actor: string, note: string | null, summaryPrefix = ''): ConsultationRow {
+    const sections = this.versionable(row, 'Some fields need attention before saving a version');
+    const changedFields = diffFields(this.versionContent(row), sections).map((change) => change.path);
+    if (changedFields.length === 0) {
+      // Only blanks or spacing differed: the working copy takes the tidy form, no version is needed.
+      if (!deepEqual(sections, sectionsOf(row))) this.store.writeWorkingCopy(row.id, sections, completionOf(sections).percentage, after(row.updatedAt));
+      return this.store.require(row.id);
+    }
+    this.writeNextVersion(row, actor, sections, changedFields, `${summaryPrefix}${summarizeChanges(changedFields)}`, { note });
     return this.store.require(row.id);
   }
 
@@ -353,18 +370,7 @@ export class ConsultationsService {
       if (changedFields.length === 0) {
         throw new AppFailure('invalid_state', `Version ${versionNumber} has the same content as the current one.`);
       }
-      this.store.writeVersion({
-        consultation: row,
-        authorId: actor,
-        sections: target.sections,
-        status: row.status,
-        completedAt: row.completedAt,
-        completionPercentage: assess(target.sections).completion.percentage,
-        changedFields,
-        changeSummary: `Restored version ${versionNumber} · ${summarizeChanges(changedFields)}`,
-        note: null,
-        createdAt: after(row.updatedAt),
-      });
+      this.writeNextVersion(row, actor, target.sections, changedFields, `Restored version ${versionNumber} · ${summarizeChanges(changedFields)}`);
     });
     return this.get({ consultationId });
   }
@@ -400,24 +406,13 @@ export class ConsultationsService {
       if (expectedUpdatedAt !== undefined && row.updatedAt !== expectedUpdatedAt) {
         throw new AppFailure('conflict', 'The record changed while the client was reading it. Show it to them again before they sign.');
       }
-      const checked = strictSectionsSchema.safeParse(normalizeForVersion(sectionsOf(row)));
-      if (!checked.success) throw namedIssues(versionIssues(sectionsOf(row)), 'Some fields need attention before the client signs');
-      const sections = canonicalSections(checked.data) as WorkingSections;
+      const sections = this.versionable(row, 'Some fields need attention before the client signs');
       // When the client signed, by this laptop's clock; the version's own time still orders after the row's.
       const signedAt = now();
       const signOff = { signerName, signedAt, signatureImage };
       const changedFields = diffFields(this.versionContent(row), sections).map((change) => change.path);
-      const { versionNumber: signed } = this.store.writeVersion({
-        consultation: row,
-        authorId: actor,
-        sections,
-        status: row.status,
-        completedAt: row.completedAt,
-        completionPercentage: completionOf(sections).percentage,
-        changedFields,
-        changeSummary: `Signed by ${signerName}${changedFields.length ? ` · ${summarizeChanges(changedFields)}` : ''}`,
-        note: null,
-        createdAt: after(row.updatedAt),
+      const summary = `Signed by ${signerName}${changedFields.length ? ` · ${summarizeChanges(changedFields)}` : ''}`;
+      const { versionNumber: signed } = this.writeNextVersion(row, actor, sections, changedFields, summary, {
         signOff: { ...signOff, contentHash: signedContentHash(row.id, sections, signOff) },
       });
       return signed;
