@@ -5,8 +5,12 @@ import react from '@vitejs/plugin-react';
 // Three bundles from one config: main (ESM; `dependencies` stay external, pure-JS helpers listed as
 // devDependencies such as date-fns and zod are bundled so the package ships only what is used; native modules loaded from
 // node_modules), preload (CommonJS: a sandboxed preload cannot load ES modules), renderer (React).
+/** `@shared/...` is src/shared in every bundle (the same alias as tsconfig.base.json's paths and the vitest configs). */
+export const aliases = { '@shared': resolve('src/shared') };
+
 export default defineConfig({
   main: {
+    resolve: { alias: aliases },
     build: {
       outDir: 'out/main',
       sourcemap: false,
@@ -21,6 +25,7 @@ export default defineConfig({
     },
   },
   preload: {
+    resolve: { alias: aliases },
     build: {
       outDir: 'out/preload',
       sourcemap: false,
@@ -33,6 +38,7 @@ export default defineConfig({
   renderer: {
     root: 'src/renderer',
     plugins: [react()],
+    resolve: { alias: aliases },
     build: {
       outDir: 'out/renderer',
       sourcemap: false,

@@ -12,6 +12,11 @@ const noNode = nodeModules.map((name) => ({ name, message: 'Node modules are not
 const databaseLibraries = ['better-sqlite3', 'drizzle-orm', 'drizzle-orm/*', '@libsql/*'];
 /** Where those libraries may be imported (mirrored by test/boundaries.test.ts). */
 export const DATABASE_DOORS = ['src/main/db/**', 'src/main/store/**', 'src/main/sync/remoteClient.ts'];
+/** Any import or re-export whose source climbs into src/shared with ../ instead of the '@shared/…' alias. */
+const sharedByAlias = ['ImportDeclaration', 'ImportExpression', 'ExportNamedDeclaration', 'ExportAllDeclaration'].map((node) => ({
+  selector: `${node}[source.value=/^\\.{1,2}\\/(.*\\/)?shared\\//]`,
+  message: "Import src/shared as '@shared/…'.",
+}));
 const mainOnly = ['better-sqlite3', 'drizzle-orm', 'drizzle-orm/*', '@libsql/*'].map((group) => group);
 
 export default tseslint.config(
@@ -69,6 +74,13 @@ export default tseslint.config(
           patterns: [{ group: ['**/main/**', '**/preload/**', ...mainOnly], message: 'The renderer reaches main only through the typed API.' }],
         },
       ],
+    },
+  },
+  {
+    // src/shared is reached by its alias everywhere else, never by a chain of ../
+    ignores: ['src/shared/**'],
+    rules: {
+      'no-restricted-syntax': ['error', ...sharedByAlias],
     },
   },
   {

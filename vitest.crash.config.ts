@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { aliases } from './electron.vite.config';
 
 // Crash safety: hundreds of SIGKILLs of a worker process mid-write (npm run test:crash).
 export default defineConfig({
+  resolve: { alias: aliases },
   test: {
     include: ['test/crash/**/*.crash.ts'],
     environment: 'node',
