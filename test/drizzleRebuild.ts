@@ -25,7 +25,7 @@ export function generateRebuild(): RebuildMigrations {
   const folder = join(dir, 'migrations');
   cpSync(join(root, 'migrations', 'sqlite'), folder, { recursive: true });
   const schema = readFileSync(join(root, 'src', 'main', 'db', 'schema.ts'), 'utf8')
-    .replaceAll(`'../../shared/`, `'${join(root, 'src', 'shared')}/`)
+    .replaceAll(`'@shared/`, `'${join(root, 'src', 'shared')}/`)
     .replace(
       `    check('consultations_status_valid'`,
       "    check('consultations_version_not_negative', sql`${t.currentVersion} >= 0`),\n    check('consultations_status_valid'",
