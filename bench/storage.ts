@@ -98,7 +98,10 @@ export function storageBench(dir: string): Row[] {
       name,
       ms: time(() => void c.list(listQuerySchema.parse(query)), runs),
       baselineMs: time(rawPage, runs),
-      baseline: statements.length > 1 ? `same ${statements.length} statements (plan counts + page), plain better-sqlite3` : 'same SQL, plain better-sqlite3',
+      baseline:
+        statements.length > 1
+          ? `same ${statements.length} statements (the plan's reads, then the page), plain better-sqlite3`
+          : 'same SQL, plain better-sqlite3',
       aim: '< 10 ms',
       note: `${count} rows`,
     });
