@@ -83,9 +83,13 @@ const CASES: { name: string; query: ListQuery }[] = [
 function howRun(text: string): string {
   const check = text.includes('instr(')
     ? "checks each row's indexed text"
-    : text.includes('IN (SELECT rowid')
-      ? 'checks each row against the set of matching rowids'
-      : 'collects from the text index';
+    : text.includes('json_each') && text.includes('INDEXED BY')
+      ? 'checks each row against the set of matching rowids the plan read'
+      : text.includes('json_each')
+        ? 'sorts the matches the plan read, by key'
+        : text.includes('IN (SELECT rowid')
+          ? 'checks each row against the set of matching rowids'
+          : 'collects from the text index';
   return text.includes('INDEXED BY') ? `walks the sort index, ${check}` : check;
 }
 
