@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { chromiumPdfPrinter, LARGE_DOCUMENT } from '../src/main/pdf/chromiumPrinter';
+import { chromiumPdfPrinter } from '../src/main/pdf/chromiumPrinter';
+import { LARGE_DOCUMENT } from '../src/main/pdf/pdfPrinter';
 import { SummaryPdf, type SummaryRequest } from '../src/main/pdf/summaryPdf';
 import { findShippedFolder } from '../src/main/appResources';
 import { EMPTY_SECTIONS, type Sections } from '../src/shared/consultation/sections';

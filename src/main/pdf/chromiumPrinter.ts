@@ -1,14 +1,11 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { LOAD_FONTS_SCRIPT, PRINT_OPTIONS, withHtmlFile, type PdfPrinter } from './pdfPrinter';
+import { LARGE_DOCUMENT, LOAD_FONTS_SCRIPT, PRINT_OPTIONS, withHtmlFile, type PdfPrinter } from './pdfPrinter';
 
 // The preview's and the tests' printer: the machine's Chromium through playwright-core, the same engine
 // and print path as Electron's printToPDF. One browser and one page, started on first use; documents are
 // printed one at a time on that page (reusing it halves the time of a short summary: 586 vs 1,110 ms for a
 // fresh context each time, measured under load). After a large document the page is closed, so the memory
 // its renderer took for the layout (hundreds of MB for a 1 MB summary) goes back to the system.
-
-/** HTML longer than this (in characters) gets a page of its own, closed after printing. */
-export const LARGE_DOCUMENT = 200_000;
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Flags for a headless Chromium on a server or in CI (the e2e harness launches with the same). */

@@ -16,6 +16,13 @@ export interface PdfPrinter {
   close(): Promise<void>;
 }
 
+/**
+ * HTML longer than this (in characters) is printed in a page of its own, closed after: the renderer's memory
+ * for its layout (hundreds of MB for a 1 MB summary) then goes back to the system instead of staying with a
+ * page kept for the next document.
+ */
+export const LARGE_DOCUMENT = 200_000;
+
 /** Both printers use the page's CSS size (@page A4) and print backgrounds (accent bars, urgency chips). */
 export const PRINT_OPTIONS = { preferCSSPageSize: true, printBackground: true } as const;
 
