@@ -36,6 +36,8 @@ function kindOf(pid: number): string {
     const type = args.find((a) => a.startsWith('--type='))?.slice('--type='.length);
     const service = args.find((a) => a.startsWith('--utility-sub-type='))?.slice('--utility-sub-type='.length);
     if (!type) return /chrom/.test(args[0] ?? '') ? 'browser' : 'other';
+    // A renderer for Chrome's own toolbar UI (new headless Chrome opens a browser window per page; Electron has none).
+    if (args.includes('--top-chrome-webui')) return `${type}:chrome-ui`;
     return service ? `${type}:${service.replace(/\.mojom\..*/, '')}` : type;
   } catch {
     return 'other';
@@ -115,6 +117,17 @@ export async function peakMemory<T>(work: () => Promise<T>, everyMs = 40): Promi
 export function addedMb(measured: Pick<PeakMemory<unknown>, 'idle' | 'peakOfEach'>, counts: (p: ProcessMemory) => boolean): number {
   const before = new Map(measured.idle.map((p) => [p.pid, p.pssMb]));
   return measured.peakOfEach.filter(counts).reduce((total, p) => total + Math.max(0, p.pssMb - (before.get(p.pid) ?? 0)), 0);
+}
+
+/** Each process's share of addedMb, biggest first: "renderer +255, utility:printing +92". */
+export function describeAdded(measured: Pick<PeakMemory<unknown>, 'idle' | 'peakOfEach'>): string {
+  const before = new Map(measured.idle.map((p) => [p.pid, p.pssMb]));
+  return measured.peakOfEach
+    .map((p) => ({ kind: p.kind, mb: p.pssMb - (before.get(p.pid) ?? 0) }))
+    .filter((p) => p.mb >= 0.5)
+    .sort((a, b) => b.mb - a.mb)
+    .map((p) => `${p.kind} +${p.mb.toFixed(0)}`)
+    .join(', ');
 }
 
 export const totalPssMb = (all: ProcessMemory[]) => sum(all, 'pssMb');

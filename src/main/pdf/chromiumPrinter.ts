@@ -20,12 +20,19 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/**
+ * The printer's Chromium also runs in low-end device mode: smaller caches and no spare renderer kept
+ * waiting (a 1 MB summary's page renderer peaked at about 220 instead of 260 MB PSS). Not for the e2e harness,
+ * which drives the app's UI.
+ */
+export const PRINTER_ARGS = [...CHROMIUM_ARGS, '--enable-low-end-device-mode'];
+
 export function chromiumPdfPrinter(executablePath = CHROMIUM_PATH): PdfPrinter {
   let browser: Promise<Browser> | null = null;
   let page: Promise<Page> | null = null;
   let queue: Promise<unknown> = Promise.resolve();
   const openPage = () => {
-    browser ??= chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+    browser ??= chromium.launch({ executablePath, args: PRINTER_ARGS });
     page ??= browser.then((b) => b.newContext({ javaScriptEnabled: true, offline: true })).then((context) => context.newPage());
     // A failed start is retried on the next print rather than remembered.
     return page.catch((error: unknown) => {
