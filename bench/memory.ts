@@ -110,23 +110,32 @@ export async function peakMemory<T>(work: () => Promise<T>, everyMs = 40): Promi
 }
 
 /**
- * What `work` added on top of the idle tree, in MB PSS: for each process, its own peak above its idle
- * figure (a process started by the work counts whole). Peaks of different processes are summed even when
- * they happened at different times, so this is an upper bound of what the work held at any one moment.
+ * What `work` costs above the idle tree, in MB PSS: each process's own peak above its idle figure, or its
+ * whole peak where `whole` says so (a page's renderer kept from an earlier document is part of the cost,
+ * not of the idle). Peaks of different processes are summed even when they happened at different times,
+ * so this is an upper bound of what the work held at any one moment.
  */
-export function addedMb(measured: Pick<PeakMemory<unknown>, 'idle' | 'peakOfEach'>, counts: (p: ProcessMemory) => boolean): number {
-  const before = new Map(measured.idle.map((p) => [p.pid, p.pssMb]));
-  return measured.peakOfEach.filter(counts).reduce((total, p) => total + Math.max(0, p.pssMb - (before.get(p.pid) ?? 0)), 0);
+export function addedMb(
+  measured: Pick<PeakMemory<unknown>, 'idle' | 'peakOfEach'>,
+  counts: (p: ProcessMemory) => boolean,
+  whole: (p: ProcessMemory) => boolean,
+): number {
+  return costs(measured, whole)
+    .filter(({ p }) => counts(p))
+    .reduce((total, { mb }) => total + mb, 0);
 }
 
-/** Each process's share of addedMb, biggest first: "renderer +255, utility:printing +92". */
-export function describeAdded(measured: Pick<PeakMemory<unknown>, 'idle' | 'peakOfEach'>): string {
+function costs(measured: Pick<PeakMemory<unknown>, 'idle' | 'peakOfEach'>, whole: (p: ProcessMemory) => boolean) {
   const before = new Map(measured.idle.map((p) => [p.pid, p.pssMb]));
-  return measured.peakOfEach
-    .map((p) => ({ kind: p.kind, mb: p.pssMb - (before.get(p.pid) ?? 0) }))
-    .filter((p) => p.mb >= 0.5)
+  return measured.peakOfEach.map((p) => ({ p, mb: whole(p) ? p.pssMb : Math.max(0, p.pssMb - (before.get(p.pid) ?? 0)) }));
+}
+
+/** Each process's share of addedMb, biggest first: "renderer 255, utility:printing +92". */
+export function describeAdded(measured: Pick<PeakMemory<unknown>, 'idle' | 'peakOfEach'>, whole: (p: ProcessMemory) => boolean): string {
+  return costs(measured, whole)
+    .filter(({ mb }) => mb >= 0.5)
     .sort((a, b) => b.mb - a.mb)
-    .map((p) => `${p.kind} +${p.mb.toFixed(0)}`)
+    .map(({ p, mb }) => `${p.kind} ${whole(p) ? '' : '+'}${mb.toFixed(0)}`)
     .join(', ');
 }
 
