@@ -1,4 +1,4 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { LARGE_DOCUMENT, LOAD_FONTS_SCRIPT, PRINT_OPTIONS, withHtmlFile, type PdfPrinter } from './pdfPrinter';
 
 // The preview's and the tests' printer: the machine's Chromium through playwright-core, the same engine
@@ -29,21 +29,31 @@ export const PRINTER_ARGS = [...CHROMIUM_ARGS, '--enable-low-end-device-mode'];
 
 export function chromiumPdfPrinter(executablePath = CHROMIUM_PATH): PdfPrinter {
   let browser: Promise<Browser> | null = null;
+  let context: Promise<BrowserContext> | null = null;
   let page: Promise<Page> | null = null;
   let queue: Promise<unknown> = Promise.resolve();
   const openPage = () => {
     browser ??= chromium.launch({ executablePath, args: PRINTER_ARGS });
-    page ??= browser.then((b) => b.newContext({ javaScriptEnabled: true, offline: true })).then((context) => context.newPage());
+    context ??= browser.then((b) => b.newContext({ javaScriptEnabled: true, offline: true }));
+    page ??= context.then((c) => c.newPage());
     // A failed start is retried on the next print rather than remembered.
     return page.catch((error: unknown) => {
       void browser?.then((b) => b.close()).catch(() => undefined);
       browser = null;
+      context = null;
       page = null;
       throw error;
     });
   };
-  const dropPage = (tab: Page) => {
+  /** Closing the page ends its renderer; the context stays for the next page (cheaper than a new one). */
+  const closePage = (tab: Page) => {
     page = null;
+    void tab.close().catch(() => undefined);
+  };
+  /** After a failure the whole context goes: nothing of a crashed or stuck page is reused. */
+  const dropContext = (tab: Page) => {
+    page = null;
+    context = null;
     void tab
       .context()
       .close()
@@ -58,11 +68,10 @@ export function chromiumPdfPrinter(executablePath = CHROMIUM_PATH): PdfPrinter {
         await tab.evaluate(LOAD_FONTS_SCRIPT);
         return await tab.pdf(PRINT_OPTIONS);
       });
-      if (html.length > LARGE_DOCUMENT) dropPage(tab);
+      if (html.length > LARGE_DOCUMENT) closePage(tab);
       return bytes;
     } catch (error) {
-      // A crashed or stuck page is not reused: the next document gets a fresh one.
-      dropPage(tab);
+      dropContext(tab);
       throw error;
     }
   };
@@ -75,6 +84,7 @@ export function chromiumPdfPrinter(executablePath = CHROMIUM_PATH): PdfPrinter {
     async close() {
       const open = browser;
       browser = null;
+      context = null;
       page = null;
       if (open) await (await open.catch(() => null))?.close();
     },
