@@ -4,7 +4,7 @@ import { chromiumPdfPrinter } from '../src/main/pdf/chromiumPrinter';
 import { LARGE_DOCUMENT } from '../src/main/pdf/pdfPrinter';
 import { SummaryPdf, type SummaryRequest } from '../src/main/pdf/summaryPdf';
 import { findShippedFolder } from '../src/main/appResources';
-import { EMPTY_SECTIONS, type Sections } from '../src/shared/consultation/sections';
+import { EMPTY_SECTIONS, type Sections } from '@shared/consultation/sections';
 import { fullSections } from '../test/arbitraries';
 import { timeAsync, type Row } from './measure';
 import { addedMb, describeAdded, describeTree, peakMemory, totalPssMb, totalRssMb, type ProcessMemory } from './memory';

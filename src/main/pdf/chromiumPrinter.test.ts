@@ -6,7 +6,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumPdfPrinter } from './chromiumPrin
 import { LARGE_DOCUMENT, LOAD_FONTS_SCRIPT, withHtmlFile } from './pdfPrinter';
 import { summaryHtml } from './summaryHtml';
 import { findShippedFolder } from '../appResources';
-import { EMPTY_SECTIONS } from '../../shared/consultation/sections';
+import { EMPTY_SECTIONS } from '@shared/consultation/sections';
 
 // The printer's own promises: one page reused for short documents, a large document's page closed after
 // it (its renderer's memory goes back), and fonts loaded without a screen layout.
