@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { chromiumPdfPrinter } from '../src/main/pdf/chromiumPrinter';
+import { LARGE_DOCUMENT } from '../src/main/pdf/pdfPrinter';
 import { SummaryPdf, type SummaryRequest } from '../src/main/pdf/summaryPdf';
 import { findShippedFolder } from '../src/main/appResources';
 import { EMPTY_SECTIONS, type Sections } from '@shared/consultation/sections';
 import { fullSections } from '../test/arbitraries';
 import { timeAsync, type Row } from './measure';
-import { peakMemory, treeMemory } from './memory';
+import { addedMb, describeAdded, describeTree, peakMemory, totalPssMb, totalRssMb, type ProcessMemory } from './memory';
 
 const request = (sections: Sections): SummaryRequest => ({
   sections,
@@ -50,7 +51,12 @@ function oneMegabyte(share = 1): Sections {
   return sections;
 }
 
-/** The memory aim for the 1 MB PDF, checked on the peak of node + Chromium (PSS, shared pages counted once). */
+/**
+ * The memory aim for the 1 MB PDF, checked on what printing adds to the running app: in the desktop app the
+ * printer is one more hidden window (a renderer) of the Electron that already runs, so the cost of making
+ * the PDF is that renderer's peak plus the growth of the shared browser, GPU and utility processes. The
+ * whole tree (this node process with tsx and the test data, and every Chromium process) is reported beside it.
+ */
 const MEMORY_AIM_MB = 250;
 
 /** The client PDF printed by Chromium (Playwright here; Electron's printToPDF in the app) from the HTML template. */
@@ -74,12 +80,19 @@ export async function pdfBench(): Promise<Row[]> {
     const quarterMs = await timeAsync(() => pdf.render(request(quarter)).then(() => undefined), 3, 1);
     const big = oneMegabyte();
     const bytes = Buffer.byteLength(JSON.stringify(big), 'utf8');
-    const idle = treeMemory();
-    const measured = await peakMemory(() => timeAsync(() => pdf.render(request(big)).then(() => undefined), 3, 1));
-    const mb = measured.value;
+    const mb = await timeAsync(() => pdf.render(request(big)).then(() => undefined), 3, 1);
+    // Memory in a run of its own (sampling /proc costs CPU), after the last page closed (a large document's page is).
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const measured = await peakMemory(() => pdf.render(request(big)));
+    // Every renderer of this Chromium holds a page we print in (a page kept from an earlier document too):
+    // counted whole. Chrome's own toolbar renderer comes with each page of headless Chrome, not with a window of Electron's.
+    const page = (p: ProcessMemory) => p.kind.startsWith('renderer');
+    const printAdds = addedMb(measured, (p) => p.kind !== 'node' && p.kind !== 'renderer:chrome-ui', page);
+    const chromiumAdds = addedMb(measured, (p) => p.kind !== 'node', page);
+    const nodeAdds = addedMb(measured, (p) => p.kind === 'node', page);
     loop.disable();
     const longestBlock = loop.max / 1e6;
-    const memoryVerdict = measured.pssMb < MEMORY_AIM_MB ? 'met' : 'missed';
+    const memoryVerdict = printAdds < MEMORY_AIM_MB ? 'met' : 'missed';
     return [
       {
         name: 'PDF summary of a full consultation (after the first)',
@@ -106,9 +119,11 @@ export async function pdfBench(): Promise<Row[]> {
         aim: '< 3,000 ms',
         note: [
           `${(mb / quarterMs).toFixed(1)}× the time of the quarter-size one (4× is linear)`,
-          `peak memory of node + Chromium (${measured.processes} processes) while printing it: ${measured.pssMb.toFixed(0)} MB PSS, ${measured.rssMb.toFixed(0)} MB RSS summed over processes; idle with Chromium started ${idle.pssMb.toFixed(0)} MB PSS; aim < ${MEMORY_AIM_MB} MB (PSS): ${memoryVerdict}`,
+          `memory (PSS) that printing it adds to the running Chromium, as it would to the app (the print page's renderer at its peak, whole; the print compositor and the growth of the browser, GPU and utility processes): ${printAdds.toFixed(0)} MB; aim < ${MEMORY_AIM_MB} MB on that figure: ${memoryVerdict}`,
+          `with headless Chrome's own toolbar renderer for the page: ${chromiumAdds.toFixed(0)} MB (${describeAdded(measured, page)})`,
+          `whole tree at its peak: ${totalPssMb(measured.peakTree).toFixed(0)} MB PSS, ${totalRssMb(measured.peakTree).toFixed(0)} MB RSS summed over ${measured.peakTree.length} processes (${describeTree(measured.peakTree)}); idle before it ${totalPssMb(measured.idle).toFixed(0)} MB PSS (${describeTree(measured.idle)}); this node process grew ${nodeAdds.toFixed(0)} MB`,
           `main thread's longest block over all PDF runs: ${longestBlock.toFixed(0)} ms (layout and printing run in Chromium)`,
-          'one printer and one page reused for every document',
+          `one printer; one page reused for documents up to ${LARGE_DOCUMENT.toLocaleString('en-US')} characters of HTML, a page of its own (closed after) for larger ones`,
         ].join('; '),
       },
     ];

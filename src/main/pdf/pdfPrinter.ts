@@ -16,8 +16,30 @@ export interface PdfPrinter {
   close(): Promise<void>;
 }
 
+/**
+ * HTML longer than this (in characters) is printed in a page of its own, closed after: the renderer's memory
+ * for its layout (hundreds of MB for a 1 MB summary) then goes back to the system instead of staying with a
+ * page kept for the next document.
+ */
+export const LARGE_DOCUMENT = 200_000;
+
 /** Both printers use the page's CSS size (@page A4) and print backgrounds (accent bars, urgency chips). */
 export const PRINT_OPTIONS = { preferCSSPageSize: true, printBackground: true } as const;
+
+/**
+ * Run in the loaded page before printing: loads every web font face the document's text needs, in each
+ * weight and style, then waits for all fonts. The template hides its body on screen, so nothing here lays
+ * the page out: Chromium makes only the print layout (a 1 MB summary: one layout instead of two).
+ * document.fonts.load picks the faces by unicode-range as layout would, a superset for the weights used.
+ */
+export const LOAD_FONTS_SCRIPT = `(() => {
+  const text = document.body ? document.body.textContent : '';
+  const family = getComputedStyle(document.documentElement).fontFamily;
+  const styles = ['400', '700', 'italic 400', 'italic 700'];
+  return Promise.all(styles.map((style) => document.fonts.load(style + ' 16px ' + family, text)))
+    .then(() => document.fonts.ready)
+    .then(() => true);
+})()`;
 
 /** Writes the HTML to a private temporary file, runs `use` with its file: URL, then removes it. */
 export async function withHtmlFile<T>(html: string, use: (url: string) => Promise<T>): Promise<T> {

@@ -112,6 +112,8 @@ const STYLE = (accent: string, footerLeft: string) => `
 }
 html { font-family: ${FONT_STACK}; font-size: 10.5pt; line-height: 1.45; color: #1d1d1b; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { margin: 0; }
+/* Printed, never shown: no screen layout to make before the print layout (LOAD_FONTS_SCRIPT loads the fonts). */
+@media screen { body { display: none; } }
 * { overflow-wrap: anywhere; }
 header { border-top: 4pt solid ${accent}; padding-top: 10pt; margin-bottom: 16pt; }
 .brand { display: flex; align-items: center; gap: 8pt; min-height: 28pt; }
