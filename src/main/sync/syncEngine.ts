@@ -834,35 +834,48 @@ export class SyncEngine {
         store.delete(id);
         store.addTombstone(tombstone);
       }
-      const ownerOf = new Map(incoming.consultations.map((c) => [c.id, store.find(c.id)?.userId ?? c.userId]));
+      // What is here already, read once for the part (a fresh device has none of it): no lookups per row.
+      const named = [...new Set([...incoming.consultations.map((c) => c.id), ...incoming.versions.map((v) => v.consultationId)])];
+      const here = store.foundAmong(named);
+      const tombstoned = store.tombstonedAmong(incoming.consultations.filter((c) => !here.has(c.id)).map((c) => c.id));
+      const versionIds = store.versionIdsAmong([...here.keys()]);
+      const members = new Map<string, boolean>();
+      const isMember = (userId: string) => members.get(userId) ?? members.set(userId, store.user(userId) !== undefined).get(userId)!;
+      const ownerOf = new Map(incoming.consultations.map((c) => [c.id, here.get(c.id)?.userId ?? c.userId]));
       const versionsOf = new Map<string, VersionRow[]>();
       for (const v of incoming.versions) {
-        if (!store.user(v.userId)) {
+        if (!isMember(v.userId)) {
           this.quarantineRow(new RowRefused('version', v.id, 'user_id: its author is not a member of the team database'));
           continue;
         }
-        const owner = ownerOf.get(v.consultationId) ?? store.find(v.consultationId)?.userId;
+        const owner = ownerOf.get(v.consultationId) ?? here.get(v.consultationId)?.userId;
         if (owner !== undefined && v.userId !== owner) {
           // Only the owner writes a consultation's history (as import insists too).
           this.quarantineRow(new RowRefused('version', v.id, 'user_id: its author is not the consultation’s owner'));
           continue;
         }
-        versionsOf.set(v.consultationId, [...(versionsOf.get(v.consultationId) ?? []), v]);
+        const list = versionsOf.get(v.consultationId);
+        if (list) list.push(v);
+        else versionsOf.set(v.consultationId, [v]);
       }
       for (const row of incoming.consultations) {
-        if (!store.user(row.userId)) {
+        if (!isMember(row.userId)) {
           this.quarantineRow(new RowRefused('consultation', row.id, 'user_id: its owner is not a member of the team database'));
           continue;
         }
-        const here = store.find(row.id);
-        if (here && here.userId !== row.userId) {
+        const local = here.get(row.id);
+        if (local && local.userId !== row.userId) {
           this.quarantineRow(new RowRefused('consultation', row.id, 'user_id: it names another owner than the consultation has'));
           continue;
         }
         // Deleted here: done. Kept despite a delete (work this device had not pushed): its team row and
         // versions still merge in, so this device's versions are numbered after the team's before they go out.
-        if (deleted.has(row.id) && !store.find(row.id)) continue;
-        const result = this.applyConsultation(row, (versionsOf.get(row.id) ?? []).sort(byNumber), own);
+        if (deleted.has(row.id) && !local) continue;
+        const result = this.applyConsultation(row, (versionsOf.get(row.id) ?? []).sort(byNumber), own, {
+          local,
+          tombstoned: tombstoned.has(row.id),
+          versionIds: versionIds.get(row.id) ?? new Set(),
+        });
         merged += result.merged ? 1 : 0;
         conflicts += result.conflicts;
       }
@@ -874,32 +887,39 @@ export class SyncEngine {
     return { merged, conflicts };
   }
 
-  private applyConsultation(remote: ConsultationRow, incoming: VersionRow[], own: <R>(write: () => R) => R): { merged: boolean; conflicts: number } {
+  /** `known`: what apply() read for the whole part (the row here, whether a tombstone is, the version ids here). */
+  private applyConsultation(
+    remote: ConsultationRow,
+    incoming: VersionRow[],
+    own: <R>(write: () => R) => R,
+    known: { local: ConsultationRow | undefined; tombstoned: boolean; versionIds: ReadonlySet<string> },
+  ): { merged: boolean; conflicts: number } {
     const { store, outbox } = this.local;
     const id = remote.id;
-    const local = store.find(id);
+    const { local } = known;
     if (!local) {
-      if (store.tombstone(id)) {
+      if (known.tombstoned) {
         // Deleted here, alive on the team: another device kept it with work this one had not seen.
         if (outbox.has('tombstone', id)) outbox.drop('tombstone', id);
         store.deleteTombstone(id);
         this.notify(`“${label(remote)}” was deleted here, but another device had changes to it, so it was restored.`);
       }
-      store.insert({ ...remote, currentVersion: 0 });
-      for (const v of incoming) store.addVersionIfNew(v);
-      store.replace(remote);
-      store.settleCurrentVersion(id);
+      // Written once, as it stays (no insert-then-replace: each write of a consultation reindexes its search text).
+      if (!store.insertWithVersions(remote, incoming)) store.settleCurrentVersion(id);
       outbox.setBase(id, sectionsOf(remote), remote.updatedAt);
       return { merged: false, conflicts: 0 };
     }
 
-    const localIds = store.versionIds(id);
-    const fresh = incoming.filter((v) => !localIds.has(v.id));
-    const unpushed = store.unpushedVersions(id);
+    const fresh = incoming.filter((v) => !known.versionIds.has(v.id));
+    // Only new versions can collide with ours: a consultation re-read with nothing new asks for none of this.
+    const unpushed = fresh.length ? store.unpushedVersions(id) : [];
     const collides = unpushed.length > 0 && fresh.some((v) => v.versionNumber <= unpushed[unpushed.length - 1]!.versionNumber);
     let localNewest = local.currentVersion;
-    // The status both sides started from, read before any version moves: the common version.
-    const baseStatus = store.versionStatus(id, collides ? unpushed[0]!.versionNumber - 1 : Math.min(local.currentVersion, remote.currentVersion));
+    const merging = collides || outbox.has('consultation', id);
+    // The status both sides started from, read before any version moves: the common version (a merge needs it).
+    const baseStatus = merging
+      ? store.versionStatus(id, collides ? unpushed[0]!.versionNumber - 1 : Math.min(local.currentVersion, remote.currentVersion))
+      : 'draft';
     if (collides) {
       // Both devices saved versions from the same base: keep them all, ours renumbered after theirs.
       const baseNumber = unpushed[0]!.versionNumber - 1;
@@ -915,10 +935,12 @@ export class SyncEngine {
       remote.currentVersion > local.currentVersion || (remote.currentVersion === local.currentVersion && remote.updatedAt > local.updatedAt);
     // Status moves are events that only add up: both sides' lists, each event once.
     const statusEvents = mergeStatusEvents(local.statusEvents, remote.statusEvents);
-    if (!outbox.has('consultation', id) && !collides) {
+    if (!merging) {
       // Nothing typed here since the last exchange: the team's row is the record.
-      if (remoteIsNewer) store.replace({ ...remote, currentVersion: newest, statusEvents });
-      store.settleCurrentVersion(id);
+      if (remoteIsNewer) {
+        store.replace({ ...remote, currentVersion: newest, statusEvents });
+        store.settleCurrentVersion(id);
+      } else store.settleCurrentVersionOf(local);
       outbox.setBase(id, theirs, remote.updatedAt);
       return { merged: false, conflicts: 0 };
     }
