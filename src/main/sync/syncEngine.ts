@@ -116,7 +116,7 @@ const MAX_PULL_BYTES = 1024 * 1024;
 /** Rows checked between two turns of the event loop. */
 const CHECK_SLICE = 100;
 /** Most consultations per local transaction of a pull. */
-const MAX_APPLY_CHUNK = 150;
+const MAX_APPLY_CHUNK = 500;
 
 /** Rows a log page names, read with it; null where they did not fit the answer. */
 type InlineRows = {
@@ -536,6 +536,7 @@ export class SyncEngine {
       for (const row of page.log) if (row.device !== this.options.deviceId) ids[row.entity]?.add(row.id);
       const incoming = await this.fetchPage(ids, page.inline);
       const applied = await this.applyInSteps(incoming);
+      // A synced commit: the page's parts (committed without waiting for the disk) are durable with it.
       this.options.settings.set(CURSOR_KEY, lastSeq);
       totals.pulled += incoming.users.length + incoming.consultations.length + incoming.versions.length + incoming.tombstones.length;
       totals.merged += applied.merged;
@@ -571,7 +572,7 @@ export class SyncEngine {
       if (!first) await new Promise((resolve) => setImmediate(resolve));
       const part = ids.slice(at, at + this.applyChunk);
       const started = performance.now();
-      const applied = this.apply({
+      const slice: Incoming = {
         users: first ? incoming.users : [],
         adopt: first ? incoming.adopt : null,
         consultations: part.flatMap((id) => rows.get(id) ?? []),
@@ -580,7 +581,9 @@ export class SyncEngine {
         tombstones: part.flatMap((id) => tombstones.get(id) ?? []),
         teamVersionIds: incoming.teamVersionIds,
         conflicts: [...part.flatMap((id) => conflicts.get(id) ?? []), ...(first ? incoming.conflicts.filter((c) => !named.has(c.consultation_id)) : [])],
-      });
+      };
+      // Made durable by the page's cursor write (SyncOutbox.syncedLater).
+      const applied = this.local.outbox.syncedLater(() => this.apply(slice));
       const ms = performance.now() - started;
       // Shrinks at once after a slow part, grows slowly: a page of new consultations costs far more per row than one of known ones.
       const fit = Math.floor((part.length / Math.max(1, ms)) * APPLY_BUDGET_MS);
@@ -713,21 +716,24 @@ export class SyncEngine {
     const numbersInPage = new Map<string, Set<number>>();
     for (const v of versions) numbersInPage.set(v.consultationId, (numbersInPage.get(v.consultationId) ?? new Set()).add(v.versionNumber));
     const complete = (r: ConsultationRow) => Array.from({ length: r.currentVersion }, (_, i) => i + 1).every((n) => numbersInPage.get(r.id)?.has(n));
-    const missing = rows.filter((r) => !store.find(r.id) && !complete(r)).map((r) => r.id);
+    // Which of them are here: one query for the page (a fresh device has none).
+    const here = store.foundAmong(rows.map((r) => r.id));
+    const missing = rows.filter((r) => !here.has(r.id) && !complete(r)).map((r) => r.id);
     // The page brought the histories of the consultations it names (when they fitted): only the rest are read now.
     const covered = new Set(inline?.histories ? ids.consultation : []);
     const fromPage = new Set(missing.filter((id) => covered.has(id)));
     const rest = missing.filter((id) => !fromPage.has(id));
+    // Versions the page named are in both lists: checked once.
+    const known = new Set(versions.map((v) => v.id));
     const history = [
       ...(await this.readableInSteps(
-        (inline?.histories ?? []).filter((v) => fromPage.has(String(v.consultation_id))),
+        (inline?.histories ?? []).filter((v) => fromPage.has(String(v.consultation_id)) && !known.has(String(v.id))),
         checkedVersionRow,
       )),
       ...(rest.length
         ? await this.readableInSteps(await this.remoteRows('consultation_versions', versionCodec.names, 'consultation_id', rest), checkedVersionRow)
         : []),
     ];
-    const known = new Set(versions.map((v) => v.id));
     // For a consultation deleted on the team that still has queued work here: which versions the team already has.
     const kept = tombstones.map((t) => String(t.id)).filter((id) => store.find(id) && this.local.outbox.hasWorkFor(id));
     const teamVersionIds = new Set(
@@ -740,15 +746,22 @@ export class SyncEngine {
       versions: [...versions, ...history.filter((v) => !known.has(v.id))],
       tombstones,
       teamVersionIds,
-      conflicts: await this.ownConflicts(rows, adopt, inline?.conflicts ?? null),
+      conflicts: await this.ownConflicts(rows, adopt, inline?.conflicts ?? null, here),
       adopt,
     };
   }
 
   /** The team's conflicts of the consultant's own consultations among these, checked (a teammate's are not ours). */
-  private async ownConflicts(rows: readonly ConsultationRow[], adopt: { to: UserRow } | null, inline: SqlRow[] | null = null): Promise<ConflictRow[]> {
+  private async ownConflicts(
+    rows: readonly ConsultationRow[],
+    adopt: { to: UserRow } | null,
+    inline: SqlRow[] | null = null,
+    /** The rows' consultations here, when already read (else each is looked up). */
+    here?: ReadonlyMap<string, ConsultationRow>,
+  ): Promise<ConflictRow[]> {
     const me = new Set([this.options.settings.get<string>('current_user_id'), adopt?.to.id]);
-    const own = rows.filter((r) => me.has(this.local.store.find(r.id)?.userId ?? r.userId)).map((r) => r.id);
+    const localOwner = (id: string) => (here ? here.get(id) : this.local.store.find(id))?.userId;
+    const own = rows.filter((r) => me.has(localOwner(r.id) ?? r.userId)).map((r) => r.id);
     // The page's read brought them when they fitted: only the owner's are kept (a teammate's are not ours).
     const mine = new Set(own);
     const team = inline ? inline.filter((c) => mine.has(String(c.consultation_id))) : await fetchConflicts(this.options.remote, this.sizer, own);
