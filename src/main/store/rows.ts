@@ -78,11 +78,17 @@ const sectionColumnsSchema = {
   painPoints: workingSectionSchemas.pain_points,
   goalsObjectives: workingSectionSchemas.goals_objectives,
 };
-// The canonical form is never longer than the sections as they came (same keys sorted, empty objects dropped):
-// under the cap as they came is under it canonical, without building the canonical form.
+// The canonical form is never longer than the same four sections as they came (keys sorted, empty objects
+// dropped): under the cap as they came is under it canonical, without building the canonical form.
 const withinSizeCap = (row: SectionColumns) =>
-  utf8Bytes(JSON.stringify([row.contactInfo, row.businessContext, row.painPoints, row.goalsObjectives])) <= HARD_LIMITS.consultationBytes ||
-  sectionsBytes(sectionsOf(row)) <= HARD_LIMITS.consultationBytes;
+  utf8Bytes(
+    JSON.stringify({
+      contact_info: row.contactInfo,
+      business_context: row.businessContext,
+      pain_points: row.painPoints,
+      goals_objectives: row.goalsObjectives,
+    }),
+  ) <= HARD_LIMITS.consultationBytes || sectionsBytes(sectionsOf(row)) <= HARD_LIMITS.consultationBytes;
 const sizeCapError = { error: `Larger than a consultation may be (${HARD_LIMITS.consultationBytes / 1_000_000} MB)` };
 
 const consultationRowSchema = z
