@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type Database from 'better-sqlite3';
 import { fileTeamDevices, migrations, syncedState, type Device } from '../../../test/syncDevices';
 import { fullSections } from '../../../test/arbitraries';
-import { editsForSections } from '../../shared/consultation/edits';
+import { editsForSections } from '@shared/consultation/edits';
 import { newId, now } from '../clock';
 import { SyncEngine, type SyncEngineOptions } from './syncEngine';
 import { LinkSizer } from './batchSizing';
