@@ -389,6 +389,47 @@ export class ConsultationStore {
     return (this.q.versions.all(consultationId) as SqlRow[]).map((row) => V.fromSql(row));
   }
 
+  /** Of these ids, the consultations here, by id: one query per 500 ids (a pull page asks once, not per row). */
+  foundAmong(ids: readonly string[]): Map<string, ConsultationRow> {
+    return new Map(this.byIds(ids).map((row) => [row.id, row]));
+  }
+
+  /** Of these ids, those with a tombstone here. */
+  tombstonedAmong(ids: readonly string[]): Set<string> {
+    return new Set(this.rowsForPush('consultation_tombstones', ids).map((row) => String(row.id)));
+  }
+
+  /** The version ids each of these consultations has here (consultations with none are left out). */
+  versionIdsAmong(consultationIds: readonly string[]): Map<string, Set<string>> {
+    const out = new Map<string, Set<string>>();
+    for (const part of chunks(consultationIds, 500)) {
+      const rows = this.database.sqlite
+        .prepare(`SELECT "id", "consultation_id" AS c FROM "consultation_versions" WHERE "consultation_id" IN (${part.map(() => '?').join(', ')})`)
+        .all(...part) as { id: string; c: string }[];
+      for (const row of rows) out.set(row.c, (out.get(row.c) ?? new Set()).add(row.id));
+    }
+    return out;
+  }
+
+  /**
+   * A consultation new here, written once as it will stay: the row (its current version the newest of
+   * `versions`), then those versions. Rows come checked and canonical (rows.ts), so they are not reworked.
+   * Returns false when a version was already here under another consultation (then the caller settles).
+   */
+  insertWithVersions(row: ConsultationRow, versions: readonly VersionRow[]): boolean {
+    const newest = versions.reduce((n, v) => Math.max(n, v.versionNumber), 0);
+    this.q.insert.run(...C.toSql({ ...row, currentVersion: newest }));
+    let all = true;
+    for (const v of versions) all = this.q.insertVersionIfNew.run(...V.toSql(v)).changes === 1 && all;
+    return all;
+  }
+
+  /** settleCurrentVersion for a row already read. */
+  settleCurrentVersionOf(row: ConsultationRow): void {
+    const newest = (this.q.newestVersion.get(row.id) as { n: number | null }).n ?? 0;
+    if (row.currentVersion !== newest) this.setCurrentVersion(row.id, newest);
+  }
+
   /** Adds a version another device or a file made; a version already here (same id) is left as it is. */
   addVersionIfNew(row: VersionRow): boolean {
     return this.q.insertVersionIfNew.run(...V.toSql({ ...row, ...sectionColumns(sectionsOf(row)) })).changes === 1;

@@ -3,7 +3,7 @@ import { consultationDrafts, consultations, consultationVersions, users } from '
 import { codecOf, type SqlRow } from './columns';
 import { idSchema } from '@shared/consultation/model';
 import { HARD_LIMITS, workingSectionSchemas } from '@shared/consultation/sections';
-import { cleanSections, fieldPathSchema, sectionsBytes } from '@shared/consultation/edits';
+import { cleanSections, fieldPathSchema, sectionsBytes, utf8Bytes } from '@shared/consultation/edits';
 import { STATUSES } from '@shared/consultation/status';
 import { statusEventsSchema } from '@shared/consultation/statusEvents';
 import { canonicalSections } from '@shared/consultation/normalize';
@@ -78,7 +78,17 @@ const sectionColumnsSchema = {
   painPoints: workingSectionSchemas.pain_points,
   goalsObjectives: workingSectionSchemas.goals_objectives,
 };
-const withinSizeCap = (row: SectionColumns) => sectionsBytes(sectionsOf(row)) <= HARD_LIMITS.consultationBytes;
+// The canonical form is never longer than the same four sections as they came (keys sorted, empty objects
+// dropped): under the cap as they came is under it canonical, without building the canonical form.
+const withinSizeCap = (row: SectionColumns) =>
+  utf8Bytes(
+    JSON.stringify({
+      contact_info: row.contactInfo,
+      business_context: row.businessContext,
+      pain_points: row.painPoints,
+      goals_objectives: row.goalsObjectives,
+    }),
+  ) <= HARD_LIMITS.consultationBytes || sectionsBytes(sectionsOf(row)) <= HARD_LIMITS.consultationBytes;
 const sizeCapError = { error: `Larger than a consultation may be (${HARD_LIMITS.consultationBytes / 1_000_000} MB)` };
 
 const consultationRowSchema = z
@@ -188,16 +198,41 @@ function checked<S extends z.ZodType>(schema: S, entity: RowRefused['entity'], r
   throw new RowRefused(entity, String(record.id ?? '?').slice(0, 64), `${first?.path.join('.') || 'row'}: ${first?.message ?? 'invalid'}`);
 }
 
-/** A consultation from outside, checked, with canonical sections; throws RowRefused. */
-export function checkConsultation(record: Record<string, unknown>): ConsultationRow {
-  const row = checked(consultationRowSchema, 'consultation', record) as ConsultationRow;
-  // Text from outside gets the hygiene typed text gets (no control or bidi-override characters).
-  return { ...row, ...sectionColumns(cleanSections(sectionsOf(row))) };
+/**
+ * Canonical sections with the hygiene typed text gets (no control or bidi-override characters). `textIsClean`:
+ * the JSON they were read from holds nothing that hygiene changes (hygieneNeeded), so it is skipped.
+ */
+function cleanColumns(row: SectionColumns, textIsClean: boolean) {
+  const sections = sectionsOf(row);
+  if (!textIsClean) return sectionColumns(cleanSections(sections));
+  return {
+    contactInfo: sections.contact_info,
+    businessContext: sections.business_context,
+    painPoints: sections.pain_points,
+    goalsObjectives: sections.goals_objectives,
+  };
 }
 
-export function checkVersion(record: Record<string, unknown>): VersionRow {
+/**
+ * Whether section JSON texts may hold a string hygiene would change. JSON text cannot hold a raw control
+ * character, so such a string shows as an escape (\b \t \n \f \r \u) or a raw C1 or bidi control; texts with
+ * none need no cleaning. Anything else (a newline too) takes the full clean: a false alarm only costs time.
+ */
+function hygieneNeeded(raw: SqlRow, columns: readonly string[]): boolean {
+  return columns.some((c) => typeof raw[c] !== 'string' || HYGIENE_SIGNS.test(raw[c]));
+}
+const HYGIENE_SIGNS = /\\[btnfru]|[\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+const SECTION_SQL = ['contact_info', 'business_context', 'pain_points', 'goals_objectives'];
+
+/** A consultation from outside, checked, with canonical sections; throws RowRefused. */
+export function checkConsultation(record: Record<string, unknown>, textIsClean = false): ConsultationRow {
+  const row = checked(consultationRowSchema, 'consultation', record) as ConsultationRow;
+  return { ...row, ...cleanColumns(row, textIsClean) };
+}
+
+export function checkVersion(record: Record<string, unknown>, textIsClean = false): VersionRow {
   const row = checked(versionRowSchema, 'version', record) as VersionRow;
-  const clean = { ...row, ...sectionColumns(cleanSections(sectionsOf(row))) };
+  const clean = { ...row, ...cleanColumns(row, textIsClean) };
   // A signature must still cover exactly the content it came with: anything else is not what the client signed.
   if (
     clean.contentHash !== null &&
@@ -213,8 +248,8 @@ export function checkVersion(record: Record<string, unknown>): VersionRow {
 }
 
 /** The same checks for rows as SQL values (the team database). */
-export const checkedConsultationRow = (raw: SqlRow) => checkConsultation(consultationCodec.fromSql(raw));
-export const checkedVersionRow = (raw: SqlRow) => checkVersion(versionCodec.fromSql(raw));
+export const checkedConsultationRow = (raw: SqlRow) => checkConsultation(consultationCodec.fromSql(raw), !hygieneNeeded(raw, SECTION_SQL));
+export const checkedVersionRow = (raw: SqlRow) => checkVersion(versionCodec.fromSql(raw), !hygieneNeeded(raw, SECTION_SQL));
 /** A conflict from the team database (SQL names as the table has them), checked; throws RowRefused. */
 export const checkedConflictRow = (raw: SqlRow): ConflictRow => checked(conflictRowSchema, 'conflict', raw) as ConflictRow;
 export const checkedUserRow = (raw: SqlRow): UserRow => checked(userRowSchema, 'user', userCodec.fromSql(raw)) as UserRow;

@@ -104,6 +104,22 @@ export class SyncOutbox {
     this.q.drop.run(entity, id);
   }
 
+  /**
+   * Runs work whose commits need not wait for the disk: the caller commits a synced write after it (a pull
+   * page's cursor). WAL keeps commits in order, so that write makes them durable too, and a page lost to a
+   * power cut is pulled again from the team. Autosaves keep synchronous=FULL: it is restored before returning.
+   */
+  syncedLater<T>(work: () => T): T {
+    const sqlite = this.database.sqlite;
+    const synchronous = sqlite.pragma('synchronous', { simple: true }) as number;
+    sqlite.pragma('synchronous = NORMAL');
+    try {
+      return work();
+    } finally {
+      sqlite.pragma(`synchronous = ${synchronous}`);
+    }
+  }
+
   /** Runs work with pulled rows kept out of the outbox; `own` inside it records this device's own writes. */
   applying<T>(work: (own: <R>(write: () => R) => R) => T): T {
     const own = <R>(write: () => R): R => {

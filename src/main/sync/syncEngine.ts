@@ -116,7 +116,7 @@ const MAX_PULL_BYTES = 1024 * 1024;
 /** Rows checked between two turns of the event loop. */
 const CHECK_SLICE = 100;
 /** Most consultations per local transaction of a pull. */
-const MAX_APPLY_CHUNK = 150;
+const MAX_APPLY_CHUNK = 500;
 
 /** Rows a log page names, read with it; null where they did not fit the answer. */
 type InlineRows = {
@@ -536,6 +536,7 @@ export class SyncEngine {
       for (const row of page.log) if (row.device !== this.options.deviceId) ids[row.entity]?.add(row.id);
       const incoming = await this.fetchPage(ids, page.inline);
       const applied = await this.applyInSteps(incoming);
+      // A synced commit: the page's parts (committed without waiting for the disk) are durable with it.
       this.options.settings.set(CURSOR_KEY, lastSeq);
       totals.pulled += incoming.users.length + incoming.consultations.length + incoming.versions.length + incoming.tombstones.length;
       totals.merged += applied.merged;
@@ -571,7 +572,7 @@ export class SyncEngine {
       if (!first) await new Promise((resolve) => setImmediate(resolve));
       const part = ids.slice(at, at + this.applyChunk);
       const started = performance.now();
-      const applied = this.apply({
+      const slice: Incoming = {
         users: first ? incoming.users : [],
         adopt: first ? incoming.adopt : null,
         consultations: part.flatMap((id) => rows.get(id) ?? []),
@@ -580,7 +581,9 @@ export class SyncEngine {
         tombstones: part.flatMap((id) => tombstones.get(id) ?? []),
         teamVersionIds: incoming.teamVersionIds,
         conflicts: [...part.flatMap((id) => conflicts.get(id) ?? []), ...(first ? incoming.conflicts.filter((c) => !named.has(c.consultation_id)) : [])],
-      });
+      };
+      // Made durable by the page's cursor write (SyncOutbox.syncedLater).
+      const applied = this.local.outbox.syncedLater(() => this.apply(slice));
       const ms = performance.now() - started;
       // Shrinks at once after a slow part, grows slowly: a page of new consultations costs far more per row than one of known ones.
       const fit = Math.floor((part.length / Math.max(1, ms)) * APPLY_BUDGET_MS);
@@ -713,21 +716,24 @@ export class SyncEngine {
     const numbersInPage = new Map<string, Set<number>>();
     for (const v of versions) numbersInPage.set(v.consultationId, (numbersInPage.get(v.consultationId) ?? new Set()).add(v.versionNumber));
     const complete = (r: ConsultationRow) => Array.from({ length: r.currentVersion }, (_, i) => i + 1).every((n) => numbersInPage.get(r.id)?.has(n));
-    const missing = rows.filter((r) => !store.find(r.id) && !complete(r)).map((r) => r.id);
+    // Which of them are here: one query for the page (a fresh device has none).
+    const here = store.foundAmong(rows.map((r) => r.id));
+    const missing = rows.filter((r) => !here.has(r.id) && !complete(r)).map((r) => r.id);
     // The page brought the histories of the consultations it names (when they fitted): only the rest are read now.
     const covered = new Set(inline?.histories ? ids.consultation : []);
     const fromPage = new Set(missing.filter((id) => covered.has(id)));
     const rest = missing.filter((id) => !fromPage.has(id));
+    // Versions the page named are in both lists: checked once.
+    const known = new Set(versions.map((v) => v.id));
     const history = [
       ...(await this.readableInSteps(
-        (inline?.histories ?? []).filter((v) => fromPage.has(String(v.consultation_id))),
+        (inline?.histories ?? []).filter((v) => fromPage.has(String(v.consultation_id)) && !known.has(String(v.id))),
         checkedVersionRow,
       )),
       ...(rest.length
         ? await this.readableInSteps(await this.remoteRows('consultation_versions', versionCodec.names, 'consultation_id', rest), checkedVersionRow)
         : []),
     ];
-    const known = new Set(versions.map((v) => v.id));
     // For a consultation deleted on the team that still has queued work here: which versions the team already has.
     const kept = tombstones.map((t) => String(t.id)).filter((id) => store.find(id) && this.local.outbox.hasWorkFor(id));
     const teamVersionIds = new Set(
@@ -740,15 +746,22 @@ export class SyncEngine {
       versions: [...versions, ...history.filter((v) => !known.has(v.id))],
       tombstones,
       teamVersionIds,
-      conflicts: await this.ownConflicts(rows, adopt, inline?.conflicts ?? null),
+      conflicts: await this.ownConflicts(rows, adopt, inline?.conflicts ?? null, here),
       adopt,
     };
   }
 
   /** The team's conflicts of the consultant's own consultations among these, checked (a teammate's are not ours). */
-  private async ownConflicts(rows: readonly ConsultationRow[], adopt: { to: UserRow } | null, inline: SqlRow[] | null = null): Promise<ConflictRow[]> {
+  private async ownConflicts(
+    rows: readonly ConsultationRow[],
+    adopt: { to: UserRow } | null,
+    inline: SqlRow[] | null = null,
+    /** The rows' consultations here, when already read (else each is looked up). */
+    here?: ReadonlyMap<string, ConsultationRow>,
+  ): Promise<ConflictRow[]> {
     const me = new Set([this.options.settings.get<string>('current_user_id'), adopt?.to.id]);
-    const own = rows.filter((r) => me.has(this.local.store.find(r.id)?.userId ?? r.userId)).map((r) => r.id);
+    const localOwner = (id: string) => (here ? here.get(id) : this.local.store.find(id))?.userId;
+    const own = rows.filter((r) => me.has(localOwner(r.id) ?? r.userId)).map((r) => r.id);
     // The page's read brought them when they fitted: only the owner's are kept (a teammate's are not ours).
     const mine = new Set(own);
     const team = inline ? inline.filter((c) => mine.has(String(c.consultation_id))) : await fetchConflicts(this.options.remote, this.sizer, own);
@@ -834,35 +847,48 @@ export class SyncEngine {
         store.delete(id);
         store.addTombstone(tombstone);
       }
-      const ownerOf = new Map(incoming.consultations.map((c) => [c.id, store.find(c.id)?.userId ?? c.userId]));
+      // What is here already, read once for the part (a fresh device has none of it): no lookups per row.
+      const named = [...new Set([...incoming.consultations.map((c) => c.id), ...incoming.versions.map((v) => v.consultationId)])];
+      const here = store.foundAmong(named);
+      const tombstoned = store.tombstonedAmong(incoming.consultations.filter((c) => !here.has(c.id)).map((c) => c.id));
+      const versionIds = store.versionIdsAmong([...here.keys()]);
+      const members = new Map<string, boolean>();
+      const isMember = (userId: string) => members.get(userId) ?? members.set(userId, store.user(userId) !== undefined).get(userId)!;
+      const ownerOf = new Map(incoming.consultations.map((c) => [c.id, here.get(c.id)?.userId ?? c.userId]));
       const versionsOf = new Map<string, VersionRow[]>();
       for (const v of incoming.versions) {
-        if (!store.user(v.userId)) {
+        if (!isMember(v.userId)) {
           this.quarantineRow(new RowRefused('version', v.id, 'user_id: its author is not a member of the team database'));
           continue;
         }
-        const owner = ownerOf.get(v.consultationId) ?? store.find(v.consultationId)?.userId;
+        const owner = ownerOf.get(v.consultationId) ?? here.get(v.consultationId)?.userId;
         if (owner !== undefined && v.userId !== owner) {
           // Only the owner writes a consultation's history (as import insists too).
           this.quarantineRow(new RowRefused('version', v.id, 'user_id: its author is not the consultation’s owner'));
           continue;
         }
-        versionsOf.set(v.consultationId, [...(versionsOf.get(v.consultationId) ?? []), v]);
+        const list = versionsOf.get(v.consultationId);
+        if (list) list.push(v);
+        else versionsOf.set(v.consultationId, [v]);
       }
       for (const row of incoming.consultations) {
-        if (!store.user(row.userId)) {
+        if (!isMember(row.userId)) {
           this.quarantineRow(new RowRefused('consultation', row.id, 'user_id: its owner is not a member of the team database'));
           continue;
         }
-        const here = store.find(row.id);
-        if (here && here.userId !== row.userId) {
+        const local = here.get(row.id);
+        if (local && local.userId !== row.userId) {
           this.quarantineRow(new RowRefused('consultation', row.id, 'user_id: it names another owner than the consultation has'));
           continue;
         }
         // Deleted here: done. Kept despite a delete (work this device had not pushed): its team row and
         // versions still merge in, so this device's versions are numbered after the team's before they go out.
-        if (deleted.has(row.id) && !store.find(row.id)) continue;
-        const result = this.applyConsultation(row, (versionsOf.get(row.id) ?? []).sort(byNumber), own);
+        if (deleted.has(row.id) && !local) continue;
+        const result = this.applyConsultation(row, (versionsOf.get(row.id) ?? []).sort(byNumber), own, {
+          local,
+          tombstoned: tombstoned.has(row.id),
+          versionIds: versionIds.get(row.id) ?? new Set(),
+        });
         merged += result.merged ? 1 : 0;
         conflicts += result.conflicts;
       }
@@ -874,32 +900,39 @@ export class SyncEngine {
     return { merged, conflicts };
   }
 
-  private applyConsultation(remote: ConsultationRow, incoming: VersionRow[], own: <R>(write: () => R) => R): { merged: boolean; conflicts: number } {
+  /** `known`: what apply() read for the whole part (the row here, whether a tombstone is, the version ids here). */
+  private applyConsultation(
+    remote: ConsultationRow,
+    incoming: VersionRow[],
+    own: <R>(write: () => R) => R,
+    known: { local: ConsultationRow | undefined; tombstoned: boolean; versionIds: ReadonlySet<string> },
+  ): { merged: boolean; conflicts: number } {
     const { store, outbox } = this.local;
     const id = remote.id;
-    const local = store.find(id);
+    const { local } = known;
     if (!local) {
-      if (store.tombstone(id)) {
+      if (known.tombstoned) {
         // Deleted here, alive on the team: another device kept it with work this one had not seen.
         if (outbox.has('tombstone', id)) outbox.drop('tombstone', id);
         store.deleteTombstone(id);
         this.notify(`“${label(remote)}” was deleted here, but another device had changes to it, so it was restored.`);
       }
-      store.insert({ ...remote, currentVersion: 0 });
-      for (const v of incoming) store.addVersionIfNew(v);
-      store.replace(remote);
-      store.settleCurrentVersion(id);
+      // Written once, as it stays (no insert-then-replace: each write of a consultation reindexes its search text).
+      if (!store.insertWithVersions(remote, incoming)) store.settleCurrentVersion(id);
       outbox.setBase(id, sectionsOf(remote), remote.updatedAt);
       return { merged: false, conflicts: 0 };
     }
 
-    const localIds = store.versionIds(id);
-    const fresh = incoming.filter((v) => !localIds.has(v.id));
-    const unpushed = store.unpushedVersions(id);
+    const fresh = incoming.filter((v) => !known.versionIds.has(v.id));
+    // Only new versions can collide with ours: a consultation re-read with nothing new asks for none of this.
+    const unpushed = fresh.length ? store.unpushedVersions(id) : [];
     const collides = unpushed.length > 0 && fresh.some((v) => v.versionNumber <= unpushed[unpushed.length - 1]!.versionNumber);
     let localNewest = local.currentVersion;
-    // The status both sides started from, read before any version moves: the common version.
-    const baseStatus = store.versionStatus(id, collides ? unpushed[0]!.versionNumber - 1 : Math.min(local.currentVersion, remote.currentVersion));
+    const merging = collides || outbox.has('consultation', id);
+    // The status both sides started from, read before any version moves: the common version (a merge needs it).
+    const baseStatus = merging
+      ? store.versionStatus(id, collides ? unpushed[0]!.versionNumber - 1 : Math.min(local.currentVersion, remote.currentVersion))
+      : 'draft';
     if (collides) {
       // Both devices saved versions from the same base: keep them all, ours renumbered after theirs.
       const baseNumber = unpushed[0]!.versionNumber - 1;
@@ -915,10 +948,12 @@ export class SyncEngine {
       remote.currentVersion > local.currentVersion || (remote.currentVersion === local.currentVersion && remote.updatedAt > local.updatedAt);
     // Status moves are events that only add up: both sides' lists, each event once.
     const statusEvents = mergeStatusEvents(local.statusEvents, remote.statusEvents);
-    if (!outbox.has('consultation', id) && !collides) {
+    if (!merging) {
       // Nothing typed here since the last exchange: the team's row is the record.
-      if (remoteIsNewer) store.replace({ ...remote, currentVersion: newest, statusEvents });
-      store.settleCurrentVersion(id);
+      if (remoteIsNewer) {
+        store.replace({ ...remote, currentVersion: newest, statusEvents });
+        store.settleCurrentVersion(id);
+      } else store.settleCurrentVersionOf(local);
       outbox.setBase(id, theirs, remote.updatedAt);
       return { merged: false, conflicts: 0 };
     }
