@@ -59,6 +59,8 @@ const QUARANTINE_KEY = 'sync_quarantine';
 const NOTICES_KEY = 'sync_notices';
 const CURSOR_KEY = 'sync_cursor';
 const PENDING_BATCH_KEY = 'sync_pending_batch';
+/** A first pull's snapshot of the team tables: the log position it started from, the last consultation id read, done. */
+const SNAPSHOT_KEY = 'sync_snapshot';
 const KEEP_LISTED = 200;
 
 export interface SyncProgress {
@@ -138,6 +140,24 @@ interface LogPage {
   inline: InlineRows | null;
 }
 const NO_PAGE: LogPage = { log: [], limit: 0, waiting: null, inline: null };
+interface SnapshotState {
+  /** The log's head when the snapshot began: the log is pulled from there once it is done. */
+  seq: number;
+  /** The last consultation id applied (pages go in id order). */
+  after: string;
+  done: boolean;
+}
+interface SnapshotPage {
+  ids: string[];
+  inline: InlineRows;
+  /** The page was as long as asked: more may follow. */
+  full: boolean;
+  /** First page only: the log's head and the consultations waiting. */
+  head: { seq: number; waiting: number } | null;
+}
+/** Most consultations per snapshot page. */
+const MAX_SNAPSHOT_ROWS = 2_000;
+
 const logRows = (rows: RemoteRow[]): LogPage['log'] =>
   rows.map((r) => ({ seq: Number(r.seq), entity: String(r.entity) as Entity, id: String(r.entity_id), device: String(r.device_id) }));
 /** The answer was over the response cap, or too slow for the timeout: worth asking again in smaller parts. */
@@ -202,7 +222,7 @@ export class VersionConflictError extends Error {
  * after the backup (its own pushes included) and never shares an id with the laptop the backup came from.
  */
 export function forgetSyncIdentity(settings: SyncEngineOptions['settings']): void {
-  for (const key of ['device_id', CURSOR_KEY, PENDING_BATCH_KEY]) settings.delete(key);
+  for (const key of ['device_id', CURSOR_KEY, PENDING_BATCH_KEY, SNAPSHOT_KEY]) settings.delete(key);
 }
 
 export class SyncEngine {
@@ -522,6 +542,10 @@ export class SyncEngine {
 
   async pull(): Promise<{ pulled: number; merged: number; conflicts: number }> {
     const totals = { pulled: 0, merged: 0, conflicts: 0 };
+    const snapshot = this.options.settings.get<SnapshotState>(SNAPSHOT_KEY);
+    if ((this.options.settings.get<number>(CURSOR_KEY) ?? 0) === 0 && !snapshot?.done) {
+      await this.pullSnapshot(snapshot ?? null, totals);
+    }
     const progress = { done: 0, total: 0 };
     let request = this.readPage(this.options.settings.get<number>(CURSOR_KEY) ?? 0, true);
     for (;;) {
@@ -543,6 +567,132 @@ export class SyncEngine {
       totals.conflicts += applied.conflicts;
       progress.done += page.log.length;
       if (progress.total > 0) this.options.onProgress?.({ done: progress.done, total: Math.max(progress.total, progress.done) });
+    }
+  }
+
+  /**
+   * A device that never pulled reads the team's tables instead of replaying the whole log (where each
+   * consultation comes once per change): consultations in id order, each page with their versions, tombstones
+   * and conflicts in one read. The log's head is read with the first page, in the same read transaction, so
+   * every page is at least that new; the log is then pulled from that head, replaying what changed meanwhile
+   * (a row applied twice changes nothing). Each page is checked and applied like a log page, and the last id
+   * applied is kept with it: a snapshot cut short resumes where it stopped.
+   */
+  private async pullSnapshot(resume: SnapshotState | null, totals: { pulled: number; merged: number; conflicts: number }): Promise<void> {
+    let state = resume;
+    const progress = { done: 0, total: 0 };
+    let request: Promise<SnapshotPage> | null = this.readSnapshotPage(state?.after ?? '', true);
+    while (request) {
+      const page: SnapshotPage = await request;
+      if (page.head) {
+        state ??= { seq: page.head.seq, after: '', done: false };
+        progress.total = page.head.waiting;
+      }
+      const last = page.ids[page.ids.length - 1];
+      // Pipelined like the log: the next page is asked for before this one is applied.
+      request = page.full && last !== undefined ? this.readSnapshotPage(last, false) : null;
+      request?.catch(() => {}); // a failure is reported where it is awaited
+      const ids: Record<Entity, Set<string>> = {
+        user: new Set(),
+        consultation: new Set(page.ids),
+        version: new Set(),
+        tombstone: new Set(page.inline.tombstones.map((t) => String(t.id))),
+      };
+      const incoming = await this.fetchPage(ids, page.inline);
+      const applied = await this.applyInSteps(incoming);
+      // A synced commit: the page's parts (committed without waiting for the disk) are durable with it.
+      state = { ...state!, after: last ?? state!.after };
+      this.options.settings.set(SNAPSHOT_KEY, state);
+      totals.pulled += incoming.users.length + incoming.consultations.length + incoming.versions.length + incoming.tombstones.length;
+      totals.merged += applied.merged;
+      totals.conflicts += applied.conflicts;
+      progress.done += page.ids.length;
+      if (progress.total > 0) this.options.onProgress?.({ done: progress.done, total: Math.max(progress.total, progress.done) });
+    }
+    this.local.store.transaction(() => {
+      this.options.settings.set(CURSOR_KEY, state!.seq);
+      this.options.settings.set(SNAPSHOT_KEY, { ...state!, done: true });
+    });
+  }
+
+  /** Consultations per snapshot page: sized by what pages weighed, so an answer stays about MAX_PULL_BYTES. */
+  private snapshotRows = 100;
+
+  /**
+   * One page of the team's consultations after `after` (id order) with everything that goes with them, in one
+   * read. The page's rows come only if they weigh less than the link's budget (the answer stays under the
+   * response cap and the timeout); otherwise only their weight comes back and the page is asked again, smaller.
+   */
+  private async readSnapshotPage(after: string, first: boolean): Promise<SnapshotPage> {
+    for (;;) {
+      const limit = this.snapshotRows;
+      const budget = Math.min(this.sizer.budgetBytes(), MAX_PULL_BYTES);
+      const args = [after, limit];
+      const pageIds = 'SELECT id FROM consultations WHERE id > ? ORDER BY id LIMIT ?';
+      const weight = (table: string, columns: readonly string[], key: string) =>
+        `(SELECT coalesce(sum(${sizeExpression(columns)}), 0) * ${ESCAPING} + count(*) * ${ROW_OVERHEAD} FROM ${table} WHERE ${key} IN (${pageIds}))`;
+      const pageWeight = `${weight('consultations', CONSULTATION_TEXT, 'id')} + ${weight('consultation_versions', VERSION_TEXT, 'consultation_id')}`;
+      const fits = { sql: `AND (${pageWeight}) <= ?`, args: [...args, ...args, budget] };
+      const statements: RemoteStatement[] = [
+        { sql: `SELECT ${pageWeight} AS n`, args: [...args, ...args] },
+        { sql: pageIds, args },
+        {
+          sql: `SELECT ${consultationCodec.names.join(', ')} FROM consultations WHERE id IN (${pageIds}) ${fits.sql} ORDER BY id`,
+          args: [...args, ...fits.args],
+        },
+        {
+          sql: `SELECT ${versionCodec.names.join(', ')} FROM consultation_versions WHERE consultation_id IN (${pageIds}) ${fits.sql}`,
+          args: [...args, ...fits.args],
+        },
+        { sql: `SELECT ${TOMBSTONE_COLUMNS.join(', ')} FROM consultation_tombstones WHERE id IN (${pageIds})`, args },
+        {
+          sql: `SELECT ${CONFLICT_COLUMNS.join(', ')} FROM consultation_conflicts WHERE consultation_id IN (${pageIds}) ${fits.sql}`,
+          args: [...args, ...fits.args],
+        },
+      ];
+      // The team's users, the log's head, what is waiting and the team schema's version: with the first page.
+      if (first)
+        statements.push(
+          { sql: `SELECT ${userCodec.names.join(', ')} FROM users` },
+          { sql: 'SELECT ifnull(max(seq), 0) AS seq FROM sync_log' },
+          { sql: 'SELECT count(*) AS n FROM consultations' },
+          { sql: `SELECT max(created_at) AS v FROM "${MIGRATIONS_TABLE}"` },
+        );
+      let results;
+      try {
+        results = await this.sizer.timed(answerBytes, () => this.options.remote.batch(statements, 'read'));
+      } catch (error) {
+        if (!tooBigAnswer(error) || limit <= 1) throw error;
+        this.snapshotRows = Math.max(1, Math.floor(limit / 2));
+        continue;
+      }
+      const pageBytes = Number(results[0]!.rows[0]?.n ?? 0);
+      // Next pages about one budget each (growing at most twofold, so one light page does not oversize the next).
+      const fitting = Math.floor((limit * budget) / Math.max(1, pageBytes));
+      const withheld = pageBytes > budget;
+      if (withheld && limit > 1) {
+        this.snapshotRows = Math.max(1, Math.min(limit - 1, Math.floor(fitting * 0.9)));
+        continue;
+      }
+      this.snapshotRows = Math.max(1, Math.min(MAX_SNAPSHOT_ROWS, limit * 2, fitting));
+      if (first) await this.schemaStillKnown(Number(results[9]!.rows[0]?.v ?? 0));
+      const plain = (at: number, columns: readonly string[]) => results[at]!.rows.map((r) => toPlain(r, columns));
+      const ids = results[1]!.rows.map((r) => String(r.id));
+      return {
+        ids,
+        // One consultation heavier than the budget on its own: its row and history are then read by size (fetchPage).
+        inline: {
+          users: first ? plain(6, userCodec.names) : [],
+          // Every version of these consultations, named as a log page would: new or known here, all are applied.
+          versions: withheld ? null : plain(3, versionCodec.names),
+          consultations: withheld ? null : plain(2, consultationCodec.names),
+          tombstones: plain(4, TOMBSTONE_COLUMNS),
+          histories: null,
+          conflicts: withheld ? null : plain(5, CONFLICT_COLUMNS),
+        },
+        full: ids.length === limit,
+        head: first ? { seq: Number(results[7]!.rows[0]?.seq ?? 0), waiting: Number(results[8]!.rows[0]?.n ?? 0) } : null,
+      };
     }
   }
 
