@@ -138,6 +138,20 @@ interface LogPage {
   inline: InlineRows | null;
 }
 const NO_PAGE: LogPage = { log: [], limit: 0, waiting: null, inline: null };
+/** A push batch, built: the outbox entries up to `maxSeq`, as statements. */
+interface PushBatch {
+  id: string;
+  maxSeq: number;
+  /** Estimated bytes (for the link sizer). */
+  bytes: number;
+  ids: Record<Entity, string[]>;
+  statements: RemoteStatement[];
+  /** The statement whose answer is the team's rows of the consultations pushed. */
+  readBack: number | null;
+  /** The section texts of each consultation pushed. */
+  pushed: Map<string, string[]>;
+}
+const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const logRows = (rows: RemoteRow[]): LogPage['log'] =>
   rows.map((r) => ({ seq: Number(r.seq), entity: String(r.entity) as Entity, id: String(r.entity_id), device: String(r.device_id) }));
 /** The answer was over the response cap, or too slow for the timeout: worth asking again in smaller parts. */
@@ -294,43 +308,28 @@ export class SyncEngine {
 
   private async pushOutbox(rejected: string[]): Promise<number> {
     await this.settlePendingBatch();
-    const batchSize = this.options.batchSize ?? 5_000;
     const { outbox } = this.local;
     const total = outbox.pending();
     let done = 0;
-    for (let batch = 0; ; batch += 1) {
-      // Settling one batch and building the next are two turns of the event loop, not one long one.
-      if (batch > 0) await new Promise((resolve) => setImmediate(resolve));
-      // A prefix of the outbox that fits what the link carries in a fraction of the request timeout.
-      const { entries, bytes } = pushSlice(outbox.page(batchSize), Math.min(this.sizer.budgetBytes(), MAX_PUSH_BYTES), (entity, id) =>
-        outbox.textBytes(entity, id),
-      );
-      if (entries.length === 0) return done;
-      const maxSeq = entries[entries.length - 1]!.seq;
-      const ids: Record<Entity, string[]> = { user: [], consultation: [], version: [], tombstone: [] };
-      const seenIds = new Set<string>();
-      for (const e of entries) {
-        const key = `${e.entity}:${e.id}`;
-        if (seenIds.has(key)) continue;
-        seenIds.add(key);
-        ids[e.entity].push(e.id);
-      }
-      const batchId = newId();
-      const { statements, readBack, pushed } = this.pushStatements(batchId, ids);
-      // Marked before the batch leaves, cleared only once its outcome is known (here or on the next push);
-      // one local commit for both.
-      this.local.store.transaction(() => {
-        outbox.sending(maxSeq);
-        this.options.settings.set(PENDING_BATCH_KEY, { id: batchId, maxSeq });
-      });
-      let results;
-      try {
-        results = await this.sizer.timed(bytes, () => this.options.remote.batch(statements, 'write'));
-      } catch (error) {
+    let next = await this.nextBatch(0);
+    while (next) {
+      const batch = next;
+      // One batch in flight at a time, its id on record until its outcome is known (here or on the next push).
+      this.options.settings.set(PENDING_BATCH_KEY, { id: batch.id, maxSeq: batch.maxSeq });
+      const sent = this.sizer
+        .timed(batch.bytes, () => this.options.remote.batch(batch.statements, 'write'))
+        .then(
+          (results) => ({ results, error: null }),
+          (error: unknown) => ({ results: null, error }),
+        );
+      // The next batch is read and built while this one is on the wire (the team database works meanwhile).
+      next = await this.nextBatch(batch.maxSeq);
+      const { results, error } = await sent;
+      if (!results) {
         // A version number another laptop took first: known by asking the team database, not by parsing
         // an engine's wording (libSQL and tursodb say it differently). Anything else: unknown outcome,
         // and the pending batch id tells on the next push.
-        const taken = await this.versionNumbersTaken(ids.version);
+        const taken = await this.versionNumbersTaken(batch.ids.version);
         if (taken.length) {
           this.options.settings.delete(PENDING_BATCH_KEY);
           outbox.sending(0);
@@ -338,32 +337,76 @@ export class SyncEngine {
         }
         throw error;
       }
-      // What the team holds now is the base of the next merge, where it is what we pushed: compared as text
-      // first (what the team took is our text), parsed only when the texts differ; in slices, letting the
-      // event loop through, and then written in one transaction with the outbox entries it settles.
-      const bases: { id: string; texts: string[]; updatedAt: string }[] = [];
-      const held = readBack === null ? [] : results[readBack]!.rows;
-      for (let at = 0; at < held.length; at += 1) {
-        if (at > 0 && at % CHECK_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
-        const row = held[at]!;
-        const id = String(row.id);
-        const ours = pushed.get(id);
-        if (!ours) continue;
-        const theirs = SECTION_TEXT.map((c) => String(row[c] ?? ''));
-        if (theirs.every((text, i) => text === ours[i]) || deepEqual(sectionsOfText(theirs), sectionsOfText(ours)))
-          bases.push({ id, texts: ours, updatedAt: String(row.updated_at) });
-        // The team kept another laptop's newer row: ours goes out again after merging with it.
-        else rejected.push(id);
-      }
+      const bases = await this.heldBases(batch, results, rejected);
+      // The next batch was built against merge bases this one is about to change: build it again after.
+      const stale = next !== null && next.ids.consultation.some((id) => batch.pushed.has(id));
+      await yieldTurn();
       this.local.store.transaction(() => {
-        outbox.deleteUpTo(maxSeq);
+        outbox.deleteUpTo(batch.maxSeq);
         for (const base of bases) outbox.setBaseText(base.id, base.texts, base.updatedAt);
         this.options.settings.delete(PENDING_BATCH_KEY);
-        outbox.sending(0);
+        // Entries of the next batch, already read, stay marked: a change to one meanwhile is queued again.
+        outbox.sending(next && !stale ? next.maxSeq : 0);
       });
-      done += Object.values(ids).reduce((n, list) => n + list.length, 0);
+      done += Object.values(batch.ids).reduce((n, list) => n + list.length, 0);
       this.options.onProgress?.({ done: Math.max(0, total - outbox.pending()), total });
+      if (stale) next = await this.nextBatch(batch.maxSeq);
+      // Settling one batch and sending the next (the client encodes it at once) are two turns of the event loop.
+      await yieldTurn();
     }
+    return done;
+  }
+
+  /**
+   * The push batch of the outbox entries after `afterSeq`: a prefix that fits what the link carries in a
+   * fraction of the request timeout; null when none wait. Its entries are marked as sending before their rows
+   * are read, so a change made while it is built or in flight is queued again, never dropped with the entry.
+   */
+  private async nextBatch(afterSeq: number): Promise<PushBatch | null> {
+    const { outbox } = this.local;
+    const { entries, bytes } = pushSlice(
+      outbox.pageAfter(afterSeq, this.options.batchSize ?? 5_000),
+      Math.min(this.sizer.budgetBytes(), MAX_PUSH_BYTES),
+      (entity, id) => outbox.textBytes(entity, id),
+    );
+    if (entries.length === 0) return null;
+    const maxSeq = entries[entries.length - 1]!.seq;
+    outbox.sending(maxSeq);
+    const ids: Record<Entity, string[]> = { user: [], consultation: [], version: [], tombstone: [] };
+    const seenIds = new Set<string>();
+    for (const e of entries) {
+      const key = `${e.entity}:${e.id}`;
+      if (seenIds.has(key)) continue;
+      seenIds.add(key);
+      ids[e.entity].push(e.id);
+    }
+    // Sizing and building are two turns of the event loop, not one long one.
+    await yieldTurn();
+    const id = newId();
+    return { id, maxSeq, bytes, ids, ...this.pushStatements(id, ids) };
+  }
+
+  /**
+   * What the team holds now is the base of the next merge, where it is what we pushed: compared as text
+   * first (what the team took is our text), parsed only when the texts differ; in slices, letting the event
+   * loop through. Rows the team kept from another laptop go to `rejected`.
+   */
+  private async heldBases(batch: PushBatch, results: { rows: RemoteRow[] }[], rejected: string[]) {
+    const bases: { id: string; texts: string[]; updatedAt: string }[] = [];
+    const held = batch.readBack === null ? [] : results[batch.readBack]!.rows;
+    for (let at = 0; at < held.length; at += 1) {
+      if (at > 0 && at % CHECK_SLICE === 0) await yieldTurn();
+      const row = held[at]!;
+      const id = String(row.id);
+      const ours = batch.pushed.get(id);
+      if (!ours) continue;
+      const theirs = SECTION_TEXT.map((c) => String(row[c] ?? ''));
+      if (theirs.every((text, i) => text === ours[i]) || deepEqual(sectionsOfText(theirs), sectionsOfText(ours)))
+        bases.push({ id, texts: ours, updatedAt: String(row.updated_at) });
+      // The team kept another laptop's newer row: ours goes out again after merging with it.
+      else rejected.push(id);
+    }
+    return bases;
   }
 
   /** The consultations whose version numbers in this batch the team already holds under other ids. */
