@@ -38,7 +38,8 @@ export { pendingChanges } from '../store/syncOutbox';
 // every local read and write goes through the consultation store and the sync outbox.
 // - Push: the outbox goes out in batches, each one `batch(..., 'write')` that also records its id in
 //   sync_batches. A batch whose response was lost is recognised by that id on the next push. Each pushed
-//   consultation row is read back in the same batch: the content the team holds becomes the merge base.
+//   consultation's upsert returns the rows the team took (RETURNING): those become the merge base as pushed;
+//   the rare row the team kept as it was is read back and compared.
 // - Pull: sync_log, in commit order, from a cursor; the rows it names are read in their current state and
 //   checked like any data from outside. A row that fails is quarantined (listed, never stored) and the
 //   rest goes on. Applied with sync_control.applying = 1 so pulled rows are not echoed back.
@@ -113,6 +114,8 @@ const APPLY_BUDGET_MS = 40;
 const MAX_PUSH_BYTES = 1024 * 1024;
 /** Largest pull page answer aimed at (estimated bytes): decoding it holds the main thread too. */
 const MAX_PULL_BYTES = 1024 * 1024;
+/** Consultations read back per request when a push's upsert left the team's row as it was. */
+const MAX_IDS_PER_READ = 100;
 /** Rows checked between two turns of the event loop. */
 const CHECK_SLICE = 100;
 /** Most consultations per local transaction of a pull. */
@@ -146,8 +149,8 @@ interface PushBatch {
   bytes: number;
   ids: Record<Entity, string[]>;
   statements: RemoteStatement[];
-  /** The statement whose answer is the team's rows of the consultations pushed. */
-  readBack: number | null;
+  /** The upserts of consultations: their answers name the rows the team took from us (RETURNING). */
+  upserts: number[];
   /** The section texts of each consultation pushed. */
   pushed: Map<string, string[]>;
 }
@@ -393,18 +396,33 @@ export class SyncEngine {
    */
   private async heldBases(batch: PushBatch, results: { rows: RemoteRow[] }[], rejected: string[]) {
     const bases: { id: string; texts: string[]; updatedAt: string }[] = [];
-    const held = batch.readBack === null ? [] : results[batch.readBack]!.rows;
-    for (let at = 0; at < held.length; at += 1) {
-      if (at > 0 && at % CHECK_SLICE === 0) await yieldTurn();
-      const row = held[at]!;
-      const id = String(row.id);
-      const ours = batch.pushed.get(id);
-      if (!ours) continue;
-      const theirs = SECTION_TEXT.map((c) => String(row[c] ?? ''));
-      if (theirs.every((text, i) => text === ours[i]) || deepEqual(sectionsOfText(theirs), sectionsOfText(ours)))
-        bases.push({ id, texts: ours, updatedAt: String(row.updated_at) });
-      // The team kept another laptop's newer row: ours goes out again after merging with it.
-      else rejected.push(id);
+    const took = new Map<string, string>();
+    for (const at of batch.upserts) for (const row of results[at]!.rows) took.set(String(row.id), String(row.updated_at));
+    const kept: string[] = [];
+    for (const [id, texts] of batch.pushed) {
+      const updatedAt = took.get(id);
+      if (updatedAt === undefined) kept.push(id);
+      else bases.push({ id, texts, updatedAt });
+    }
+    // Rows the upsert left as they were (rare): the team's row may still be our text (pushed before, or
+    // merged to the same content), or another laptop's newer row, compared as text, parsed only when it differs.
+    for (let i = 0; i < kept.length; i += MAX_IDS_PER_READ) {
+      const chunk = kept.slice(i, i + MAX_IDS_PER_READ);
+      const held = await this.options.remote.execute({
+        sql: `SELECT ${consultationCodec.list} FROM consultations WHERE id IN (${placeholders(chunk.length)})`,
+        args: chunk,
+      });
+      const byId = new Map(held.rows.map((row) => [String(row.id), row]));
+      for (const [at, id] of chunk.entries()) {
+        if (at > 0 && at % CHECK_SLICE === 0) await yieldTurn();
+        const row = byId.get(id);
+        const ours = batch.pushed.get(id)!;
+        const theirs = row ? SECTION_TEXT.map((c) => String(row[c] ?? '')) : null;
+        if (row && theirs && (theirs.every((text, k) => text === ours[k]) || deepEqual(sectionsOfText(theirs), sectionsOfText(ours))))
+          bases.push({ id, texts: ours, updatedAt: String(row.updated_at) });
+        // The team kept another laptop's newer row: ours goes out again after merging with it.
+        else rejected.push(id);
+      }
     }
     return bases;
   }
@@ -471,15 +489,20 @@ export class SyncEngine {
               ON CONFLICT(id) DO UPDATE SET ${update}
               WHERE (excluded.current_version > consultations.current_version
                  OR (excluded.current_version = consultations.current_version AND excluded.updated_at > consultations.updated_at))
-                ${compareAndSet ? 'AND consultations.updated_at = ?' : ''}`;
+                ${compareAndSet ? 'AND consultations.updated_at = ?' : ''}
+              RETURNING id, updated_at`;
     const fresh: SqlRow[] = [];
+    const upserts: number[] = [];
     for (const row of store.rowsForPush('consultations', ids.consultation)) {
       // Compare-and-set: the team's row is overwritten only while it is still the one this device last
       // exchanged; otherwise another laptop changed it meanwhile, and the two are merged first. The
       // condition names one row, so such rows go one per statement; never-exchanged ones go together.
       const seen = this.local.outbox.baseUpdatedAt(String(row.id));
       if (seen === undefined) fresh.push(row);
-      else statements.push({ sql: upsert(`(${consultationCodec.placeholders})`, true), args: [...consultationCodec.valuesOf(row), seen] });
+      else {
+        upserts.push(statements.length);
+        statements.push({ sql: upsert(`(${consultationCodec.placeholders})`, true), args: [...consultationCodec.valuesOf(row), seen] });
+      }
       pushed.set(
         String(row.id),
         SECTION_TEXT.map((c) => String(row[c] ?? '')),
@@ -487,7 +510,10 @@ export class SyncEngine {
       logged.push(['consultation', String(row.id)]);
     }
     const width = consultationCodec.names.length;
-    rows(fresh, width, (chunk, values) => ({ sql: upsert(values, false), args: chunk.flatMap((row) => consultationCodec.valuesOf(row)) }));
+    rows(fresh, width, (chunk, values) => {
+      upserts.push(statements.length);
+      return { sql: upsert(values, false), args: chunk.flatMap((row) => consultationCodec.valuesOf(row)) };
+    });
     // Pushing it means this device kept it: a delete it had not seen no longer stands.
     rows([...pushed.keys()], 1, (chunk) => ({ sql: `DELETE FROM consultation_tombstones WHERE id IN (${placeholders(chunk.length)})`, args: [...chunk] }));
     statements.push(...conflictPushStatements(store, pushed.keys()));
@@ -511,13 +537,7 @@ export class SyncEngine {
       sql: `INSERT INTO sync_log (entity, entity_id, device_id) VALUES ${values}`,
       args: chunk.flatMap(([entity, id]) => [entity, id, device]),
     }));
-    let readBack: number | null = null;
-    if (pushed.size) {
-      readBack = statements.length;
-      const list = [...pushed.keys()];
-      statements.push({ sql: `SELECT ${consultationCodec.list} FROM consultations WHERE id IN (${placeholders(list.length)})`, args: list });
-    }
-    return { statements, readBack, pushed };
+    return { statements, upserts, pushed };
   }
 
   // ---- pull --------------------------------------------------------------------------------------------
