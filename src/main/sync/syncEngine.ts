@@ -112,6 +112,8 @@ const label = (row: ConsultationRow) => row.contactInfo.business_name ?? 'A cons
 const APPLY_BUDGET_MS = 40;
 /** Largest push batch (estimated bytes): encoding a request and settling its answer hold the main thread, so it stays short. */
 const MAX_PUSH_BYTES = 1024 * 1024;
+/** Most outbox entries read for one push batch (the byte budget fills first with ordinary rows). */
+const MAX_PUSH_ENTRIES = 2_000;
 /** Largest pull page answer aimed at (estimated bytes): decoding it holds the main thread too. */
 const MAX_PULL_BYTES = 1024 * 1024;
 /** Consultations read back per request when a push's upsert left the team's row as it was. */
@@ -153,6 +155,10 @@ interface PushBatch {
   upserts: number[];
   /** The section texts of each consultation pushed. */
   pushed: Map<string, string[]>;
+}
+interface PendingBatch {
+  id: string;
+  maxSeq: number;
 }
 const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const logRows = (rows: RemoteRow[]): LogPage['log'] =>
@@ -288,10 +294,20 @@ export class SyncEngine {
   // ---- push --------------------------------------------------------------------------------------------
 
   private async settlePendingBatch(): Promise<void> {
-    const pending = this.options.settings.get<{ id: string; maxSeq: number }>(PENDING_BATCH_KEY);
-    if (!pending) return;
-    const applied = await this.options.remote.execute({ sql: 'SELECT 1 FROM sync_batches WHERE id = ?', args: [pending.id] });
-    if (applied.rows.length) this.local.outbox.deleteUpTo(pending.maxSeq);
+    const stored = this.options.settings.get<PendingBatch | PendingBatch[]>(PENDING_BATCH_KEY);
+    if (!stored) return;
+    // One object before pipelining; a list now (the batch in flight, and the one built to follow it).
+    const pending = Array.isArray(stored) ? stored : [stored];
+    if (pending.length) {
+      const applied = await this.options.remote.execute({
+        sql: `SELECT id FROM sync_batches WHERE id IN (${placeholders(pending.length)})`,
+        args: pending.map((p) => p.id),
+      });
+      const landed = new Set(applied.rows.map((row) => String(row.id)));
+      // A batch leaves only after the one before it was acknowledged: those that landed are a prefix.
+      const upTo = Math.max(0, ...pending.filter((p) => landed.has(p.id)).map((p) => p.maxSeq));
+      if (upTo > 0) this.local.outbox.deleteUpTo(upTo);
+    }
     this.options.settings.delete(PENDING_BATCH_KEY);
     this.local.outbox.sending(0);
   }
@@ -314,24 +330,17 @@ export class SyncEngine {
     const { outbox } = this.local;
     const total = outbox.pending();
     let done = 0;
-    let next = await this.nextBatch(0);
-    while (next) {
-      const batch = next;
-      // One batch in flight at a time, its id on record until its outcome is known (here or on the next push).
-      this.options.settings.set(PENDING_BATCH_KEY, { id: batch.id, maxSeq: batch.maxSeq });
-      const sent = this.sizer
-        .timed(batch.bytes, () => this.options.remote.batch(batch.statements, 'write'))
-        .then(
-          (results) => ({ results, error: null }),
-          (error: unknown) => ({ results: null, error }),
-        );
-      // The next batch is read and built while this one is on the wire (the team database works meanwhile).
-      next = await this.nextBatch(batch.maxSeq);
+    let batch = await this.nextBatch(0, null);
+    let sent = batch && this.send(batch);
+    while (batch && sent) {
+      // The request is encoded and leaves in this turn; the next batch is read and built while it is on the wire.
+      await yieldTurn();
+      let next = await this.nextBatch(batch.maxSeq, batch);
       const { results, error } = await sent;
       if (!results) {
         // A version number another laptop took first: known by asking the team database, not by parsing
         // an engine's wording (libSQL and tursodb say it differently). Anything else: unknown outcome,
-        // and the pending batch id tells on the next push.
+        // and the pending batch ids tell on the next push.
         const taken = await this.versionNumbersTaken(batch.ids.version);
         if (taken.length) {
           this.options.settings.delete(PENDING_BATCH_KEY);
@@ -341,40 +350,62 @@ export class SyncEngine {
         throw error;
       }
       const bases = await this.heldBases(batch, results, rejected);
-      // The next batch was built against merge bases this one is about to change: build it again after.
-      const stale = next !== null && next.ids.consultation.some((id) => batch.pushed.has(id));
+      // The next batch was built against merge bases this one is about to change: it is built again after.
+      if (next && next.ids.consultation.some((id) => batch!.pushed.has(id))) next = null;
+      // Acknowledged: the next batch (its id already on record) leaves before this one is settled locally.
+      const nextSent = next && this.send(next);
       await yieldTurn();
+      const settled = batch;
       this.local.store.transaction(() => {
-        outbox.deleteUpTo(batch.maxSeq);
+        outbox.deleteUpTo(settled.maxSeq);
         for (const base of bases) outbox.setBaseText(base.id, base.texts, base.updatedAt);
-        this.options.settings.delete(PENDING_BATCH_KEY);
+        if (next) this.options.settings.set(PENDING_BATCH_KEY, [{ id: next.id, maxSeq: next.maxSeq }]);
+        else this.options.settings.delete(PENDING_BATCH_KEY);
         // Entries of the next batch, already read, stay marked: a change to one meanwhile is queued again.
-        outbox.sending(next && !stale ? next.maxSeq : 0);
+        outbox.sending(next ? next.maxSeq : 0);
       });
       done += Object.values(batch.ids).reduce((n, list) => n + list.length, 0);
       this.options.onProgress?.({ done: Math.max(0, total - outbox.pending()), total });
-      if (stale) next = await this.nextBatch(batch.maxSeq);
-      // Settling one batch and sending the next (the client encodes it at once) are two turns of the event loop.
-      await yieldTurn();
+      if (!next) {
+        await yieldTurn();
+        next = await this.nextBatch(batch.maxSeq, null);
+      }
+      batch = next;
+      sent = nextSent ?? (next && this.send(next));
     }
     return done;
   }
 
+  /** Sends a batch; its outcome as a value, so a failure while the next batch is built is not left unhandled. */
+  private send(batch: PushBatch): Promise<{ results: { rows: RemoteRow[] }[]; error: null } | { results: null; error: unknown }> {
+    return this.sizer
+      .timed(batch.bytes, () => this.options.remote.batch(batch.statements, 'write'))
+      .then(
+        (results) => ({ results, error: null }),
+        (error: unknown) => ({ results: null, error }),
+      );
+  }
+
   /**
    * The push batch of the outbox entries after `afterSeq`: a prefix that fits what the link carries in a
-   * fraction of the request timeout; null when none wait. Its entries are marked as sending before their rows
-   * are read, so a change made while it is built or in flight is queued again, never dropped with the entry.
+   * fraction of the request timeout; null when none wait. In one local commit, its entries are marked as
+   * sending before their rows are read (a change made while it is built or in flight is queued again, never
+   * dropped with the entry) and its id goes on record with the batch in flight, if any, before it can leave.
    */
-  private async nextBatch(afterSeq: number): Promise<PushBatch | null> {
+  private async nextBatch(afterSeq: number, inFlight: PushBatch | null): Promise<PushBatch | null> {
     const { outbox } = this.local;
-    const { entries, bytes } = pushSlice(
-      outbox.pageAfter(afterSeq, this.options.batchSize ?? 5_000),
-      Math.min(this.sizer.budgetBytes(), MAX_PUSH_BYTES),
-      (entity, id) => outbox.textBytes(entity, id),
+    const limit = Math.min(this.options.batchSize ?? MAX_PUSH_ENTRIES, MAX_PUSH_ENTRIES);
+    const { entries, bytes } = pushSlice(outbox.pageAfter(afterSeq, limit), Math.min(this.sizer.budgetBytes(), MAX_PUSH_BYTES), (entity, id) =>
+      outbox.textBytes(entity, id),
     );
     if (entries.length === 0) return null;
     const maxSeq = entries[entries.length - 1]!.seq;
-    outbox.sending(maxSeq);
+    const id = newId();
+    const recorded = [...(inFlight ? [{ id: inFlight.id, maxSeq: inFlight.maxSeq }] : []), { id, maxSeq }];
+    this.local.store.transaction(() => {
+      outbox.sending(maxSeq);
+      this.options.settings.set(PENDING_BATCH_KEY, recorded);
+    });
     const ids: Record<Entity, string[]> = { user: [], consultation: [], version: [], tombstone: [] };
     const seenIds = new Set<string>();
     for (const e of entries) {
@@ -385,7 +416,6 @@ export class SyncEngine {
     }
     // Sizing and building are two turns of the event loop, not one long one.
     await yieldTurn();
-    const id = newId();
     return { id, maxSeq, bytes, ids, ...this.pushStatements(id, ids) };
   }
 
