@@ -147,6 +147,8 @@ const NO_PAGE: LogPage = { log: [], limit: 0, waiting: null, inline: null };
 interface PushBatch {
   id: string;
   maxSeq: number;
+  /** Built while another batch was in flight: it may leave early, and lands only after that one. */
+  gated: boolean;
   /** Estimated bytes (for the link sizer). */
   bytes: number;
   ids: Record<Entity, string[]>;
@@ -336,7 +338,14 @@ export class SyncEngine {
       // The request is encoded and leaves in this turn; the next batch is read and built while it is on the wire.
       await yieldTurn();
       let next = await this.nextBatch(batch.maxSeq, batch);
-      const { results, error } = await sent;
+      // Built against merge bases this batch is about to change: built again once it is settled.
+      const stale = next !== null && next.ids.consultation.some((id) => batch!.pushed.has(id));
+      // Otherwise the next one leaves now, so the team database always has a batch to work on; it is gated on
+      // this one (lands only after it), so what landed is always a prefix of the outbox.
+      let nextSent = next && !stale ? this.send(next) : null;
+      let { results, error } = await sent;
+      // A batch that left early may have arrived before the one it follows: sent again, once, now that one is in.
+      if (!results && batch.gated) ({ results, error } = await this.send(batch));
       if (!results) {
         // A version number another laptop took first: known by asking the team database, not by parsing
         // an engine's wording (libSQL and tursodb say it differently). Anything else: unknown outcome,
@@ -350,10 +359,9 @@ export class SyncEngine {
         throw error;
       }
       const bases = await this.heldBases(batch, results, rejected);
-      // The next batch was built against merge bases this one is about to change: it is built again after.
-      if (next && next.ids.consultation.some((id) => batch!.pushed.has(id))) next = null;
-      // Acknowledged: the next batch (its id already on record) leaves before this one is settled locally.
-      const nextSent = next && this.send(next);
+      if (stale) next = null;
+      // Acknowledged: the next batch (its id already on record) leaves, if it has not, before this one is settled locally.
+      nextSent ??= next && this.send(next);
       await yieldTurn();
       const settled = batch;
       this.local.store.transaction(() => {
@@ -369,9 +377,10 @@ export class SyncEngine {
       if (!next) {
         await yieldTurn();
         next = await this.nextBatch(batch.maxSeq, null);
+        nextSent = next && this.send(next);
       }
       batch = next;
-      sent = nextSent ?? (next && this.send(next));
+      sent = nextSent;
     }
     return done;
   }
@@ -416,7 +425,7 @@ export class SyncEngine {
     }
     // Sizing and building are two turns of the event loop, not one long one.
     await yieldTurn();
-    return { id, maxSeq, bytes, ids, ...this.pushStatements(id, ids) };
+    return { id, maxSeq, bytes, ids, gated: inFlight !== null, ...this.pushStatements(id, ids, inFlight?.id ?? null) };
   }
 
   /**
@@ -487,10 +496,18 @@ export class SyncEngine {
     this.apply({ users: [], consultations, versions, tombstones, conflicts, adopt: null });
   }
 
-  private pushStatements(batchId: string, ids: Record<Entity, string[]>) {
+  private pushStatements(batchId: string, ids: Record<Entity, string[]>, after: string | null) {
     const device = this.options.deviceId;
     const { store } = this.local;
-    const statements: RemoteStatement[] = [{ sql: 'INSERT INTO sync_batches (id, device_id, created_at) VALUES (?, ?, ?)', args: [batchId, device, now()] }];
+    const statements: RemoteStatement[] = [
+      after === null
+        ? { sql: 'INSERT INTO sync_batches (id, device_id, created_at) VALUES (?, ?, ?)', args: [batchId, device, now()] }
+        : // Sent before the batch `after` was acknowledged: it lands only after that one did (NOT NULL fails otherwise).
+          {
+            sql: 'INSERT INTO sync_batches (id, device_id, created_at) VALUES (?, ?, (SELECT ? WHERE EXISTS (SELECT 1 FROM sync_batches WHERE id = ?)))',
+            args: [batchId, device, now(), after],
+          },
+    ];
     // Few statements per batch: rows go in multi-row statements (the engine's fastest shape), in chunks.
     const rows = <T>(list: readonly T[], columns: number, statement: (chunk: readonly T[], values: string) => RemoteStatement) => {
       const per = Math.max(1, Math.floor(MAX_ARGS_PER_STATEMENT / columns));
