@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHranaAdapter, startTursoServer, tursodbMissing, type HranaAdapter, type TursoServer } from './tursoServer';
 import { device, migrations, syncedState, type Device } from './syncDevices';
-import { createRemoteClient } from '../src/main/sync/remoteClient';
+import { createRemoteClient, type RemoteStatement } from '../src/main/sync/remoteClient';
 import { SyncEngine } from '../src/main/sync/syncEngine';
 import { newId } from '../src/main/clock';
 
@@ -96,5 +96,57 @@ describe.skipIf(tursodbMissing !== null)('pipelined push (tursodb on loopback)',
     await bo.sync();
     expect(syncedState(bo)).toEqual(syncedState(ada));
     expect(bo.consultations.get({ consultationId: inFlight[0]!.id }).consultation.sections.contact_info.phone).toBe(inFlight[0]!.phone);
+  }, 120_000);
+
+  it('a batch sent before the one it follows landed is refused when that one is lost: what landed stays a prefix of the outbox', async () => {
+    const ada = device('Cy', createRemoteClient({ url: adapter.url }));
+    const bo = device('Di', createRemoteClient({ url: adapter.url }), { sameUserAs: ada });
+    devices.push(ada, bo);
+    // The link loses every attempt at the third push batch (and only that one) while `cut` is on; the rest reach tursodb.
+    const remote = createRemoteClient({ url: adapter.url });
+    const batchIds: string[] = [];
+    let cut = false;
+    const batch = remote.batch.bind(remote);
+    remote.batch = ((statements: RemoteStatement[], mode) => {
+      const first = statements[0] as { sql: string; args: unknown[] };
+      if (first.sql.startsWith('INSERT INTO sync_batches')) {
+        const id = String(first.args[0]);
+        if (!batchIds.includes(id)) batchIds.push(id);
+        if (cut && batchIds.indexOf(id) === 2) return Promise.reject(new TypeError('fetch failed'));
+      }
+      return batch(statements, mode);
+    }) as typeof remote.batch;
+    const engine = new SyncEngine({
+      database: () => ada.database,
+      remote,
+      deviceId: `Cy-${newId()}`,
+      migrations,
+      settings: ada.settings,
+      batchSize: 20,
+    });
+    ada.consultations.create({ sections: { contact_info: { business_name: 'Schema First' } } });
+    await engine.syncOnce();
+    for (let i = 0; i < CONSULTATIONS; i += 1) ada.consultations.create({ sections: { contact_info: { business_name: `Gated ${i}` } } });
+
+    batchIds.length = 0;
+    cut = true;
+    await expect(engine.syncOnce()).rejects.toThrow('fetch failed');
+    // Batch 4 left while batch 3 was out, and reached the server: the team refused it (it follows batch 3).
+    expect(batchIds.length).toBeGreaterThanOrEqual(4);
+    const admin = createRemoteClient({ url: adapter.url });
+    const landed = await admin.execute({ sql: `SELECT id FROM sync_batches WHERE id IN (?, ?)`, args: [batchIds[2]!, batchIds[3]!] });
+    expect(landed.rows).toEqual([]);
+    cut = false;
+    await engine.syncOnce();
+    expect(engine.pendingCount()).toBe(0);
+
+    const one = async (sql: string) => Number((await admin.execute(sql)).rows[0]![0]);
+    const mine = `(SELECT id FROM consultations WHERE contact_info LIKE '%Gated %')`;
+    expect(await one(`SELECT count(*) FROM consultations WHERE id IN ${mine}`)).toBe(CONSULTATIONS);
+    expect(await one(`SELECT count(*) FROM consultation_versions WHERE consultation_id IN ${mine}`)).toBe(CONSULTATIONS);
+    expect(await one(`SELECT count(*) FROM (SELECT entity_id FROM sync_log WHERE entity = 'version' GROUP BY entity_id HAVING count(*) > 1)`)).toBe(0);
+    admin.close();
+    await bo.sync();
+    expect(syncedState(bo)).toEqual(syncedState(ada));
   }, 120_000);
 });
