@@ -342,7 +342,12 @@ export class SyncEngine {
       const stale = next !== null && next.ids.consultation.some((id) => batch!.pushed.has(id));
       // Otherwise the next one leaves now, so the team database always has a batch to work on; it is gated on
       // this one (lands only after it), so what landed is always a prefix of the outbox.
-      let nextSent = next && !stale ? this.send(next) : null;
+      let nextSent: ReturnType<typeof this.send> | null = null;
+      if (next && !stale) {
+        // Building it and encoding it (the client does that as the request leaves) are two turns, not one.
+        await yieldTurn();
+        nextSent = this.send(next);
+      }
       let { results, error } = await sent;
       // A batch that left early may have arrived before the one it follows: sent again, once, now that one is in.
       if (!results && batch.gated) ({ results, error } = await this.send(batch));
@@ -377,6 +382,7 @@ export class SyncEngine {
       if (!next) {
         await yieldTurn();
         next = await this.nextBatch(batch.maxSeq, null);
+        if (next) await yieldTurn();
         nextSent = next && this.send(next);
       }
       batch = next;
