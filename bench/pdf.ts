@@ -3,7 +3,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { chromiumPdfPrinter } from '../src/main/pdf/chromiumPrinter';
 import { SummaryPdf, type SummaryRequest } from '../src/main/pdf/summaryPdf';
 import { findShippedFolder } from '../src/main/appResources';
-import { EMPTY_SECTIONS, type Sections } from '../src/shared/consultation/sections';
+import { EMPTY_SECTIONS, type Sections } from '@shared/consultation/sections';
 import { fullSections } from '../test/arbitraries';
 import { timeAsync, type Row } from './measure';
 import { peakMemory, treeMemory } from './memory';

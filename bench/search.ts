@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { openDatabase, type LocalDatabase } from '../src/main/db/client';
 import { ConsultationList } from '../src/main/store/consultationList';
-import { listQuerySchema, type ListQuery } from '../src/shared/consultation/model';
-import { completionOf } from '../src/shared/consultation/completion';
-import { searchMatchQuery } from '../src/shared/searchText';
+import { listQuerySchema, type ListQuery } from '@shared/consultation/model';
+import { completionOf } from '@shared/consultation/completion';
+import { searchMatchQuery } from '@shared/searchText';
 import { rng, sectionsFor } from './seed';
 import { time, type Row } from './measure';
 

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
-import { completionOf } from '../src/shared/consultation/completion';
-import { URGENCY_LEVELS } from '../src/shared/consultation/fields';
-import type { Sections } from '../src/shared/consultation/sections';
+import { completionOf } from '@shared/consultation/completion';
+import { URGENCY_LEVELS } from '@shared/consultation/fields';
+import type { Sections } from '@shared/consultation/sections';
 
 // Varied, realistic intake content for benchmarks and large e2e lists, from a seeded generator so runs
 // are comparable.

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { openDatabase } from '../src/main/db/client';
 import { createServices } from '../src/main/services';
 import { ConsultationList } from '../src/main/store/consultationList';
-import { listQuerySchema, type ListQuery } from '../src/shared/consultation/model';
+import { listQuerySchema, type ListQuery } from '@shared/consultation/model';
 import { seedConsultations } from './seed';
 import { time, type Row } from './measure';
 

@@ -5,7 +5,7 @@ import { startPreview } from '../e2e/harness';
 import { openDatabase } from '../src/main/db/client';
 import { createServices } from '../src/main/services';
 import { seedConsultations } from './seed';
-import { AUTOSAVE_DELAY_MS, SEARCH_DEBOUNCE_MS } from '../src/shared/uiTimings';
+import { AUTOSAVE_DELAY_MS, SEARCH_DEBOUNCE_MS } from '@shared/uiTimings';
 import { median, type Row } from './measure';
 import { CONSULTATIONS } from './storage';
 

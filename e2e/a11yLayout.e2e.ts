@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { seriousA11yViolations, startPreview, type Preview, consultationsOf } from './harness';
 import { fullSections } from '../test/arbitraries';
-import { editsForSections } from '../src/shared/consultation/edits';
+import { editsForSections } from '@shared/consultation/edits';
 
 // axe on every screen, light and dark, at 1280 and 900 px wide; and at each, nothing cut off at the right.
 

@@ -6,7 +6,7 @@ import { ARTIFACTS, completeWelcome, startPreview, type Preview, consultationsOf
 import { startHranaAdapter, startTursoServer, type HranaAdapter, type TursoServer, tursodbMissing } from '../test/tursoServer';
 import { device, type Device } from '../test/syncDevices';
 import { createRemoteClient } from '../src/main/sync/remoteClient';
-import { editsForSections } from '../src/shared/consultation/edits';
+import { editsForSections } from '@shared/consultation/edits';
 
 // A consultant's day, lived in the browser preview against a real Turso server on loopback.
 

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { completeWelcome, seriousA11yViolations, startPreview, tabTo, type Preview, consultationsOf } from './harness';
 import { seedConsultations } from '../bench/seed';
 import { fullSections } from '../test/arbitraries';
-import { editsForSections } from '../src/shared/consultation/edits';
+import { editsForSections } from '@shared/consultation/edits';
 
 let preview: Preview | null = null;
 afterEach(async () => {

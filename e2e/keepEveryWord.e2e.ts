@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { completeWelcome, consultationsOf, startPreview, type Preview } from './harness';
 import { fullSections } from '../test/arbitraries';
-import { HARD_LIMITS } from '../src/shared/consultation/sections';
+import { HARD_LIMITS } from '@shared/consultation/sections';
 
 // The four ways typed text was lost in the browser preview (issue 11), each driven as a consultant would,
 // by roles and labels. Every one of them failed on the code before the working copy became the record.

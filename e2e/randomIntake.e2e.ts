@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { consultationsOf, startPreview, type Preview } from './harness';
 import { rng } from '../bench/seed';
-import { fieldLabel, getPath } from '../src/shared/consultation/fields';
-import { HARD_LIMITS } from '../src/shared/consultation/sections';
+import { fieldLabel, getPath } from '@shared/consultation/fields';
+import { HARD_LIMITS } from '@shared/consultation/sections';
 
 // A randomized consultant (seeded, bounded): types, pastes big and oversized text, switches steps, reloads
 // at random moments (often right after typing, before the autosave pause) and works in a second tab. After

@@ -4,7 +4,7 @@ import { startHranaAdapter, startTursoServer, type HranaAdapter, type TursoServe
 import { device, type Device } from '../test/syncDevices';
 import { createRemoteClient } from '../src/main/sync/remoteClient';
 import { fullSections } from '../test/arbitraries';
-import { editsForSections } from '../src/shared/consultation/edits';
+import { editsForSections } from '@shared/consultation/edits';
 
 let preview: Preview | null = null;
 let team: { server: TursoServer; adapter: HranaAdapter } | null = null;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { URGENCY_LEVELS } from '../src/shared/consultation/fields';
-import type { Sections } from '../src/shared/consultation/sections';
+import { URGENCY_LEVELS } from '@shared/consultation/fields';
+import type { Sections } from '@shared/consultation/sections';
 
 // Generators of valid, canonical section content (trimmed, no blanks, no empty objects).
 

@@ -3,11 +3,11 @@ import fc from 'fast-check';
 import { join } from 'node:path';
 import { startAppHost, type AppHost } from '../src/main/appHost';
 import { startHttpBridge, type HttpBridge } from '../src/main/web/httpBridge';
-import { OPERATION_NAMES, resultSchema } from '../src/shared/contract';
+import { OPERATION_NAMES, resultSchema } from '@shared/contract';
 import { tempDir } from './tempDatabase';
 import { fullSections, sectionsArb } from './arbitraries';
 import { newId, now } from '../src/main/clock';
-import { editsForSections, FIELD_PATHS } from '../src/shared/consultation/edits';
+import { editsForSections, FIELD_PATHS } from '@shared/consultation/edits';
 
 // Thousands of random and malformed calls through the preview's HTTP bridge. Every answer must be a
 // typed result, the process must keep serving, the database must pass integrity_check, and nothing that

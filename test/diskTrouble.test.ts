@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { startAppHost, type AppHost } from '../src/main/appHost';
 import { tempDir } from './tempDatabase';
 import { fullSections } from './arbitraries';
-import { editsForSections } from '../src/shared/consultation/edits';
+import { editsForSections } from '@shared/consultation/edits';
 
 // Disk full and a folder that cannot be written: the consultant is told what is wrong, in words, and
 // everything already saved stays as it was.

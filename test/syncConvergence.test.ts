@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Client } from '@libsql/client';
 import { device, fileRemote, syncedState, type Device } from './syncDevices';
-import { editsForSections } from '../src/shared/consultation/edits';
+import { editsForSections } from '@shared/consultation/edits';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {

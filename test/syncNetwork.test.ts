@@ -12,7 +12,7 @@ import { LinkSizer } from '../src/main/sync/batchSizing';
 import { describeSyncError, MESSAGES } from '../src/main/sync/syncErrors';
 import { startAppHost, type AppHost } from '../src/main/appHost';
 import { newId } from '../src/main/clock';
-import { editsForSections } from '../src/shared/consultation/edits';
+import { editsForSections } from '@shared/consultation/edits';
 
 // Issue 12, items 10–14: the token, addresses, slow links, messages and the test adapter itself, against a
 // real Turso server (tursodb over HTTP) behind the fault-injecting adapter.

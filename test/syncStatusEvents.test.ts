@@ -3,7 +3,7 @@ import { startHranaAdapter, startTursoServer, type HranaAdapter, type TursoServe
 import { device, syncedState, type Device } from './syncDevices';
 import { fullSections } from './arbitraries';
 import { createRemoteClient } from '../src/main/sync/remoteClient';
-import { editsForSections } from '../src/shared/consultation/edits';
+import { editsForSections } from '@shared/consultation/edits';
 
 // Status moves are history events carried with their consultation row: through a real Turso server on
 // loopback they reach the owner's other laptop and teammates, and two laptops' moves merge.

@@ -14,7 +14,7 @@ import { SyncService } from './sync/syncService';
 import { forgetSyncIdentity } from './sync/syncEngine';
 import { ConflictsService } from './sync/conflictsService';
 import { FileSecretStore, type SecretStore } from './settings/secretStore';
-import type { AppInfo } from '../shared/contract';
+import type { AppInfo } from '@shared/contract';
 import { SummaryPdf } from './pdf/summaryPdf';
 import { BrandingStore } from './pdf/brandingStore';
 import type { PdfPrinter } from './pdf/pdfPrinter';

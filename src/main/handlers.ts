@@ -1,10 +1,10 @@
-import { AppFailure, validationFailure, type AppError } from '../shared/errors';
-import { MAX_UPLOAD_BYTES, isOperationName, operations, type OperationName, type OperationOutput, type ParsedInput, type WireResult } from '../shared/contract';
+import { AppFailure, validationFailure, type AppError } from '@shared/errors';
+import { MAX_UPLOAD_BYTES, isOperationName, operations, type OperationName, type OperationOutput, type ParsedInput, type WireResult } from '@shared/contract';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppHost, HostServices } from './appHost';
-import type { AppInfo, FilePayload } from '../shared/contract';
+import type { AppInfo, FilePayload } from '@shared/contract';
 import { BrandingStore } from './pdf/brandingStore';
 import { assessReadiness, freeBytesAt, missingFontsIn } from './fieldReady/fieldReadiness';
 

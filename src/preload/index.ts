@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { IPC_EVENT, IPC_INVOKE } from '../shared/ipcChannels';
+import { IPC_EVENT, IPC_INVOKE } from '@shared/ipcChannels';
 
 // The renderer's only door to the main process: call an operation, listen to events. Frozen, nothing else.
 const api = Object.freeze({

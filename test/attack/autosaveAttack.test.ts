@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTestApp, type TestApp } from '../tempDatabase';
 import { fullSections } from '../arbitraries';
-import { HARD_LIMITS } from '../../src/shared/consultation/sections';
+import { HARD_LIMITS } from '@shared/consultation/sections';
 
 // Adversarial autosave scenarios on a real SQLite file, through the contract's parsing (as handlers.ts does).
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startAppHost, type AppHost } from '../../src/main/appHost';
 import { tempDir } from '../tempDatabase';
 import { fullSections } from '../arbitraries';
-import type { FieldReadiness } from '../../src/shared/fieldReadiness';
+import type { FieldReadiness } from '@shared/fieldReadiness';
 import { assessReadiness } from '../../src/main/fieldReady/fieldReadiness';
 
 // Settings › Ready for the field, driven through the host's dispatch as the renderer reaches it.

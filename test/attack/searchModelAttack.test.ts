@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { openTestApp, type TestApp } from '../tempDatabase';
-import { listQuerySchema, type ListQuery } from '../../src/shared/consultation/model';
-import { editsForSections } from '../../src/shared/consultation/edits';
-import { searchNeedles, searchText, searchTokens } from '../../src/shared/searchText';
+import { listQuerySchema, type ListQuery } from '@shared/consultation/model';
+import { editsForSections } from '@shared/consultation/edits';
+import { searchNeedles, searchText, searchTokens } from '@shared/searchText';
 
 // Dashboard search on a real SQLite file: the three plans (collect from FTS, a set of matching rowids,
 // each row's own indexed text) must return exactly what a naive check of the stored text returns, and

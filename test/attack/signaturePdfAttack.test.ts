@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync, crc32 } from 'node:zlib';
 import { fullSections } from '../arbitraries';
-import type { OperationName, OperationOutput } from '../../src/shared/contract';
+import type { OperationName, OperationOutput } from '@shared/contract';
 import { signaturePng } from '../signatureImage';
 
 // A signature drawing that is small as text and huge as pixels, printed by a real Chromium.

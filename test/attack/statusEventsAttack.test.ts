@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTestApp, type TestApp } from '../tempDatabase';
 import { fullSections } from '../arbitraries';
-import { editsForSections } from '../../src/shared/consultation/edits';
+import { editsForSections } from '@shared/consultation/edits';
 import { newId } from '../../src/main/clock';
 import { device, fileRemote, syncedState, type Device } from '../syncDevices';
-import { STATUS_EVENTS_KEPT } from '../../src/shared/consultation/statusEvents';
+import { STATUS_EVENTS_KEPT } from '@shared/consultation/statusEvents';
 
 // Status moves as history events (no version), carried in consultations.status_events, through import files
 // and the team database, on real SQLite files (the team database is a libSQL file).

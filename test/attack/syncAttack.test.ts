@@ -8,8 +8,8 @@ import { ConflictsService } from '../../src/main/sync/conflictsService';
 import type { RemoteClient } from '../../src/main/sync/remoteClient';
 import { fullSections } from '../arbitraries';
 import { newId, now } from '../../src/main/clock';
-import { HARD_LIMITS } from '../../src/shared/consultation/sections';
-import { sectionsBytes } from '../../src/shared/consultation/edits';
+import { HARD_LIMITS } from '@shared/consultation/sections';
+import { sectionsBytes } from '@shared/consultation/edits';
 
 // Bidi embedding/override/isolate controls and C0 controls: what typed text never keeps (textHygiene.ts).
 // eslint-disable-next-line no-control-regex

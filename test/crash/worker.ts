@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { openDatabase } from '../../src/main/db/client';
 import { createServices } from '../../src/main/services';
 import { findMigrationsFolder, readMigrations } from '../../src/main/db/migrate';
-import { editsForSections } from '../../src/shared/consultation/edits';
+import { editsForSections } from '@shared/consultation/edits';
 
 // Runs one kind of work until it is killed, acknowledging each completed step on stdout
 // (synchronously, so an acknowledgement is never printed for work that did not return).

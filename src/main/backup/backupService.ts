@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync } f
 import { join } from 'node:path';
 import type { LocalDatabase } from '../db/client';
 import { ensurePrivateFile, ensurePrivateFolder } from '../db/privateFiles';
-import { AppFailure } from '../../shared/errors';
+import { AppFailure } from '@shared/errors';
 import { backupOffThread } from './offThreadBackup';
 
 // Backups are consistent copies of the live database made with SQLite's online backup, in a worker thread

@@ -4,7 +4,7 @@ import { openDatabase, type LocalDatabase } from '../db/client';
 import type { MigrationMeta } from '../db/migrate';
 import { inspectBackup } from '../db/backupInspection';
 import { ensurePrivateFile, ensurePrivateFolder } from '../db/privateFiles';
-import { AppFailure } from '../../shared/errors';
+import { AppFailure } from '@shared/errors';
 
 export { inspectBackup };
 

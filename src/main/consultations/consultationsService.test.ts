@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { failureOf, openTestApp, snapshot, type TestApp } from '../../../test/tempDatabase';
 import { fullSections } from '../../../test/arbitraries';
 import { newId, now } from '../clock';
-import { editsForSections } from '../../shared/consultation/edits';
-import { HARD_LIMITS } from '../../shared/consultation/sections';
+import { editsForSections } from '@shared/consultation/edits';
+import { HARD_LIMITS } from '@shared/consultation/sections';
 
 let app: TestApp;
 beforeEach(() => {

@@ -1,17 +1,17 @@
 import type { ConsultationStore } from '../store/consultationStore';
 import { sectionsOf, toConsultation, type ConsultationRow } from '../store/rows';
 import { after, newId, now } from '../clock';
-import { AppFailure, validationFailure, type FieldIssue } from '../../shared/errors';
-import { assess, versionIssues } from '../../shared/consultation/assessment';
-import { completionOf } from '../../shared/consultation/completion';
-import { deepEqual, diffFields, summarizeChanges } from '../../shared/consultation/diff';
-import { applyEdits } from '../../shared/consultation/edits';
-import { fieldLabel, fieldPathOf } from '../../shared/consultation/fields';
-import { canonicalSections, normalizeForVersion } from '../../shared/consultation/normalize';
-import { EMPTY_SECTIONS, HARD_LIMITS, strictSectionsSchema, type WorkingSections } from '../../shared/consultation/sections';
-import { editRefusal, isEditable, nextStatus, statusMoveRefusal, type StatusAction } from '../../shared/consultation/status';
-import { withStatusEvent, type StatusEventView } from '../../shared/consultation/statusEvents';
-import type { OperationName, OperationOutput, ParsedInput } from '../../shared/contract';
+import { AppFailure, validationFailure, type FieldIssue } from '@shared/errors';
+import { assess, versionIssues } from '@shared/consultation/assessment';
+import { completionOf } from '@shared/consultation/completion';
+import { deepEqual, diffFields, summarizeChanges } from '@shared/consultation/diff';
+import { applyEdits } from '@shared/consultation/edits';
+import { fieldLabel, fieldPathOf } from '@shared/consultation/fields';
+import { canonicalSections, normalizeForVersion } from '@shared/consultation/normalize';
+import { EMPTY_SECTIONS, HARD_LIMITS, strictSectionsSchema, type WorkingSections } from '@shared/consultation/sections';
+import { editRefusal, isEditable, nextStatus, statusMoveRefusal, type StatusAction } from '@shared/consultation/status';
+import { withStatusEvent, type StatusEventView } from '@shared/consultation/statusEvents';
+import type { OperationName, OperationOutput, ParsedInput } from '@shared/contract';
 import { signedContentHash } from '../store/signOffHash';
 import {
   listQuerySchema,
@@ -23,7 +23,7 @@ import {
   type Version,
   type VersionDiff,
   type VersionSummary,
-} from '../../shared/consultation/model';
+} from '@shared/consultation/model';
 
 /** An operation's input as the boundary (handlers.ts) parsed it against the contract. */
 type In<K extends OperationName> = NonNullable<ParsedInput<K>>;

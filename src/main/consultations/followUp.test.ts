@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { failureOf, openTestApp, type TestApp } from '../../../test/tempDatabase';
 import { fullSections } from '../../../test/arbitraries';
-import { editsForSections } from '../../shared/consultation/edits';
+import { editsForSections } from '@shared/consultation/edits';
 
 let app: TestApp;
 beforeEach(() => {

@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { failureOf, openTestApp, snapshot, type TestApp } from '../../../test/tempDatabase';
 import { fullSections } from '../../../test/arbitraries';
 import { signaturePng } from '../../../test/signatureImage';
-import { editsForSections } from '../../shared/consultation/edits';
-import { canonicalSignedContent, SIGNATURE_MAX_CHARS } from '../../shared/consultation/signoff';
+import { editsForSections } from '@shared/consultation/edits';
+import { canonicalSignedContent, SIGNATURE_MAX_CHARS } from '@shared/consultation/signoff';
 
 let app: TestApp;
 beforeEach(() => {

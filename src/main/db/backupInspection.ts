@@ -4,7 +4,7 @@ import type { MigrationMeta } from 'drizzle-orm/migrator';
 import { MIGRATIONS_TABLE, MigrationRefused, expectedShape, planMigrations, readApplied } from './migrate';
 import { objectsAt } from './schemaObjects';
 import { schemaShape, shapeDifferences } from './schemaShape';
-import { AppFailure } from '../../shared/errors';
+import { AppFailure } from '@shared/errors';
 
 // Before a backup may replace the consultant's data it must prove itself: a whole, sound SQLite file whose
 // schema (tables, columns, indexes, triggers, views) is exactly what this app made at the backup's version,

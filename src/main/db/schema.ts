@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { WorkingSections } from '../../shared/consultation/sections';
-import { STATUSES } from '../../shared/consultation/status';
-import type { StatusEvent } from '../../shared/consultation/statusEvents';
+import type { WorkingSections } from '@shared/consultation/sections';
+import { STATUSES } from '@shared/consultation/status';
+import type { StatusEvent } from '@shared/consultation/statusEvents';
 
 // The local schema, adapted from the seed for SQLite (its compatibility notes): ids are UUIDv7 text made
 // by the app, timestamps ISO-8601 UTC text made by the app, JSONB becomes JSON text checked by json_valid,

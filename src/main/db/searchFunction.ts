@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { searchText } from '../../shared/searchText';
+import { searchText } from '@shared/searchText';
 
 /** The SQL name of the search folding the index triggers call (migration 0010_search). */
 export const SEARCH_TEXT_FUNCTION = 'fieldbook_search_text';

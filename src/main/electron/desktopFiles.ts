@@ -2,8 +2,8 @@ import { statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { BrowserWindow, Dialog, Shell } from 'electron';
 import type { DesktopFiles } from '../handlers';
-import type { FilePayload } from '../../shared/contract';
-import { AppFailure } from '../../shared/errors';
+import type { FilePayload } from '@shared/contract';
+import { AppFailure } from '@shared/errors';
 
 const FILTERS: Record<string, { name: string; extensions: string[] }> = {
   '.pdf': { name: 'PDF document', extensions: ['pdf'] },

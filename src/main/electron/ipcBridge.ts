@@ -1,5 +1,5 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import { IPC_EVENT, IPC_INVOKE } from '../../shared/ipcChannels';
+import { IPC_EVENT, IPC_INVOKE } from '@shared/ipcChannels';
 import type { AppHost } from '../appHost';
 import type { RendererSource } from './rendererSource';
 

@@ -1,5 +1,5 @@
 import { Menu, type MenuItemConstructorOptions } from 'electron';
-import type { MenuCommand } from '../../shared/contract';
+import type { MenuCommand } from '@shared/contract';
 
 export interface MenuActions {
   /** Sent to the renderer as the contract's `menu.command` event; the screens do the work. */

@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import type { SafeStorage } from 'electron';
 import { FileSecretStore, type SecretStore } from '../settings/secretStore';
-import type { AppInfo } from '../../shared/contract';
+import type { AppInfo } from '@shared/contract';
 
 const SEALED_FILE = 'secrets.enc.json';
 

@@ -5,7 +5,7 @@ import { createMainWindow } from './windowOptions';
 import { isTrustedSender, registerIpc, forwardEvents } from './ipcBridge';
 import { rendererSource } from './rendererSource';
 import { CONTENT_SECURITY_POLICY } from '../security/contentSecurityPolicy';
-import { IPC_EVENT, IPC_INVOKE } from '../../shared/ipcChannels';
+import { IPC_EVENT, IPC_INVOKE } from '@shared/ipcChannels';
 import { startAppHost, type AppHost } from '../appHost';
 import { tempDir } from '../../../test/tempDatabase';
 

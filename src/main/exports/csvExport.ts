@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
-import { FIELDS, fieldLabel, getPath } from '../../shared/consultation/fields';
-import { STATUS_LABELS } from '../../shared/consultation/status';
-import type { Consultation } from '../../shared/consultation/model';
+import { FIELDS, fieldLabel, getPath } from '@shared/consultation/fields';
+import { STATUS_LABELS } from '@shared/consultation/status';
+import type { Consultation } from '@shared/consultation/model';
 
 // One row per consultation, one column per field, lists joined readably. Cells a spreadsheet would run as
 // a formula (starting with = + - @, tab or carriage return) get a leading apostrophe (OWASP's advice).

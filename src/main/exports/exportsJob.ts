@@ -1,6 +1,6 @@
-import type { AppError } from '../../shared/errors';
-import type { FilePayload } from '../../shared/contract';
-import type { ImportReport } from '../../shared/exportFile';
+import type { AppError } from '@shared/errors';
+import type { FilePayload } from '@shared/contract';
+import type { ImportReport } from '@shared/exportFile';
 
 // What the main process and the exports worker say to each other (types only: both sides import this).
 

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { startAppHost, type AppHost } from '../appHost';
 import { fullSections } from '../../../test/arbitraries';
 import { atBoundary, snapshot, failureOf } from '../../../test/tempDatabase';
-import { editsForSections } from '../../shared/consultation/edits';
+import { editsForSections } from '@shared/consultation/edits';
 import { neutralizeFormula, CSV_COLUMNS } from './csvExport';
-import type { ExportFile } from '../../shared/exportFile';
+import type { ExportFile } from '@shared/exportFile';
 
 const hosts: { host: AppHost; dir: string }[] = [];
 afterEach(() => {

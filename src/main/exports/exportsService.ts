@@ -1,18 +1,18 @@
 import { format } from 'date-fns';
-import { AppFailure, validationFailure } from '../../shared/errors';
-import { listQuerySchema, type Consultation } from '../../shared/consultation/model';
-import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION, exportFileSchema, type ExportFile, type ImportReport } from '../../shared/exportFile';
-import type { FilePayload, ParsedInput } from '../../shared/contract';
+import { AppFailure, validationFailure } from '@shared/errors';
+import { listQuerySchema, type Consultation } from '@shared/consultation/model';
+import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION, exportFileSchema, type ExportFile, type ImportReport } from '@shared/exportFile';
+import type { FilePayload, ParsedInput } from '@shared/contract';
 import type { ConsultationsService } from '../consultations/consultationsService';
 import type { UsersService } from '../users/usersService';
 import type { ConsultationStore } from '../store/consultationStore';
-import { mergeStatusEvents, statusMovedBy } from '../../shared/consultation/statusEvents';
+import { mergeStatusEvents, statusMovedBy } from '@shared/consultation/statusEvents';
 import { checkConsultation, checkVersion, RowRefused, sectionColumns, sectionsOf, toConsultation, type ConsultationRow, type VersionRow } from '../store/rows';
-import { deepEqual } from '../../shared/consultation/diff';
+import { deepEqual } from '@shared/consultation/diff';
 import type { SummaryPdf, SummaryRequest } from '../pdf/summaryPdf';
 import { consultationsCsv } from './csvExport';
 import { now } from '../clock';
-import { sinceLastVisitLines } from '../../shared/consultation/visits';
+import { sinceLastVisitLines } from '@shared/consultation/visits';
 
 /** PDF summaries, CSV and JSON exports, and JSON import: all of it reads and writes through the store. */
 export class ExportsService {

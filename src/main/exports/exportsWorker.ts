@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
-import { AppFailure } from '../../shared/errors';
-import type { FilePayload } from '../../shared/contract';
+import { AppFailure } from '@shared/errors';
+import type { FilePayload } from '@shared/contract';
 import { openDatabase } from '../db/client';
 import { createServices } from '../services';
 import { SummaryPdf } from '../pdf/summaryPdf';

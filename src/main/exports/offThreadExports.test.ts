@@ -6,9 +6,9 @@ import { startAppHost, type AppHost } from '../appHost';
 import { seedConsultations } from '../../../bench/seed';
 import { longestBlock } from '../../../bench/offthread';
 import { snapshot } from '../../../test/tempDatabase';
-import { AppFailure } from '../../shared/errors';
-import type { ExportFile } from '../../shared/exportFile';
-import type { EventPayload } from '../../shared/contract';
+import { AppFailure } from '@shared/errors';
+import type { ExportFile } from '@shared/exportFile';
+import type { EventPayload } from '@shared/contract';
 import { exportsWorkerEntry } from './offThreadExports';
 
 // Real SQLite files, a real worker thread loading TypeScript through tsx, 20,000 consultations.

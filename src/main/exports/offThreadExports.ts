@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import { AppFailure } from '../../shared/errors';
-import type { FilePayload, ParsedInput } from '../../shared/contract';
-import type { ImportReport } from '../../shared/exportFile';
+import { AppFailure } from '@shared/errors';
+import type { FilePayload, ParsedInput } from '@shared/contract';
+import type { ImportReport } from '@shared/exportFile';
 import { CHUNK, MORE, type ExportsJob, type JobResult, type TextChunk, type WorkerMessage } from './exportsJob';
 
 export type ImportProgress = (progress: { done: number; total: number }) => void;

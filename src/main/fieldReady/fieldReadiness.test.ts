@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/tempDatabase';
 import { startAppHost, type AppHost } from '../appHost';
 import { assessReadiness, MIN_FREE_BYTES, type ReadinessFacts } from './fieldReadiness';
-import type { FieldReadiness } from '../../shared/fieldReadiness';
+import type { FieldReadiness } from '@shared/fieldReadiness';
 
 const NOW = new Date('2026-11-28T08:00:00Z');
 const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOString();

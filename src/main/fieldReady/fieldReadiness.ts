@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AppInfo, SyncStatus } from '../../shared/contract';
-import type { FieldReadiness, ReadinessItem } from '../../shared/fieldReadiness';
+import type { AppInfo, SyncStatus } from '@shared/contract';
+import type { FieldReadiness, ReadinessItem } from '@shared/fieldReadiness';
 import { FONT_FILES } from '../pdf/pdfFonts';
 
 // "Ready for the field": what this laptop knows about itself, read now, judged by fixed thresholds.

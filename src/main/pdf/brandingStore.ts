@@ -1,5 +1,5 @@
 import type { SettingsStore } from '../settings/settingsStore';
-import { EMPTY_BRANDING, pdfBrandingSchema, type PdfBranding } from '../../shared/pdfBranding';
+import { EMPTY_BRANDING, pdfBrandingSchema, type PdfBranding } from '@shared/pdfBranding';
 
 const KEY = 'pdf.branding';
 

@@ -1,5 +1,5 @@
-import { shortHash } from '../../shared/consultation/signoff';
-import type { VisitChangeLine } from '../../shared/consultation/visits';
+import { shortHash } from '@shared/consultation/signoff';
+import type { VisitChangeLine } from '@shared/consultation/visits';
 
 // The summary's sign-off block and "since last visit" list, kept apart from the main template.
 

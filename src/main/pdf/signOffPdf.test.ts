@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fullSections } from '../../../test/arbitraries';
 import { signaturePng } from '../../../test/signatureImage';
-import type { OperationName, OperationOutput } from '../../shared/contract';
+import type { OperationName, OperationOutput } from '@shared/contract';
 
 // The signed version's paper, printed by a real Chromium and read back with pdftotext.
 

@@ -1,11 +1,11 @@
 import { format } from 'date-fns';
-import { FIELDS, SECTION_KEYS, SECTION_LABELS, getPath, type FieldSpec, type SectionKey } from '../../shared/consultation/fields';
-import { completionOf, isFilled } from '../../shared/consultation/completion';
-import { STATUS_LABELS, type Status } from '../../shared/consultation/status';
-import type { Sections } from '../../shared/consultation/sections';
+import { FIELDS, SECTION_KEYS, SECTION_LABELS, getPath, type FieldSpec, type SectionKey } from '@shared/consultation/fields';
+import { completionOf, isFilled } from '@shared/consultation/completion';
+import { STATUS_LABELS, type Status } from '@shared/consultation/status';
+import type { Sections } from '@shared/consultation/sections';
 import { FONT_STACK, fontFaceCss } from './pdfFonts';
 import { SIGN_OFF_CSS, signOffHtml, sinceLastVisitHtml, type PdfSignOff } from './signOffHtml';
-import type { VisitChangeLine } from '../../shared/consultation/visits';
+import type { VisitChangeLine } from '@shared/consultation/visits';
 
 // The client's PDF as one HTML document that Chromium lays out and prints (Electron's printToPDF in the
 // app, the same Chromium through Playwright in the preview and tests): Chromium shapes every script,

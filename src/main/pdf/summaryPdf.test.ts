@@ -12,8 +12,8 @@ import { textBlocks, CHUNK } from './summaryHtml';
 import type { PdfPrinter } from './pdfPrinter';
 import { findShippedFolder } from '../appResources';
 import { startAppHost } from '../appHost';
-import { EMPTY_SECTIONS, type Sections } from '../../shared/consultation/sections';
-import type { PdfBranding } from '../../shared/pdfBranding';
+import { EMPTY_SECTIONS, type Sections } from '@shared/consultation/sections';
+import type { PdfBranding } from '@shared/pdfBranding';
 import { fullSections } from '../../../test/arbitraries';
 
 // The bytes a client gets, printed by a real Chromium and read back with poppler: pdftotext for the words

@@ -1,7 +1,7 @@
-import { AppFailure } from '../../shared/errors';
-import { EMPTY_BRANDING, type PdfBranding } from '../../shared/pdfBranding';
-import type { Sections } from '../../shared/consultation/sections';
-import type { Status } from '../../shared/consultation/status';
+import { AppFailure } from '@shared/errors';
+import { EMPTY_BRANDING, type PdfBranding } from '@shared/pdfBranding';
+import type { Sections } from '@shared/consultation/sections';
+import type { Status } from '@shared/consultation/status';
 import type { PdfPrinter } from './pdfPrinter';
 import { summaryHtml, type SummaryPdfInput } from './summaryHtml';
 import { summaryFileName } from './fileName';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestApp, type TestApp } from '../../../test/tempDatabase';
-import { URGENCY_LEVELS } from '../../shared/consultation/fields';
+import { URGENCY_LEVELS } from '@shared/consultation/fields';
 import { ftsQuery } from './consultationList';
-import type { ListQuery } from '../../shared/consultation/model';
+import type { ListQuery } from '@shared/consultation/model';
 
 let app: TestApp;
 const INDUSTRIES = ['Retail', 'Healthcare', 'Logistics', 'Hospitality'];

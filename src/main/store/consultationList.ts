@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { ConsultationSummary, ParsedListQuery, SortKey, StatusCounts, ListPage } from '../../shared/consultation/model';
-import { AppFailure } from '../../shared/errors';
-import { searchMatchQuery, searchNeedles } from '../../shared/searchText';
+import type { ConsultationSummary, ParsedListQuery, SortKey, StatusCounts, ListPage } from '@shared/consultation/model';
+import { AppFailure } from '@shared/errors';
+import { searchMatchQuery, searchNeedles } from '@shared/searchText';
 
 // The dashboard's queries. Written as SQL (not the query builder) because their speed is the point:
 // every filter and sort uses the exact expression its index is built on (db/schema.ts `expr`,

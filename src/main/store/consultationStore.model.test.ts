@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { failureOf, openTestApp, type TestApp } from '../../../test/tempDatabase';
-import { HARD_LIMITS } from '../../shared/consultation/sections';
-import { canonicalSections } from '../../shared/consultation/normalize';
-import { applyFieldChanges, deepEqual } from '../../shared/consultation/diff';
-import { getPath } from '../../shared/consultation/fields';
+import { HARD_LIMITS } from '@shared/consultation/sections';
+import { canonicalSections } from '@shared/consultation/normalize';
+import { applyFieldChanges, deepEqual } from '@shared/consultation/diff';
+import { getPath } from '@shared/consultation/fields';
 
 // A model-based test of the consultation store and the operations over it: random sequences of edits (from
 // this window and from a stale one, valid, invalid and oversized), version saves, discards, restores,

@@ -1,12 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { LocalDatabase } from '../db/client';
-import { AppFailure } from '../../shared/errors';
+import { AppFailure } from '@shared/errors';
 import { newId } from '../clock';
-import { diffFields } from '../../shared/consultation/diff';
-import type { WorkingSections } from '../../shared/consultation/sections';
-import type { Version, VersionDiff, VersionSummary } from '../../shared/consultation/model';
-import type { Status } from '../../shared/consultation/status';
-import type { StatusEvent, StatusEventView } from '../../shared/consultation/statusEvents';
+import { diffFields } from '@shared/consultation/diff';
+import type { WorkingSections } from '@shared/consultation/sections';
+import type { Version, VersionDiff, VersionSummary } from '@shared/consultation/model';
+import type { Status } from '@shared/consultation/status';
+import type { StatusEvent, StatusEventView } from '@shared/consultation/statusEvents';
 import {
   consultationCodec,
   sectionColumns,

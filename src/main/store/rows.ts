@@ -1,16 +1,16 @@
 import { z } from 'zod';
 import { consultationDrafts, consultations, consultationVersions, users } from '../db/schema';
 import { codecOf, type SqlRow } from './columns';
-import { idSchema } from '../../shared/consultation/model';
-import { HARD_LIMITS, workingSectionSchemas } from '../../shared/consultation/sections';
-import { cleanSections, fieldPathSchema, sectionsBytes } from '../../shared/consultation/edits';
-import { STATUSES } from '../../shared/consultation/status';
-import { statusEventsSchema } from '../../shared/consultation/statusEvents';
-import { canonicalSections } from '../../shared/consultation/normalize';
-import type { WorkingSections } from '../../shared/consultation/sections';
-import type { Consultation } from '../../shared/consultation/model';
+import { idSchema } from '@shared/consultation/model';
+import { HARD_LIMITS, workingSectionSchemas } from '@shared/consultation/sections';
+import { cleanSections, fieldPathSchema, sectionsBytes } from '@shared/consultation/edits';
+import { STATUSES } from '@shared/consultation/status';
+import { statusEventsSchema } from '@shared/consultation/statusEvents';
+import { canonicalSections } from '@shared/consultation/normalize';
+import type { WorkingSections } from '@shared/consultation/sections';
+import type { Consultation } from '@shared/consultation/model';
 import type { ConflictRow } from './consultationStore';
-import { contentHashSchema, signatureImageSchema, signerNameSchema } from '../../shared/consultation/signoff';
+import { contentHashSchema, signatureImageSchema, signerNameSchema } from '@shared/consultation/signoff';
 import { signedContentHash } from './signOffHash';
 
 // Rows of the consultation tables as the store reads and writes them, and the checks every row from

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { openTestApp, tempDir, type TestApp } from '../../../test/tempDatabase';
 import { openDatabase } from '../db/client';
 import { findMigrationsFolder, migrate, readMigrations } from '../db/migrate';
-import { searchMatchQuery, searchText } from '../../shared/searchText';
-import { listQuerySchema, type ListQuery } from '../../shared/consultation/model';
+import { searchMatchQuery, searchText } from '@shared/searchText';
+import { listQuerySchema, type ListQuery } from '@shared/consultation/model';
 import { ConsultationList } from './consultationList';
 import { seedConsultations } from '../../../bench/seed';
 

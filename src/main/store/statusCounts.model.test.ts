@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { AppFailure } from '../../shared/errors';
+import { AppFailure } from '@shared/errors';
 import { fullSections } from '../../../test/arbitraries';
 import { tempDir } from '../../../test/tempDatabase';
 import { fillDatabase } from '../../../test/fullDatabase';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestApp, type TestApp } from '../../../test/tempDatabase';
 import { fullSections } from '../../../test/arbitraries';
 import { newId, now } from '../clock';
-import { mergeStatusEvents, STATUS_EVENTS_KEPT, statusMovedBy, type StatusEvent } from '../../shared/consultation/statusEvents';
+import { mergeStatusEvents, STATUS_EVENTS_KEPT, statusMovedBy, type StatusEvent } from '@shared/consultation/statusEvents';
 
 let app: TestApp;
 beforeEach(() => {

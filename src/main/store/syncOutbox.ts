@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { LocalDatabase } from '../db/client';
 import { sectionsOf, sectionValues, userCodec, type UserRow } from './rows';
-import type { WorkingSections } from '../../shared/consultation/sections';
+import type { WorkingSections } from '@shared/consultation/sections';
 
 // The sync bookkeeping on this device: the outbox (filled by triggers in the same transaction as each
 // change), the "applying" switch that keeps pulled rows out of it, the team's users, and the merge base

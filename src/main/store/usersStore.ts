@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { users } from '../db/schema';
-import type { User } from '../../shared/consultation/model';
+import type { User } from '@shared/consultation/model';
 
 /** The users table: this consultant and, through sync, their teammates. */
 export class UsersStore {

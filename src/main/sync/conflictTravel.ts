@@ -2,9 +2,9 @@ import type { RemoteClient, RemoteStatement } from './remoteClient';
 import { fetchRowsByBytes, type LinkSizer } from './batchSizing';
 import type { ConflictRow, ConsultationStore } from '../store/consultationStore';
 import { sectionsOf } from '../store/rows';
-import { deepEqual } from '../../shared/consultation/diff';
-import { storedForm } from '../../shared/consultation/edits';
-import { getPath } from '../../shared/consultation/fields';
+import { deepEqual } from '@shared/consultation/diff';
+import { storedForm } from '@shared/consultation/edits';
+import { getPath } from '@shared/consultation/fields';
 import { now } from '../clock';
 
 // A consultation's conflicts travel with it, to the owner's other devices. Whenever a consultation is

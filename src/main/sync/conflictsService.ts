@@ -1,14 +1,14 @@
 import type { ConsultationStore } from '../store/consultationStore';
 import { sectionsOf } from '../store/rows';
-import { assess } from '../../shared/consultation/assessment';
-import { deepEqual } from '../../shared/consultation/diff';
-import { applyEdits, storedForm } from '../../shared/consultation/edits';
-import { fieldLabel, getPath } from '../../shared/consultation/fields';
-import { editRefusal, isEditable } from '../../shared/consultation/status';
-import { AppFailure } from '../../shared/errors';
+import { assess } from '@shared/consultation/assessment';
+import { deepEqual } from '@shared/consultation/diff';
+import { applyEdits, storedForm } from '@shared/consultation/edits';
+import { fieldLabel, getPath } from '@shared/consultation/fields';
+import { editRefusal, isEditable } from '@shared/consultation/status';
+import { AppFailure } from '@shared/errors';
 import { after } from '../clock';
-import type { ParsedInput } from '../../shared/contract';
-import type { Conflict } from '../../shared/sync';
+import type { ParsedInput } from '@shared/contract';
+import type { Conflict } from '@shared/sync';
 
 const parse = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
 

@@ -1,8 +1,8 @@
 // The HTTP-only entry: sync speaks HTTP (batches), so the app ships without libSQL's native engine.
 import { createClient } from '@libsql/client/http';
 import type { Client, InStatement, Row } from '@libsql/client';
-import { AppFailure } from '../../shared/errors';
-import { syncUrlProblem } from '../../shared/sync';
+import { AppFailure } from '@shared/errors';
+import { syncUrlProblem } from '@shared/sync';
 
 // The only module that knows the libSQL client: the rest of sync speaks these names.
 export type RemoteClient = Client;

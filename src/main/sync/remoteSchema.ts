@@ -2,7 +2,7 @@ import type { RemoteClient as Client } from './remoteClient';
 import type { MigrationMeta } from '../db/migrate';
 import { MIGRATIONS_TABLE, MigrationRefused, latestSchemaVersion, planMigrations, statementRunsOn, type AppliedMigration } from '../db/migrate';
 import { createIfMissing, objectsAt } from '../db/schemaObjects';
-import { AppFailure } from '../../shared/errors';
+import { AppFailure } from '@shared/errors';
 
 // The team database is created and upgraded by the app from the same migrations as the local one, minus
 // the statements marked "-- local-only" (full-text search, the outbox, triggers). Its schema version is the

@@ -4,7 +4,7 @@ import { fullSections } from '../../../test/arbitraries';
 import { failureOf } from '../../../test/tempDatabase';
 import { latestSchemaVersion } from '../db/migrate';
 import { ensureRemoteSchema } from './remoteSchema';
-import { editsForSections } from '../../shared/consultation/edits';
+import { editsForSections } from '@shared/consultation/edits';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {

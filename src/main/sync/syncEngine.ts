@@ -23,14 +23,14 @@ import {
   type VersionRow,
 } from '../store/rows';
 import type { SqlRow } from '../store/columns';
-import { mergeSections } from '../../shared/consultation/merge';
-import { assess } from '../../shared/consultation/assessment';
-import { deepEqual, diffFields } from '../../shared/consultation/diff';
-import { sectionsBytes } from '../../shared/consultation/edits';
-import { mergeStatusEvents, statusMovedBy } from '../../shared/consultation/statusEvents';
-import { getPath } from '../../shared/consultation/fields';
-import { canonicalSections } from '../../shared/consultation/normalize';
-import { EMPTY_SECTIONS, HARD_LIMITS, type WorkingSections } from '../../shared/consultation/sections';
+import { mergeSections } from '@shared/consultation/merge';
+import { assess } from '@shared/consultation/assessment';
+import { deepEqual, diffFields } from '@shared/consultation/diff';
+import { sectionsBytes } from '@shared/consultation/edits';
+import { mergeStatusEvents, statusMovedBy } from '@shared/consultation/statusEvents';
+import { getPath } from '@shared/consultation/fields';
+import { canonicalSections } from '@shared/consultation/normalize';
+import { EMPTY_SECTIONS, HARD_LIMITS, type WorkingSections } from '@shared/consultation/sections';
 
 export { pendingChanges } from '../store/syncOutbox';
 

@@ -1,4 +1,4 @@
-import { AppFailure } from '../../shared/errors';
+import { AppFailure } from '@shared/errors';
 
 // What went wrong with the team database, in words a consultant can act on. Decided by codes (LibsqlError.code,
 // the HTTP status under it, fetch's cause.code, the error's name), not by the wording of one server's messages.

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SyncScheduler, backoffMs, BACKOFF_BASE_MS, BACKOFF_MAX_MS } from './syncScheduler';
-import type { SyncStatus } from '../../shared/contract';
+import type { SyncStatus } from '@shared/contract';
 import type { SyncEngine } from './syncEngine';
 import { startAppHost, type AppHost } from '../appHost';
 import { tempDir, failureOf } from '../../../test/tempDatabase';
@@ -10,7 +10,7 @@ import { fileRemote, device, type Device } from '../../../test/syncDevices';
 import { fullSections } from '../../../test/arbitraries';
 import { startHranaAdapter, startTursoServer, tursodbMissing } from '../../../test/tursoServer';
 import { MESSAGES } from './syncErrors';
-import { editsForSections } from '../../shared/consultation/edits';
+import { editsForSections } from '@shared/consultation/edits';
 
 afterEach(() => vi.useRealTimers());
 

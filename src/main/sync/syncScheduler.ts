@@ -1,4 +1,4 @@
-import type { SyncStatus } from '../../shared/contract';
+import type { SyncStatus } from '@shared/contract';
 import type { SyncEngine } from './syncEngine';
 import { describeSyncError, type SyncTrouble } from './syncErrors';
 

@@ -10,10 +10,10 @@ import { LinkSizer } from './batchSizing';
 import { describeSyncError } from './syncErrors';
 import { remoteSchemaVersion } from './remoteSchema';
 import { latestSchemaVersion } from '../db/migrate';
-import { AppFailure, validationFailure } from '../../shared/errors';
+import { AppFailure, validationFailure } from '@shared/errors';
 import { newId } from '../clock';
-import { saveSyncSettingsSchema, testConnectionSchema, type SyncSettings } from '../../shared/sync';
-import type { SyncStatus } from '../../shared/contract';
+import { saveSyncSettingsSchema, testConnectionSchema, type SyncSettings } from '@shared/sync';
+import type { SyncStatus } from '@shared/contract';
 
 const CONFIG_KEY = 'sync_config';
 const TOKEN = 'turso_token';

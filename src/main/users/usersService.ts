@@ -1,7 +1,7 @@
 import type { UsersStore } from '../store/usersStore';
 import { after, newId, now } from '../clock';
-import { AppFailure, validationFailure } from '../../shared/errors';
-import { profileInputSchema, type User } from '../../shared/consultation/model';
+import { AppFailure, validationFailure } from '@shared/errors';
+import { profileInputSchema, type User } from '@shared/consultation/model';
 import type { SettingsStore } from '../settings/settingsStore';
 
 const CURRENT_USER_KEY = 'current_user_id';

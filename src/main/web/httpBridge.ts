@@ -4,7 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { AppHost } from '../appHost';
 import { CONTENT_SECURITY_POLICY } from '../security/contentSecurityPolicy';
-import { MAX_UPLOAD_BYTES, UPLOAD_OPERATIONS } from '../../shared/contract';
+import { MAX_UPLOAD_BYTES, UPLOAD_OPERATIONS } from '@shared/contract';
 
 // The browser preview's transport: the same contract over HTTP on loopback. A local tool, still guarded:
 // loopback only, a random token on every call, Host and Origin checked against DNS rebinding and other

@@ -1,5 +1,5 @@
-import type { AppError } from '../../../shared/errors';
-import { isEventName, type EventName, type EventPayload, type OperationInput, type OperationName, type OperationOutput } from '../../../shared/contract';
+import type { AppError } from '@shared/errors';
+import { isEventName, type EventName, type EventPayload, type OperationInput, type OperationName, type OperationOutput } from '@shared/contract';
 import type { Transport } from './transport';
 
 /** A failed call, carrying the typed error value from the main process. */

@@ -1,4 +1,4 @@
-import type { FilePayload } from '../../../shared/contract';
+import type { FilePayload } from '@shared/contract';
 import type { Api } from './client';
 
 /** What became of a file handed to the person. */

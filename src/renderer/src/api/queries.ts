@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ListQuery } from '../../../shared/consultation/model';
-import type { OperationInput, OperationName, OperationOutput } from '../../../shared/contract';
+import type { ListQuery } from '@shared/consultation/model';
+import type { OperationInput, OperationName, OperationOutput } from '@shared/contract';
 import { useApi } from './ApiContext';
 
 // Data fetching over the contract, cached by react-query. Keys name the operation they mirror.

@@ -3,8 +3,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useLocation } from 'wouter';
 import { useApi } from '../api/ApiContext';
 import { saveFile } from '../api/files';
-import { SEARCH_DEBOUNCE_MS } from '../../../shared/uiTimings';
-import { STATUS_LABELS } from '../../../shared/consultation/status';
+import { SEARCH_DEBOUNCE_MS } from '@shared/uiTimings';
+import { STATUS_LABELS } from '@shared/consultation/status';
 import { syncText } from './StatusBar';
 import { useToast } from './Toasts';
 

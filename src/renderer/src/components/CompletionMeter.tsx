@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { completionSchema } from '../../../shared/consultation/model';
-import { SECTION_LABELS, type SectionKey } from '../../../shared/consultation/fields';
+import type { completionSchema } from '@shared/consultation/model';
+import { SECTION_LABELS, type SectionKey } from '@shared/consultation/fields';
 
 type Completion = z.infer<typeof completionSchema>;
 

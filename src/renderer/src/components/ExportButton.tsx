@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import type { FilePayload } from '../../../shared/contract';
+import type { FilePayload } from '@shared/contract';
 import { saveFile } from '../api/files';
 
 interface ExportButtonProps {

@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { formatDistanceToNowStrict } from 'date-fns';
 import { useApi } from '../api/ApiContext';
 import { useOnline } from '../hooks/useOnline';
-import type { SyncStatus } from '../../../shared/contract';
+import type { SyncStatus } from '@shared/contract';
 
 export function syncText(status: SyncStatus | null): string {
   if (!status || status.state === 'disabled') return 'Sync off: everything stays on this device';

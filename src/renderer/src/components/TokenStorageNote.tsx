@@ -1,4 +1,4 @@
-import type { AppInfo } from '../../../shared/contract';
+import type { AppInfo } from '@shared/contract';
 
 /** Says where the sync token is kept when it is not the OS keychain, so nobody is surprised after a restart. */
 export function TokenStorageNote({ storage }: { storage: AppInfo['secretStorage'] }) {

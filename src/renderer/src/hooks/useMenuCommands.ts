@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useLocation } from 'wouter';
 import { useApi } from '../api/ApiContext';
 import { saveFile } from '../api/files';
-import type { MenuCommand } from '../../../shared/contract';
+import type { MenuCommand } from '@shared/contract';
 
 /**
  * The desktop menu's commands (sent by main as `menu.command` events) done by the screens' own operations.

@@ -5,8 +5,8 @@ import { cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { FieldInput } from './FieldInput';
 import { versionResolver, fieldPathOf } from './versionResolver';
-import { FIELD_BY_PATH } from '../../../shared/consultation/fields';
-import type { WorkingSections } from '../../../shared/consultation/sections';
+import { FIELD_BY_PATH } from '@shared/consultation/fields';
+import type { WorkingSections } from '@shared/consultation/sections';
 
 afterEach(cleanup);
 

@@ -1,6 +1,6 @@
 import { Controller, useFormContext, get } from 'react-hook-form';
-import type { WorkingSections } from '../../../shared/consultation/sections';
-import { BUDGET_RANGES, URGENCY_LEVELS, type FieldSpec } from '../../../shared/consultation/fields';
+import type { WorkingSections } from '@shared/consultation/sections';
+import { BUDGET_RANGES, URGENCY_LEVELS, type FieldSpec } from '@shared/consultation/fields';
 import { TagInput } from '../components/TagInput';
 import { URGENCY_LABELS } from '../app/labels';
 

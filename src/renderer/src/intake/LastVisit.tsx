@@ -1,10 +1,10 @@
 import { useWatch, type Control } from 'react-hook-form';
-import type { WorkingSections } from '../../../shared/consultation/sections';
-import type { ConsultationDetail } from '../../../shared/consultation/model';
-import { applyFieldChanges, deepEqual, diffFields } from '../../../shared/consultation/diff';
-import { getPath } from '../../../shared/consultation/fields';
-import { isFilled } from '../../../shared/consultation/completion';
-import { sinceLastVisitLines, valueText } from '../../../shared/consultation/visits';
+import type { WorkingSections } from '@shared/consultation/sections';
+import type { ConsultationDetail } from '@shared/consultation/model';
+import { applyFieldChanges, deepEqual, diffFields } from '@shared/consultation/diff';
+import { getPath } from '@shared/consultation/fields';
+import { isFilled } from '@shared/consultation/completion';
+import { sinceLastVisitLines, valueText } from '@shared/consultation/visits';
 
 // A follow-up visit compared, live, with the visit before it: marks at the fields, and the Review list.
 

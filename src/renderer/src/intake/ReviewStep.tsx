@@ -1,8 +1,8 @@
 import { useFormContext, useWatch } from 'react-hook-form';
-import type { WorkingSections } from '../../../shared/consultation/sections';
-import { FIELDS, SECTION_KEYS, SECTION_LABELS, getPath, type UrgencyLevel } from '../../../shared/consultation/fields';
+import type { WorkingSections } from '@shared/consultation/sections';
+import { FIELDS, SECTION_KEYS, SECTION_LABELS, getPath, type UrgencyLevel } from '@shared/consultation/fields';
 import { URGENCY_LABELS } from '../app/labels';
-import { isFilled } from '../../../shared/consultation/completion';
+import { isFilled } from '@shared/consultation/completion';
 
 /** Everything entered, section by section, with a way back to each field and the note for the next version. */
 export function ReviewStep({

@@ -2,11 +2,11 @@ import * as AlertDialog from '@radix-ui/react-alert-dialog';
 import { useRef, useState } from 'react';
 import { useApi } from '../api/ApiContext';
 import { ApiError } from '../api/client';
-import type { ConsultationDetail, Version } from '../../../shared/consultation/model';
-import { FIELDS, SECTION_KEYS, SECTION_LABELS, getPath } from '../../../shared/consultation/fields';
-import { isFilled } from '../../../shared/consultation/completion';
-import { SIGNATURE_MAX_CHARS } from '../../../shared/consultation/signoff';
-import { valueText } from '../../../shared/consultation/visits';
+import type { ConsultationDetail, Version } from '@shared/consultation/model';
+import { FIELDS, SECTION_KEYS, SECTION_LABELS, getPath } from '@shared/consultation/fields';
+import { isFilled } from '@shared/consultation/completion';
+import { SIGNATURE_MAX_CHARS } from '@shared/consultation/signoff';
+import { valueText } from '@shared/consultation/visits';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { SignaturePad, type SignaturePadHandle } from './SignaturePad';
 

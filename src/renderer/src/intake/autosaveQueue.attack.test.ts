@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AutosaveQueue, type AutosavePayload } from './autosaveQueue';
-import { operations } from '../../../shared/contract';
-import type { AutosaveResult } from '../../../shared/consultation/model';
-import type { WorkingSections } from '../../../shared/consultation/sections';
+import { operations } from '@shared/contract';
+import type { AutosaveResult } from '@shared/consultation/model';
+import type { WorkingSections } from '@shared/consultation/sections';
 
 // Adversarial (branch attack): the queue against the real contract check the app runs on every autosave
 // (handlers.ts parses the input with this schema and answers a validation error when it fails).

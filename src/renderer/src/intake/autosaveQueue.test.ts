@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AutosaveQueue, type AutosavePayload, type AutosaveState } from './autosaveQueue';
-import type { AutosaveResult } from '../../../shared/consultation/model';
-import type { WorkingSections } from '../../../shared/consultation/sections';
+import type { AutosaveResult } from '@shared/consultation/model';
+import type { WorkingSections } from '@shared/consultation/sections';
 
 const result = (n: number, extra: Partial<AutosaveResult> = {}): AutosaveResult => ({
   updatedAt: `2026-01-01T00:00:0${n}.000Z`,

@@ -1,7 +1,7 @@
-import type { AutosaveResult } from '../../../shared/consultation/model';
-import type { WorkingSections } from '../../../shared/consultation/sections';
-import { utf8Bytes, type FieldEdit } from '../../../shared/consultation/edits';
-import { FIELDS, getPath } from '../../../shared/consultation/fields';
+import type { AutosaveResult } from '@shared/consultation/model';
+import type { WorkingSections } from '@shared/consultation/sections';
+import { utf8Bytes, type FieldEdit } from '@shared/consultation/edits';
+import { FIELDS, getPath } from '@shared/consultation/fields';
 
 export type AutosaveState =
   { kind: 'idle'; savedAt: string | null } | { kind: 'pending' } | { kind: 'saving' } | { kind: 'saved'; savedAt: string } | { kind: 'error'; message: string };

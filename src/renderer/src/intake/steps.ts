@@ -1,4 +1,4 @@
-import type { SectionKey } from '../../../shared/consultation/fields';
+import type { SectionKey } from '@shared/consultation/fields';
 
 export const STEPS = [
   { slug: 'contact', section: 'contact_info', title: 'Contact' },

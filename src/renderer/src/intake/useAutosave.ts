@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { Api } from '../api/client';
-import type { AutosaveResult } from '../../../shared/consultation/model';
-import type { WorkingSections } from '../../../shared/consultation/sections';
+import type { AutosaveResult } from '@shared/consultation/model';
+import type { WorkingSections } from '@shared/consultation/sections';
 import { AutosaveQueue, KEEPALIVE_BODY_BYTES, type AutosaveState } from './autosaveQueue';
-import { AUTOSAVE_DELAY_MS } from '../../../shared/uiTimings';
+import { AUTOSAVE_DELAY_MS } from '@shared/uiTimings';
 
 export type { AutosaveState } from './autosaveQueue';
 const RETRY_MS = 4_000;

@@ -1,8 +1,8 @@
 import type { FieldErrors, Resolver } from 'react-hook-form';
-import { strictSectionsSchema, type WorkingSections } from '../../../shared/consultation/sections';
-import { normalizeForVersion } from '../../../shared/consultation/normalize';
-import { issuesFromZod, type FieldIssue } from '../../../shared/errors';
-import { fieldPathOf } from '../../../shared/consultation/fields';
+import { strictSectionsSchema, type WorkingSections } from '@shared/consultation/sections';
+import { normalizeForVersion } from '@shared/consultation/normalize';
+import { issuesFromZod, type FieldIssue } from '@shared/errors';
+import { fieldPathOf } from '@shared/consultation/fields';
 
 export { fieldPathOf };
 

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../api/ApiContext';
-import type { ReadinessItem } from '../../../shared/fieldReadiness';
+import type { ReadinessItem } from '@shared/fieldReadiness';
 import { ErrorNotice } from '../components/ErrorNotice';
 
 const KEY = ['settings.fieldReadiness'] as const;

@@ -4,7 +4,7 @@ import { useApi } from '../api/ApiContext';
 import { ApiError } from '../api/client';
 import { readChosenFile } from '../api/files';
 import { ErrorNotice } from '../components/ErrorNotice';
-import { MAX_LOGO_CHARS, type PdfBranding } from '../../../shared/pdfBranding';
+import { MAX_LOGO_CHARS, type PdfBranding } from '@shared/pdfBranding';
 
 const DEFAULT_ACCENT = '#1f5f8b';
 const KEY = ['settings.pdfBranding'];

@@ -3,7 +3,7 @@ import { useForm } from 'react-hook-form';
 import { useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../api/ApiContext';
 import { keys, useAppInfo, useCurrentUser } from '../api/queries';
-import type { ProfileInput } from '../../../shared/consultation/model';
+import type { ProfileInput } from '@shared/consultation/model';
 import { profileResolver } from './Welcome';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { DataSection } from './DataSection';

@@ -1,8 +1,8 @@
 import { useForm } from 'react-hook-form';
 import { useQueryClient } from '@tanstack/react-query';
 import type { FieldErrors, Resolver } from 'react-hook-form';
-import { profileInputSchema, type ProfileInput } from '../../../shared/consultation/model';
-import { issuesFromZod } from '../../../shared/errors';
+import { profileInputSchema, type ProfileInput } from '@shared/consultation/model';
+import { issuesFromZod } from '@shared/errors';
 import { useApi } from '../api/ApiContext';
 import { keys } from '../api/queries';
 import { ErrorNotice } from '../components/ErrorNotice';

@@ -3,8 +3,8 @@ import { useQuery } from '@tanstack/react-query';
 import { format } from 'date-fns';
 import { useApi } from '../api/ApiContext';
 import { keys } from '../api/queries';
-import type { VersionSummary } from '../../../shared/consultation/model';
-import { statusEventLabel, type StatusEventView } from '../../../shared/consultation/statusEvents';
+import type { VersionSummary } from '@shared/consultation/model';
+import { statusEventLabel, type StatusEventView } from '@shared/consultation/statusEvents';
 
 // Status moves shown in the History list between the versions they happened after: they are events, not
 // versions (a completion with no content change adds no version number).
