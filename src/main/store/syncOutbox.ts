@@ -33,6 +33,7 @@ function prepare(sqlite: Database.Database) {
   return {
     textBytes: Object.fromEntries(Object.entries(PUSHED_TEXT).map(([entity, t]) => [entity, bytesOf(t)])) as Record<Entity, Database.Statement>,
     page: p(`SELECT "seq", "entity", "entity_id" AS id FROM "sync_outbox" ORDER BY "seq" LIMIT ?`),
+    pageAfter: p(`SELECT "seq", "entity", "entity_id" AS id FROM "sync_outbox" WHERE "seq" > ? ORDER BY "seq" LIMIT ?`),
     deleteUpTo: p(`DELETE FROM "sync_outbox" WHERE "seq" <= ?`),
     has: p(`SELECT 1 FROM "sync_outbox" WHERE "entity" = ? AND "entity_id" = ? LIMIT 1`),
     hasWorkFor: p(`SELECT 1 FROM "sync_outbox" o WHERE (o."entity" = 'consultation' AND o."entity_id" = ?)
@@ -63,6 +64,11 @@ export class SyncOutbox {
 
   page(limit: number): { seq: number; entity: Entity; id: string }[] {
     return this.q.page.all(limit) as { seq: number; entity: Entity; id: string }[];
+  }
+
+  /** The entries after `seq` (a batch still in flight carries those up to it). */
+  pageAfter(seq: number, limit: number): { seq: number; entity: Entity; id: string }[] {
+    return this.q.pageAfter.all(seq, limit) as { seq: number; entity: Entity; id: string }[];
   }
 
   deleteUpTo(seq: number): void {

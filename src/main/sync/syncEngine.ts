@@ -38,7 +38,8 @@ export { pendingChanges } from '../store/syncOutbox';
 // every local read and write goes through the consultation store and the sync outbox.
 // - Push: the outbox goes out in batches, each one `batch(..., 'write')` that also records its id in
 //   sync_batches. A batch whose response was lost is recognised by that id on the next push. Each pushed
-//   consultation row is read back in the same batch: the content the team holds becomes the merge base.
+//   consultation's upsert returns the rows the team took (RETURNING): those become the merge base as pushed;
+//   the rare row the team kept as it was is read back and compared.
 // - Pull: sync_log, in commit order, from a cursor; the rows it names are read in their current state and
 //   checked like any data from outside. A row that fails is quarantined (listed, never stored) and the
 //   rest goes on. Applied with sync_control.applying = 1 so pulled rows are not echoed back.
@@ -113,8 +114,12 @@ const label = (row: ConsultationRow) => row.contactInfo.business_name ?? 'A cons
 const APPLY_BUDGET_MS = 40;
 /** Largest push batch (estimated bytes): encoding a request and settling its answer hold the main thread, so it stays short. */
 const MAX_PUSH_BYTES = 1024 * 1024;
+/** Most outbox entries read for one push batch (the byte budget fills first with ordinary rows). */
+const MAX_PUSH_ENTRIES = 2_000;
 /** Largest pull page answer aimed at (estimated bytes): decoding it holds the main thread too. */
 const MAX_PULL_BYTES = 1024 * 1024;
+/** Consultations read back per request when a push's upsert left the team's row as it was. */
+const MAX_IDS_PER_READ = 100;
 /** Rows checked between two turns of the event loop. */
 const CHECK_SLICE = 100;
 /** Most consultations per local transaction of a pull. */
@@ -158,6 +163,26 @@ interface SnapshotPage {
 /** Most consultations per snapshot page. */
 const MAX_SNAPSHOT_ROWS = 2_000;
 
+/** A push batch, built: the outbox entries up to `maxSeq`, as statements. */
+interface PushBatch {
+  id: string;
+  maxSeq: number;
+  /** Built while another batch was in flight: it may leave early, and lands only after that one. */
+  gated: boolean;
+  /** Estimated bytes (for the link sizer). */
+  bytes: number;
+  ids: Record<Entity, string[]>;
+  statements: RemoteStatement[];
+  /** The upserts of consultations: their answers name the rows the team took from us (RETURNING). */
+  upserts: number[];
+  /** The section texts of each consultation pushed. */
+  pushed: Map<string, string[]>;
+}
+interface PendingBatch {
+  id: string;
+  maxSeq: number;
+}
+const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const logRows = (rows: RemoteRow[]): LogPage['log'] =>
   rows.map((r) => ({ seq: Number(r.seq), entity: String(r.entity) as Entity, id: String(r.entity_id), device: String(r.device_id) }));
 /** The answer was over the response cap, or too slow for the timeout: worth asking again in smaller parts. */
@@ -291,10 +316,20 @@ export class SyncEngine {
   // ---- push --------------------------------------------------------------------------------------------
 
   private async settlePendingBatch(): Promise<void> {
-    const pending = this.options.settings.get<{ id: string; maxSeq: number }>(PENDING_BATCH_KEY);
-    if (!pending) return;
-    const applied = await this.options.remote.execute({ sql: 'SELECT 1 FROM sync_batches WHERE id = ?', args: [pending.id] });
-    if (applied.rows.length) this.local.outbox.deleteUpTo(pending.maxSeq);
+    const stored = this.options.settings.get<PendingBatch | PendingBatch[]>(PENDING_BATCH_KEY);
+    if (!stored) return;
+    // One object before pipelining; a list now (the batch in flight, and the one built to follow it).
+    const pending = Array.isArray(stored) ? stored : [stored];
+    if (pending.length) {
+      const applied = await this.options.remote.execute({
+        sql: `SELECT id FROM sync_batches WHERE id IN (${placeholders(pending.length)})`,
+        args: pending.map((p) => p.id),
+      });
+      const landed = new Set(applied.rows.map((row) => String(row.id)));
+      // A batch leaves only after the one before it was acknowledged: those that landed are a prefix.
+      const upTo = Math.max(0, ...pending.filter((p) => landed.has(p.id)).map((p) => p.maxSeq));
+      if (upTo > 0) this.local.outbox.deleteUpTo(upTo);
+    }
     this.options.settings.delete(PENDING_BATCH_KEY);
     this.local.outbox.sending(0);
   }
@@ -314,43 +349,33 @@ export class SyncEngine {
 
   private async pushOutbox(rejected: string[]): Promise<number> {
     await this.settlePendingBatch();
-    const batchSize = this.options.batchSize ?? 5_000;
     const { outbox } = this.local;
     const total = outbox.pending();
     let done = 0;
-    for (let batch = 0; ; batch += 1) {
-      // Settling one batch and building the next are two turns of the event loop, not one long one.
-      if (batch > 0) await new Promise((resolve) => setImmediate(resolve));
-      // A prefix of the outbox that fits what the link carries in a fraction of the request timeout.
-      const { entries, bytes } = pushSlice(outbox.page(batchSize), Math.min(this.sizer.budgetBytes(), MAX_PUSH_BYTES), (entity, id) =>
-        outbox.textBytes(entity, id),
-      );
-      if (entries.length === 0) return done;
-      const maxSeq = entries[entries.length - 1]!.seq;
-      const ids: Record<Entity, string[]> = { user: [], consultation: [], version: [], tombstone: [] };
-      const seenIds = new Set<string>();
-      for (const e of entries) {
-        const key = `${e.entity}:${e.id}`;
-        if (seenIds.has(key)) continue;
-        seenIds.add(key);
-        ids[e.entity].push(e.id);
+    let batch = await this.nextBatch(0, null);
+    let sent = batch && this.send(batch);
+    while (batch && sent) {
+      // The request is encoded and leaves in this turn; the next batch is read and built while it is on the wire.
+      await yieldTurn();
+      let next = await this.nextBatch(batch.maxSeq, batch);
+      // Built against merge bases this batch is about to change: built again once it is settled.
+      const stale = next !== null && next.ids.consultation.some((id) => batch!.pushed.has(id));
+      // Otherwise the next one leaves now, so the team database always has a batch to work on; it is gated on
+      // this one (lands only after it), so what landed is always a prefix of the outbox.
+      let nextSent: ReturnType<typeof this.send> | null = null;
+      if (next && !stale) {
+        // Building it and encoding it (the client does that as the request leaves) are two turns, not one.
+        await yieldTurn();
+        nextSent = this.send(next);
       }
-      const batchId = newId();
-      const { statements, readBack, pushed } = this.pushStatements(batchId, ids);
-      // Marked before the batch leaves, cleared only once its outcome is known (here or on the next push);
-      // one local commit for both.
-      this.local.store.transaction(() => {
-        outbox.sending(maxSeq);
-        this.options.settings.set(PENDING_BATCH_KEY, { id: batchId, maxSeq });
-      });
-      let results;
-      try {
-        results = await this.sizer.timed(bytes, () => this.options.remote.batch(statements, 'write'));
-      } catch (error) {
+      let { results, error } = await sent;
+      // A batch that left early may have arrived before the one it follows: sent again, once, now that one is in.
+      if (!results && batch.gated) ({ results, error } = await this.send(batch));
+      if (!results) {
         // A version number another laptop took first: known by asking the team database, not by parsing
         // an engine's wording (libSQL and tursodb say it differently). Anything else: unknown outcome,
-        // and the pending batch id tells on the next push.
-        const taken = await this.versionNumbersTaken(ids.version);
+        // and the pending batch ids tell on the next push.
+        const taken = await this.versionNumbersTaken(batch.ids.version);
         if (taken.length) {
           this.options.settings.delete(PENDING_BATCH_KEY);
           outbox.sending(0);
@@ -358,32 +383,113 @@ export class SyncEngine {
         }
         throw error;
       }
-      // What the team holds now is the base of the next merge, where it is what we pushed: compared as text
-      // first (what the team took is our text), parsed only when the texts differ; in slices, letting the
-      // event loop through, and then written in one transaction with the outbox entries it settles.
-      const bases: { id: string; texts: string[]; updatedAt: string }[] = [];
-      const held = readBack === null ? [] : results[readBack]!.rows;
-      for (let at = 0; at < held.length; at += 1) {
-        if (at > 0 && at % CHECK_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
-        const row = held[at]!;
-        const id = String(row.id);
-        const ours = pushed.get(id);
-        if (!ours) continue;
-        const theirs = SECTION_TEXT.map((c) => String(row[c] ?? ''));
-        if (theirs.every((text, i) => text === ours[i]) || deepEqual(sectionsOfText(theirs), sectionsOfText(ours)))
+      const bases = await this.heldBases(batch, results, rejected);
+      if (stale) next = null;
+      // Acknowledged: the next batch (its id already on record) leaves, if it has not, before this one is settled locally.
+      nextSent ??= next && this.send(next);
+      await yieldTurn();
+      const settled = batch;
+      this.local.store.transaction(() => {
+        outbox.deleteUpTo(settled.maxSeq);
+        for (const base of bases) outbox.setBaseText(base.id, base.texts, base.updatedAt);
+        if (next) this.options.settings.set(PENDING_BATCH_KEY, [{ id: next.id, maxSeq: next.maxSeq }]);
+        else this.options.settings.delete(PENDING_BATCH_KEY);
+        // Entries of the next batch, already read, stay marked: a change to one meanwhile is queued again.
+        outbox.sending(next ? next.maxSeq : 0);
+      });
+      done += Object.values(batch.ids).reduce((n, list) => n + list.length, 0);
+      this.options.onProgress?.({ done: Math.max(0, total - outbox.pending()), total });
+      if (!next) {
+        await yieldTurn();
+        next = await this.nextBatch(batch.maxSeq, null);
+        if (next) await yieldTurn();
+        nextSent = next && this.send(next);
+      }
+      batch = next;
+      sent = nextSent;
+    }
+    return done;
+  }
+
+  /** Sends a batch; its outcome as a value, so a failure while the next batch is built is not left unhandled. */
+  private send(batch: PushBatch): Promise<{ results: { rows: RemoteRow[] }[]; error: null } | { results: null; error: unknown }> {
+    return this.sizer
+      .timed(batch.bytes, () => this.options.remote.batch(batch.statements, 'write'))
+      .then(
+        (results) => ({ results, error: null }),
+        (error: unknown) => ({ results: null, error }),
+      );
+  }
+
+  /**
+   * The push batch of the outbox entries after `afterSeq`: a prefix that fits what the link carries in a
+   * fraction of the request timeout; null when none wait. In one local commit, its entries are marked as
+   * sending before their rows are read (a change made while it is built or in flight is queued again, never
+   * dropped with the entry) and its id goes on record with the batch in flight, if any, before it can leave.
+   */
+  private async nextBatch(afterSeq: number, inFlight: PushBatch | null): Promise<PushBatch | null> {
+    const { outbox } = this.local;
+    const limit = Math.min(this.options.batchSize ?? MAX_PUSH_ENTRIES, MAX_PUSH_ENTRIES);
+    const { entries, bytes } = pushSlice(outbox.pageAfter(afterSeq, limit), Math.min(this.sizer.budgetBytes(), MAX_PUSH_BYTES), (entity, id) =>
+      outbox.textBytes(entity, id),
+    );
+    if (entries.length === 0) return null;
+    const maxSeq = entries[entries.length - 1]!.seq;
+    const id = newId();
+    const recorded = [...(inFlight ? [{ id: inFlight.id, maxSeq: inFlight.maxSeq }] : []), { id, maxSeq }];
+    this.local.store.transaction(() => {
+      outbox.sending(maxSeq);
+      this.options.settings.set(PENDING_BATCH_KEY, recorded);
+    });
+    const ids: Record<Entity, string[]> = { user: [], consultation: [], version: [], tombstone: [] };
+    const seenIds = new Set<string>();
+    for (const e of entries) {
+      const key = `${e.entity}:${e.id}`;
+      if (seenIds.has(key)) continue;
+      seenIds.add(key);
+      ids[e.entity].push(e.id);
+    }
+    // Sizing and building are two turns of the event loop, not one long one.
+    await yieldTurn();
+    return { id, maxSeq, bytes, ids, gated: inFlight !== null, ...this.pushStatements(id, ids, inFlight?.id ?? null) };
+  }
+
+  /**
+   * What the team holds now is the base of the next merge, where it is what we pushed: compared as text
+   * first (what the team took is our text), parsed only when the texts differ; in slices, letting the event
+   * loop through. Rows the team kept from another laptop go to `rejected`.
+   */
+  private async heldBases(batch: PushBatch, results: { rows: RemoteRow[] }[], rejected: string[]) {
+    const bases: { id: string; texts: string[]; updatedAt: string }[] = [];
+    const took = new Map<string, string>();
+    for (const at of batch.upserts) for (const row of results[at]!.rows) took.set(String(row.id), String(row.updated_at));
+    const kept: string[] = [];
+    for (const [id, texts] of batch.pushed) {
+      const updatedAt = took.get(id);
+      if (updatedAt === undefined) kept.push(id);
+      else bases.push({ id, texts, updatedAt });
+    }
+    // Rows the upsert left as they were (rare): the team's row may still be our text (pushed before, or
+    // merged to the same content), or another laptop's newer row, compared as text, parsed only when it differs.
+    for (let i = 0; i < kept.length; i += MAX_IDS_PER_READ) {
+      const chunk = kept.slice(i, i + MAX_IDS_PER_READ);
+      const held = await this.options.remote.execute({
+        sql: `SELECT ${consultationCodec.list} FROM consultations WHERE id IN (${placeholders(chunk.length)})`,
+        args: chunk,
+      });
+      const byId = new Map(held.rows.map((row) => [String(row.id), row]));
+      for (const [at, id] of chunk.entries()) {
+        if (at > 0 && at % CHECK_SLICE === 0) await yieldTurn();
+        const row = byId.get(id);
+        const ours = batch.pushed.get(id)!;
+        const theirs = row ? SECTION_TEXT.map((c) => String(row[c] ?? '')) : null;
+        if (row && theirs && (theirs.every((text, k) => text === ours[k]) || deepEqual(sectionsOfText(theirs), sectionsOfText(ours))))
           bases.push({ id, texts: ours, updatedAt: String(row.updated_at) });
         // The team kept another laptop's newer row: ours goes out again after merging with it.
         else rejected.push(id);
       }
-      this.local.store.transaction(() => {
-        outbox.deleteUpTo(maxSeq);
-        for (const base of bases) outbox.setBaseText(base.id, base.texts, base.updatedAt);
-        this.options.settings.delete(PENDING_BATCH_KEY);
-        outbox.sending(0);
-      });
-      done += Object.values(ids).reduce((n, list) => n + list.length, 0);
-      this.options.onProgress?.({ done: Math.max(0, total - outbox.pending()), total });
     }
+    return bases;
   }
 
   /** The consultations whose version numbers in this batch the team already holds under other ids. */
@@ -416,10 +522,18 @@ export class SyncEngine {
     this.apply({ users: [], consultations, versions, tombstones, conflicts, adopt: null });
   }
 
-  private pushStatements(batchId: string, ids: Record<Entity, string[]>) {
+  private pushStatements(batchId: string, ids: Record<Entity, string[]>, after: string | null) {
     const device = this.options.deviceId;
     const { store } = this.local;
-    const statements: RemoteStatement[] = [{ sql: 'INSERT INTO sync_batches (id, device_id, created_at) VALUES (?, ?, ?)', args: [batchId, device, now()] }];
+    const statements: RemoteStatement[] = [
+      after === null
+        ? { sql: 'INSERT INTO sync_batches (id, device_id, created_at) VALUES (?, ?, ?)', args: [batchId, device, now()] }
+        : // Sent before the batch `after` was acknowledged: it lands only after that one did (NOT NULL fails otherwise).
+          {
+            sql: 'INSERT INTO sync_batches (id, device_id, created_at) VALUES (?, ?, (SELECT ? WHERE EXISTS (SELECT 1 FROM sync_batches WHERE id = ?)))',
+            args: [batchId, device, now(), after],
+          },
+    ];
     // Few statements per batch: rows go in multi-row statements (the engine's fastest shape), in chunks.
     const rows = <T>(list: readonly T[], columns: number, statement: (chunk: readonly T[], values: string) => RemoteStatement) => {
       const per = Math.max(1, Math.floor(MAX_ARGS_PER_STATEMENT / columns));
@@ -448,15 +562,20 @@ export class SyncEngine {
               ON CONFLICT(id) DO UPDATE SET ${update}
               WHERE (excluded.current_version > consultations.current_version
                  OR (excluded.current_version = consultations.current_version AND excluded.updated_at > consultations.updated_at))
-                ${compareAndSet ? 'AND consultations.updated_at = ?' : ''}`;
+                ${compareAndSet ? 'AND consultations.updated_at = ?' : ''}
+              RETURNING id, updated_at`;
     const fresh: SqlRow[] = [];
+    const upserts: number[] = [];
     for (const row of store.rowsForPush('consultations', ids.consultation)) {
       // Compare-and-set: the team's row is overwritten only while it is still the one this device last
       // exchanged; otherwise another laptop changed it meanwhile, and the two are merged first. The
       // condition names one row, so such rows go one per statement; never-exchanged ones go together.
       const seen = this.local.outbox.baseUpdatedAt(String(row.id));
       if (seen === undefined) fresh.push(row);
-      else statements.push({ sql: upsert(`(${consultationCodec.placeholders})`, true), args: [...consultationCodec.valuesOf(row), seen] });
+      else {
+        upserts.push(statements.length);
+        statements.push({ sql: upsert(`(${consultationCodec.placeholders})`, true), args: [...consultationCodec.valuesOf(row), seen] });
+      }
       pushed.set(
         String(row.id),
         SECTION_TEXT.map((c) => String(row[c] ?? '')),
@@ -464,7 +583,10 @@ export class SyncEngine {
       logged.push(['consultation', String(row.id)]);
     }
     const width = consultationCodec.names.length;
-    rows(fresh, width, (chunk, values) => ({ sql: upsert(values, false), args: chunk.flatMap((row) => consultationCodec.valuesOf(row)) }));
+    rows(fresh, width, (chunk, values) => {
+      upserts.push(statements.length);
+      return { sql: upsert(values, false), args: chunk.flatMap((row) => consultationCodec.valuesOf(row)) };
+    });
     // Pushing it means this device kept it: a delete it had not seen no longer stands.
     rows([...pushed.keys()], 1, (chunk) => ({ sql: `DELETE FROM consultation_tombstones WHERE id IN (${placeholders(chunk.length)})`, args: [...chunk] }));
     statements.push(...conflictPushStatements(store, pushed.keys()));
@@ -488,13 +610,7 @@ export class SyncEngine {
       sql: `INSERT INTO sync_log (entity, entity_id, device_id) VALUES ${values}`,
       args: chunk.flatMap(([entity, id]) => [entity, id, device]),
     }));
-    let readBack: number | null = null;
-    if (pushed.size) {
-      readBack = statements.length;
-      const list = [...pushed.keys()];
-      statements.push({ sql: `SELECT ${consultationCodec.list} FROM consultations WHERE id IN (${placeholders(list.length)})`, args: list });
-    }
-    return { statements, readBack, pushed };
+    return { statements, upserts, pushed };
   }
 
   // ---- pull --------------------------------------------------------------------------------------------
