@@ -149,6 +149,31 @@ describe('query plans', () => {
   });
 });
 
+describe('later visits after the planner has statistics', () => {
+  it('are found by their link even when almost no consultation is a follow-up (PRAGMA optimize analysed the table)', async () => {
+    const { seedConsultations } = await import('../../../bench/seed');
+    const analysed = openTestApp();
+    try {
+      seedConsultations(analysed.database.sqlite, analysed.users.current()!.id, 3000);
+      const first = analysed.consultations.list({ limit: 1 }).items[0]!.id;
+      const followUp = analysed.consultations.createFollowUp({ consultationId: first }).consultation.id;
+      // What the app's `PRAGMA optimize` does on a big table: statistics saying follow_up_of is nearly always empty.
+      analysed.database.sqlite.exec('ANALYZE');
+      for (const query of [{}, { latestVisits: true }, { search: 'orders' }, { sort: 'business_name' as const, direction: 'asc' as const }]) {
+        const plan = analysed.consultations.explainList(query).join('\n');
+        expect(plan).toMatch(/SEARCH f USING (COVERING )?INDEX idx_consultations_follow_up_of/);
+        expect(plan).not.toMatch(/SEARCH f USING (COVERING )?INDEX idx_consultations_created_at/);
+      }
+      const listed = analysed.consultations.list({ limit: 100 }).items;
+      expect(listed.find((c) => c.id === first)?.hasLaterVisit).toBe(true);
+      expect(listed.find((c) => c.id === followUp)?.hasLaterVisit).toBe(false);
+      expect(analysed.consultations.list({ latestVisits: true, limit: 100 }).items.map((c) => c.id)).not.toContain(first);
+    } finally {
+      analysed.close();
+    }
+  });
+});
+
 describe('plans with many matches', () => {
   it('walk the sort index above the threshold and return exactly what filtering and sorting everything returns', async () => {
     const { seedConsultations } = await import('../../../bench/seed');
