@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { fileTeamDevices, restoredDevice, syncedState } from '../syncDevices';
+import type { Client } from '@libsql/client';
+import { device, fileTeamDevices, restoredDevice, syncedState, type Device } from '../syncDevices';
 import { tempDir } from '../tempDatabase';
 import { fullSections } from '../arbitraries';
 
@@ -63,4 +64,144 @@ describe('first pull from the tables: attacks', () => {
     },
     120_000,
   );
+
+  it("a consultant's second laptop (same email, its own profile and a visit made before its first sync) adopts the team identity over a many-page snapshot, conflicts included", async () => {
+    const { remote, add } = fileTeamDevices((c) => cleanups.push(c));
+    const a = add('A');
+    const teammate = add('T');
+    await teammate.sync();
+    const early = add('Early', { sameUserAs: a });
+    await early.sync();
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i += 1) {
+      ids.push(a.consultations.create({ sections: fullSections(`Own ${i}`) }).consultation.id);
+      teammate.consultations.create({ sections: fullSections(`Teammate ${i}`) });
+    }
+    await a.sync();
+    await teammate.sync();
+    await early.sync();
+    // A conflict on the team: both A laptops change one field of the same consultation from the same base.
+    early.consultations.autosave({ consultationId: ids[30]!, edits: [{ path: 'contact_info.phone', value: '+1 555 3001' }] });
+    a.consultations.autosave({ consultationId: ids[30]!, edits: [{ path: 'contact_info.phone', value: '+1 555 3002' }] });
+    await a.sync();
+    await early.sync();
+    await a.sync();
+    await early.sync();
+    const conflictsOf = (d: Device) =>
+      (d.database.sqlite.prepare('SELECT consultation_id, field_path, resolved_at FROM consultation_conflicts ORDER BY id').all() as unknown[]).length;
+    expect(conflictsOf(early)).toBeGreaterThan(0);
+    // The second laptop: its welcome screen made a new profile with A's email; it made a visit before syncing.
+    const second = add('A');
+    const mine = second.consultations.create({ sections: fullSections('Made before first sync') }).consultation.id;
+    expect(second.users.current()!.id).not.toBe(a.users.current()!.id);
+    await second.sync();
+    expect(second.engine.quarantine()).toEqual([]);
+    expect(second.users.current()!.id).toBe(a.users.current()!.id);
+    expect(second.consultations.get({ consultationId: mine }).consultation.userId).toBe(a.users.current()!.id);
+    await a.sync();
+    await early.sync();
+    await second.sync();
+    expect(syncedState(second)).toEqual(syncedState(early));
+    expect(syncedState(second)).toEqual(syncedState(a));
+    expect(conflictsOf(second)).toBe(conflictsOf(early));
+    const team = await remote.execute({ sql: 'SELECT user_id FROM consultations WHERE id = ?', args: [mine] });
+    expect(String(team.rows[0]?.user_id)).toBe(a.users.current()!.id);
+  }, 120_000);
+
+  it('deletes and edits on the team while the pages are read, and a cut mid-snapshot with local edits before the resume: every device agrees', async () => {
+    const { remote, add } = fileTeamDevices((c) => cleanups.push(c));
+    const a = add('A');
+    const early = add('Early');
+    await early.sync();
+    const ids: string[] = [];
+    for (let i = 0; i < 60; i += 1) ids.push(a.consultations.create({ sections: fullSections(`Snap ${String(i).padStart(2, '0')}`) }).consultation.id);
+    await a.sync();
+    const sorted = [...ids].sort();
+    let pages = 0;
+    const afters: string[] = [];
+    let cut = true;
+    const link = {
+      execute: ((stmt: never) => remote.execute(stmt)) as Client['execute'],
+      batch: (async (stmts: { sql: string }[] | string[], mode?: never) => {
+        const text = (s: { sql: string } | string) => (typeof s === 'string' ? s : s.sql);
+        const page = (stmts as { sql: string; args?: unknown[] }[]).find((s) => text(s) === 'SELECT id FROM consultations WHERE id > ? ORDER BY id LIMIT ?');
+        // A logical page is a new `after` (a page asked again smaller keeps its `after`).
+        if (page && !afters.includes(String(page.args![0]))) {
+          afters.push(String(page.args![0]));
+          pages = afters.length;
+          if (pages === 2) {
+            // While B reads: A deletes the first and last consultations (id order) and edits one in the middle.
+            a.consultations.delete({ consultationId: sorted[0]! });
+            a.consultations.delete({ consultationId: sorted[59]! });
+            a.consultations.autosave({ consultationId: sorted[30]!, edits: [{ path: 'contact_info.phone', value: '+1 555 3030' }] });
+            await a.sync();
+          }
+          if (pages === 3 && cut) {
+            cut = false;
+            throw new Error('fetch failed');
+          }
+        }
+        return remote.batch(stmts as never, mode);
+      }) as Client['batch'],
+      migrate: remote.migrate.bind(remote),
+      close: () => undefined,
+    } as unknown as Client;
+    const b = device('B', link, { sameUserAs: a });
+    cleanups.push(() => b.close());
+    await expect(b.sync()).rejects.toThrow(/fetch failed/);
+    const landed = (b.database.sqlite.prepare('SELECT id FROM consultations').all() as { id: string }[]).map((r) => r.id);
+    expect(landed.length).toBeGreaterThan(0);
+    // Before the resume, the consultant works on what landed and makes a new visit.
+    const edited = landed.find((id) => id !== sorted[0])!;
+    b.consultations.autosave({ consultationId: edited, edits: [{ path: 'contact_info.email', value: 'after@cut.example' }] });
+    const made = b.consultations.create({ sections: fullSections('Made after the cut') }).consultation.id;
+    await b.sync();
+    await a.sync();
+    await early.sync();
+    await b.sync();
+    expect(b.engine.quarantine()).toEqual([]);
+    expect(syncedState(b)).toEqual(syncedState(early));
+    expect(syncedState(b)).toEqual(syncedState(a));
+    expect(b.consultations.get({ consultationId: edited }).consultation.sections.contact_info.email).toBe('after@cut.example');
+    expect(a.consultations.get({ consultationId: made }).consultation.sections.contact_info.business_name).toBe('Made after the cut');
+    expect(a.consultations.get({ consultationId: sorted[30]! }).consultation.sections.contact_info.phone).toBe('+1 555 3030');
+    const live = syncedState(b).consultations.map((c) => (c as { id: string }).id);
+    expect(live).not.toContain(sorted[0]);
+    expect(live).not.toContain(sorted[59]);
+    // Tombstones agree with the device that followed the log.
+    const tombstones = (d: Device) => d.database.sqlite.prepare('SELECT id FROM consultation_tombstones ORDER BY id').all();
+    expect(tombstones(b)).toEqual(tombstones(early));
+  }, 120_000);
+
+  it('oversized and malformed team rows in a snapshot page are quarantined, the rest lands', async () => {
+    const { remote, add } = fileTeamDevices((c) => cleanups.push(c));
+    const a = add('A');
+    const early = add('Early', { sameUserAs: a });
+    await early.sync();
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i += 1) ids.push(a.consultations.create({ sections: fullSections(`Row ${i}`) }).consultation.id);
+    await a.sync();
+    const sorted = [...ids].sort();
+    // Poison written straight into the team database: one row far over the size cap, one with a field the app does not know.
+    const big = JSON.stringify({ business_name: 'Huge', contact_person: 'x'.repeat(3_000_000) });
+    await remote.execute({ sql: 'UPDATE consultations SET contact_info = ? WHERE id = ?', args: [big, sorted[5]!] });
+    await remote.execute({
+      sql: 'UPDATE consultations SET contact_info = ? WHERE id = ?',
+      args: ['{"business_name": "Broken", "fax": "+1 555 0000"}', sorted[20]!],
+    });
+    const b = add('B', { sameUserAs: a });
+    await b.sync();
+    const refused = b.engine
+      .quarantine()
+      .map((q) => q.id)
+      .sort();
+    expect(refused).toEqual([sorted[5]!, sorted[20]!].sort());
+    const landed = syncedState(b).consultations.map((c) => (c as { id: string }).id);
+    expect(landed).toEqual(sorted.filter((id) => id !== sorted[5] && id !== sorted[20]));
+    // The device that follows the log refuses the same ones when it reads them.
+    await a.consultations.autosave({ consultationId: sorted[0]!, edits: [{ path: 'contact_info.phone', value: '+1 555 0000' }] });
+    await a.sync();
+    await b.sync();
+    expect(b.consultations.get({ consultationId: sorted[0]! }).consultation.sections.contact_info.phone).toBe('+1 555 0000');
+  }, 120_000);
 });
