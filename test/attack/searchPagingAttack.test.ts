@@ -100,4 +100,35 @@ describe('search with few matches, paged', () => {
       }
     }
   }, 120_000);
+
+  it('between 1,000 and 5,000 matches (the rowids read once, checked as a set): paging lists what one plain MATCH page lists', () => {
+    app = openTestApp();
+    const a = app;
+    a.database.sqlite.transaction(() => {
+      for (let i = 0; i < 1_300; i += 1) {
+        const s = fullSections(`${NAMES[i % NAMES.length]} ${i % 13}`);
+        s.business_context.industry = i % 3 === 0 ? 'Retail' : 'Food & Beverage';
+        if (i % 10 === 0) s.contact_info.contact_person = 'Nobody Special';
+        a.consultations.create({ sections: s });
+      }
+    })();
+    const list = new ConsultationList(a.database.sqlite);
+    // Matches in the 'set' band: every row but one in ten names Núñez (fullSections' contact person).
+    const probe = listQuerySchema.parse({ search: 'nunez', sort: 'business_name' });
+    expect(list.planned(probe).text).toContain('json_each');
+    for (const sort of ['updated', 'business_name', 'completion'] as const) {
+      for (const direction of ['asc', 'desc'] as const) {
+        for (const filter of [{}, { industry: 'Retail' }]) {
+          const query: ListQuery = { search: 'nunez', sort, direction, limit: 200, ...filter };
+          const expected = (() => {
+            const parsed = { ...listQuerySchema.parse(query), limit: 5_000 };
+            const { text, params } = list.build(parsed, { walkSortIndex: false, checkEachRow: false });
+            return (a.database.sqlite.prepare(text).all(...params) as { id: string }[]).map((r) => r.id);
+          })();
+          expect(expected.length).toBeGreaterThan(300);
+          expect(paged(a, query), JSON.stringify(query)).toEqual(expected);
+        }
+      }
+    }
+  }, 180_000);
 });
