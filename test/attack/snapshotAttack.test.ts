@@ -19,6 +19,24 @@ const list = (tag: string, field: string) => Array.from({ length: 50 }, (_, i) =
 const heavy = (tag: string) =>
   ['primary_challenges', 'technical_issues', 'current_solution_gaps'].map((field) => ({ path: `pain_points.${field}`, value: list(tag, field) }));
 
+/** A link to `remote` that reports the size of every read answer, and whether it was a snapshot page. */
+function measured(remote: Client, report: (bytes: number, snapshot: boolean) => void): Client {
+  return {
+    execute: ((stmt: never) => remote.execute(stmt)) as Client['execute'],
+    batch: (async (stmts: { sql: string }[], mode?: never) => {
+      const results = await remote.batch(stmts as never, mode);
+      if (mode === 'read')
+        report(
+          JSON.stringify(results.map((r) => r.rows)).length,
+          stmts.some((st) => typeof st !== 'string' && st.sql === 'SELECT id FROM consultations WHERE id > ? ORDER BY id LIMIT ?'),
+        );
+      return results;
+    }) as Client['batch'],
+    migrate: remote.migrate.bind(remote),
+    close: () => undefined,
+  } as unknown as Client;
+}
+
 describe('first pull from the tables: attacks', () => {
   // Defect: a restored backup (forgetSyncIdentity -> snapshot) that already holds a consultation heavier than the link
   // budget gets the team's newer row but not the versions saved since the backup: the snapshot's withheld page names no
@@ -203,5 +221,62 @@ describe('first pull from the tables: attacks', () => {
     await a.sync();
     await b.sync();
     expect(b.consultations.get({ consultationId: sorted[0]! }).consultation.sections.contact_info.phone).toBe('+1 555 0000');
+  }, 120_000);
+
+  // Defect: a snapshot page's size check weighs consultations and versions but not their conflicts (a log page weighs
+  // them and reads them by size when they do not fit), so a consultation with a long conflict history comes back far over
+  // the pull budget (MAX_PULL_BYTES, 1 MB) even one per page: on a slow link the read times out, and a consultation whose
+  // conflicts pass the team's response cap makes the first sync fail every time.
+  it('a snapshot page with large conflicts stays within the pull budget, as a log page does', async () => {
+    const { remote, add } = fileTeamDevices((c) => cleanups.push(c));
+    const a = add('A');
+    // A laptop that joined the empty team: it follows the log (the comparison).
+    const logAnswers: number[] = [];
+    const early = device(
+      'Early',
+      measured(remote, (bytes) => logAnswers.push(bytes)),
+      { sameUserAs: a },
+    );
+    cleanups.push(() => early.close());
+    await early.sync();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i += 1) ids.push(a.consultations.create({ sections: fullSections(`Conflicted ${i}`) }).consultation.id);
+    await a.sync();
+    const a2 = add('A2', { sameUserAs: a });
+    await a2.sync();
+    // Sixteen rounds of two laptops changing the same lists: each merge keeps both sides as conflicts (resolved or not,
+    // they stay on record), so one consultation's conflicts outweigh the whole budget on their own.
+    for (let round = 0; round < 16; round += 1) {
+      for (const id of ids) {
+        a.consultations.autosave({ consultationId: id, edits: heavy(`ours ${round}`) });
+        a2.consultations.autosave({ consultationId: id, edits: heavy(`theirs ${round}`) });
+      }
+      await a.sync();
+      await a2.sync();
+      await a.sync();
+    }
+    const conflicts = await remote.execute(
+      'SELECT count(*) AS n, sum(length(base_value) + length(our_value) + length(their_value)) AS bytes FROM consultation_conflicts',
+    );
+    expect(Number(conflicts.rows[0]!.n)).toBeGreaterThan(60);
+    const answers: number[] = [];
+    const b = device(
+      'B',
+      measured(remote, (bytes, snapshot) => snapshot && answers.push(bytes)),
+      { sameUserAs: a },
+    );
+    cleanups.push(() => b.close());
+    await b.sync();
+    expect(syncedState(b)).toEqual(syncedState(a));
+    expect(answers.length).toBeGreaterThan(0);
+    logAnswers.length = 0;
+    await early.sync();
+    expect(syncedState(early)).toEqual(syncedState(a));
+    console.info(
+      `conflicts on the team: ${conflicts.rows[0]!.n} (${conflicts.rows[0]!.bytes} bytes); snapshot answers: ${answers.join(', ')}; log answers: ${logAnswers.join(', ')}`,
+    );
+    // Each answer about the budget (1 MB at most), half as much again allowed for framing.
+    expect(Math.max(...logAnswers)).toBeLessThan(1.5 * 1024 * 1024);
+    expect(Math.max(...answers)).toBeLessThan(1.5 * 1024 * 1024);
   }, 120_000);
 });
