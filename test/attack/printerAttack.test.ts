@@ -52,6 +52,19 @@ function allShipped(fonts: string[]) {
 
 /** Chromium renderer processes under this test process (the printer's, started by this file). */
 function renderers(): number[] {
+  return chromiumUnderUs()
+    .filter((p) => /--type=renderer/.test(p.cmdline))
+    .map((p) => p.pid);
+}
+
+/** The printer's Chromium browser process (the one without a --type), started by this file. */
+function browserProcess(): number[] {
+  return chromiumUnderUs()
+    .filter((p) => /chrom/i.test(p.cmdline) && !/--type=/.test(p.cmdline))
+    .map((p) => p.pid);
+}
+
+function chromiumUnderUs(): { pid: number; cmdline: string }[] {
   const parentOf = new Map<number, number>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -66,13 +79,15 @@ function renderers(): number[] {
     for (let p = parentOf.get(pid), hops = 0; p && hops < 20; p = parentOf.get(p), hops += 1) if (p === process.pid) return true;
     return false;
   };
-  return [...parentOf.keys()].filter((pid) => {
+  const out: { pid: number; cmdline: string }[] = [];
+  for (const pid of parentOf.keys()) {
     try {
-      return under(pid) && /--type=renderer/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+      if (under(pid)) out.push({ pid, cmdline: readFileSync(`/proc/${pid}/cmdline`, 'utf8') });
     } catch {
-      return false;
+      // ended while we looked
     }
-  });
+  }
+  return out;
 }
 
 const named = (name: string, extra: (s: Sections) => void = () => {}) => {
@@ -142,5 +157,25 @@ describe('the Chromium printer: attacks', () => {
     expect(again.text).toContain('Once More');
     expect(after).not.toBeInstanceOf(Error);
     expect((after as { text: string }).text).toContain('After The Crash');
+  });
+
+  // Defect: after the printer's Chromium itself ended (a crash, or the system ending it for memory), the next two
+  // exports fail ("The PDF could not be made just now"): the first drops the dead page's context, the second the dead
+  // browser; only the third starts a new Chromium.
+  it('a print after the printer’s Chromium ended succeeds', { timeout: 180_000 }, async () => {
+    const first = await printed(named('Before The Browser Ended'));
+    expect(first.text).toContain('Before The Browser Ended');
+    const browsers = browserProcess();
+    expect(browsers).toHaveLength(1);
+    // Only the Chromium this test file started (a descendant of this process).
+    process.kill(browsers[0]!, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 500));
+    const outcomes: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const r = await printed(named(`After The Browser Ended ${i}`)).catch((e: unknown) => e);
+      outcomes.push(r instanceof Error ? 'failed' : 'printed');
+    }
+    expect(outcomes[2]).toBe('printed');
+    expect(outcomes).toEqual(['printed', 'printed', 'printed']);
   });
 });
