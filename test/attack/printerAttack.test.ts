@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { chromiumPdfPrinter } from '../../src/main/pdf/chromiumPrinter';
 import { SummaryPdf, type SummaryRequest } from '../../src/main/pdf/summaryPdf';
 import { findShippedFolder } from '../../src/main/appResources';
-import type { Sections } from '../../src/shared/consultation/sections';
+import type { Sections } from '@shared/consultation/sections';
 import { fullSections } from '../arbitraries';
 
 // The Chromium printer attacked: concurrent prints, a large then a small document, other scripts, and a print

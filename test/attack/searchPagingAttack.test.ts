@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openTestApp, type TestApp } from '../tempDatabase';
 import { fullSections } from '../arbitraries';
 import { ConsultationList } from '../../src/main/store/consultationList';
-import { listQuerySchema, type ListQuery } from '../../src/shared/consultation/model';
+import { listQuerySchema, type ListQuery } from '@shared/consultation/model';
 
 // Dashboard search with few matches: the plan reads the full-text rowids once and the page looks them up after
 // sorting on the key only. Paged with cursors, it must list exactly what the plain MATCH query lists, in its order.
