@@ -25,6 +25,8 @@ function seed(a: TestApp): string[] {
     if (i % 5 === 0) s.goals_objectives = {} as never;
     const id = a.consultations.create({ sections: s }).consultation.id;
     if (i % 7 === 0 && i % 5 !== 0) a.consultations.complete({ consultationId: id });
+    // Every sixth visit is a follow-up of the one before (made after it), so "latest visits" hides some matches.
+    if (i % 6 === 5) a.database.sqlite.prepare('UPDATE consultations SET follow_up_of = ? WHERE id = ?').run(ids[i - 1]!, id);
     ids.push(id);
   }
   return ids;
@@ -59,7 +61,16 @@ describe('search with few matches, paged', () => {
     for (const search of ['zebra', 'ZEBRA nandu', 'зебра', '斑马', 'zebr', 'cafe', 'keeper zebra']) {
       for (const sort of ['updated', 'created', 'business_name', 'completion'] as const) {
         for (const direction of ['asc', 'desc'] as const) {
-          for (const filter of [{}, { status: 'active' as const }, { industry: 'Retail' }, { status: 'completed' as const }, { namePrefix: 'z' }]) {
+          const ownerId = app.users.current()!.id;
+          for (const filter of [
+            {},
+            { status: 'active' as const },
+            { industry: 'Retail' },
+            { status: 'completed' as const },
+            { namePrefix: 'z' },
+            { latestVisits: true },
+            { ownerId, latestVisits: true, status: 'draft' as const },
+          ]) {
             const query: ListQuery = { search, sort, direction, limit: 4, ...filter };
             const expected = reference(app, query);
             expect(paged(app, query), JSON.stringify(query)).toEqual(expected);
