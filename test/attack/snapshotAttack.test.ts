@@ -38,7 +38,7 @@ function measured(remote: Client, report: (bytes: number, snapshot: boolean) => 
 }
 
 describe('first pull from the tables: attacks', () => {
-  // Defect: a restored backup (forgetSyncIdentity -> snapshot) that already holds a consultation heavier than the link
+  // Was a defect (fixed): a restored backup (forgetSyncIdentity -> snapshot) that already holds a consultation heavier than the link
   // budget gets the team's newer text but not the versions saved since the backup (it stays "version 2" with history 1-2,
   // the team is at 4): the snapshot's withheld page names no version ids, and fetchPage reads a history only for
   // consultations missing here. Probably the same for any device holding the rows before its first pull (not tested).
@@ -227,7 +227,7 @@ describe('first pull from the tables: attacks', () => {
     expect(b.consultations.get({ consultationId: sorted[0]! }).consultation.sections.contact_info.phone).toBe('+1 555 0000');
   }, 120_000);
 
-  // Defect: a snapshot page's size check weighs consultations and versions but not their conflicts (a log page weighs
+  // Was a defect (fixed): a snapshot page's size check weighs consultations and versions but not their conflicts (a log page weighs
   // them and reads them by size when they do not fit), so a consultation with a long conflict history comes back far over
   // the pull budget (MAX_PULL_BYTES, 1 MB) even one per page: on a slow link the read times out, and a consultation whose
   // conflicts pass the team's response cap makes the first sync fail every time.
@@ -304,7 +304,7 @@ describe('first pull from the tables: attacks', () => {
     expect(b.consultations.get({ consultationId: made }).consultation.sections.contact_info.business_name).toBe('Teammate After');
   }, 120_000);
 
-  // Defect (low impact, no user-visible effect found): a tombstone whose consultation never reached the team (made and
+  // Was a defect (fixed): a tombstone whose consultation never reached the team (made and
   // deleted between two syncs) is on the team and on every device that followed the log, but a device whose first pull
   // read the tables never gets it (the snapshot reads tombstones only of consultations the team has a row for).
   it('a tombstone with no consultation row on the team reaches the snapshot device too', async () => {

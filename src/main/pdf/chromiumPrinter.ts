@@ -33,7 +33,21 @@ export function chromiumPdfPrinter(executablePath = CHROMIUM_PATH): PdfPrinter {
   let page: Promise<Page> | null = null;
   let queue: Promise<unknown> = Promise.resolve();
   const openPage = () => {
-    browser ??= chromium.launch({ executablePath, args: PRINTER_ARGS });
+    if (!browser) {
+      const launched = chromium.launch({ executablePath, args: PRINTER_ARGS });
+      browser = launched;
+      // A Chromium that ended (crashed, killed) is started again for the next document, not used dead.
+      void launched.then(
+        (b) =>
+          b.on('disconnected', () => {
+            if (browser !== launched) return;
+            browser = null;
+            context = null;
+            page = null;
+          }),
+        () => undefined,
+      );
+    }
     context ??= browser.then((b) => b.newContext({ javaScriptEnabled: true, offline: true }));
     page ??= context.then((c) => c.newPage());
     // A failed start is retried on the next print rather than remembered.
@@ -59,7 +73,8 @@ export function chromiumPdfPrinter(executablePath = CHROMIUM_PATH): PdfPrinter {
       .close()
       .catch(() => undefined);
   };
-  const printOne = async (html: string) => {
+  /** A page kept from an earlier document may have lost its renderer meanwhile: one fresh try before failing. */
+  const printOne = async (html: string, retry = true): Promise<Buffer> => {
     const tab = await openPage();
     try {
       const bytes = await withHtmlFile(html, async (url) => {
@@ -72,6 +87,7 @@ export function chromiumPdfPrinter(executablePath = CHROMIUM_PATH): PdfPrinter {
       return bytes;
     } catch (error) {
       dropContext(tab);
+      if (retry) return printOne(html, false);
       throw error;
     }
   };

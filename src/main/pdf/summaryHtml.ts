@@ -110,7 +110,7 @@ const STYLE = (accent: string, footerLeft: string) => `
   @bottom-left { content: ${footerLeft}; font: 8pt ${FONT_STACK}; color: #6b6a65; vertical-align: top; padding-top: 5mm; }
   @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 8pt ${FONT_STACK}; color: #6b6a65; vertical-align: top; padding-top: 5mm; }
 }
-html { font-family: ${FONT_STACK}; font-size: 10.5pt; line-height: 1.45; color: #1d1d1b; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+html { font-family: ${FONT_STACK}; font-synthesis: none; font-size: 10.5pt; line-height: 1.45; color: #1d1d1b; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { margin: 0; }
 /* Printed, never shown: no screen layout to make before the print layout (LOAD_FONTS_SCRIPT loads the fonts). */
 @media screen { body { display: none; } }

@@ -747,10 +747,14 @@ export class SyncEngine {
       const pageIds = 'SELECT id FROM consultations WHERE id > ? ORDER BY id LIMIT ?';
       const weight = (table: string, columns: readonly string[], key: string) =>
         `(SELECT coalesce(sum(${sizeExpression(columns)}), 0) * ${ESCAPING} + count(*) * ${ROW_OVERHEAD} FROM ${table} WHERE ${key} IN (${pageIds}))`;
-      const pageWeight = `${weight('consultations', CONSULTATION_TEXT, 'id')} + ${weight('consultation_versions', VERSION_TEXT, 'consultation_id')}`;
-      const fits = { sql: `AND (${pageWeight}) <= ?`, args: [...args, ...args, budget] };
+      const pageWeight = [
+        weight('consultations', CONSULTATION_TEXT, 'id'),
+        weight('consultation_versions', VERSION_TEXT, 'consultation_id'),
+        weight('consultation_conflicts', CONFLICT_TEXT, 'consultation_id'),
+      ].join(' + ');
+      const fits = { sql: `AND (${pageWeight}) <= ?`, args: [...args, ...args, ...args, budget] };
       const statements: RemoteStatement[] = [
-        { sql: `SELECT ${pageWeight} AS n`, args: [...args, ...args] },
+        { sql: `SELECT ${pageWeight} AS n`, args: [...args, ...args, ...args] },
         { sql: pageIds, args },
         {
           sql: `SELECT ${consultationCodec.names.join(', ')} FROM consultations WHERE id IN (${pageIds}) ${fits.sql} ORDER BY id`,
@@ -773,6 +777,10 @@ export class SyncEngine {
           { sql: 'SELECT ifnull(max(seq), 0) AS seq FROM sync_log' },
           { sql: 'SELECT count(*) AS n FROM consultations' },
           { sql: `SELECT max(created_at) AS v FROM "${MIGRATIONS_TABLE}"` },
+          // Deletes of consultations that never reached the team: no page names them.
+          {
+            sql: `SELECT ${TOMBSTONE_COLUMNS.join(', ')} FROM consultation_tombstones t WHERE NOT EXISTS (SELECT 1 FROM consultations c WHERE c.id = t.id)`,
+          },
         );
       let results;
       try {
@@ -794,15 +802,17 @@ export class SyncEngine {
       if (first) await this.schemaStillKnown(Number(results[9]!.rows[0]?.v ?? 0));
       const plain = (at: number, columns: readonly string[]) => results[at]!.rows.map((r) => toPlain(r, columns));
       const ids = results[1]!.rows.map((r) => String(r.id));
+      // One consultation heavier than the budget on its own: its row and whole history are read by size, and its
+      // conflicts by size later (fetchPage); every version is named, so a device that has the row still gets them.
+      const bySize = (table: string, columns: readonly string[], key: 'id' | 'consultation_id') => this.remoteRows(table, columns, key, ids);
       return {
         ids,
-        // One consultation heavier than the budget on its own: its row and history are then read by size (fetchPage).
         inline: {
           users: first ? plain(6, userCodec.names) : [],
           // Every version of these consultations, named as a log page would: new or known here, all are applied.
-          versions: withheld ? null : plain(3, versionCodec.names),
-          consultations: withheld ? null : plain(2, consultationCodec.names),
-          tombstones: plain(4, TOMBSTONE_COLUMNS),
+          versions: withheld ? await bySize('consultation_versions', versionCodec.names, 'consultation_id') : plain(3, versionCodec.names),
+          consultations: withheld ? await bySize('consultations', consultationCodec.names, 'id') : plain(2, consultationCodec.names),
+          tombstones: [...plain(4, TOMBSTONE_COLUMNS), ...(first ? plain(10, TOMBSTONE_COLUMNS) : [])],
           histories: null,
           conflicts: withheld ? null : plain(5, CONFLICT_COLUMNS),
         },
