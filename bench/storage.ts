@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { openDatabase } from '../src/main/db/client';
+import { registerSearchFunction } from '../src/main/db/searchFunction';
 import { createServices } from '../src/main/services';
 import { ConsultationList } from '../src/main/store/consultationList';
 import { listQuerySchema, type ListQuery } from '@shared/consultation/model';
@@ -23,6 +24,8 @@ export function storageBench(dir: string): Row[] {
 
   // Raw: a second plain connection on the same file with the same pragmas, statements prepared once.
   const raw = new Database(file);
+  // The search triggers call the app's folding function: the raw connection does the same work.
+  registerSearchFunction(raw);
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = FULL');
   raw.pragma('foreign_keys = ON');
