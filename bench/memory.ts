@@ -68,6 +68,23 @@ export function processTree(root = process.pid): ProcessMemory[] {
   return out;
 }
 
+/** The processes under `root` (default: this process), with their command lines (tests look for Chromium's by role). */
+export function descendants(root = process.pid): { pid: number; cmdline: string }[] {
+  const tree = children();
+  const out: { pid: number; cmdline: string }[] = [];
+  const stack = [...(tree.get(root) ?? [])];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    stack.push(...(tree.get(pid) ?? []));
+    try {
+      out.push({ pid, cmdline: readFileSync(`/proc/${pid}/cmdline`, 'utf8') });
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out;
+}
+
 /** RSS and PSS in MB of `root` (default: this process) and all its descendants, now. */
 export function treeMemory(root = process.pid): { rssMb: number; pssMb: number; processes: number } {
   const all = processTree(root);

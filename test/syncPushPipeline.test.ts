@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHranaAdapter, startTursoServer, tursodbMissing, type HranaAdapter, type TursoServer } from './tursoServer';
-import { device, migrations, syncedState, type Device } from './syncDevices';
+import { describe, expect, it } from 'vitest';
+import { tursodbMissing } from './tursoServer';
+import { tursoForThisFile } from './tursoTeam';
+import { device, migrations, syncedState } from './syncDevices';
 import { createRemoteClient, type RemoteStatement } from '../src/main/sync/remoteClient';
 import { SyncEngine } from '../src/main/sync/syncEngine';
 import { newId } from '../src/main/clock';
@@ -9,25 +10,15 @@ import { newId } from '../src/main/clock';
 // Against a real tursodb whose answer to a batch in the middle is lost after it committed: nothing is lost, nothing
 // lands twice, and a change made while its batch was on the wire still reaches the team.
 
-let server: TursoServer;
-let adapter: HranaAdapter;
-const devices: Device[] = [];
-beforeAll(async () => {
-  server = await startTursoServer();
-  adapter = await startHranaAdapter(server.port);
-});
-afterAll(async () => {
-  devices.forEach((d) => d.close());
-  await adapter?.close();
-  await server?.stop();
-});
+const team = tursoForThisFile();
+const devices = team.devices;
 
 const CONSULTATIONS = 60;
 
 describe.skipIf(tursodbMissing !== null)('pipelined push (tursodb on loopback)', () => {
   it('a push cut mid-way (answer lost after commit) and resumed lands every change exactly once, with an edit made mid-flight', async () => {
-    const ada = device('Ada', createRemoteClient({ url: adapter.url }));
-    const bo = device('Bo', createRemoteClient({ url: adapter.url }), { sameUserAs: ada });
+    const ada = device('Ada', createRemoteClient({ url: team.adapter.url }));
+    const bo = device('Bo', createRemoteClient({ url: team.adapter.url }), { sameUserAs: ada });
     devices.push(ada, bo);
     const sqlite = ada.database.sqlite;
     const inFlight: { id: string; phone: string }[] = [];
@@ -35,7 +26,7 @@ describe.skipIf(tursodbMissing !== null)('pipelined push (tursodb on loopback)',
     let armed = false;
     const engine = new SyncEngine({
       database: () => ada.database,
-      remote: createRemoteClient({ url: adapter.url }),
+      remote: createRemoteClient({ url: team.adapter.url }),
       deviceId: `Ada-${newId()}`,
       migrations,
       settings: ada.settings,
@@ -65,7 +56,7 @@ describe.skipIf(tursodbMissing !== null)('pipelined push (tursodb on loopback)',
     for (let i = 0; i < CONSULTATIONS; i += 1) ada.consultations.create({ sections: { contact_info: { business_name: `Pipelined ${i}` } } });
 
     // Batches 1 and 2 pass, batch 3 commits on the server but its answer never arrives.
-    adapter.inject({ kind: 'delay', ms: 0 }, { kind: 'delay', ms: 0 }, { kind: 'lose-response' });
+    team.adapter.inject({ kind: 'delay', ms: 0 }, { kind: 'delay', ms: 0 }, { kind: 'lose-response' });
     const cut = await engine.syncOnce().then(
       () => null,
       (e: unknown) => e,
@@ -83,7 +74,7 @@ describe.skipIf(tursodbMissing !== null)('pipelined push (tursodb on loopback)',
     expect(engine.pendingCount()).toBe(0);
     expect(ada.settings.get('sync_pending_batch')).toBeUndefined();
 
-    const admin = createRemoteClient({ url: adapter.url });
+    const admin = createRemoteClient({ url: team.adapter.url });
     const one = async (sql: string) => Number((await admin.execute(sql)).rows[0]![0]);
     expect(await one('SELECT count(*) FROM consultations')).toBe(CONSULTATIONS + 1);
     expect(await one('SELECT count(*) FROM consultation_versions')).toBe(CONSULTATIONS + 1);
@@ -99,11 +90,11 @@ describe.skipIf(tursodbMissing !== null)('pipelined push (tursodb on loopback)',
   }, 120_000);
 
   it('a batch sent before the one it follows landed is refused when that one is lost: what landed stays a prefix of the outbox', async () => {
-    const ada = device('Cy', createRemoteClient({ url: adapter.url }));
-    const bo = device('Di', createRemoteClient({ url: adapter.url }), { sameUserAs: ada });
+    const ada = device('Cy', createRemoteClient({ url: team.adapter.url }));
+    const bo = device('Di', createRemoteClient({ url: team.adapter.url }), { sameUserAs: ada });
     devices.push(ada, bo);
     // The link loses every attempt at the third push batch (and only that one) while `cut` is on; the rest reach tursodb.
-    const remote = createRemoteClient({ url: adapter.url });
+    const remote = createRemoteClient({ url: team.adapter.url });
     const batchIds: string[] = [];
     let cut = false;
     const batch = remote.batch.bind(remote);
@@ -133,7 +124,7 @@ describe.skipIf(tursodbMissing !== null)('pipelined push (tursodb on loopback)',
     await expect(engine.syncOnce()).rejects.toThrow('fetch failed');
     // Batch 4 left while batch 3 was out, and reached the server: the team refused it (it follows batch 3).
     expect(batchIds.length).toBeGreaterThanOrEqual(4);
-    const admin = createRemoteClient({ url: adapter.url });
+    const admin = createRemoteClient({ url: team.adapter.url });
     const landed = await admin.execute({ sql: `SELECT id FROM sync_batches WHERE id IN (?, ?)`, args: [batchIds[2]!, batchIds[3]!] });
     expect(landed.rows).toEqual([]);
     cut = false;

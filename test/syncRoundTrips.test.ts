@@ -1,29 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHranaAdapter, startTursoServer, type HranaAdapter, type TursoServer, tursodbMissing } from './tursoServer';
+import { describe, expect, it } from 'vitest';
+import { tursodbMissing } from './tursoServer';
+import { tursoForThisFile } from './tursoTeam';
 import { device, syncedState, type Device } from './syncDevices';
 import { createRemoteClient } from '../src/main/sync/remoteClient';
 
 // Round trips, counted at the HTTP level by the loopback adapter in front of a real tursodb: what one edit
 // costs to reach another laptop, and what an idle sync costs. The schema check runs once per client.
 
-let server: TursoServer;
-let adapter: HranaAdapter;
-const devices: Device[] = [];
-beforeAll(async () => {
-  server = await startTursoServer();
-  adapter = await startHranaAdapter(server.port);
-});
-afterAll(async () => {
-  devices.forEach((d) => d.close());
-  await adapter?.close();
-  await server?.stop();
-});
+const team = tursoForThisFile();
+const devices = team.devices;
 
 /** HTTP requests `work` made. */
 async function roundTrips(work: () => Promise<unknown>): Promise<number> {
-  const before = adapter.requests;
+  const before = team.adapter.requests;
   await work();
-  return adapter.requests - before;
+  return team.adapter.requests - before;
 }
 
 describe.skipIf(tursodbMissing !== null)('sync round trips (tursodb on loopback)', () => {
@@ -31,8 +22,8 @@ describe.skipIf(tursodbMissing !== null)('sync round trips (tursodb on loopback)
   let bo: Device;
 
   it('checks the team schema on the first sync of a client only', async () => {
-    ada = device('Ada', createRemoteClient({ url: adapter.url }));
-    bo = device('Bo', createRemoteClient({ url: adapter.url }), { sameUserAs: ada });
+    ada = device('Ada', createRemoteClient({ url: team.adapter.url }));
+    bo = device('Bo', createRemoteClient({ url: team.adapter.url }), { sameUserAs: ada });
     devices.push(ada, bo);
     ada.consultations.create({ sections: { contact_info: { business_name: 'Round Trip Co' } } });
     const first = await roundTrips(() => ada.sync());
@@ -61,7 +52,7 @@ describe.skipIf(tursodbMissing !== null)('sync round trips (tursodb on loopback)
   it('after a failed sync the team schema is checked again, once', async () => {
     const id = ada.consultations.list().items[0]!.id;
     ada.consultations.autosave({ consultationId: id, edits: [{ path: 'contact_info.phone', value: '+1 555 0404' }] });
-    adapter.inject({ kind: 'http500' });
+    team.adapter.inject({ kind: 'http500' });
     await expect(ada.sync()).rejects.toThrow();
     // The check (two reads of the migrations table), the pull, the lost batch's check, the push.
     const retry = await roundTrips(() => ada.sync());

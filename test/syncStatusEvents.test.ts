@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHranaAdapter, startTursoServer, type HranaAdapter, type TursoServer, tursodbMissing } from './tursoServer';
+import { describe, expect, it } from 'vitest';
+import { tursodbMissing } from './tursoServer';
+import { tursoForThisFile } from './tursoTeam';
 import { device, syncedState, type Device } from './syncDevices';
 import { fullSections } from './arbitraries';
 import { createRemoteClient } from '../src/main/sync/remoteClient';
@@ -8,26 +9,16 @@ import { editsForSections } from '@shared/consultation/edits';
 // Status moves are history events carried with their consultation row: through a real Turso server on
 // loopback they reach the owner's other laptop and teammates, and two laptops' moves merge.
 
-let server: TursoServer;
-let adapter: HranaAdapter;
-const devices: Device[] = [];
-beforeAll(async () => {
-  server = await startTursoServer();
-  adapter = await startHranaAdapter(server.port);
-}, 60_000);
-afterAll(async () => {
-  devices.forEach((d) => d.close());
-  await adapter?.close();
-  await server?.stop();
-});
+const team = tursoForThisFile();
+const devices = team.devices;
 
 const add = (name: string, options?: Parameters<typeof device>[2]) => {
-  const d = device(name, createRemoteClient({ url: adapter.url, timeoutMs: 5_000 }), options);
+  const d = device(name, createRemoteClient({ url: team.adapter.url, timeoutMs: 5_000 }), options);
   devices.push(d);
   return d;
 };
 const moves = (d: Device, id: string) => d.consultations.statusEvents({ consultationId: id }).map((e) => `${e.from}->${e.to} by ${e.byName}`);
-const teamCount = async (sql: string, args: string[]) => Number((await createRemoteClient({ url: adapter.url }).execute({ sql, args })).rows[0]![0]);
+const teamCount = async (sql: string, args: string[]) => Number((await createRemoteClient({ url: team.adapter.url }).execute({ sql, args })).rows[0]![0]);
 
 describe.skipIf(tursodbMissing !== null)('status moves through a real Turso server', () => {
   let laptopA: Device;

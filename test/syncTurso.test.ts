@@ -1,31 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHranaAdapter, startTursoServer, type Fault, type HranaAdapter, type TursoServer, tursodbMissing } from './tursoServer';
+import { describe, expect, it } from 'vitest';
+import { type Fault, tursodbMissing } from './tursoServer';
+import { tursoForThisFile } from './tursoTeam';
 import { device, syncedState, type Device } from './syncDevices';
 import { createRemoteClient } from '../src/main/sync/remoteClient';
 
-// Sync over HTTP against a real Turso server on loopback, through a fault-injecting adapter.
+// Sync over HTTP against a real Turso server on loopback, through a fault-injecting team.adapter.
 
-let server: TursoServer;
-let adapter: HranaAdapter;
-const devices: Device[] = [];
-beforeAll(async () => {
-  server = await startTursoServer();
-  adapter = await startHranaAdapter(server.port);
-});
-afterAll(async () => {
-  devices.forEach((d) => d.close());
-  await adapter?.close();
-  await server?.stop();
-});
+const team = tursoForThisFile();
+const devices = team.devices;
 
-const remote = () => createRemoteClient({ url: adapter.url, timeoutMs: 800 });
+const remote = () => createRemoteClient({ url: team.adapter.url, timeoutMs: 800 });
 const add = (name: string, options?: Parameters<typeof device>[2]) => {
   const d = device(name, remote(), options);
   devices.push(d);
   return d;
 };
 /** Reads the team database (faults only ever hit write batches, so reads see the truth). */
-const teamCount = async (sql: string) => Number((await createRemoteClient({ url: adapter.url }).execute(sql)).rows[0]![0]);
+const teamCount = async (sql: string) => Number((await createRemoteClient({ url: team.adapter.url }).execute(sql)).rows[0]![0]);
 
 describe.skipIf(tursodbMissing !== null)('sync through a real Turso server', () => {
   let ada: Device;
@@ -54,10 +45,10 @@ describe.skipIf(tursodbMissing !== null)('sync through a real Turso server', () 
   it.each(faults)('after %s, the next sync lands every change exactly once', async (_name, fault) => {
     const before = await teamCount('SELECT count(*) FROM consultation_versions');
     for (let i = 0; i < 3; i += 1) ada.consultations.create({ sections: { contact_info: { business_name: `${_name} ${i}` } } });
-    if (fault === 'refused') await adapter.refuse(true);
-    else adapter.inject(fault);
+    if (fault === 'refused') await team.adapter.refuse(true);
+    else team.adapter.inject(fault);
     await expect(ada.sync()).rejects.toThrow();
-    if (fault === 'refused') await adapter.refuse(false);
+    if (fault === 'refused') await team.adapter.refuse(false);
     if (fault !== 'refused' && fault.kind === 'delay') await new Promise((r) => setTimeout(r, 1600)); // let the late write land
     await ada.sync();
     expect(ada.engine.pendingCount()).toBe(0);
@@ -70,7 +61,7 @@ describe.skipIf(tursodbMissing !== null)('sync through a real Turso server', () 
   it('when the same batch is delivered twice, the second delivery changes nothing', async () => {
     const before = await teamCount('SELECT count(*) FROM sync_log');
     ada.consultations.create({ sections: { contact_info: { business_name: 'Delivered twice' } } });
-    adapter.inject({ kind: 'duplicate' });
+    team.adapter.inject({ kind: 'duplicate' });
     await ada.sync();
     expect(await teamCount('SELECT count(*) FROM sync_log')).toBe(before + 2); // one consultation + one version, once
     await bo.sync();

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromiumPdfPrinter } from '../../src/main/pdf/chromiumPrinter';
@@ -8,6 +8,7 @@ import { SummaryPdf, type SummaryRequest } from '../../src/main/pdf/summaryPdf';
 import { findShippedFolder } from '../../src/main/appResources';
 import type { Sections } from '@shared/consultation/sections';
 import { fullSections } from '../arbitraries';
+import { descendants } from '../../bench/memory';
 
 // The Chromium printer attacked: concurrent prints, a large then a small document, other scripts, and a print
 // after the page's renderer died while it waited.
@@ -52,42 +53,16 @@ function allShipped(fonts: string[]) {
 
 /** Chromium renderer processes under this test process (the printer's, started by this file). */
 function renderers(): number[] {
-  return chromiumUnderUs()
+  return descendants()
     .filter((p) => /--type=renderer/.test(p.cmdline))
     .map((p) => p.pid);
 }
 
 /** The printer's Chromium browser process (the one without a --type), started by this file. */
 function browserProcess(): number[] {
-  return chromiumUnderUs()
+  return descendants()
     .filter((p) => /chrom/i.test(p.cmdline) && !/--type=/.test(p.cmdline))
     .map((p) => p.pid);
-}
-
-function chromiumUnderUs(): { pid: number; cmdline: string }[] {
-  const parentOf = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      parentOf.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // ended while we looked
-    }
-  }
-  const under = (pid: number): boolean => {
-    for (let p = parentOf.get(pid), hops = 0; p && hops < 20; p = parentOf.get(p), hops += 1) if (p === process.pid) return true;
-    return false;
-  };
-  const out: { pid: number; cmdline: string }[] = [];
-  for (const pid of parentOf.keys()) {
-    try {
-      if (under(pid)) out.push({ pid, cmdline: readFileSync(`/proc/${pid}/cmdline`, 'utf8') });
-    } catch {
-      // ended while we looked
-    }
-  }
-  return out;
 }
 
 const named = (name: string, extra: (s: Sections) => void = () => {}) => {

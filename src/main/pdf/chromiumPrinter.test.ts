@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumPdfPrinter } from './chromiumPrinter';
 import { LARGE_DOCUMENT, LOAD_FONTS_SCRIPT, withHtmlFile } from './pdfPrinter';
 import { summaryHtml } from './summaryHtml';
+import { descendants } from '../../../bench/memory';
 import { findShippedFolder } from '../appResources';
 import { EMPTY_SECTIONS } from '@shared/consultation/sections';
 
@@ -12,29 +12,10 @@ import { EMPTY_SECTIONS } from '@shared/consultation/sections';
 // it (its renderer's memory goes back), and fonts loaded without a screen layout.
 
 /** Chromium renderer processes under this test process (vitest runs each file in a fork of its own). */
-function renderers(): number[] {
-  const parentOf = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      parentOf.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // ended while we looked
-    }
-  }
-  const under = (pid: number): boolean => {
-    for (let p = parentOf.get(pid), hops = 0; p && hops < 20; p = parentOf.get(p), hops += 1) if (p === process.pid) return true;
-    return false;
-  };
-  return [...parentOf.keys()].filter((pid) => {
-    try {
-      return under(pid) && /--type=renderer/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
-    } catch {
-      return false;
-    }
-  });
-}
+const renderers = () =>
+  descendants()
+    .filter((p) => /--type=renderer/.test(p.cmdline))
+    .map((p) => p.pid);
 
 async function until(check: () => boolean, ms = 20_000): Promise<boolean> {
   for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) if (check()) return true;

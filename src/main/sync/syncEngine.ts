@@ -674,13 +674,9 @@ export class SyncEngine {
       request.catch(() => {}); // a failure is reported where it is awaited
       const ids: Record<Entity, Set<string>> = { user: new Set(), consultation: new Set(), version: new Set(), tombstone: new Set() };
       for (const row of page.log) if (row.device !== this.options.deviceId) ids[row.entity]?.add(row.id);
-      const incoming = await this.fetchPage(ids, page.inline);
-      const applied = await this.applyInSteps(incoming);
+      await this.applyPage(ids, page.inline, totals);
       // A synced commit: the page's parts (committed without waiting for the disk) are durable with it.
       this.options.settings.set(CURSOR_KEY, lastSeq);
-      totals.pulled += incoming.users.length + incoming.consultations.length + incoming.versions.length + incoming.tombstones.length;
-      totals.merged += applied.merged;
-      totals.conflicts += applied.conflicts;
       progress.done += page.log.length;
       if (progress.total > 0) this.options.onProgress?.({ done: progress.done, total: Math.max(progress.total, progress.done) });
     }
@@ -714,14 +710,10 @@ export class SyncEngine {
         version: new Set(),
         tombstone: new Set(page.inline.tombstones.map((t) => String(t.id))),
       };
-      const incoming = await this.fetchPage(ids, page.inline);
-      const applied = await this.applyInSteps(incoming);
+      await this.applyPage(ids, page.inline, totals);
       // A synced commit: the page's parts (committed without waiting for the disk) are durable with it.
       state = { ...state!, after: last ?? state!.after };
       this.options.settings.set(SNAPSHOT_KEY, state);
-      totals.pulled += incoming.users.length + incoming.consultations.length + incoming.versions.length + incoming.tombstones.length;
-      totals.merged += applied.merged;
-      totals.conflicts += applied.conflicts;
       progress.done += page.ids.length;
       if (progress.total > 0) this.options.onProgress?.({ done: progress.done, total: Math.max(progress.total, progress.done) });
     }
@@ -820,6 +812,15 @@ export class SyncEngine {
         head: first ? { seq: Number(results[7]!.rows[0]?.seq ?? 0), waiting: Number(results[8]!.rows[0]?.n ?? 0) } : null,
       };
     }
+  }
+
+  /** Reads what a page (of the log or of the snapshot) names, checks and applies it, and counts it into `totals`. */
+  private async applyPage(ids: Record<Entity, Set<string>>, inline: InlineRows | null, totals: { pulled: number; merged: number; conflicts: number }) {
+    const incoming = await this.fetchPage(ids, inline);
+    const applied = await this.applyInSteps(incoming);
+    totals.pulled += incoming.users.length + incoming.consultations.length + incoming.versions.length + incoming.tombstones.length;
+    totals.merged += applied.merged;
+    totals.conflicts += applied.conflicts;
   }
 
   /** Consultations per local transaction, so that one holds the main thread about APPLY_BUDGET_MS. */
