@@ -84,6 +84,8 @@ const estimate = (textBytes: number) => Math.ceil(textBytes * ESCAPING) + ROW_OV
 
 /** The large columns of what a pull carries. */
 export const sizeExpression = (columns: readonly string[]) => columns.map((c) => `coalesce(length(CAST("${c}" AS BLOB)), 0)`).join(' + ');
+/** SQL for what the selected rows weigh on the wire, by the same estimate as `estimate`: an aggregate over `columns`. */
+export const weightExpression = (columns: readonly string[]) => `coalesce(sum(${sizeExpression(columns)}), 0) * ${ESCAPING} + count(*) * ${ROW_OVERHEAD}`;
 
 /**
  * The first outbox entries (in order) whose rows fit in `budget` bytes, at least one; and their size.

@@ -2,7 +2,7 @@ import { latestSchemaVersion, MIGRATIONS_TABLE, type MigrationMeta } from '../db
 import type { LocalDatabase } from '../db/client';
 import type { RemoteClient, RemoteRow, RemoteStatement } from './remoteClient';
 import { ensureRemoteSchemaOnce, forgetRemoteSchemaCheck, remoteSchemaVersion } from './remoteSchema';
-import { ESCAPING, fetchRowsByBytes, LinkSizer, pushSlice, ROW_OVERHEAD, sizeExpression } from './batchSizing';
+import { fetchRowsByBytes, LinkSizer, pushSlice, weightExpression } from './batchSizing';
 import { applyConflicts, CONFLICT_COLUMNS, conflictPushStatements, fetchConflicts } from './conflictTravel';
 import { after, newId, now } from '../clock';
 import { ConsultationStore, type ConflictRow, type TombstoneRow } from '../store/consultationStore';
@@ -738,7 +738,7 @@ export class SyncEngine {
       const args = [after, limit];
       const pageIds = 'SELECT id FROM consultations WHERE id > ? ORDER BY id LIMIT ?';
       const weight = (table: string, columns: readonly string[], key: string) =>
-        `(SELECT coalesce(sum(${sizeExpression(columns)}), 0) * ${ESCAPING} + count(*) * ${ROW_OVERHEAD} FROM ${table} WHERE ${key} IN (${pageIds}))`;
+        `(SELECT ${weightExpression(columns)} FROM ${table} WHERE ${key} IN (${pageIds}))`;
       const pageWeight = [
         weight('consultations', CONSULTATION_TEXT, 'id'),
         weight('consultation_versions', VERSION_TEXT, 'consultation_id'),
@@ -886,8 +886,7 @@ export class SyncEngine {
     // The big rows come only if they fit half the link's budget each (the answer stays under the response
     // cap and the timeout); otherwise they come back empty and are read by size.
     const half = Math.floor(Math.min(this.sizer.budgetBytes(), MAX_PULL_BYTES) / 2);
-    const weight = (columns: readonly string[]) => `coalesce(sum(${sizeExpression(columns)}), 0) * ${ESCAPING} + count(*) * ${ROW_OVERHEAD}`;
-    const fits = (table: string, columns: readonly string[], ids: string) => `AND (SELECT ${weight(columns)} FROM ${table} WHERE ${ids}) <= ?`;
+    const fits = (table: string, columns: readonly string[], ids: string) => `AND (SELECT ${weightExpression(columns)} FROM ${table} WHERE ${ids}) <= ?`;
     const historyIds = `consultation_id IN (${named(`'consultation'`)})`;
     const statements: RemoteStatement[] = [
       { sql: 'SELECT seq, entity, entity_id, device_id FROM sync_log WHERE seq > ? ORDER BY seq LIMIT ?', args: [cursor, limit] },
@@ -907,13 +906,16 @@ export class SyncEngine {
         sql: `SELECT ${versionCodec.names.join(', ')} FROM consultation_versions WHERE consultation_id IN (${named(`'consultation'`)}) ${fits('consultation_versions', VERSION_TEXT, historyIds)}`,
         args: [...page, ...page, half],
       },
-      { sql: `SELECT ${weight(VERSION_TEXT)} AS n FROM consultation_versions WHERE consultation_id IN (${named(`'consultation'`)})`, args: page },
+      { sql: `SELECT ${weightExpression(VERSION_TEXT)} AS n FROM consultation_versions WHERE consultation_id IN (${named(`'consultation'`)})`, args: page },
       // Their conflicts travel with them (conflictTravel.ts), in the same request; read by size if too big.
       {
         sql: `SELECT ${CONFLICT_COLUMNS.join(', ')} FROM consultation_conflicts WHERE consultation_id IN (${consultationIds}) ${fits('consultation_conflicts', CONFLICT_TEXT, `consultation_id IN (${consultationIds})`)}`,
         args: [...page, ...page, ...page, ...page, half],
       },
-      { sql: `SELECT ${weight(CONFLICT_TEXT)} AS n FROM consultation_conflicts WHERE consultation_id IN (${consultationIds})`, args: [...page, ...page] },
+      {
+        sql: `SELECT ${weightExpression(CONFLICT_TEXT)} AS n FROM consultation_conflicts WHERE consultation_id IN (${consultationIds})`,
+        args: [...page, ...page],
+      },
     ];
     // How much is waiting (for the progress bar) and the team schema's version: asked once per pull, in the same request.
     const extra = statements.length;
