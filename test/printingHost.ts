@@ -1,8 +1,9 @@
 import { afterAll, beforeAll } from 'vitest';
 import { join } from 'node:path';
 import { chromiumPdfPrinter } from '../src/main/pdf/chromiumPrinter';
-import { startAppHost, type AppHost } from '../src/main/appHost';
+import type { AppHost } from '../src/main/appHost';
 import { tempDir } from './tempDatabase';
+import { startTestHost } from './testHost';
 
 /**
  * An app host that prints with a real Chromium, in a temp folder, with a consultant's profile: started before
@@ -14,15 +15,7 @@ export function usePrintingHost(): { readonly host: AppHost; readonly dir: strin
     const t = tempDir();
     state.dir = t.dir;
     state.cleanup = t.cleanup;
-    state.host = startAppHost({
-      dataFolder: join(t.dir, 'data'),
-      shell: 'browser-preview',
-      version: 't',
-      validateOutput: true,
-      autoBackup: false,
-      backgroundSync: false,
-      pdfPrinter: chromiumPdfPrinter(),
-    });
+    state.host = startTestHost(join(t.dir, 'data'), { validateOutput: true, pdfPrinter: chromiumPdfPrinter() });
     const saved = await state.host.dispatch('users.saveProfile', { name: 'Ada Consultant', email: 'ada@example.com' });
     if (!saved.ok) throw new Error(saved.error.message);
   }, 60_000);

@@ -2,9 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/tempDatabase';
-import { startAppHost, type AppHost } from '../appHost';
+import type { AppHost } from '../appHost';
 import { assessReadiness, MIN_FREE_BYTES, type ReadinessFacts } from './fieldReadiness';
 import type { FieldReadiness } from '@shared/fieldReadiness';
+import { startTestHost } from '../../../test/testHost';
 
 const NOW = new Date('2026-11-28T08:00:00Z');
 const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOString();
@@ -72,14 +73,7 @@ describe('settings.fieldReadiness through the contract', () => {
   it('reads this laptop: no backup and sync off are red; "Back up now" makes the backup and turns it green; missing fonts are red', async () => {
     const t = tempDir();
     cleanup = t.cleanup;
-    host = startAppHost({
-      dataFolder: join(t.dir, 'data'),
-      shell: 'browser-preview',
-      version: 't',
-      validateOutput: true,
-      autoBackup: false,
-      backgroundSync: false,
-    });
+    host = startTestHost(join(t.dir, 'data'), { validateOutput: true });
     await host.dispatch('users.saveProfile', { name: 'Ada', email: 'ada@example.com' });
     const first = await host.dispatch('settings.fieldReadiness', undefined);
     if (!first.ok) throw new Error(first.error.message);
@@ -94,14 +88,7 @@ describe('settings.fieldReadiness through the contract', () => {
 
     const emptyFonts = join(t.dir, 'no-fonts');
     mkdirSync(emptyFonts);
-    host = startAppHost({
-      dataFolder: join(t.dir, 'data'),
-      shell: 'browser-preview',
-      version: 't',
-      autoBackup: false,
-      backgroundSync: false,
-      fontsFolder: emptyFonts,
-    });
+    host = startTestHost(join(t.dir, 'data'), { fontsFolder: emptyFonts });
     const noFonts = await host.dispatch('settings.fieldReadiness', undefined);
     if (!noFonts.ok) throw new Error(noFonts.error.message);
     expect((noFonts.value as FieldReadiness).items.find((i) => i.check === 'fonts')).toMatchObject({

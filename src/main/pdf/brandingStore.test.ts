@@ -3,9 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startAppHost, type AppHost } from '../appHost';
+import type { AppHost } from '../appHost';
 import { chromiumPdfPrinter } from './chromiumPrinter';
 import { fullSections } from '../../../test/arbitraries';
+import { startTestHost } from '../../../test/testHost';
 
 // Settings › Client PDFs through the contract, as the renderer calls it, and into the printed PDF.
 
@@ -19,15 +20,7 @@ afterEach(async () => {
 
 function newHost() {
   const dir = mkdtempSync(join(tmpdir(), 'fieldbook-branding-'));
-  const host = startAppHost({
-    dataFolder: dir,
-    shell: 'browser-preview',
-    version: 't',
-    validateOutput: true,
-    autoBackup: false,
-    backgroundSync: false,
-    pdfPrinter: chromiumPdfPrinter(),
-  });
+  const host = startTestHost(dir, { validateOutput: true, pdfPrinter: chromiumPdfPrinter() });
   host.services.users.saveProfile({ name: 'Ada Lovelace', email: 'ada@example.com' });
   open = { host, dir };
   return host;
@@ -76,14 +69,7 @@ describe('PDF branding settings', () => {
 
   it('says the PDF could not be made, in words, when the printer fails', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fieldbook-branding-'));
-    const host = startAppHost({
-      dataFolder: dir,
-      shell: 'browser-preview',
-      version: 't',
-      autoBackup: false,
-      backgroundSync: false,
-      pdfPrinter: chromiumPdfPrinter('/nonexistent/chromium'),
-    });
+    const host = startTestHost(dir, { pdfPrinter: chromiumPdfPrinter('/nonexistent/chromium') });
     open = { host, dir };
     host.services.users.saveProfile({ name: 'Ada', email: 'ada@example.com' });
     const id = host.services.consultations.create({ sections: fullSections() }).consultation.id;

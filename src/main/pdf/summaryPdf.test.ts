@@ -11,10 +11,10 @@ import { FONT_FILES } from './pdfFonts';
 import { textBlocks, CHUNK } from './summaryHtml';
 import type { PdfPrinter } from './pdfPrinter';
 import { findShippedFolder } from '../appResources';
-import { startAppHost } from '../appHost';
 import { EMPTY_SECTIONS, type Sections } from '@shared/consultation/sections';
 import type { PdfBranding } from '@shared/pdfBranding';
 import { fullSections } from '../../../test/arbitraries';
+import { startTestHost } from '../../../test/testHost';
 
 // The bytes a client gets, printed by a real Chromium and read back with poppler: pdftotext for the words
 // (in logical order), pdftotext -bbox for where they sit, pdftoppm for how they look.
@@ -275,14 +275,7 @@ describe('client PDF: a layout worth handing over', () => {
 
   it('exports the working copy (never saved as a version) or a chosen version, with the client name kept in the file name', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fieldbook-pdf-host-'));
-    const host = startAppHost({
-      dataFolder: dir,
-      shell: 'browser-preview',
-      version: 't',
-      autoBackup: false,
-      backgroundSync: false,
-      pdfPrinter: chromiumPdfPrinter(),
-    });
+    const host = startTestHost(dir, { pdfPrinter: chromiumPdfPrinter() });
     try {
       host.services.users.saveProfile({ name: 'Ada Lovelace', email: 'ada@example.com' });
       const { consultation } = host.services.consultations.create({ sections: fullSections('مخبز النور') });
