@@ -2,10 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startAppHost, type AppHost } from '../src/main/appHost';
+import type { AppHost } from '../src/main/appHost';
 import { tempDir } from './tempDatabase';
 import { fullSections } from './arbitraries';
 import { editsForSections } from '@shared/consultation/edits';
+import { startTestHost } from './testHost';
 
 // Disk full and a folder that cannot be written: the consultant is told what is wrong, in words, and
 // everything already saved stays as it was.
@@ -21,7 +22,7 @@ afterEach(() => {
 function start() {
   const t = tempDir();
   cleanup = t.cleanup;
-  host = startAppHost({ dataFolder: t.dir, shell: 'browser-preview', version: 't', autoBackup: false, backgroundSync: false });
+  host = startTestHost(t.dir);
   host.services.users.saveProfile({ name: 'Ada', email: 'ada@example.com' });
   const id = host.services.consultations.create({ sections: fullSections('Kept Safe Ltd') }).consultation.id;
   host.services.consultations.autosave({

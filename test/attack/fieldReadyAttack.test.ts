@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startAppHost, type AppHost } from '../../src/main/appHost';
+import type { AppHost } from '../../src/main/appHost';
 import { tempDir } from '../tempDatabase';
 import { fullSections } from '../arbitraries';
 import type { FieldReadiness } from '@shared/fieldReadiness';
 import { assessReadiness } from '../../src/main/fieldReady/fieldReadiness';
+import { startTestHost } from '../testHost';
 
 // Settings › Ready for the field, driven through the host's dispatch as the renderer reaches it.
 
@@ -39,7 +40,7 @@ describe('attack: Ready for the field', () => {
     // 2031 file forever, and the panel shows it green as made "less than a minute ago".
     const t = tempDir();
     cleanups.push(t.cleanup);
-    host = startAppHost({ dataFolder: t.dir, shell: 'browser-preview', version: 't', autoBackup: false, backgroundSync: false });
+    host = startTestHost(t.dir);
     host.services.users.saveProfile({ name: 'Ada', email: 'ada@example.com' });
     host.services.consultations.create({ sections: fullSections('Clock Ahead Backup Ltd') });
     await host.services.backups.ensureDaily(new Date('2031-06-01T09:00:00.000Z'));

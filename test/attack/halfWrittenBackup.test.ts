@@ -2,13 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startAppHost } from '../../src/main/appHost';
 import { openDatabase } from '../../src/main/db/client';
 import { BackupService } from '../../src/main/backup/backupService';
 import { inspectBackup } from '../../src/main/backup/restore';
 import { findMigrationsFolder, readMigrations } from '../../src/main/db/migrate';
 import { seedConsultations } from '../../bench/seed';
 import { tempDir } from '../tempDatabase';
+import { startTestHost } from '../testHost';
 
 // A daily backup cut off half-way (a full disk, a power cut) must never be listed, nor count as today's
 // backup in "Ready for the field": the worker writes under a .partial name and renames only a whole copy.
@@ -26,7 +26,7 @@ describe('a backup cut off half-way', () => {
   it('is never listed nor taken as the newest, and the next daily backup is whole', () => {
     const t = tempDir('fieldbook-halfbackup-');
     cleanups.push(t.cleanup);
-    const host = startAppHost({ dataFolder: t.dir, shell: 'browser-preview', version: 't', autoBackup: false, backgroundSync: false });
+    const host = startTestHost(t.dir);
     host.services.users.saveProfile({ name: 'Ada', email: 'ada@example.com' });
     seedConsultations(host.services.database.sqlite, host.services.users.current()!.id, 3000);
     const file = host.services.database.file;

@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { startAppHost, type AppHost } from '../appHost';
+import type { AppHost } from '../appHost';
 import { seedConsultations } from '../../../bench/seed';
 import { tempDir } from '../../../test/tempDatabase';
 import { inspectBackup } from './restore';
 import { findMigrationsFolder, readMigrations } from '../db/migrate';
 import { backupOffThread } from './offThreadBackup';
+import { startTestHost } from '../../../test/testHost';
 
 // The daily backup copies the database in a worker thread: the main connection keeps writing meanwhile,
 // and the copy is a sound, consistent Fieldbook database holding everything committed before it began.
@@ -19,7 +20,7 @@ afterEach(() => {
 
 function host(): { host: AppHost; dir: string } {
   const t = tempDir('fieldbook-bk-');
-  const h = startAppHost({ dataFolder: t.dir, shell: 'browser-preview', version: 't', autoBackup: false, backgroundSync: false });
+  const h = startTestHost(t.dir);
   cleanups.push(t.cleanup, () => h.close());
   h.services.users.saveProfile({ name: 'Ada', email: 'ada@example.com' });
   return { host: h, dir: t.dir };

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { startAppHost } from '../appHost';
 import { openDatabase } from '../db/client';
 import { tempDir } from '../../../test/tempDatabase';
+import { startTestHost } from '../../../test/testHost';
 
 // Client data is readable by its owner only (POSIX): the data folder 0700, the database, its -wal/-shm
 // and every backup 0600, including folders and files left looser by an earlier version of the app.
@@ -24,7 +24,7 @@ describe('file permissions', () => {
     openDatabase(join(dir, 'fieldbook.db')).close();
     chmodSync(dir, 0o755);
     chmodSync(join(dir, 'fieldbook.db'), 0o644);
-    const host = startAppHost({ dataFolder: dir, shell: 'browser-preview', version: 't', autoBackup: false, backgroundSync: false });
+    const host = startTestHost(dir);
     try {
       expect(mode(dir)).toBe(0o700);
       expect(mode(join(dir, 'fieldbook.db'))).toBe(0o600);
@@ -46,7 +46,7 @@ describe('file permissions', () => {
     const t = tempDir('fieldbook-perm-');
     cleanups.push(t.cleanup);
     const dir = join(t.dir, 'nested', 'data');
-    const host = startAppHost({ dataFolder: dir, shell: 'browser-preview', version: 't', autoBackup: false, backgroundSync: false });
+    const host = startTestHost(dir);
     host.close();
     expect(mode(dir)).toBe(0o700);
     expect(mode(join(dir, 'fieldbook.db'))).toBe(0o600);

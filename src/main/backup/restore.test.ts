@@ -2,13 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { startAppHost, type AppHost } from '../appHost';
+import type { AppHost } from '../appHost';
 import { openDatabase, type LocalDatabase } from '../db/client';
 import { findMigrationsFolder, latestSchemaVersion, migrate, readMigrations } from '../db/migrate';
 import { createServices } from '../services';
 import { recoverInterruptedRestore, restoreBackup } from './restore';
 import { allRows, fillDatabase, triggersAndIndexes } from '../../../test/fullDatabase';
 import { tempDir } from '../../../test/tempDatabase';
+import { startTestHost } from '../../../test/testHost';
 
 const migrationsFolder = findMigrationsFolder();
 const migrations = readMigrations(migrationsFolder);
@@ -24,7 +25,7 @@ function folder() {
 }
 function host(): { host: AppHost; dir: string } {
   const dir = folder();
-  const h = startAppHost({ dataFolder: dir, shell: 'browser-preview', version: 't', autoBackup: false, backgroundSync: false });
+  const h = startTestHost(dir);
   cleanups.unshift(() => h.close());
   return { host: h, dir };
 }

@@ -4,8 +4,8 @@ import { join, relative, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { openDatabase, type LocalDatabase } from './client';
 import { findMigrationsFolder, migrate, readMigrations } from './migrate';
-import { startAppHost } from '../appHost';
 import { tempDir } from '../../../test/tempDatabase';
+import { startTestHost } from '../../../test/testHost';
 
 // What "Saved" means rests on the pragmas of the connection that wrote it: WAL, synchronous=FULL (each
 // commit synced before it returns), foreign keys on, a busy timeout. Every writable connection the app
@@ -67,7 +67,7 @@ describe('every connection', () => {
 
   it('of the app host is durable at start and after a restore', async () => {
     const dir = folder();
-    const host = startAppHost({ dataFolder: dir, shell: 'browser-preview', version: 't', autoBackup: false, backgroundSync: false });
+    const host = startTestHost(dir);
     try {
       expectDurable(host.services.database);
       const copy = join(folder(), 'copy.db');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { startAppHost, type AppHost } from '../appHost';
+import type { AppHost } from '../appHost';
 import { seedConsultations } from '../../../bench/seed';
 import { longestBlock } from '../../../bench/offthread';
 import { snapshot } from '../../../test/tempDatabase';
@@ -10,6 +10,7 @@ import { AppFailure } from '@shared/errors';
 import type { ExportFile } from '@shared/exportFile';
 import type { EventPayload } from '@shared/contract';
 import { exportsWorkerEntry } from './offThreadExports';
+import { startTestHost } from '../../../test/testHost';
 
 // Real SQLite files, a real worker thread loading TypeScript through tsx, 20,000 consultations.
 
@@ -23,7 +24,7 @@ const hosts: AppHost[] = [];
 function newHost(email = 'bench@example.com') {
   const dir = mkdtempSync(join(tmpdir(), 'fieldbook-offthread-'));
   dirs.push(dir);
-  const host = startAppHost({ dataFolder: dir, shell: 'browser-preview', version: 't', autoBackup: false, backgroundSync: false });
+  const host = startTestHost(dir);
   host.services.users.saveProfile({ name: 'Bench', email });
   hosts.push(host);
   return host;
