@@ -74,6 +74,11 @@ const CASES: { name: string; query: ListQuery }[] = [
   { name: 'Full-text search, Chinese substring ("订单"), newest first', query: { search: '订单' } },
   { name: 'Full-text search, unaccented Greek ("σαββατο"), newest first', query: { search: 'σαββατο' } },
   { name: 'Full-text search, rare word (one business), newest first', query: { search: '424242' } },
+  { name: 'Full-text search, a business name with thousands of matches ("lumière bakery"), newest first', query: { search: 'lumière bakery' } },
+  {
+    name: 'Full-text search, "lumière bakery" as the dashboard asks (active only, 100 a page)',
+    query: { search: 'lumière bakery', status: 'active', limit: 100 },
+  },
   { name: 'Full-text search, common word, by business name', query: { search: 'orders', sort: 'business_name', direction: 'asc' } },
   { name: 'Full-text search, common word + status Completed', query: { search: 'orders', status: 'completed' } },
   { name: 'Full-text search, common word + urgency + industry', query: { search: 'orders', urgency: 'high', industry: 'Retail' } },
