@@ -259,13 +259,7 @@ export class ConsultationList {
     const sortExpr = SORT_EXPR[query.sort];
     const dir = query.direction === 'asc' ? 'ASC' : 'DESC';
     const others = this.filters({ ...query, search: undefined, cursor: undefined }, false);
-    const params: unknown[] = [];
-    let after = '';
-    if (query.cursor) {
-      const [value, id] = decodeCursor(query.cursor, query.sort);
-      after = `WHERE (${sortExpr}, c."id") ${dir === 'ASC' ? '>' : '<'} (?, ?)`;
-      params.push(value, id);
-    }
+    const { after, params } = this.afterCursor(query);
     params.push(bound, JSON.stringify(matches), ...others.params, query.limit + 1);
     // CROSS JOIN keeps the walk the outer loop whatever the statistics say; the set is built once (not correlated).
     const text = `SELECT ${SUMMARY_COLUMNS}, ${sortExpr} AS sortValue
@@ -279,6 +273,24 @@ export class ConsultationList {
       LEFT JOIN "consultation_versions" v ON v."consultation_id" = c."id" AND v."version_number" = c."current_version"
       ORDER BY ${sortExpr} ${dir}, c."id" ${dir}`;
     return { text, params };
+  }
+
+  /** The keyset condition of the walk (entries after the cursor), on the sort index's own columns. */
+  private afterCursor(query: ParsedListQuery): { after: string; params: unknown[] } {
+    if (!query.cursor) return { after: '', params: [] };
+    const [value, id] = decodeCursor(query.cursor, query.sort);
+    return { after: `WHERE (${SORT_EXPR[query.sort]}, c."id") ${query.direction === 'asc' ? '>' : '<'} (?, ?)`, params: [value, id] };
+  }
+
+  /** How many sort index entries a walk from the cursor meets, up to `bound` (fewer: it reached the end of the index). */
+  private walkedEntries(query: ParsedListQuery, bound: number): { text: string; params: unknown[] } {
+    const { after, params } = this.afterCursor(query);
+    const dir = query.direction === 'asc' ? 'ASC' : 'DESC';
+    return {
+      text: `SELECT count(*) AS n FROM (SELECT 1 FROM "consultations" c INDEXED BY "${SORT_INDEX[query.sort]}" ${after}
+        ORDER BY ${SORT_EXPR[query.sort]} ${dir}, c."id" ${dir} LIMIT ?)`,
+      params: [...params, bound],
+    };
   }
 
   /** The SQL and parameters for one page; exported through `explain` for the query-plan tests. */
@@ -388,15 +400,24 @@ export class ConsultationList {
       count: (text, params) => (out.push({ text, params, counts: true }), reader.count(text, params)),
       column: (text, params) => (out.push({ text, params, counts: false }), reader.column(text, params)),
     });
-    this.rows(query, plan, (statement) => out.push({ ...statement, counts: false }));
+    this.rows(query, plan, (statement) => out.push(statement));
     return out;
   }
 
-  /** The page's rows: a bounded walk that met too few matches is made again by sorting every match. */
-  private rows(query: ParsedListQuery, plan: Plan, record: (statement: { text: string; params: unknown[] }) => void = () => {}): SummaryRow[] {
-    const run = (statement: { text: string; params: unknown[] }) => (record(statement), this.prepared(statement.text).all(...statement.params) as SummaryRow[]);
+  /**
+   * The page's rows. A bounded walk that met too few matches either reached the end of the index (the page is
+   * whole: the last page) or its bound, and then the page is made again by sorting every match.
+   */
+  private rows(query: ParsedListQuery, plan: Plan, record: (statement: { text: string; params: unknown[]; counts: boolean }) => void = () => {}): SummaryRow[] {
+    const run = (statement: { text: string; params: unknown[] }) => (
+      record({ ...statement, counts: false }),
+      this.prepared(statement.text).all(...statement.params) as SummaryRow[]
+    );
     const rows = run(this.build(query, plan));
     if (!plan.walkBound || rows.length > query.limit) return rows;
+    const walked = this.walkedEntries(query, plan.walkBound);
+    record({ ...walked, counts: true });
+    if ((this.prepared(walked.text).get(...walked.params) as { n: number }).n < plan.walkBound) return rows;
     return run(this.build(query, { ...plan, walkBound: undefined }));
   }
 
@@ -411,7 +432,8 @@ export class ConsultationList {
   }
 
   page(query: ParsedListQuery): ListPage {
-    const rows = this.rows(query, this.plan(query));
+    // One read transaction: the matches, the walk and its count see the same snapshot whatever another connection writes.
+    const rows = this.sqlite.transaction(() => this.rows(query, this.plan(query)))();
     const more = rows.length > query.limit;
     const pageRows = more ? rows.slice(0, query.limit) : rows;
     const last = pageRows[pageRows.length - 1];

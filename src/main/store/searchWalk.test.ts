@@ -80,6 +80,15 @@ describe('search walking the sort index over the matches the plan read', () => {
     expect(fellBack).toBeGreaterThan(0);
     expect(howPaged({ search: 'quokka', limit: 20 })).toEqual({ walked: true, pageStatements: 1 });
     expect(howPaged({ search: 'wombat', sort: 'created', direction: 'asc', limit: 20 })).toEqual({ walked: true, pageStatements: 2 });
+    // A last page: the walk reached the end of the index short of a page, which is then whole (no sort of every match).
+    const firstPage = app.consultations.list({ search: 'quokka', limit: 20 });
+    const all = reference({ search: 'quokka' });
+    const last = all[all.length - 5]!;
+    const lastRow = app.database.sqlite.prepare('SELECT updated_at AS u FROM consultations WHERE id = ?').get(last) as { u: string };
+    const cursor = Buffer.from(JSON.stringify([lastRow.u, last])).toString('base64url');
+    expect(firstPage.nextCursor).not.toBeNull();
+    expect(howPaged({ search: 'quokka', limit: 20, cursor })).toEqual({ walked: true, pageStatements: 1 });
+    expect(app.consultations.list({ search: 'quokka', limit: 20, cursor }).items.map((i) => i.id)).toEqual(all.slice(-4));
     // Filters whose share of the rows is unknown sort every match.
     expect(howPaged({ search: 'quokka', industry: 'Retail', limit: 20 }).walked).toBe(false);
   }, 300_000);
