@@ -146,4 +146,37 @@ describe('pull apply', () => {
     expect(contact(ids.number)).toBeUndefined();
     expect(bo.consultations.get({ consultationId: good }).consultation.currentVersion).toBe(1);
   }, 120_000);
+
+  it('a page applied one consultation per transaction, cut part-way, lands every row exactly once after the resumed pull', async () => {
+    const { remote, add } = setup();
+    const ada = add('Ada');
+    for (let i = 0; i < 40; i += 1) {
+      const id = ada.consultations.create({ sections: fullSections(`Slicedpull${i}`) }).consultation.id;
+      ada.consultations.autosave({ consultationId: id, edits: editsForSections({ ...fullSections(`Slicedpull${i}`), pain_points: {} }) });
+      ada.consultations.saveVersion({ consultationId: id, expectedVersion: 1 });
+    }
+    await ada.sync();
+
+    const bo = add('Bo');
+    const writes = countWrites(bo.database.sqlite);
+    // No time budget: every consultation commits on its own, so the page's slice boundaries fall between all of them.
+    const engine = new SyncEngine({ database: () => bo.database, remote, deviceId: `sliced-${newId()}`, migrations, settings: bo.settings, applyBudgetMs: 0 });
+    // The 26th consultation of the page fails to write: the pull stops mid-page, after 25 slices committed.
+    bo.database.sqlite.exec(`CREATE TEMP TRIGGER cut_pull BEFORE INSERT ON main.consultations
+      WHEN (SELECT count(*) FROM main.consultations) = 25 BEGIN SELECT RAISE(ABORT, 'cut mid-page'); END`);
+    const ownChanges = bo.engine.pendingCount();
+    await expect(engine.syncOnce()).rejects.toThrow(/cut mid-page/);
+    expect(writes.counts()).toEqual({ 'consultations INSERT': 25, 'consultation_versions INSERT': 50 });
+    // Pulled rows never went to the outbox (only Bo's own profile waits), not even from the slices committed before the cut.
+    expect(bo.engine.pendingCount()).toBe(ownChanges);
+
+    bo.database.sqlite.exec('DROP TRIGGER temp.cut_pull');
+    await engine.syncOnce();
+    // The page is applied again from its start: the 25 that landed are not written again, the other 15 once.
+    expect(writes.counts()).toEqual({ 'consultations INSERT': 40, 'consultation_versions INSERT': 80 });
+    expect(ftsRows(bo)).toBe(40);
+    expect(bo.engine.pendingCount()).toBe(0);
+    expect(bo.database.sqlite.pragma('synchronous', { simple: true })).toBe(2);
+    expect(syncedState(bo)).toEqual(syncedState(ada));
+  }, 120_000);
 });

@@ -99,6 +99,8 @@ export interface SyncEngineOptions {
   sizing?: LinkSizer;
   settings: { get<T>(key: string): T | undefined; set(key: string, value: unknown): void; delete(key: string): void };
   onProgress?: (progress: SyncProgress) => void;
+  /** Longest a pull's local transaction runs before it commits and yields (tests set 0: one step per transaction). */
+  applyBudgetMs?: number;
 }
 
 /** Bound values per multi-row statement: far below SQLite's 32,766 and what remote engines accept. */
@@ -110,7 +112,7 @@ const LOG_ROW_BYTES = 200;
 const byNumber = (a: VersionRow, b: VersionRow) => a.versionNumber - b.versionNumber;
 const label = (row: ConsultationRow) => row.contactInfo.business_name ?? 'A consultation';
 
-/** Longest a pull page's local transaction should hold the main thread. */
+/** Longest a pull page's local transaction runs before it commits and lets the event loop turn. */
 const APPLY_BUDGET_MS = 40;
 /** Largest push batch (estimated bytes): encoding a request and settling its answer hold the main thread, so it stays short. */
 const MAX_PUSH_BYTES = 1024 * 1024;
@@ -122,8 +124,8 @@ const MAX_PULL_BYTES = 1024 * 1024;
 const MAX_IDS_PER_READ = 100;
 /** Rows checked between two turns of the event loop. */
 const CHECK_SLICE = 100;
-/** Most consultations per local transaction of a pull. */
-const MAX_APPLY_CHUNK = 500;
+/** Most consultations per step of a pull's local transaction (between two looks at the clock). */
+const MAX_APPLY_STEP = 100;
 
 /** Rows a log page names, read with it; null where they did not fit the answer. */
 type InlineRows = {
@@ -823,20 +825,25 @@ export class SyncEngine {
     totals.conflicts += applied.conflicts;
   }
 
-  /** Consultations per local transaction, so that one holds the main thread about APPLY_BUDGET_MS. */
-  private applyChunk = 20;
+  /** Consultations applied between two looks at the clock (each a savepoint), sized to about a quarter of the budget. */
+  private applyStep = 10;
 
   /**
-   * Applies a page in local transactions of a few consultations each (a consultation with its versions and
-   * tombstone always together, the team's users first), yielding between them so the window stays
-   * responsive. The cursor moves only after the whole page: a page cut short is applied again, which
-   * changes nothing for what already landed.
+   * Applies a page in local transactions that each stop at the first look at the clock past the budget (a
+   * consultation with its versions and tombstone always together, the team's users first), yielding between
+   * them so the window stays responsive. Elapsed time, not a count, ends a transaction: on a busy machine
+   * the same rows take longer and the transaction is cut sooner. The cursor moves only after the whole page:
+   * a page cut short is applied again, which changes nothing for what already landed.
    */
   private async applyInSteps(incoming: Incoming): Promise<{ merged: number; conflicts: number }> {
     const ids = [...new Set([...incoming.tombstones.map((t) => String(t.id)), ...incoming.consultations.map((c) => c.id)])];
     const group = <T>(list: T[], key: (item: T) => string) => {
       const out = new Map<string, T[]>();
-      for (const item of list) out.set(key(item), [...(out.get(key(item)) ?? []), item]);
+      for (const item of list) {
+        const bucket = out.get(key(item));
+        if (bucket) bucket.push(item);
+        else out.set(key(item), [item]);
+      }
       return out;
     };
     const rows = group(incoming.consultations, (c) => c.id);
@@ -844,12 +851,13 @@ export class SyncEngine {
     const tombstones = group(incoming.tombstones, (t) => String(t.id));
     const conflicts = group(incoming.conflicts, (c) => c.consultation_id);
     const named = new Set(ids);
+    const budgetMs = this.options.applyBudgetMs ?? APPLY_BUDGET_MS;
     const totals = { merged: 0, conflicts: 0 };
-    for (let at = 0, first = true; first || at < ids.length; first = false) {
-      if (!first) await new Promise((resolve) => setImmediate(resolve));
-      const part = ids.slice(at, at + this.applyChunk);
+    let at = 0;
+    const step = (first: boolean) => {
+      const part = ids.slice(at, at + this.applyStep);
       const started = performance.now();
-      const slice: Incoming = {
+      const applied = this.apply({
         users: first ? incoming.users : [],
         adopt: first ? incoming.adopt : null,
         consultations: part.flatMap((id) => rows.get(id) ?? []),
@@ -858,16 +866,24 @@ export class SyncEngine {
         tombstones: part.flatMap((id) => tombstones.get(id) ?? []),
         teamVersionIds: incoming.teamVersionIds,
         conflicts: [...part.flatMap((id) => conflicts.get(id) ?? []), ...(first ? incoming.conflicts.filter((c) => !named.has(c.consultation_id)) : [])],
-      };
-      // Made durable by the page's cursor write (SyncOutbox.syncedLater).
-      const applied = this.local.outbox.syncedLater(() => this.apply(slice));
-      const ms = performance.now() - started;
-      // Shrinks at once after a slow part, grows slowly: a page of new consultations costs far more per row than one of known ones.
-      const fit = Math.floor((part.length / Math.max(1, ms)) * APPLY_BUDGET_MS);
-      if (part.length >= 5 || fit < this.applyChunk) this.applyChunk = Math.max(5, Math.min(MAX_APPLY_CHUNK, fit, Math.ceil(this.applyChunk * 1.25)));
+      });
+      // A page of new consultations costs far more per row than one of known ones: the next step follows this one's pace.
+      const fit = Math.floor((part.length / Math.max(0.1, performance.now() - started)) * (budgetMs / 4));
+      this.applyStep = Math.max(1, Math.min(MAX_APPLY_STEP, fit, this.applyStep * 2));
       totals.merged += applied.merged;
       totals.conflicts += applied.conflicts;
       at += part.length;
+    };
+    for (let first = true; first || at < ids.length; first = false) {
+      if (!first) await yieldTurn();
+      const deadline = performance.now() + budgetMs;
+      // One transaction per slice, its steps savepoints in it; made durable by the page's cursor write (SyncOutbox.syncedLater).
+      this.local.outbox.syncedLater(() =>
+        this.local.store.transaction(() => {
+          step(first);
+          while (at < ids.length && performance.now() < deadline) step(false);
+        }),
+      );
     }
     return totals;
   }
