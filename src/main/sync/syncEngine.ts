@@ -432,6 +432,8 @@ export class SyncEngine {
     const limit = Math.min(this.options.batchSize ?? MAX_PUSH_ENTRIES, MAX_PUSH_ENTRIES);
     const { entries, bytes } = pushSlice(outbox.sizedPageAfter(afterSeq, limit), Math.min(this.sizer.budgetBytes(), MAX_PUSH_BYTES), (e) => e.bytes);
     if (entries.length === 0) return null;
+    // Sizing and recording are two turns (a change meanwhile is read with the rows, which come after both).
+    await yieldTurn();
     const maxSeq = entries[entries.length - 1]!.seq;
     const id = newId();
     const recorded = [...(inFlight ? [{ id: inFlight.id, maxSeq: inFlight.maxSeq }] : []), { id, maxSeq }];
