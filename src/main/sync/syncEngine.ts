@@ -389,14 +389,18 @@ export class SyncEngine {
       nextSent ??= next && this.send(next);
       await yieldTurn();
       const settled = batch;
-      this.local.store.transaction(() => {
-        outbox.deleteUpTo(settled.maxSeq);
-        for (const base of bases) outbox.setBaseText(base.id, base.texts, base.updatedAt);
-        if (next) this.options.settings.set(PENDING_BATCH_KEY, [{ id: next.id, maxSeq: next.maxSeq }]);
-        else this.options.settings.delete(PENDING_BATCH_KEY);
-        // Entries of the next batch, already read, stay marked: a change to one meanwhile is queued again.
-        outbox.sending(next ? next.maxSeq : 0);
-      });
+      // Without its own wait for the disk: losing this commit to a power cut is losing it to a crash just before
+      // it (the batch ids on record tell what landed, on the next push); the next synced commit makes it durable.
+      outbox.syncedLater(() =>
+        this.local.store.transaction(() => {
+          outbox.deleteUpTo(settled.maxSeq);
+          for (const base of bases) outbox.setBaseText(base.id, base.texts, base.updatedAt);
+          if (next) this.options.settings.set(PENDING_BATCH_KEY, [{ id: next.id, maxSeq: next.maxSeq }]);
+          else this.options.settings.delete(PENDING_BATCH_KEY);
+          // Entries of the next batch, already read, stay marked: a change to one meanwhile is queued again.
+          outbox.sending(next ? next.maxSeq : 0);
+        }),
+      );
       done += Object.values(batch.ids).reduce((n, list) => n + list.length, 0);
       this.options.onProgress?.({ done: Math.max(0, total - outbox.pending()), total });
       if (!next) {
