@@ -9,7 +9,7 @@ import type { WorkingSections } from '@shared/consultation/sections';
 // of each consultation. The sync engine holds the protocol; this holds its SQL.
 
 export type Entity = 'user' | 'consultation' | 'version' | 'tombstone';
-/** The column rowsForPush adds to a consultation: the team's updated_at when last exchanged (undefined/null: never). */
+/** The column rowsForPush adds to a consultation: the team row's updated_at when this device last exchanged it (null: never). */
 export const BASE_UPDATED_AT = 'sync_base_updated_at';
 
 /** Bytes of the open conflicts a pushed consultation carries with it (src/main/sync/conflictTravel.ts). */
@@ -50,7 +50,6 @@ function prepare(sqlite: Database.Database) {
   return {
     textBytes: Object.fromEntries(Object.entries(PUSHED_TEXT).map(([entity, t]) => [entity, bytesOf(t)])) as Record<Entity, Database.Statement>,
     page: p(`SELECT "seq", "entity", "entity_id" AS id FROM "sync_outbox" ORDER BY "seq" LIMIT ?`),
-    pageAfter: p(`SELECT "seq", "entity", "entity_id" AS id FROM "sync_outbox" WHERE "seq" > ? ORDER BY "seq" LIMIT ?`),
     sizedPageAfter: p(`SELECT o."seq", o."entity", o."entity_id" AS id, coalesce(CASE o."entity" ${sized} END, 0) AS bytes
       FROM "sync_outbox" o WHERE o."seq" > ? ORDER BY o."seq" LIMIT ?`),
     pushedRows: Object.fromEntries(Object.entries(PUSHED_ROWS).map(([entity, sql]) => [entity, p(sql)])) as Record<Entity, Database.Statement>,
@@ -86,12 +85,7 @@ export class SyncOutbox {
     return this.q.page.all(limit) as { seq: number; entity: Entity; id: string }[];
   }
 
-  /** The entries after `seq` (a batch still in flight carries those up to it). */
-  pageAfter(seq: number, limit: number): { seq: number; entity: Entity; id: string }[] {
-    return this.q.pageAfter.all(seq, limit) as { seq: number; entity: Entity; id: string }[];
-  }
-
-  /** pageAfter, each entry with the text bytes its row carries (textBytes), read together. */
+  /** The entries after `seq` (a batch still in flight carries those up to it), each with the text bytes its row carries (textBytes), read together. */
   sizedPageAfter(seq: number, limit: number): { seq: number; entity: Entity; id: string; bytes: number }[] {
     return this.q.sizedPageAfter.all(seq, limit) as { seq: number; entity: Entity; id: string; bytes: number }[];
   }
@@ -190,11 +184,6 @@ export class SyncOutbox {
   forgetUnsharedUser(id: string): void {
     this.q.drop.run('user', id);
     this.q.deleteUser.run(id);
-  }
-
-  /** The team row's updated_at when this device last exchanged the consultation with the team. */
-  baseUpdatedAt(consultationId: string): string | undefined {
-    return (this.q.base.get(consultationId) as { updated_at: string } | undefined)?.updated_at;
   }
 
   base(consultationId: string): WorkingSections | undefined {
