@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { LocalDatabase } from '../db/client';
 import { sectionsOf, sectionValues, userCodec, type UserRow } from './rows';
+import type { SqlRow } from './columns';
 import type { WorkingSections } from '@shared/consultation/sections';
 
 // The sync bookkeeping on this device: the outbox (filled by triggers in the same transaction as each
@@ -8,6 +9,8 @@ import type { WorkingSections } from '@shared/consultation/sections';
 // of each consultation. The sync engine holds the protocol; this holds its SQL.
 
 export type Entity = 'user' | 'consultation' | 'version' | 'tombstone';
+/** The column rowsForPush adds to a consultation: the team row's updated_at when this device last exchanged it (null: never). */
+export const BASE_UPDATED_AT = 'sync_base_updated_at';
 
 /** Bytes of the open conflicts a pushed consultation carries with it (src/main/sync/conflictTravel.ts). */
 const OPEN_CONFLICT_BYTES = `(SELECT coalesce(sum(coalesce(length(CAST(k."base_value" AS BLOB)), 0) + coalesce(length(CAST(k."our_value" AS BLOB)), 0)
@@ -24,16 +27,32 @@ const PUSHED_TEXT: Record<Entity, { table: string; columns: readonly string[]; e
   tombstone: { table: 'consultation_tombstones', columns: ['id'] },
 };
 
+/** The rows an entity's push reads, by a JSON array of ids (one statement, prepared once, for any number of ids). */
+const PUSHED_ROWS: Record<Entity, string> = {
+  user: `SELECT * FROM "users" WHERE "id" IN (SELECT value FROM json_each(?))`,
+  // With the team row's updated_at this device last exchanged (the compare-and-set of its upsert).
+  consultation: `SELECT c.*, b."updated_at" AS "${BASE_UPDATED_AT}" FROM "consultations" c LEFT JOIN "consultation_sync_base" b ON b."consultation_id" = c."id"
+    WHERE c."id" IN (SELECT value FROM json_each(?))`,
+  // A consultation's versions in number order: the team checks each number against the one before.
+  version: `SELECT * FROM "consultation_versions" WHERE "id" IN (SELECT value FROM json_each(?)) ORDER BY "consultation_id", "version_number"`,
+  tombstone: `SELECT * FROM "consultation_tombstones" WHERE "id" IN (SELECT value FROM json_each(?))`,
+};
+
 function prepare(sqlite: Database.Database) {
   const p = (text: string) => sqlite.prepare(text);
-  const bytesOf = ({ table, columns, extra }: { table: string; columns: readonly string[]; extra?: string }) =>
-    p(
-      `SELECT ${[...columns.map((c) => `coalesce(length(CAST("${c}" AS BLOB)), 0)`), ...(extra ? [extra] : [])].join(' + ')} AS n FROM "${table}" WHERE "id" = ?`,
-    );
+  const bytesExpression = ({ columns, extra }: { columns: readonly string[]; extra?: string }) =>
+    [...columns.map((c) => `coalesce(length(CAST("${c}" AS BLOB)), 0)`), ...(extra ? [extra] : [])].join(' + ');
+  const bytesOf = (t: { table: string; columns: readonly string[]; extra?: string }) => p(`SELECT ${bytesExpression(t)} AS n FROM "${t.table}" WHERE "id" = ?`);
+  // Each entry's text bytes computed by SQLite in the same read as the page (not one query per entry).
+  const sized = Object.entries(PUSHED_TEXT)
+    .map(([entity, t]) => `WHEN '${entity}' THEN (SELECT ${bytesExpression(t)} FROM "${t.table}" WHERE "id" = o."entity_id")`)
+    .join(' ');
   return {
     textBytes: Object.fromEntries(Object.entries(PUSHED_TEXT).map(([entity, t]) => [entity, bytesOf(t)])) as Record<Entity, Database.Statement>,
     page: p(`SELECT "seq", "entity", "entity_id" AS id FROM "sync_outbox" ORDER BY "seq" LIMIT ?`),
-    pageAfter: p(`SELECT "seq", "entity", "entity_id" AS id FROM "sync_outbox" WHERE "seq" > ? ORDER BY "seq" LIMIT ?`),
+    sizedPageAfter: p(`SELECT o."seq", o."entity", o."entity_id" AS id, coalesce(CASE o."entity" ${sized} END, 0) AS bytes
+      FROM "sync_outbox" o WHERE o."seq" > ? ORDER BY o."seq" LIMIT ?`),
+    pushedRows: Object.fromEntries(Object.entries(PUSHED_ROWS).map(([entity, sql]) => [entity, p(sql)])) as Record<Entity, Database.Statement>,
     deleteUpTo: p(`DELETE FROM "sync_outbox" WHERE "seq" <= ?`),
     has: p(`SELECT 1 FROM "sync_outbox" WHERE "entity" = ? AND "entity_id" = ? LIMIT 1`),
     hasWorkFor: p(`SELECT 1 FROM "sync_outbox" o WHERE (o."entity" = 'consultation' AND o."entity_id" = ?)
@@ -66,9 +85,14 @@ export class SyncOutbox {
     return this.q.page.all(limit) as { seq: number; entity: Entity; id: string }[];
   }
 
-  /** The entries after `seq` (a batch still in flight carries those up to it). */
-  pageAfter(seq: number, limit: number): { seq: number; entity: Entity; id: string }[] {
-    return this.q.pageAfter.all(seq, limit) as { seq: number; entity: Entity; id: string }[];
+  /** The entries after `seq` (a batch still in flight carries those up to it), each with the text bytes its row carries (textBytes), read together. */
+  sizedPageAfter(seq: number, limit: number): { seq: number; entity: Entity; id: string; bytes: number }[] {
+    return this.q.sizedPageAfter.all(seq, limit) as { seq: number; entity: Entity; id: string; bytes: number }[];
+  }
+
+  /** The rows a push of these ids carries (rows gone since they were queued are left out); consultations with BASE_UPDATED_AT. */
+  rowsForPush(entity: Entity, ids: readonly string[]): SqlRow[] {
+    return ids.length === 0 ? [] : (this.q.pushedRows[entity].all(JSON.stringify(ids)) as SqlRow[]);
   }
 
   deleteUpTo(seq: number): void {
@@ -160,11 +184,6 @@ export class SyncOutbox {
   forgetUnsharedUser(id: string): void {
     this.q.drop.run('user', id);
     this.q.deleteUser.run(id);
-  }
-
-  /** The team row's updated_at when this device last exchanged the consultation with the team. */
-  baseUpdatedAt(consultationId: string): string | undefined {
-    return (this.q.base.get(consultationId) as { updated_at: string } | undefined)?.updated_at;
   }
 
   base(consultationId: string): WorkingSections | undefined {

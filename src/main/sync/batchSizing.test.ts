@@ -54,7 +54,7 @@ describe('push slices', () => {
     }
     const outbox = new SyncOutbox(app.database);
     const entries = outbox.page(1_000);
-    const size = (entity: Entity, id: string) => outbox.textBytes(entity, id);
+    const size = (e: { entity: Entity; id: string }) => outbox.textBytes(e.entity, e.id);
     const whole = pushSlice(entries, Number.MAX_SAFE_INTEGER, size);
     expect(whole.entries).toEqual(entries);
     // Each consultation and each version carries ~8 KB of Ω (2 bytes each): a 40 KB budget takes a few, in order.
@@ -64,5 +64,25 @@ describe('push slices', () => {
     expect(part.entries).toEqual(entries.slice(0, part.entries.length));
     expect(part.bytes).toBeLessThanOrEqual(40 * 1024);
     expect(pushSlice(entries, 1, size).entries).toEqual(entries.slice(0, 1));
+  });
+
+  it('sizes every entry of a page in one read, exactly as textBytes does one by one, after any seq', () => {
+    app = openTestApp();
+    const long = fullSections('Long');
+    const ids = [fullSections('Small'), { ...long, pain_points: { ...long.pain_points, impact_assessment: 'Ω'.repeat(3_000) } }, fullSections('Deleted')].map(
+      (sections) => app!.consultations.create({ sections }).consultation.id,
+    );
+    app.consultations.autosave({ consultationId: ids[0]!, edits: [{ path: 'contact_info.phone', value: '+1 555 0100' }] });
+    app.consultations.saveVersion({ consultationId: ids[0]!, expectedVersion: 1 });
+    app.consultations.delete({ consultationId: ids[2]! });
+    const outbox = new SyncOutbox(app.database);
+    const sized = outbox.sizedPageAfter(0, 1_000);
+    expect(sized.map(({ seq, entity, id }) => ({ seq, entity, id }))).toEqual(outbox.page(1_000));
+    expect(new Set(sized.map((e) => e.entity))).toEqual(new Set(['user', 'consultation', 'version', 'tombstone']));
+    for (const e of sized) expect(e.bytes).toBe(outbox.textBytes(e.entity, e.id));
+    // The long one weighs its 6,000 bytes of Ω and more; a row gone since it was queued weighs nothing.
+    expect(sized.find((e) => e.id === ids[1] && e.entity === 'consultation')!.bytes).toBeGreaterThan(6_000);
+    expect(sized.filter((e) => e.id === ids[2] && e.entity === 'consultation').every((e) => e.bytes === 0)).toBe(true);
+    expect(outbox.sizedPageAfter(sized[2]!.seq, 2)).toEqual(sized.slice(3, 5));
   });
 });

@@ -95,12 +95,12 @@ export function pushSlice<E extends { entity: string; id: string }>(
   entries: E[],
   budget: number,
   /** The text bytes of an entry's row (the outbox knows them). */
-  textBytes: (entity: E['entity'], id: string) => number,
+  textBytes: (entry: E) => number,
 ): { entries: E[]; bytes: number } {
   let bytes = 0;
   const taken: E[] = [];
   for (const entry of entries) {
-    const size = estimate(textBytes(entry.entity, entry.id));
+    const size = estimate(textBytes(entry));
     if (taken.length > 0 && bytes + size > budget) break;
     taken.push(entry);
     bytes += size;

@@ -6,7 +6,7 @@ import { fetchRowsByBytes, LinkSizer, pushSlice, weightExpression } from './batc
 import { applyConflicts, CONFLICT_COLUMNS, conflictPushStatements, fetchConflicts } from './conflictTravel';
 import { after, newId, now } from '../clock';
 import { ConsultationStore, type ConflictRow, type TombstoneRow } from '../store/consultationStore';
-import { SyncOutbox, type Entity } from '../store/syncOutbox';
+import { BASE_UPDATED_AT, SyncOutbox, type Entity } from '../store/syncOutbox';
 import {
   checkedConflictRow,
   checkedConsultationRow,
@@ -391,14 +391,18 @@ export class SyncEngine {
       nextSent ??= next && this.send(next);
       await yieldTurn();
       const settled = batch;
-      this.local.store.transaction(() => {
-        outbox.deleteUpTo(settled.maxSeq);
-        for (const base of bases) outbox.setBaseText(base.id, base.texts, base.updatedAt);
-        if (next) this.options.settings.set(PENDING_BATCH_KEY, [{ id: next.id, maxSeq: next.maxSeq }]);
-        else this.options.settings.delete(PENDING_BATCH_KEY);
-        // Entries of the next batch, already read, stay marked: a change to one meanwhile is queued again.
-        outbox.sending(next ? next.maxSeq : 0);
-      });
+      // Without its own wait for the disk: losing this commit to a power cut is losing it to a crash just before
+      // it (the batch ids on record tell what landed, on the next push); the next synced commit makes it durable.
+      outbox.syncedLater(() =>
+        this.local.store.transaction(() => {
+          outbox.deleteUpTo(settled.maxSeq);
+          for (const base of bases) outbox.setBaseText(base.id, base.texts, base.updatedAt);
+          if (next) this.options.settings.set(PENDING_BATCH_KEY, [{ id: next.id, maxSeq: next.maxSeq }]);
+          else this.options.settings.delete(PENDING_BATCH_KEY);
+          // Entries of the next batch, already read, stay marked: a change to one meanwhile is queued again.
+          outbox.sending(next ? next.maxSeq : 0);
+        }),
+      );
       done += Object.values(batch.ids).reduce((n, list) => n + list.length, 0);
       this.options.onProgress?.({ done: Math.max(0, total - outbox.pending()), total });
       if (!next) {
@@ -432,10 +436,10 @@ export class SyncEngine {
   private async nextBatch(afterSeq: number, inFlight: PushBatch | null): Promise<PushBatch | null> {
     const { outbox } = this.local;
     const limit = Math.min(this.options.batchSize ?? MAX_PUSH_ENTRIES, MAX_PUSH_ENTRIES);
-    const { entries, bytes } = pushSlice(outbox.pageAfter(afterSeq, limit), Math.min(this.sizer.budgetBytes(), MAX_PUSH_BYTES), (entity, id) =>
-      outbox.textBytes(entity, id),
-    );
+    const { entries, bytes } = pushSlice(outbox.sizedPageAfter(afterSeq, limit), Math.min(this.sizer.budgetBytes(), MAX_PUSH_BYTES), (e) => e.bytes);
     if (entries.length === 0) return null;
+    // Sizing and recording are two turns (a change meanwhile is read with the rows, which come after both).
+    await yieldTurn();
     const maxSeq = entries[entries.length - 1]!.seq;
     const id = newId();
     const recorded = [...(inFlight ? [{ id: inFlight.id, maxSeq: inFlight.maxSeq }] : []), { id, maxSeq }];
@@ -545,7 +549,8 @@ export class SyncEngine {
       }
     };
     const logged: [Entity, string][] = [];
-    for (const user of store.rowsForPush('users', ids.user)) {
+    const { outbox } = this.local;
+    for (const user of outbox.rowsForPush('user', ids.user)) {
       statements.push({
         sql: `INSERT INTO users (${userCodec.list}) VALUES (${userCodec.placeholders})
               ON CONFLICT(id) DO UPDATE SET name = excluded.name, email = excluded.email, updated_at = excluded.updated_at
@@ -568,12 +573,12 @@ export class SyncEngine {
               RETURNING id, updated_at`;
     const fresh: SqlRow[] = [];
     const upserts: number[] = [];
-    for (const row of store.rowsForPush('consultations', ids.consultation)) {
+    for (const row of outbox.rowsForPush('consultation', ids.consultation)) {
       // Compare-and-set: the team's row is overwritten only while it is still the one this device last
       // exchanged; otherwise another laptop changed it meanwhile, and the two are merged first. The
       // condition names one row, so such rows go one per statement; never-exchanged ones go together.
-      const seen = this.local.outbox.baseUpdatedAt(String(row.id));
-      if (seen === undefined) fresh.push(row);
+      const seen = row[BASE_UPDATED_AT] as string | null;
+      if (seen === null) fresh.push(row);
       else {
         upserts.push(statements.length);
         statements.push({ sql: upsert(`(${consultationCodec.placeholders})`, true), args: [...consultationCodec.valuesOf(row), seen] });
@@ -592,16 +597,14 @@ export class SyncEngine {
     // Pushing it means this device kept it: a delete it had not seen no longer stands.
     rows([...pushed.keys()], 1, (chunk) => ({ sql: `DELETE FROM consultation_tombstones WHERE id IN (${placeholders(chunk.length)})`, args: [...chunk] }));
     statements.push(...conflictPushStatements(store, pushed.keys()));
-    const versions = store
-      .rowsForPush('consultation_versions', ids.version)
-      .sort((a, b) => String(a.consultation_id).localeCompare(String(b.consultation_id)) || Number(a.version_number) - Number(b.version_number));
+    const versions = outbox.rowsForPush('version', ids.version);
     rows(versions, versionCodec.names.length, (chunk, values) => ({
       sql: `INSERT INTO consultation_versions (${versionCodec.list}) VALUES ${values} ON CONFLICT(id) DO NOTHING`,
       args: chunk.flatMap((v) => versionCodec.valuesOf(v)),
     }));
     for (const v of versions) logged.push(['version', String(v.id)]);
     // The team database keeps the deleted consultation's rows: a device with work on it can bring it back whole.
-    const tombstones = store.rowsForPush('consultation_tombstones', ids.tombstone);
+    const tombstones = outbox.rowsForPush('tombstone', ids.tombstone);
     rows(tombstones, 3, (chunk, values) => ({
       sql: `INSERT OR IGNORE INTO consultation_tombstones (id, user_id, deleted_at) VALUES ${values}`,
       args: chunk.flatMap((t) => [String(t.id), String(t.user_id), String(t.deleted_at)]),

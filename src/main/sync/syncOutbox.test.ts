@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fileTeamDevices, syncedState, type Device } from '../../../test/syncDevices';
-import { pendingChanges } from '../store/syncOutbox';
+import { BASE_UPDATED_AT, pendingChanges, SyncOutbox } from '../store/syncOutbox';
 
 // The outbox holds each waiting change once and counts them with a counter its triggers keep: typing while
 // sync is off does not grow it, and a change made while a push is in flight still goes out.
@@ -66,5 +66,35 @@ describe('sync outbox', () => {
     await bo.sync();
     expect(bo.consultations.get({ consultationId: c.id }).consultation.sections.contact_info.phone).toBe('+1 555 0999');
     expect(syncedState(bo)).toEqual(syncedState(ada));
+  });
+
+  it('reads what a push carries in one statement per entity: versions in number order, the merge base once exchanged, rows gone left out', async () => {
+    const { add } = setup();
+    const ada = add('Ada');
+    const ids = ['First', 'Second', 'Gone'].map((name) => ada.consultations.create({ sections: { contact_info: { business_name: name } } }).consultation.id);
+    await ada.sync();
+    ada.consultations.delete({ consultationId: ids[2]! });
+    for (let n = 1; n <= 3; n += 1) {
+      ada.consultations.autosave({ consultationId: ids[0]!, edits: [{ path: 'contact_info.phone', value: `+1 555 010${n}` }] });
+      ada.consultations.saveVersion({ consultationId: ids[0]!, expectedVersion: n });
+    }
+    const fresh = ada.consultations.create({ sections: { contact_info: { business_name: 'Fresh' } } }).consultation.id;
+    const outbox = new SyncOutbox(ada.database);
+    const sqlite = ada.database.sqlite;
+    const versionIds = (sqlite.prepare('SELECT id FROM consultation_versions ORDER BY version_number DESC, id DESC').all() as { id: string }[]).map(
+      (r) => r.id,
+    );
+    const versions = outbox.rowsForPush('version', versionIds);
+    expect(versions.map((v) => [v.consultation_id, v.version_number])).toEqual(
+      sqlite.prepare('SELECT consultation_id, version_number FROM consultation_versions ORDER BY consultation_id, version_number').raw().all(),
+    );
+    const rows = outbox.rowsForPush('consultation', [fresh, ids[0]!, ids[2]!, 'no-such-id']);
+    expect(rows.map((r) => r.id).sort()).toEqual([fresh, ids[0]!].sort());
+    const base = (id: string) =>
+      (sqlite.prepare('SELECT updated_at FROM consultation_sync_base WHERE consultation_id = ?').get(id) as { updated_at: string }).updated_at;
+    expect(rows.find((r) => r.id === ids[0])![BASE_UPDATED_AT]).toBe(base(ids[0]!));
+    expect(rows.find((r) => r.id === fresh)![BASE_UPDATED_AT]).toBeNull();
+    expect(outbox.rowsForPush('tombstone', [ids[2]!]).map((t) => t.id)).toEqual([ids[2]]);
+    expect(outbox.rowsForPush('user', [])).toEqual([]);
   });
 });
