@@ -269,4 +269,29 @@ describe('attack: the bounded walk of the sort index against the plain plan', ()
     expect(paged({ search: 'zqbidi', limit: 3 }).got.sort()).toEqual([...chosen].sort());
     expect(app.consultations.list({ search: '\u202E\u200F\u2066\u0000', limit: 3 }).items).toEqual([]);
   }, 120_000);
+  it("deleted rows never appear, walked or not; with the owner filter a teammate's matches never appear", () => {
+    const mate = '01900000-0000-7000-8000-00000000b0b0';
+    const t0 = new Date().toISOString();
+    sqlite().prepare('INSERT OR IGNORE INTO users (id, name, email, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(mate, 'Bo', 'bo@example.com', t0, t0);
+    const chosen = ids(`SELECT id FROM consultations ORDER BY rowid`).filter((_, i) => i % 6 === 2);
+    mark('zqowner', chosen);
+    sqlite().prepare(`UPDATE consultations SET status = 'draft' WHERE id IN (SELECT value FROM json_each(?))`).run(JSON.stringify(chosen));
+    const theirs = chosen.filter((_, i) => i % 3 === 0);
+    sqlite().prepare(`UPDATE consultations SET user_id = ? WHERE id IN (SELECT value FROM json_each(?))`).run(mate, JSON.stringify(theirs));
+    const gone = chosen.filter((id, i) => i % 3 === 1 && i % 2 === 0);
+    for (const id of gone) app.consultations.delete({ consultationId: id });
+    const me = app.users.current()!.id;
+    let walked = 0;
+    for (const sort of ['updated', 'created', 'completion'] as const) {
+      for (const direction of ['asc', 'desc'] as const) {
+        const everyone = paged({ search: 'zqowner', sort, direction, limit: 2 });
+        walked += everyone.how.filter((h) => h.walked && !h.fellBack).length;
+        expect(everyone.got).toEqual(reference({ search: 'zqowner', sort, direction }));
+        expect([...everyone.got].sort()).toEqual(chosen.filter((id) => !gone.includes(id)).sort());
+        const mine = paged({ search: 'zqowner', sort, direction, limit: 2, ownerId: me });
+        expect([...mine.got].sort()).toEqual(chosen.filter((id) => !gone.includes(id) && !theirs.includes(id)).sort());
+      }
+    }
+    expect(walked).toBeGreaterThan(10);
+  }, 120_000);
 });
