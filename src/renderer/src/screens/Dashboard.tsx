@@ -11,6 +11,7 @@ import { URGENCY_LABELS } from '../app/labels';
 import { SEARCH_DEBOUNCE_MS } from '@shared/uiTimings';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useApi } from '../api/ApiContext';
+import { rowsOfPages } from '../api/listPages';
 import { ExportButton } from '../components/ExportButton';
 
 const SORTS: { value: `${SortKey}:${'asc' | 'desc'}`; label: string }[] = [
@@ -64,7 +65,7 @@ export function Dashboard({ onNew }: { onNew: () => void }) {
   const pages = useConsultationPages(query);
   const counts = useCounts();
   const industries = useIndustries();
-  const rows = pages.data?.pages.flatMap((p) => p.items) ?? [];
+  const rows = rowsOfPages(pages.data?.pages);
   const total = counts.data ? counts.data.draft + counts.data.completed + counts.data.archived : null;
   const active = counts.data ? counts.data.draft + counts.data.completed : null;
   const filtered = Boolean(search || status || industry || urgency || latestOnly);
