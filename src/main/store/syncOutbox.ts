@@ -19,10 +19,25 @@ const OPEN_CONFLICT_BYTES = `(SELECT coalesce(sum(coalesce(length(CAST(k."base_v
 /** The text columns of what a push carries, per outbox entity (for sizing a batch to the link). */
 const PUSHED_TEXT: Record<Entity, { table: string; columns: readonly string[]; extra?: string }> = {
   user: { table: 'users', columns: ['name', 'email'] },
-  consultation: { table: 'consultations', columns: ['contact_info', 'business_context', 'pain_points', 'goals_objectives'], extra: OPEN_CONFLICT_BYTES },
+  consultation: {
+    table: 'consultations',
+    columns: ['contact_info', 'business_context', 'pain_points', 'goals_objectives', 'status_events'],
+    extra: OPEN_CONFLICT_BYTES,
+  },
   version: {
     table: 'consultation_versions',
-    columns: ['contact_info', 'business_context', 'pain_points', 'goals_objectives', 'change_summary', 'changed_fields', 'note'],
+    // A signed version carries its drawing (up to 200,000 characters): left out, a batch of them was sized at a tenth.
+    columns: [
+      'contact_info',
+      'business_context',
+      'pain_points',
+      'goals_objectives',
+      'change_summary',
+      'changed_fields',
+      'note',
+      'signer_name',
+      'signature_image',
+    ],
   },
   tombstone: { table: 'consultation_tombstones', columns: ['id'] },
 };
