@@ -82,6 +82,7 @@ function prepare(sqlite: Database.Database) {
     userById: p(`SELECT "id", "email" FROM "users" WHERE "id" = ?`),
     deleteUser: p(`DELETE FROM "users" WHERE "id" = ?`),
     base: p(`SELECT * FROM "consultation_sync_base" WHERE "consultation_id" = ?`),
+    present: p(`SELECT 1 FROM "consultations" WHERE "id" = ?`),
     setBase: p(`INSERT INTO "consultation_sync_base" ("consultation_id", "contact_info", "business_context", "pain_points", "goals_objectives", "updated_at")
       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT("consultation_id") DO UPDATE SET "contact_info" = excluded."contact_info",
       "business_context" = excluded."business_context", "pain_points" = excluded."pain_points", "goals_objectives" = excluded."goals_objectives",
@@ -218,6 +219,8 @@ export class SyncOutbox {
 
   /** setBase from the four section columns' JSON texts as stored (a push: what the team took is our text). */
   setBaseText(consultationId: string, texts: readonly string[], updatedAt: string): void {
+    // Deleted here while its batch was in flight: no base to keep (the row is gone), its tombstone goes out next.
+    if (this.q.present.get(consultationId) === undefined) return;
     this.q.setBase.run(consultationId, ...texts, updatedAt);
   }
 }
