@@ -5,6 +5,9 @@ import { device, fileRemote, migrations, syncedState, type Device } from '../syn
 import { openTestApp, type TestApp } from '../tempDatabase';
 import { SyncEngine } from '../../src/main/sync/syncEngine';
 import { fullSections } from '../arbitraries';
+import { tursodbMissing } from '../tursoServer';
+import { tursoForThisFile } from '../tursoTeam';
+import { createRemoteClient } from '../../src/main/sync/remoteClient';
 
 // The local commit after an acknowledged push batch does not wait for the disk (SyncOutbox.syncedLater). Attacked
 // with a power cut: the laptop's database file and WAL go back to how they were at the last synced commit (the
@@ -154,4 +157,28 @@ describe('push settle without waiting for the disk: power cuts and lost answers'
       await recoverAndCheck(remote, app, 'Ada-laptop', ids);
     }, 180_000);
   }
+});
+
+const team = tursoForThisFile();
+
+describe.skipIf(tursodbMissing !== null)('push settle without waiting for the disk: power cuts against tursodb on loopback', () => {
+  for (const lost of [0, 1, 3])
+    it(`${lost ? `answer of write batch ${lost + 1} lost by the link after tursodb committed` : 'the whole push settled'}, then a power cut back to the last batch recording`, async () => {
+      const remote = createRemoteClient({ url: team.adapter.url });
+      cleanups.push(() => remote.close());
+      const { ada, ids } = await laptopWithWork(remote);
+      const { link, state } = cuttable(remote, ada.file, `${ada.dir}/copy.db`);
+      const engine = engineFor(ada, link, `Ada-turso-${lost}`);
+      // Faults count the write batches that reach tursodb: `lost` pass, the next one's answer is lost.
+      if (lost) team.adapter.inject(...Array.from({ length: lost }, () => ({ kind: 'delay' as const, ms: 0 })), { kind: 'lose-response' });
+      const outcome = await engine.syncOnce().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(outcome === null).toBe(lost === 0);
+      expect(state.copied).toBeGreaterThan(lost);
+      const app = afterPowerCut(ada, `${ada.dir}/copy.db`);
+      cleanups.push(() => app.database.close());
+      await recoverAndCheck(remote, app, `Ada-turso-${lost}`, ids);
+    }, 180_000);
 });
