@@ -182,3 +182,38 @@ describe.skipIf(tursodbMissing !== null)('push settle without waiting for the di
       await recoverAndCheck(remote, app, `Ada-turso-${lost}`, ids);
     }, 180_000);
 });
+
+describe('push settle lost to a power cut, then a teammate laptop builds on what landed', () => {
+  it('the other laptop changes again a field the lost settle had pushed: its change wins, no conflict is raised', async () => {
+    const { remote, cleanup } = fileRemote();
+    cleanups.push(cleanup);
+    const { ada, ids } = await laptopWithWork(remote);
+    const bo = device('Bo', remote, { sameUserAs: ada });
+    cleanups.push(() => bo.close());
+    await bo.sync();
+    // Ada changes the phone of every consultation; the push lands, its settle is lost to a power cut.
+    for (const [i, id] of ids.entries()) ada.consultations.autosave({ consultationId: id, edits: [{ path: 'contact_info.phone', value: `+1 555 2${i}` }] });
+    const { link } = cuttable(remote, ada.file, `${ada.dir}/copy.db`);
+    await engineFor(ada, link, 'Ada-laptop').syncOnce();
+    const app = afterPowerCut(ada, `${ada.dir}/copy.db`);
+    cleanups.push(() => app.database.close());
+    // The last batch's settle (its outbox deletes and merge bases) is gone.
+    expect(engineFor(app, remote, 'Ada-laptop').pendingCount()).toBeGreaterThan(0);
+    // Bo sees Ada's phones and changes them again, before Ada's laptop is back.
+    await bo.sync();
+    for (const [i, id] of ids.entries()) {
+      expect(bo.consultations.get({ consultationId: id }).consultation.sections.contact_info.phone).toBe(`+1 555 2${i}`);
+      bo.consultations.autosave({ consultationId: id, edits: [{ path: 'contact_info.phone', value: `+1 555 3${i}` }] });
+    }
+    await bo.sync();
+    const engine = engineFor(app, remote, 'Ada-laptop');
+    await engine.syncOnce();
+    await engine.syncOnce();
+    expect(engine.pendingCount()).toBe(0);
+    const open = app.database.sqlite.prepare('SELECT count(*) AS n FROM consultation_conflicts WHERE resolved_at IS NULL').get() as { n: number };
+    expect(open.n).toBe(0);
+    for (const [i, id] of ids.entries()) expect(app.consultations.get({ consultationId: id }).consultation.sections.contact_info.phone).toBe(`+1 555 3${i}`);
+    await bo.sync();
+    expect(syncedState(bo)).toEqual(syncedState(app));
+  }, 180_000);
+});
