@@ -3,6 +3,7 @@ import { createClient, type Client } from '@libsql/client';
 import { openTestApp, tempDir, type TestApp } from './tempDatabase';
 import { copyFileSync, rmSync } from 'node:fs';
 import { forgetSyncIdentity, SyncEngine } from '../src/main/sync/syncEngine';
+import type { LinkSizer } from '../src/main/sync/batchSizing';
 import { findMigrationsFolder, readMigrations } from '../src/main/db/migrate';
 import { newId } from '../src/main/clock';
 
@@ -15,7 +16,7 @@ export interface Device extends TestApp {
 }
 
 /** A laptop: its own SQLite file, services and sync engine against `remote`. */
-export function device(name: string, remote: Client, options: { sameUserAs?: Device } = {}): Device {
+export function device(name: string, remote: Client, options: { sameUserAs?: Device; sizing?: LinkSizer } = {}): Device {
   const app = openTestApp({ profile: !options.sameUserAs });
   if (options.sameUserAs) {
     const user = options.sameUserAs.users.current()!;
@@ -26,7 +27,14 @@ export function device(name: string, remote: Client, options: { sameUserAs?: Dev
   } else {
     app.users.saveProfile({ name: `${name} Consultant`, email: `${name.toLowerCase()}@example.com` });
   }
-  const engine = new SyncEngine({ database: () => app.database, remote, deviceId: `${name}-${newId()}`, migrations, settings: app.settings });
+  const engine = new SyncEngine({
+    database: () => app.database,
+    remote,
+    deviceId: `${name}-${newId()}`,
+    migrations,
+    settings: app.settings,
+    ...(options.sizing ? { sizing: options.sizing } : {}),
+  });
   return Object.assign(app, { name, engine, sync: () => engine.syncOnce() });
 }
 

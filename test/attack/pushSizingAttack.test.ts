@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Client } from '@libsql/client';
-import { PNG } from 'pngjs';
+import { noisySignature } from '../signatures';
 import { fileTeamDevices, migrations, syncedState } from '../syncDevices';
 import { SyncEngine } from '../../src/main/sync/syncEngine';
 import { LinkSizer } from '../../src/main/sync/batchSizing';
@@ -15,17 +15,6 @@ afterEach(() => {
   cleanups.reverse().forEach((c) => c());
   cleanups = [];
 });
-
-/** A signature drawing of noise: a PNG that does not compress, near the 200,000-character cap. */
-function noisySignature(seed: number): string {
-  const png = new PNG({ width: 190, height: 190 });
-  let x = seed * 2654435761;
-  for (let i = 0; i < png.data.length; i += 1) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    png.data[i] = i % 4 === 3 ? 255 : x >>> 24;
-  }
-  return `data:image/png;base64,${PNG.sync.write(png).toString('base64')}`;
-}
 
 /** Text a consultant can type whose UTF-8 and JSON wire size is far above its character count. */
 const HOSTILE = 'Ω😀漢字עברית\u202Eabc\u0001\u0007"q"\\b\t' + '😀"\\\u0002'.repeat(900);

@@ -53,8 +53,9 @@ export { pendingChanges } from '../store/syncOutbox';
 
 const TOMBSTONE_COLUMNS = ['id', 'user_id', 'deleted_at'];
 const SECTION_TEXT = ['contact_info', 'business_context', 'pain_points', 'goals_objectives'];
-const CONSULTATION_TEXT = SECTION_TEXT;
-const VERSION_TEXT = [...SECTION_TEXT, 'change_summary', 'changed_fields', 'note'];
+// What a pulled row weighs: every long text column (a signed version's drawing is up to 200,000 characters).
+const CONSULTATION_TEXT = [...SECTION_TEXT, 'status_events'];
+const VERSION_TEXT = [...SECTION_TEXT, 'change_summary', 'changed_fields', 'note', 'signer_name', 'signature_image'];
 const CONFLICT_TEXT = ['base_value', 'our_value', 'their_value'];
 const QUARANTINE_KEY = 'sync_quarantine';
 const NOTICES_KEY = 'sync_notices';
