@@ -46,14 +46,20 @@ function measured(remote: Client) {
   return { link, pairs, sizing: new Recording({ startBytes: 256 * 1024 }) };
 }
 
+/** A laptop whose team schema exists (one synced consultation), and a second engine on it over a measured link. */
+async function measuredLaptop() {
+  const { remote, add } = fileTeamDevices((c) => cleanups.push(c));
+  const ada = add('Ada');
+  ada.consultations.create({ sections: fullSections('Schema first') });
+  await ada.sync();
+  const { link, pairs, sizing } = measured(remote);
+  const engine = new SyncEngine({ database: () => ada.database, remote: link, deviceId: `Ada-${newId()}`, migrations, settings: ada.settings, sizing });
+  return { add, ada, pairs, engine };
+}
+
 describe('push batch sizing: attacks', () => {
   it('signed versions (large drawings) and hostile text: no batch on the wire is larger than its estimate', async () => {
-    const { remote, add } = fileTeamDevices((c) => cleanups.push(c));
-    const ada = add('Ada');
-    ada.consultations.create({ sections: fullSections('Schema first') });
-    await ada.sync();
-    const { link, pairs, sizing } = measured(remote);
-    const engine = new SyncEngine({ database: () => ada.database, remote: link, deviceId: `Ada-${newId()}`, migrations, settings: ada.settings, sizing });
+    const { add, ada, pairs, engine } = await measuredLaptop();
     const ids: string[] = [];
     for (let i = 0; i < 12; i += 1) {
       const id = ada.consultations.create({ sections: fullSections(`Signed ${i}`) }).consultation.id;
@@ -78,12 +84,7 @@ describe('push batch sizing: attacks', () => {
 
 describe('push batch sizing: text made of what JSON escapes', () => {
   it('quotes and backslashes only (two bytes stored, four on the wire): a batch is under 1.7 times its estimate (ESCAPING 1.25 against 2)', async () => {
-    const { remote, add } = fileTeamDevices((c) => cleanups.push(c));
-    const ada = add('Ada');
-    ada.consultations.create({ sections: fullSections('Schema first') });
-    await ada.sync();
-    const { link, pairs, sizing } = measured(remote);
-    const engine = new SyncEngine({ database: () => ada.database, remote: link, deviceId: `Ada-${newId()}`, migrations, settings: ada.settings, sizing });
+    const { ada, pairs, engine } = await measuredLaptop();
     for (let i = 0; i < 40; i += 1) {
       const id = ada.consultations.create({ sections: fullSections(`Escaped ${i}`) }).consultation.id;
       const items = Array.from({ length: 20 }, (_, k) => `${'"\\'.repeat(4_000)}${i}-${k}`);
