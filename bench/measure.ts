@@ -38,6 +38,8 @@ export interface Row {
   /** Aim as speed: at least this share of the baseline's speed (baselineMs / ms). */
   speedAim?: number;
   note?: string;
+  /** Aims that are not a time (memory, a count), each measured in this run: listed with the misses when missed. */
+  otherAims?: { aim: string; measured: string; met: boolean }[];
 }
 
 /** Whether a row met its speed aim, or null when it has none. */

@@ -117,6 +117,7 @@ export async function pdfBench(): Promise<Row[]> {
         name: `PDF summary of a 1 MB consultation (${(bytes / 1e6).toFixed(2)} MB of JSON)`,
         ms: mb,
         aim: '< 3,000 ms',
+        otherAims: [{ aim: `memory printing adds < ${MEMORY_AIM_MB} MB`, measured: `${printAdds.toFixed(0)} MB`, met: printAdds < MEMORY_AIM_MB }],
         note: [
           `${(mb / quarterMs).toFixed(1)}× the time of the quarter-size one (4× is linear)`,
           `memory (PSS) that printing it adds to the running Chromium, as it would to the app (the print page's renderer at its peak, whole; the print compositor and the growth of the browser, GPU and utility processes): ${printAdds.toFixed(0)} MB; aim < ${MEMORY_AIM_MB} MB on that figure: ${memoryVerdict}`,

@@ -94,20 +94,31 @@ function aimMs(aim: string | undefined): number | null {
   return match[2] === 's' ? value * 1000 : value;
 }
 
+/** The ratio an aim like "< 50 ms, < 2×" allows against the row's baseline, if it names one. */
+function aimRatio(aim: string | undefined): number | null {
+  const match = /<\s*([\d.]+)\s*×/.exec(aim ?? '');
+  return match ? Number(match[1]) : null;
+}
+
 // What the figures mean against the aims: computed from this run's rows, never written by hand.
 function readingNotes(all: { section: string; row: Row }[]): string {
-  const missed = all.filter(({ row }) => {
+  const missed = all.flatMap(({ row }) => {
+    const out: string[] = [];
     const limit = aimMs(row.aim);
-    return limit !== null && row.ms > limit;
+    if (limit !== null && row.ms > limit) out.push(`${row.name} (${fmt(row.ms)} ms, aim ${row.aim})`);
+    const ratio = aimRatio(row.aim);
+    if (ratio !== null && row.baselineMs && row.ms / row.baselineMs > ratio)
+      out.push(`${row.name} (${(row.ms / row.baselineMs).toFixed(2)}× its baseline, aim < ${ratio}×)`);
+    for (const other of row.otherAims ?? []) if (!other.met) out.push(`${row.name} (${other.measured}, aim ${other.aim})`);
+    return out;
   });
-  const dashboard = all.filter(({ row }) => /^(List|Filter|Business-name|Full-text)/.test(row.name) && row.baselineMs);
+  // Only rows measured against the same statements (the search section's rows are against the FTS5 floor).
+  const dashboard = all.filter(
+    ({ row }) => /^(List|Filter|Business-name|Full-text)/.test(row.name) && row.baselineMs && /plain better-sqlite3/.test(row.baseline ?? ''),
+  );
   const worst = dashboard.reduce((max, { row }) => Math.max(max, row.ms / row.baselineMs!), 0);
   const lines = ['## Reading these numbers', ''];
-  lines.push(
-    missed.length
-      ? `- Aims missed in this run: ${missed.map(({ row }) => `${row.name} (${fmt(row.ms)} ms, aim ${row.aim})`).join('; ')}.`
-      : '- Every time aim in this run is met.',
-  );
+  lines.push(missed.length ? `- Aims missed in this run: ${missed.join('; ')}.` : '- Every time, ratio and memory aim in this run is met.');
   for (const { row } of all) {
     const met = speedAimMet(row);
     if (met === null) continue;
@@ -116,7 +127,7 @@ function readingNotes(all: { section: string; row: Row }[]): string {
   }
   if (dashboard.length) {
     lines.push(
-      `- The dashboard's list, filter and search calls on the working copy are at most ${worst.toFixed(2)}× the same statements through plain better-sqlite3 (aim: within 1.5×).`,
+      `- The dashboard's list, filter and search calls on the working copy are at most ${worst.toFixed(2)}× the same statements through plain better-sqlite3 (aim: within 1.5×) — aim ${worst <= 1.5 ? 'met' : 'missed'}.`,
     );
   }
   lines.push(
