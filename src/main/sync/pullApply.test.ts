@@ -179,4 +179,34 @@ describe('pull apply', () => {
     expect(bo.database.sqlite.pragma('synchronous', { simple: true })).toBe(2);
     expect(syncedState(bo)).toEqual(syncedState(ada));
   }, 120_000);
+
+  it('writes a page in a later turn of the event loop than the one that received its answer (the window is served between)', async () => {
+    const { remote, add } = setup();
+    const ada = add('Ada');
+    for (let i = 0; i < 20; i += 1) ada.consultations.create({ sections: fullSections(`Turned${i}`) });
+    await ada.sync();
+    // Each read answer clears the flag and queues a turn that sets it; an insert notes the flag as it was.
+    let turned = true;
+    const link = {
+      ...remote,
+      execute: remote.execute.bind(remote),
+      migrate: remote.migrate.bind(remote),
+      batch: (async (statements: never, mode?: never) => {
+        const results = await remote.batch(statements, mode);
+        turned = false;
+        setImmediate(() => (turned = true));
+        return results;
+      }) as typeof remote.batch,
+    } as SyncEngineOptions['remote'];
+    const bea = add('Bea', { sameUserAs: ada });
+    const seen: boolean[] = [];
+    bea.database.sqlite.function('note_turned', () => (seen.push(turned), null));
+    bea.database.sqlite.exec(`CREATE TEMP TRIGGER note_turned AFTER INSERT ON main.consultations BEGIN SELECT note_turned(); END`);
+    const engine = new SyncEngine({ database: () => bea.database, remote: link, deviceId: `bea-${newId()}`, migrations, settings: bea.settings });
+    await engine.syncOnce();
+    expect(seen.length).toBe(20);
+    // Without a yield between the answer and the writes, the first page's rows are checked and written in the answer's turn.
+    expect(seen[0]).toBe(true);
+    expect(syncedState(bea)).toEqual(syncedState(ada));
+  }, 120_000);
 });

@@ -644,7 +644,8 @@ export class SyncEngine {
   private async readableInSteps<T>(rows: SqlRow[], check: (row: SqlRow) => T): Promise<T[]> {
     const out: T[] = [];
     for (let at = 0; at < rows.length; at += CHECK_SLICE) {
-      if (at > 0) await new Promise((resolve) => setImmediate(resolve));
+      // Before the first slice too: the answer's parsing, or the previous list's checks, ran in this turn.
+      await yieldTurn();
       out.push(...this.readable(rows.slice(at, at + CHECK_SLICE), check));
     }
     return out;
@@ -879,7 +880,8 @@ export class SyncEngine {
       at += part.length;
     };
     for (let first = true; first || at < ids.length; first = false) {
-      if (!first) await yieldTurn();
+      // Before the first transaction too: the page's last checks ran in this turn.
+      await yieldTurn();
       const deadline = performance.now() + budgetMs;
       // One transaction per slice, its steps savepoints in it; made durable by the page's cursor write (SyncOutbox.syncedLater).
       this.local.outbox.syncedLater(() =>
