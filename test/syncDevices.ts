@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { createClient, type Client } from '@libsql/client';
 import { openTestApp, tempDir, type TestApp } from './tempDatabase';
 import { copyFileSync, rmSync } from 'node:fs';
-import { forgetSyncIdentity, SyncEngine } from '../src/main/sync/syncEngine';
+import { forgetSyncIdentity, SyncEngine, type SyncEngineOptions } from '../src/main/sync/syncEngine';
 import type { LinkSizer } from '../src/main/sync/batchSizing';
 import { findMigrationsFolder, readMigrations } from '../src/main/db/migrate';
 import { newId } from '../src/main/clock';
@@ -16,7 +16,11 @@ export interface Device extends TestApp {
 }
 
 /** A laptop: its own SQLite file, services and sync engine against `remote`. */
-export function device(name: string, remote: Client, options: { sameUserAs?: Device; sizing?: LinkSizer } = {}): Device {
+export function device(
+  name: string,
+  remote: Client,
+  options: { sameUserAs?: Device | undefined; sizing?: LinkSizer; onProgress?: SyncEngineOptions['onProgress'] } = {},
+): Device {
   const app = openTestApp({ profile: !options.sameUserAs });
   if (options.sameUserAs) {
     const user = options.sameUserAs.users.current()!;
@@ -34,6 +38,7 @@ export function device(name: string, remote: Client, options: { sameUserAs?: Dev
     migrations,
     settings: app.settings,
     ...(options.sizing ? { sizing: options.sizing } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   return Object.assign(app, { name, engine, sync: () => engine.syncOnce() });
 }

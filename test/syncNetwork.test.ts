@@ -3,15 +3,14 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@libsql/client';
 import { freePort, RESPONSE_CAP_BYTES, startHranaAdapter, startTursoServer, type HranaAdapter, type TursoServer, tursodbMissing } from './tursoServer';
-import { migrations, syncedState } from './syncDevices';
-import { failureOf, openTestApp, tempDir, type TestApp } from './tempDatabase';
+import { device, syncedState, type Device } from './syncDevices';
+import { failureOf, tempDir } from './tempDatabase';
 import { fullSections } from './arbitraries';
 import { createRemoteClient } from '../src/main/sync/remoteClient';
-import { SyncEngine, type SyncProgress } from '../src/main/sync/syncEngine';
+import type { SyncProgress } from '../src/main/sync/syncEngine';
 import { LinkSizer } from '../src/main/sync/batchSizing';
 import { describeSyncError, MESSAGES } from '../src/main/sync/syncErrors';
 import { startAppHost, type AppHost } from '../src/main/appHost';
-import { newId } from '../src/main/clock';
 import { editsForSections } from '@shared/consultation/edits';
 
 // Issue 12, items 10–14: the token, addresses, slow links, messages and the test adapter itself, against a
@@ -37,36 +36,14 @@ const adapter = async () => {
   return a;
 };
 
-interface Laptop extends TestApp {
-  engine: SyncEngine;
-  progress: SyncProgress[];
-  sync(): ReturnType<SyncEngine['syncOnce']>;
-}
+type Laptop = Device & { progress: SyncProgress[] };
 
 /** A laptop syncing through `remote` with the production batch sizing for the given timeout. */
 function laptop(name: string, remote: Client, timeoutMs: number, sameUserAs?: Laptop): Laptop {
-  const app = openTestApp({ profile: !sameUserAs });
-  if (sameUserAs) {
-    const user = sameUserAs.users.current()!;
-    app.database.sqlite
-      .prepare('INSERT INTO users (id, name, email, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
-      .run(user.id, user.name, user.email, user.createdAt, user.updatedAt);
-    app.settings.set('current_user_id', user.id);
-  } else {
-    app.users.saveProfile({ name: `${name} Consultant`, email: `${name.toLowerCase()}@example.com` });
-  }
   const progress: SyncProgress[] = [];
-  const engine = new SyncEngine({
-    database: () => app.database,
-    remote,
-    deviceId: `${name}-${newId()}`,
-    migrations,
-    settings: app.settings,
-    sizing: new LinkSizer({ timeoutMs }),
-    onProgress: (p) => progress.push(p),
-  });
-  cleanups.push(() => (remote.close(), app.close()));
-  return Object.assign(app, { engine, progress, sync: () => engine.syncOnce() });
+  const d = device(name, remote, { sameUserAs, sizing: new LinkSizer({ timeoutMs }), onProgress: (p) => progress.push(p) });
+  cleanups.push(() => (remote.close(), d.close()));
+  return Object.assign(d, { progress });
 }
 
 /** An app host (what the desktop app and the preview run) with its own data folder. */

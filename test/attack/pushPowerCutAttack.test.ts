@@ -131,31 +131,25 @@ describe('push settle without waiting for the disk: power cuts and lost answers'
   }, 180_000);
 
   for (const loseAt of [2, 4]) {
-    it(`answer of write batch ${loseAt} lost after the team committed, the link dead after it, then a power cut`, async () => {
-      const { remote, cleanup } = fileRemote();
-      cleanups.push(cleanup);
-      const { ada, ids } = await laptopWithWork(remote);
-      const { link, state } = cuttable(remote, ada.file, `${ada.dir}/copy.db`);
-      state.loseAt = loseAt;
-      const engine = engineFor(ada, link, 'Ada-laptop');
-      await expect(engine.syncOnce()).rejects.toThrow(/fetch failed/);
-      const app = afterPowerCut(ada, `${ada.dir}/copy.db`);
-      cleanups.push(() => app.database.close());
-      await recoverAndCheck(remote, app, 'Ada-laptop', ids);
-    }, 180_000);
-
-    it(`answer of write batch ${loseAt} lost after the team committed, then a restart (no power cut)`, async () => {
-      const { remote, cleanup } = fileRemote();
-      cleanups.push(cleanup);
-      const { ada, ids } = await laptopWithWork(remote);
-      const { link, state } = cuttable(remote, ada.file, `${ada.dir}/copy.db`);
-      state.loseAt = loseAt;
-      const engine = engineFor(ada, link, 'Ada-laptop');
-      await expect(engine.syncOnce()).rejects.toThrow(/fetch failed/);
-      const app = afterPowerCut(ada, null);
-      cleanups.push(() => app.database.close());
-      await recoverAndCheck(remote, app, 'Ada-laptop', ids);
-    }, 180_000);
+    for (const powerCut of [true, false])
+      it(
+        powerCut
+          ? `answer of write batch ${loseAt} lost after the team committed, the link dead after it, then a power cut`
+          : `answer of write batch ${loseAt} lost after the team committed, then a restart (no power cut)`,
+        async () => {
+          const { remote, cleanup } = fileRemote();
+          cleanups.push(cleanup);
+          const { ada, ids } = await laptopWithWork(remote);
+          const { link, state } = cuttable(remote, ada.file, `${ada.dir}/copy.db`);
+          state.loseAt = loseAt;
+          const engine = engineFor(ada, link, 'Ada-laptop');
+          await expect(engine.syncOnce()).rejects.toThrow(/fetch failed/);
+          const app = afterPowerCut(ada, powerCut ? `${ada.dir}/copy.db` : null);
+          cleanups.push(() => app.database.close());
+          await recoverAndCheck(remote, app, 'Ada-laptop', ids);
+        },
+        180_000,
+      );
   }
 });
 
