@@ -16,29 +16,22 @@ export const BASE_UPDATED_AT = 'sync_base_updated_at';
 const OPEN_CONFLICT_BYTES = `(SELECT coalesce(sum(coalesce(length(CAST(k."base_value" AS BLOB)), 0) + coalesce(length(CAST(k."our_value" AS BLOB)), 0)
   + coalesce(length(CAST(k."their_value" AS BLOB)), 0)), 0) FROM "consultation_conflicts" k WHERE k."consultation_id" = "consultations"."id" AND k."resolved_at" IS NULL)`;
 
+const SECTION_COLUMNS = ['contact_info', 'business_context', 'pain_points', 'goals_objectives'];
+
+/**
+ * The long text columns of the rows sync carries, both ways: what a push batch and a pull page weigh. A signed
+ * version carries its drawing (up to 200,000 characters): left out, a batch of them was sized at a tenth.
+ */
+export const WIRE_TEXT = {
+  consultation: [...SECTION_COLUMNS, 'status_events'],
+  version: [...SECTION_COLUMNS, 'change_summary', 'changed_fields', 'note', 'signer_name', 'signature_image'],
+} as const;
+
 /** The text columns of what a push carries, per outbox entity (for sizing a batch to the link). */
 const PUSHED_TEXT: Record<Entity, { table: string; columns: readonly string[]; extra?: string }> = {
   user: { table: 'users', columns: ['name', 'email'] },
-  consultation: {
-    table: 'consultations',
-    columns: ['contact_info', 'business_context', 'pain_points', 'goals_objectives', 'status_events'],
-    extra: OPEN_CONFLICT_BYTES,
-  },
-  version: {
-    table: 'consultation_versions',
-    // A signed version carries its drawing (up to 200,000 characters): left out, a batch of them was sized at a tenth.
-    columns: [
-      'contact_info',
-      'business_context',
-      'pain_points',
-      'goals_objectives',
-      'change_summary',
-      'changed_fields',
-      'note',
-      'signer_name',
-      'signature_image',
-    ],
-  },
+  consultation: { table: 'consultations', columns: WIRE_TEXT.consultation, extra: OPEN_CONFLICT_BYTES },
+  version: { table: 'consultation_versions', columns: WIRE_TEXT.version },
   tombstone: { table: 'consultation_tombstones', columns: ['id'] },
 };
 

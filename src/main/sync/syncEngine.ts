@@ -6,7 +6,7 @@ import { fetchRowsByBytes, LinkSizer, pushSlice, weightExpression } from './batc
 import { applyConflicts, CONFLICT_COLUMNS, conflictPushStatements, fetchConflicts } from './conflictTravel';
 import { after, newId, now } from '../clock';
 import { ConsultationStore, type ConflictRow, type TombstoneRow } from '../store/consultationStore';
-import { BASE_UPDATED_AT, SyncOutbox, type Entity } from '../store/syncOutbox';
+import { BASE_UPDATED_AT, SyncOutbox, WIRE_TEXT, type Entity } from '../store/syncOutbox';
 import {
   checkedConflictRow,
   checkedConsultationRow,
@@ -53,9 +53,9 @@ export { pendingChanges } from '../store/syncOutbox';
 
 const TOMBSTONE_COLUMNS = ['id', 'user_id', 'deleted_at'];
 const SECTION_TEXT = ['contact_info', 'business_context', 'pain_points', 'goals_objectives'];
-// What a pulled row weighs: every long text column (a signed version's drawing is up to 200,000 characters).
-const CONSULTATION_TEXT = [...SECTION_TEXT, 'status_events'];
-const VERSION_TEXT = [...SECTION_TEXT, 'change_summary', 'changed_fields', 'note', 'signer_name', 'signature_image'];
+// What a pulled row weighs: the same columns a push batch is sized on.
+const CONSULTATION_TEXT = WIRE_TEXT.consultation;
+const VERSION_TEXT = WIRE_TEXT.version;
 const CONFLICT_TEXT = ['base_value', 'our_value', 'their_value'];
 const QUARANTINE_KEY = 'sync_quarantine';
 const NOTICES_KEY = 'sync_notices';
