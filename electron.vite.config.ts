@@ -20,6 +20,7 @@ export default defineConfig({
           index: resolve('src/main/electron/main.ts'),
           exportsWorker: resolve('src/main/exports/exportsWorker.ts'),
           backupWorker: resolve('src/main/backup/backupWorker.ts'),
+          pullWorker: resolve('src/main/sync/pullWorker.ts'),
         },
       },
     },

@@ -19,7 +19,13 @@ export interface Device extends TestApp {
 export function device(
   name: string,
   remote: Client,
-  options: { sameUserAs?: Device | undefined; sizing?: LinkSizer; onProgress?: SyncEngineOptions['onProgress'] } = {},
+  options: {
+    sameUserAs?: Device | undefined;
+    sizing?: LinkSizer;
+    onProgress?: SyncEngineOptions['onProgress'];
+    /** Pull pages applied in the pull worker (the app's setting); `fromRows: 1` sends every page there. */
+    pullWorker?: SyncEngineOptions['pullWorker'];
+  } = {},
 ): Device {
   const app = openTestApp({ profile: !options.sameUserAs });
   if (options.sameUserAs) {
@@ -39,6 +45,7 @@ export function device(
     settings: app.settings,
     ...(options.sizing ? { sizing: options.sizing } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.pullWorker ? { pullWorker: options.pullWorker } : {}),
   });
   return Object.assign(app, { name, engine, sync: () => engine.syncOnce() });
 }

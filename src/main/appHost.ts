@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { openDatabase, waitForOtherWriters, type LocalDatabase } from './db/client';
+import { WriterTurns } from './db/writerTurns';
 import { findMigrationsFolder, readMigrations } from './db/migrate';
 import { createServices, type Services } from './services';
 import { createDispatch, type DesktopFiles, type Dispatch } from './handlers';
@@ -109,6 +110,8 @@ export function startAppHost(options: AppHostOptions): AppHost {
   };
   let services = build();
   const events = new EventBus();
+  // The windows' writes go before a pull worker's next transaction instead of waiting out a whole one.
+  const writers = new WriterTurns();
   const sync = new SyncService(
     () => database,
     () => services.settings,
@@ -116,6 +119,7 @@ export function startAppHost(options: AppHostOptions): AppHost {
     migrations,
     (status) => events.emit('sync.status', status),
     () => events.emit('consultations.changed', { ids: [] }),
+    { migrationsFolder, writers },
   );
   const appInfo = (): AppInfo => ({
     name: 'Fieldbook',
@@ -147,6 +151,7 @@ export function startAppHost(options: AppHostOptions): AppHost {
     appInfo,
     validateOutput: options.validateOutput,
     changed: (ids) => events.emit('consultations.changed', { ids }),
+    writers,
     desktop: options.desktop,
     fontsFolder,
   });

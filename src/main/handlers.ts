@@ -1,3 +1,4 @@
+import type { WriterTurns } from './db/writerTurns';
 import { AppFailure, validationFailure, type AppError } from '@shared/errors';
 import { MAX_UPLOAD_BYTES, isOperationName, operations, type OperationName, type OperationOutput, type ParsedInput, type WireResult } from '@shared/contract';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -30,6 +31,8 @@ export interface HandlerContext {
   desktop?: DesktopFiles;
   /** Where the PDF fonts are shipped, for the field-ready check. */
   fontsFolder?: string;
+  /** Writes here are announced: a pull worker lets them through first (WRITES_HERE). */
+  writers?: WriterTurns;
 }
 
 export interface DesktopFiles {
@@ -71,6 +74,21 @@ const CHANGES_SOME: ReadonlySet<OperationName> = new Set([
   'consultations.resolveConflict',
   'exports.importJson',
   'exports.importFile',
+]);
+
+/**
+ * Operations that write on the main process's connection: announced to a pull worker (db/writerTurns.ts), which
+ * lets them through before its next transaction. Not the others: a "Sync now" waits for the very pull the
+ * worker applies, and an import writes from its own worker.
+ */
+const WRITES_HERE: ReadonlySet<OperationName> = new Set([
+  ...CHANGES_ONE,
+  'consultations.create',
+  'consultations.createFollowUp',
+  'consultations.resolveConflict',
+  'users.saveProfile',
+  'settings.savePdfBranding',
+  'sync.saveSettings',
 ]);
 
 export function createHandlers({ services: now, host, appInfo, desktop, fontsFolder }: HandlerContext): Handlers {
@@ -166,7 +184,8 @@ export function createDispatch(context: HandlerContext): Dispatch {
       if (!parsed.success) throw validationFailure(parsed.error, 'Some fields need attention');
       // The parsed input matches this operation's handler; TypeScript cannot follow the key through the union.
       const handler = handlers[operation] as (input: unknown) => unknown;
-      const value = await handler(parsed.data);
+      const writers = WRITES_HERE.has(operation) ? context.writers : undefined;
+      const value = await (writers ? writers.during(() => handler(parsed.data)) : handler(parsed.data));
       if (context.validateOutput) {
         const checked = spec.output.safeParse(value);
         if (!checked.success) {

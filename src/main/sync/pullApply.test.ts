@@ -5,7 +5,7 @@ import { fullSections } from '../../../test/arbitraries';
 import { editsForSections } from '@shared/consultation/edits';
 import { newId, now } from '../clock';
 import { SyncEngine, type SyncEngineOptions } from './syncEngine';
-import { LinkSizer } from './batchSizing';
+import { LinkSizer, MAX_PAGE_BYTES } from './batchSizing';
 
 // The pull's local apply: each pulled row written once, and rows from the team still checked whole.
 
@@ -202,7 +202,9 @@ describe('pull apply', () => {
     const seen: boolean[] = [];
     bea.database.sqlite.function('note_turned', () => (seen.push(turned), null));
     bea.database.sqlite.exec(`CREATE TEMP TRIGGER note_turned AFTER INSERT ON main.consultations BEGIN SELECT note_turned(); END`);
-    const engine = new SyncEngine({ database: () => bea.database, remote: link, deviceId: `bea-${newId()}`, migrations, settings: bea.settings });
+    // One page for all 20 (a budget they fit): no other page's answer is in flight while this one is applied.
+    const sizing = new LinkSizer({ startBytes: MAX_PAGE_BYTES });
+    const engine = new SyncEngine({ database: () => bea.database, remote: link, deviceId: `bea-${newId()}`, migrations, settings: bea.settings, sizing });
     await engine.syncOnce();
     expect(seen.length).toBe(20);
     // Without a yield between the answer and the writes, the first page's rows are checked and written in the answer's turn.

@@ -3,8 +3,8 @@ import type { LocalDatabase } from '../db/client';
 import type { RemoteClient, RemoteRow, RemoteStatement } from './remoteClient';
 import { ensureRemoteSchemaOnce, forgetRemoteSchemaCheck, remoteSchemaVersion } from './remoteSchema';
 import { fetchRowsByBytes, LinkSizer, pushSlice, weightExpression } from './batchSizing';
-import { applyConflicts, CONFLICT_COLUMNS, conflictPushStatements, fetchConflicts } from './conflictTravel';
-import { after, newId, now } from '../clock';
+import { CONFLICT_COLUMNS, conflictPushStatements, fetchConflicts } from './conflictTravel';
+import { newId, now } from '../clock';
 import { ConsultationStore, type ConflictRow, type TombstoneRow } from '../store/consultationStore';
 import { BASE_UPDATED_AT, SyncOutbox, WIRE_TEXT, type Entity } from '../store/syncOutbox';
 import {
@@ -14,25 +14,21 @@ import {
   checkedVersionRow,
   consultationCodec,
   RowRefused,
-  sectionColumns,
   sectionsOf,
   userCodec,
   versionCodec,
   type ConsultationRow,
   type UserRow,
-  type VersionRow,
 } from '../store/rows';
 import type { SqlRow } from '../store/columns';
-import { mergeSections } from '@shared/consultation/merge';
-import { assess } from '@shared/consultation/assessment';
-import { deepEqual, diffFields } from '@shared/consultation/diff';
-import { sectionsBytes } from '@shared/consultation/edits';
-import { mergeStatusEvents, statusMovedBy } from '@shared/consultation/statusEvents';
-import { getPath } from '@shared/consultation/fields';
-import { canonicalSections } from '@shared/consultation/normalize';
-import { EMPTY_SECTIONS, HARD_LIMITS, type WorkingSections } from '@shared/consultation/sections';
+import { PageApply, type Incoming } from './pageApply';
+import { OffThreadApply } from './offThreadApply';
+import type { WriterTurns } from '../db/writerTurns';
+import { keepNotice, listRefused, QUARANTINE_KEY, type QuarantinedRow } from './syncNotes';
+import { deepEqual } from '@shared/consultation/diff';
 
 export { pendingChanges } from '../store/syncOutbox';
+export type { QuarantinedRow } from './syncNotes';
 
 // Offline-first sync with the team's Turso database. The engine holds the protocol and the merge policy;
 // every local read and write goes through the consultation store and the sync outbox.
@@ -57,13 +53,10 @@ const SECTION_TEXT = ['contact_info', 'business_context', 'pain_points', 'goals_
 const CONSULTATION_TEXT = WIRE_TEXT.consultation;
 const VERSION_TEXT = WIRE_TEXT.version;
 const CONFLICT_TEXT = ['base_value', 'our_value', 'their_value'];
-const QUARANTINE_KEY = 'sync_quarantine';
-const NOTICES_KEY = 'sync_notices';
 const CURSOR_KEY = 'sync_cursor';
 const PENDING_BATCH_KEY = 'sync_pending_batch';
 /** A first pull's snapshot of the team tables: the log position it started from, the last consultation id read, done. */
 const SNAPSHOT_KEY = 'sync_snapshot';
-const KEEP_LISTED = 200;
 
 export interface SyncProgress {
   done: number;
@@ -82,13 +75,6 @@ export interface SyncReport {
   notices: string[];
 }
 
-export interface QuarantinedRow {
-  entity: string;
-  id: string;
-  reason: string;
-  seenAt: string;
-}
-
 export interface SyncEngineOptions {
   database: () => LocalDatabase;
   remote: RemoteClient;
@@ -102,6 +88,14 @@ export interface SyncEngineOptions {
   onProgress?: (progress: SyncProgress) => void;
   /** Longest a pull's local transaction runs before it commits and yields (tests set 0: one step per transaction). */
   applyBudgetMs?: number;
+  /**
+   * Big pull pages are applied in a worker thread over its own connection (pullWorker.ts), so the window
+   * stays responsive while a fresh device takes in the team's data. The app sets it; without it every page is
+   * applied here. `fromRows`: the smallest page (consultations and versions) that goes to the worker.
+   * `writers`: the main thread's announced writes (the windows' saves), which go before the worker's next transaction.
+   * `entry`: the worker's script, when not the one next to this module (the bench runs the built one).
+   */
+  pullWorker?: { migrationsFolder: string; fromRows?: number; writers?: WriterTurns; entry?: URL };
 }
 
 /** Bound values per multi-row statement: far below SQLite's 32,766 and what remote engines accept. */
@@ -110,11 +104,7 @@ const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',
 const toPlain = (row: RemoteRow, columns: readonly string[]): SqlRow => Object.fromEntries(columns.map((c) => [c, row[c] ?? null]));
 /** Sync log rows per entry, on the wire (for sizing log pages). */
 const LOG_ROW_BYTES = 200;
-const byNumber = (a: VersionRow, b: VersionRow) => a.versionNumber - b.versionNumber;
-const label = (row: ConsultationRow) => row.contactInfo.business_name ?? 'A consultation';
 
-/** Longest a pull page's local transaction runs before it commits and lets the event loop turn. */
-const APPLY_BUDGET_MS = 40;
 /** Largest push batch (estimated bytes): encoding a request and settling its answer hold the main thread, so it stays short. */
 const MAX_PUSH_BYTES = 1024 * 1024;
 /** Most outbox entries read for one push batch (the byte budget fills first with ordinary rows). */
@@ -125,8 +115,8 @@ const MAX_PULL_BYTES = 1024 * 1024;
 const MAX_IDS_PER_READ = 100;
 /** Rows checked between two turns of the event loop. */
 const CHECK_SLICE = 100;
-/** Most consultations per step of a pull's local transaction (between two looks at the clock). */
-const MAX_APPLY_STEP = 100;
+/** Pull pages with at least this many consultations and versions go to the pull worker (when the engine has one). */
+const WORKER_ROWS = 200;
 
 /** Rows a log page names, read with it; null where they did not fit the answer. */
 type InlineRows = {
@@ -215,18 +205,6 @@ function answerBytes(results: { rows: RemoteRow[] }[]): number {
   return bytes;
 }
 
-interface Incoming {
-  users: UserRow[];
-  consultations: ConsultationRow[];
-  versions: VersionRow[];
-  tombstones: TombstoneRow[];
-  /** Ids of versions the team holds of consultations deleted there. */
-  teamVersionIds?: ReadonlySet<string>;
-  /** The team's conflicts of the consultant's own consultations among these. */
-  conflicts: ConflictRow[];
-  adopt: { from: string; to: UserRow } | null;
-}
-
 /** The team kept another laptop's newer row for these consultations; they were merged and go out again. */
 export class RowsChangedElsewhere extends Error {
   constructor(readonly consultationIds: readonly string[]) {
@@ -257,6 +235,8 @@ export class SyncEngine {
   private cache: { database: LocalDatabase; store: ConsultationStore; outbox: SyncOutbox } | null = null;
   private notices: string[] = [];
   private ownSizer: LinkSizer | null = null;
+  private ownPages: PageApply | null = null;
+  private worker: { database: LocalDatabase; apply: OffThreadApply } | null = null;
 
   constructor(private readonly options: SyncEngineOptions) {}
 
@@ -269,6 +249,17 @@ export class SyncEngine {
     const database = this.options.database();
     if (this.cache?.database !== database) this.cache = { database, store: new ConsultationStore(database), outbox: new SyncOutbox(database) };
     return this.cache;
+  }
+
+  /** Pull pages applied here, on the main thread. */
+  private get pages(): PageApply {
+    return (this.ownPages ??= new PageApply({
+      local: () => this.local,
+      settings: this.options.settings,
+      budgetMs: this.options.applyBudgetMs,
+      notify: (message) => this.notify(message),
+      quarantine: (error) => this.quarantineRow(error),
+    }));
   }
 
   pendingCount(): number {
@@ -526,7 +517,7 @@ export class SyncEngine {
     const versions = this.readable(await this.remoteRows('consultation_versions', versionCodec.names, 'consultation_id', consultationIds), checkedVersionRow);
     const tombstones = (await this.remoteRows('consultation_tombstones', TOMBSTONE_COLUMNS, 'id', consultationIds)) as unknown as TombstoneRow[];
     const conflicts = await this.ownConflicts(consultations, null);
-    this.apply({ users: [], consultations, versions, tombstones, conflicts, adopt: null });
+    this.pages.applyNow({ users: [], consultations, versions, tombstones, conflicts, adopt: null });
   }
 
   private pushStatements(batchId: string, ids: Record<Entity, string[]>, after: string | null) {
@@ -652,40 +643,58 @@ export class SyncEngine {
   }
 
   private quarantineRow(error: RowRefused): void {
-    const listed = this.quarantine().filter((q) => !(q.entity === error.entity && q.id === error.id));
-    listed.push({ entity: error.entity, id: error.id, reason: error.reason.slice(0, 300), seenAt: now() });
-    this.options.settings.set(QUARANTINE_KEY, listed.slice(-KEEP_LISTED));
+    this.writing(() => this.local.store.transaction(() => listRefused(this.options.settings, error)));
+  }
+
+  /** A write here while the pull worker may hold the lock: announced, so it waits for one of its steps at most. */
+  private writing<T>(work: () => T): T {
+    const writers = this.options.pullWorker?.writers;
+    return writers ? writers.hold(work) : work();
   }
 
   private notify(message: string): void {
     this.notices.push(message);
-    const kept = [...(this.options.settings.get<{ message: string; at: string }[]>(NOTICES_KEY) ?? []), { message, at: now() }];
-    this.options.settings.set(NOTICES_KEY, kept.slice(-50));
+    this.writing(() => this.local.store.transaction(() => keepNotice(this.options.settings, message)));
   }
 
   async pull(): Promise<{ pulled: number; merged: number; conflicts: number }> {
     const totals = { pulled: 0, merged: 0, conflicts: 0 };
-    const snapshot = this.options.settings.get<SnapshotState>(SNAPSHOT_KEY);
-    if ((this.options.settings.get<number>(CURSOR_KEY) ?? 0) === 0 && !snapshot?.done) {
-      await this.pullSnapshot(snapshot ?? null, totals);
-    }
-    const progress = { done: 0, total: 0 };
-    let request = this.readPage(this.options.settings.get<number>(CURSOR_KEY) ?? 0, true);
-    for (;;) {
-      const page = await request;
-      if (page.log.length === 0) return totals;
-      if (page.waiting !== null) progress.total = page.waiting;
-      const lastSeq = page.log[page.log.length - 1]!.seq;
-      // Pipelined: the next page is asked for before this one is applied; a short page was the last one.
-      request = page.log.length < page.limit ? Promise.resolve(NO_PAGE) : this.readPage(lastSeq, false);
-      request.catch(() => {}); // a failure is reported where it is awaited
-      const ids: Record<Entity, Set<string>> = { user: new Set(), consultation: new Set(), version: new Set(), tombstone: new Set() };
-      for (const row of page.log) if (row.device !== this.options.deviceId) ids[row.entity]?.add(row.id);
-      await this.applyPage(ids, page.inline, totals);
-      // A synced commit: the page's parts (committed without waiting for the disk) are durable with it.
-      this.options.settings.set(CURSOR_KEY, lastSeq);
-      progress.done += page.log.length;
-      if (progress.total > 0) this.options.onProgress?.({ done: progress.done, total: Math.max(progress.total, progress.done) });
+    try {
+      const snapshot = this.options.settings.get<SnapshotState>(SNAPSHOT_KEY);
+      if ((this.options.settings.get<number>(CURSOR_KEY) ?? 0) === 0 && !snapshot?.done) {
+        // A first pull brings the whole team: the worker starts while the first page is read.
+        if (this.options.pullWorker) this.pullWorker(this.options.pullWorker.migrationsFolder);
+        await this.pullSnapshot(snapshot ?? null, totals);
+      }
+      const progress = { done: 0, total: 0 };
+      let request = this.readPage(this.options.settings.get<number>(CURSOR_KEY) ?? 0, true);
+      let landing: Promise<void> = Promise.resolve();
+      try {
+        for (;;) {
+          const page = await request;
+          if (page.log.length === 0) break;
+          if (page.waiting !== null) progress.total = page.waiting;
+          const lastSeq = page.log[page.log.length - 1]!.seq;
+          // Pipelined: the next page is asked for before this one is applied; a short page was the last one.
+          request = page.log.length < page.limit ? Promise.resolve(NO_PAGE) : this.readPage(lastSeq, false);
+          request.catch(() => {}); // a failure is reported where it is awaited
+          const ids: Record<Entity, Set<string>> = { user: new Set(), consultation: new Set(), version: new Set(), tombstone: new Set() };
+          for (const row of page.log) if (row.device !== this.options.deviceId) ids[row.entity]?.add(row.id);
+          ({ landing } = await this.queuePage(landing, ids, page.inline, totals, () => {
+            // A synced commit: the page's parts (committed without waiting for the disk) are durable with it.
+            this.options.settings.set(CURSOR_KEY, lastSeq);
+            progress.done += page.log.length;
+            if (progress.total > 0) this.options.onProgress?.({ done: progress.done, total: Math.max(progress.total, progress.done) });
+          }));
+        }
+        await landing;
+      } finally {
+        // A page still being applied lands (and moves the cursor) before a failure is reported.
+        await landing.catch(() => {});
+      }
+      return totals;
+    } finally {
+      await this.closeWorker();
     }
   }
 
@@ -701,28 +710,35 @@ export class SyncEngine {
     let state = resume;
     const progress = { done: 0, total: 0 };
     let request: Promise<SnapshotPage> | null = this.readSnapshotPage(state?.after ?? '', true);
-    while (request) {
-      const page: SnapshotPage = await request;
-      if (page.head) {
-        state ??= { seq: page.head.seq, after: '', done: false };
-        progress.total = page.head.waiting;
+    let landing: Promise<void> = Promise.resolve();
+    try {
+      while (request) {
+        const page: SnapshotPage = await request;
+        if (page.head) {
+          state ??= { seq: page.head.seq, after: '', done: false };
+          progress.total = page.head.waiting;
+        }
+        const last = page.ids[page.ids.length - 1];
+        // Pipelined like the log: the next page is asked for before this one is applied.
+        request = page.full && last !== undefined ? this.readSnapshotPage(last, false) : null;
+        request?.catch(() => {}); // a failure is reported where it is awaited
+        const ids: Record<Entity, Set<string>> = {
+          user: new Set(),
+          consultation: new Set(page.ids),
+          version: new Set(),
+          tombstone: new Set(page.inline.tombstones.map((t) => String(t.id))),
+        };
+        ({ landing } = await this.queuePage(landing, ids, page.inline, totals, () => {
+          // A synced commit: the page's parts (committed without waiting for the disk) are durable with it.
+          state = { ...state!, after: last ?? state!.after };
+          this.options.settings.set(SNAPSHOT_KEY, state);
+          progress.done += page.ids.length;
+          if (progress.total > 0) this.options.onProgress?.({ done: progress.done, total: Math.max(progress.total, progress.done) });
+        }));
       }
-      const last = page.ids[page.ids.length - 1];
-      // Pipelined like the log: the next page is asked for before this one is applied.
-      request = page.full && last !== undefined ? this.readSnapshotPage(last, false) : null;
-      request?.catch(() => {}); // a failure is reported where it is awaited
-      const ids: Record<Entity, Set<string>> = {
-        user: new Set(),
-        consultation: new Set(page.ids),
-        version: new Set(),
-        tombstone: new Set(page.inline.tombstones.map((t) => String(t.id))),
-      };
-      await this.applyPage(ids, page.inline, totals);
-      // A synced commit: the page's parts (committed without waiting for the disk) are durable with it.
-      state = { ...state!, after: last ?? state!.after };
-      this.options.settings.set(SNAPSHOT_KEY, state);
-      progress.done += page.ids.length;
-      if (progress.total > 0) this.options.onProgress?.({ done: progress.done, total: Math.max(progress.total, progress.done) });
+      await landing;
+    } finally {
+      await landing.catch(() => {});
     }
     this.local.store.transaction(() => {
       this.options.settings.set(CURSOR_KEY, state!.seq);
@@ -821,77 +837,61 @@ export class SyncEngine {
     }
   }
 
-  /** Reads what a page (of the log or of the snapshot) names, checks and applies it, and counts it into `totals`. */
-  private async applyPage(ids: Record<Entity, Set<string>>, inline: InlineRows | null, totals: { pulled: number; merged: number; conflicts: number }) {
+  /**
+   * Reads what a page (of the log or of the snapshot) names and checks it here, then applies it once the page
+   * before it landed; `landed` runs (the cursor moves) after it did, so pages land in order. It returns that
+   * landing (wrapped: a promise would be awaited with it), and the next page is read and checked meanwhile:
+   * that check may not yet see this page's new consultations, which at worst reads a history twice (apply
+   * reads what is here again).
+   */
+  private async queuePage(
+    previous: Promise<void>,
+    ids: Record<Entity, Set<string>>,
+    inline: InlineRows | null,
+    totals: { pulled: number; merged: number; conflicts: number },
+    landed: () => void,
+  ): Promise<{ landing: Promise<void> }> {
     const incoming = await this.fetchPage(ids, inline);
-    const applied = await this.applyInSteps(incoming);
+    await previous;
+    const landing = this.land(incoming, totals).then(landed);
+    landing.catch(() => {}); // a failure is reported where it is awaited
+    // An adopted identity changes whose conflicts the next page's check keeps: that check waits for it.
+    if (incoming.adopt) await landing;
+    return { landing };
+  }
+
+  /** Applies a checked page (in the pull worker if it is big and the engine has one) and counts it into `totals`. */
+  private async land(incoming: Incoming, totals: { pulled: number; merged: number; conflicts: number }): Promise<void> {
+    const rows = incoming.consultations.length + incoming.versions.length;
+    const offThread = this.options.pullWorker;
+    let applied: { merged: number; conflicts: number };
+    if (offThread && rows >= (offThread.fromRows ?? WORKER_ROWS)) {
+      const worked = await this.pullWorker(offThread.migrationsFolder).apply(incoming);
+      // The worker kept its notices in the settings; they are this run's too.
+      this.notices.push(...worked.notices);
+      applied = worked;
+    } else applied = await this.pages.apply(incoming);
     totals.pulled += incoming.users.length + incoming.consultations.length + incoming.versions.length + incoming.tombstones.length;
     totals.merged += applied.merged;
     totals.conflicts += applied.conflicts;
   }
 
-  /** Consultations applied between two looks at the clock (each a savepoint), sized to about a quarter of the budget. */
-  private applyStep = 10;
-
-  /**
-   * Applies a page in local transactions that each stop at the first look at the clock past the budget (a
-   * consultation with its versions and tombstone always together, the team's users first), yielding between
-   * them so the window stays responsive. Elapsed time, not a count, ends a transaction: on a busy machine
-   * the same rows take longer and the transaction is cut sooner. The cursor moves only after the whole page:
-   * a page cut short is applied again, which changes nothing for what already landed.
-   */
-  private async applyInSteps(incoming: Incoming): Promise<{ merged: number; conflicts: number }> {
-    const ids = [...new Set([...incoming.tombstones.map((t) => String(t.id)), ...incoming.consultations.map((c) => c.id)])];
-    const group = <T>(list: T[], key: (item: T) => string) => {
-      const out = new Map<string, T[]>();
-      for (const item of list) {
-        const bucket = out.get(key(item));
-        if (bucket) bucket.push(item);
-        else out.set(key(item), [item]);
-      }
-      return out;
-    };
-    const rows = group(incoming.consultations, (c) => c.id);
-    const versions = group(incoming.versions, (v) => v.consultationId);
-    const tombstones = group(incoming.tombstones, (t) => String(t.id));
-    const conflicts = group(incoming.conflicts, (c) => c.consultation_id);
-    const named = new Set(ids);
-    const budgetMs = this.options.applyBudgetMs ?? APPLY_BUDGET_MS;
-    const totals = { merged: 0, conflicts: 0 };
-    let at = 0;
-    const step = (first: boolean) => {
-      const part = ids.slice(at, at + this.applyStep);
-      const started = performance.now();
-      const applied = this.apply({
-        users: first ? incoming.users : [],
-        adopt: first ? incoming.adopt : null,
-        consultations: part.flatMap((id) => rows.get(id) ?? []),
-        // Versions whose consultation the page does not hold go with the first part (they are checked, as before).
-        versions: [...part.flatMap((id) => versions.get(id) ?? []), ...(first ? incoming.versions.filter((v) => !named.has(v.consultationId)) : [])],
-        tombstones: part.flatMap((id) => tombstones.get(id) ?? []),
-        teamVersionIds: incoming.teamVersionIds,
-        conflicts: [...part.flatMap((id) => conflicts.get(id) ?? []), ...(first ? incoming.conflicts.filter((c) => !named.has(c.consultation_id)) : [])],
-      });
-      // A page of new consultations costs far more per row than one of known ones: the next step follows this one's pace.
-      const fit = Math.floor((part.length / Math.max(0.1, performance.now() - started)) * (budgetMs / 4));
-      this.applyStep = Math.max(1, Math.min(MAX_APPLY_STEP, fit, this.applyStep * 2));
-      totals.merged += applied.merged;
-      totals.conflicts += applied.conflicts;
-      at += part.length;
-    };
-    for (let first = true; first || at < ids.length; first = false) {
-      // Before the first transaction too: the page's last checks ran in this turn.
-      await yieldTurn();
-      const deadline = performance.now() + budgetMs;
-      // One transaction per slice, its steps savepoints in it; made durable by the page's cursor write (SyncOutbox.syncedLater).
-      this.local.outbox.syncedLater(() =>
-        this.local.store.transaction(() => {
-          step(first);
-          while (at < ids.length && performance.now() < deadline) step(false);
-        }),
-      );
+  /** The pull worker over the database open now (started with the first big page; a restore meanwhile starts another). */
+  private pullWorker(migrationsFolder: string): OffThreadApply {
+    const { database } = this.local;
+    if (this.worker?.database !== database) {
+      void this.worker?.apply.close();
+      const { writers, entry } = this.options.pullWorker ?? {};
+      const data = { databaseFile: database.file, migrationsFolder, budgetMs: this.options.applyBudgetMs, writers: writers?.buffer };
+      this.worker = { database, apply: new OffThreadApply(data, entry) };
     }
-    return totals;
+    return this.worker.apply;
+  }
+
+  private async closeWorker(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    await worker?.apply.close();
   }
 
   /**
@@ -1101,202 +1101,5 @@ export class SyncEngine {
       return null;
     }
     return { from: me.id, to: twin };
-  }
-
-  private apply(incoming: Incoming) {
-    const { store, outbox } = this.local;
-    let merged = 0;
-    let conflicts = 0;
-    outbox.applying((own) => {
-      for (const u of incoming.users) outbox.upsertUser(u);
-      if (incoming.adopt) {
-        // This laptop's own writes: they go out under the adopted identity.
-        own(() => store.reassignOwner(incoming.adopt!.from, incoming.adopt!.to.id));
-        this.options.settings.set('current_user_id', incoming.adopt.to.id);
-        outbox.forgetUnsharedUser(incoming.adopt.from);
-      }
-      const deleted = new Map(incoming.tombstones.map((t) => [String(t.id), t]));
-      for (const [id, tombstone] of deleted) {
-        const local = store.find(id);
-        if (!local) {
-          store.addTombstone(tombstone);
-          continue;
-        }
-        if (tombstone.user_id !== local.userId) {
-          // Only the owner's laptops delete a consultation; a tombstone naming someone else is not theirs.
-          this.quarantineRow(new RowRefused('tombstone', id, 'user_id: it names someone other than the consultation’s owner'));
-          deleted.delete(id);
-          continue;
-        }
-        // Queued work the team already has (a restored backup's outbox lists work pushed since) is not unseen.
-        const teamRow = incoming.consultations.find((c) => c.id === id);
-        const alreadyOnTeam =
-          teamRow !== undefined &&
-          deepEqual(sectionsOf(local), sectionsOf(teamRow)) &&
-          store.unpushedVersions(id).every((v) => incoming.teamVersionIds?.has(v.id));
-        if (outbox.hasWorkFor(id) && !alreadyOnTeam) {
-          // Work here the deleting device never saw: keep it, and push it, which restores it for everyone.
-          own(() => outbox.enqueue('consultation', id));
-          this.notify(
-            `“${label(local)}” was deleted on another device, but it had changes here that were not synced yet, so it was kept and restored for the team.`,
-          );
-          continue;
-        }
-        // Private notes never left this laptop, so the deleting one never saw them: they are kept in a notice.
-        const notes = store.notes(id);
-        if (notes) this.notify(`“${label(local)}” was deleted on another device. Your private notes on it, kept here: ${notes}`);
-        store.delete(id);
-        store.addTombstone(tombstone);
-      }
-      // What is here already, read once for the part (a fresh device has none of it): no lookups per row.
-      const named = [...new Set([...incoming.consultations.map((c) => c.id), ...incoming.versions.map((v) => v.consultationId)])];
-      const here = store.foundAmong(named);
-      const tombstoned = store.tombstonedAmong(incoming.consultations.filter((c) => !here.has(c.id)).map((c) => c.id));
-      const versionIds = store.versionIdsAmong([...here.keys()]);
-      const members = new Map<string, boolean>();
-      const isMember = (userId: string) => members.get(userId) ?? members.set(userId, store.user(userId) !== undefined).get(userId)!;
-      const ownerOf = new Map(incoming.consultations.map((c) => [c.id, here.get(c.id)?.userId ?? c.userId]));
-      const versionsOf = new Map<string, VersionRow[]>();
-      for (const v of incoming.versions) {
-        if (!isMember(v.userId)) {
-          this.quarantineRow(new RowRefused('version', v.id, 'user_id: its author is not a member of the team database'));
-          continue;
-        }
-        const owner = ownerOf.get(v.consultationId) ?? here.get(v.consultationId)?.userId;
-        if (owner !== undefined && v.userId !== owner) {
-          // Only the owner writes a consultation's history (as import insists too).
-          this.quarantineRow(new RowRefused('version', v.id, 'user_id: its author is not the consultation’s owner'));
-          continue;
-        }
-        const list = versionsOf.get(v.consultationId);
-        if (list) list.push(v);
-        else versionsOf.set(v.consultationId, [v]);
-      }
-      for (const row of incoming.consultations) {
-        if (!isMember(row.userId)) {
-          this.quarantineRow(new RowRefused('consultation', row.id, 'user_id: its owner is not a member of the team database'));
-          continue;
-        }
-        const local = here.get(row.id);
-        if (local && local.userId !== row.userId) {
-          this.quarantineRow(new RowRefused('consultation', row.id, 'user_id: it names another owner than the consultation has'));
-          continue;
-        }
-        // Deleted here: done. Kept despite a delete (work this device had not pushed): its team row and
-        // versions still merge in, so this device's versions are numbered after the team's before they go out.
-        if (deleted.has(row.id) && !local) continue;
-        const result = this.applyConsultation(row, (versionsOf.get(row.id) ?? []).sort(byNumber), own, {
-          local,
-          tombstoned: tombstoned.has(row.id),
-          versionIds: versionIds.get(row.id) ?? new Set(),
-        });
-        merged += result.merged ? 1 : 0;
-        conflicts += result.conflicts;
-      }
-      const me = this.options.settings.get<string>('current_user_id');
-      const isMine = (id: string) => me !== undefined && store.find(id)?.userId === me;
-      const touched = [...incoming.consultations.map((c) => c.id), ...incoming.conflicts.map((c) => c.consultation_id)];
-      conflicts += applyConflicts(store, incoming.conflicts, touched, isMine, own);
-    });
-    return { merged, conflicts };
-  }
-
-  /** `known`: what apply() read for the whole part (the row here, whether a tombstone is, the version ids here). */
-  private applyConsultation(
-    remote: ConsultationRow,
-    incoming: VersionRow[],
-    own: <R>(write: () => R) => R,
-    known: { local: ConsultationRow | undefined; tombstoned: boolean; versionIds: ReadonlySet<string> },
-  ): { merged: boolean; conflicts: number } {
-    const { store, outbox } = this.local;
-    const id = remote.id;
-    const { local } = known;
-    if (!local) {
-      if (known.tombstoned) {
-        // Deleted here, alive on the team: another device kept it with work this one had not seen.
-        if (outbox.has('tombstone', id)) outbox.drop('tombstone', id);
-        store.deleteTombstone(id);
-        this.notify(`“${label(remote)}” was deleted here, but another device had changes to it, so it was restored.`);
-      }
-      // Written once, as it stays (no insert-then-replace: each write of a consultation reindexes its search text).
-      if (!store.insertWithVersions(remote, incoming)) store.settleCurrentVersion(id);
-      outbox.setBase(id, sectionsOf(remote), remote.updatedAt);
-      return { merged: false, conflicts: 0 };
-    }
-
-    const fresh = incoming.filter((v) => !known.versionIds.has(v.id));
-    // Only new versions can collide with ours: a consultation re-read with nothing new asks for none of this.
-    const unpushed = fresh.length ? store.unpushedVersions(id) : [];
-    const collides = unpushed.length > 0 && fresh.some((v) => v.versionNumber <= unpushed[unpushed.length - 1]!.versionNumber);
-    let localNewest = local.currentVersion;
-    const merging = collides || outbox.has('consultation', id);
-    // The status both sides started from, read before any version moves: the common version (a merge needs it).
-    const baseStatus = merging
-      ? store.versionStatus(id, collides ? unpushed[0]!.versionNumber - 1 : Math.min(local.currentVersion, remote.currentVersion))
-      : 'draft';
-    if (collides) {
-      // Both devices saved versions from the same base: keep them all, ours renumbered after theirs.
-      const baseNumber = unpushed[0]!.versionNumber - 1;
-      const shift = fresh.filter((v) => v.versionNumber > baseNumber).length;
-      store.renumberVersions(unpushed.map((v) => ({ id: v.id, versionNumber: v.versionNumber + shift })));
-      localNewest = baseNumber + shift + unpushed.length;
-    }
-    for (const v of fresh) store.addVersionIfNew(v);
-
-    const theirs = sectionsOf(remote);
-    const newest = Math.max(localNewest, remote.currentVersion);
-    const remoteIsNewer =
-      remote.currentVersion > local.currentVersion || (remote.currentVersion === local.currentVersion && remote.updatedAt > local.updatedAt);
-    // Status moves are events that only add up: both sides' lists, each event once.
-    const statusEvents = mergeStatusEvents(local.statusEvents, remote.statusEvents);
-    if (!merging) {
-      // Nothing typed here since the last exchange: the team's row is the record.
-      if (remoteIsNewer) {
-        store.replace({ ...remote, currentVersion: newest, statusEvents });
-        store.settleCurrentVersion(id);
-      } else store.settleCurrentVersionOf(local);
-      outbox.setBase(id, theirs, remote.updatedAt);
-      return { merged: false, conflicts: 0 };
-    }
-
-    // Both changed it: merge the working copies field by field against what was last exchanged.
-    const ours = sectionsOf(local);
-    const base = outbox.base(id) ?? store.versionSections(id, Math.min(local.currentVersion, remote.currentVersion)) ?? canonicalSections(EMPTY_SECTIONS);
-    const result = mergeSections(base, ours, theirs);
-    let next = canonicalSections(result.merged) as WorkingSections;
-    if (sectionsBytes(next) > HARD_LIMITS.consultationBytes) {
-      // Both sides fit, their merge does not: the team's copy stays the record, and each of this device's
-      // changes is kept as a conflict for the owner to bring back (nothing is dropped, every device agrees).
-      next = theirs;
-      result.conflicts = diffFields(base, ours)
-        .filter((change) => !deepEqual(getPath(theirs, change.path), change.after))
-        .map((change) => ({ path: change.path, base: change.before, ours: change.after, theirs: getPath(theirs, change.path) }));
-    }
-    // Status travels with its completion date. The side that moved it away from the common version decides
-    // (a completion on one laptop is not undone by the other's edits); if both moved it, the later one.
-    // Status moves are events now: the side holding the newest event the other did not have moved it last.
-    // Rows with no such event (moves recorded as versions by older apps) fall back to the common version.
-    const movedBy = statusMovedBy(local.statusEvents, remote.statusEvents);
-    const remoteMoved = remote.status !== baseStatus;
-    const localMoved = local.status !== baseStatus;
-    const statusSide =
-      movedBy !== null ? (movedBy === 'theirs' ? remote : local) : remoteMoved && (!localMoved || remote.updatedAt > local.updatedAt) ? remote : local;
-    const updatedAt = after(remote.updatedAt > local.updatedAt ? remote.updatedAt : local.updatedAt);
-    own(() => {
-      store.replace({
-        ...local,
-        ...sectionColumns(next),
-        status: statusSide.status,
-        completedAt: statusSide.completedAt,
-        statusEvents,
-        completionPercentage: assess(next).completion.percentage,
-        currentVersion: newest,
-        updatedAt,
-      });
-      for (const c of result.conflicts) store.addConflict(id, c.path, { base: c.base, ours: c.ours, theirs: c.theirs }, updatedAt);
-      store.settleCurrentVersion(id);
-    });
-    outbox.setBase(id, theirs, remote.updatedAt);
-    return { merged: true, conflicts: result.conflicts.length };
   }
 }

@@ -14,6 +14,7 @@ import { AppFailure, validationFailure } from '@shared/errors';
 import { newId } from '../clock';
 import { saveSyncSettingsSchema, testConnectionSchema, type SyncSettings } from '@shared/sync';
 import type { SyncStatus } from '@shared/contract';
+import type { WriterTurns } from '../db/writerTurns';
 
 const CONFIG_KEY = 'sync_config';
 const TOKEN = 'turso_token';
@@ -49,6 +50,8 @@ export class SyncService {
     private readonly migrations: readonly MigrationMeta[],
     emit: (status: SyncStatus) => void,
     pulledChanges: () => void = () => {},
+    /** Where the pull worker finds the migrations (the app's folder): big pull pages are applied there. */
+    private readonly pullWorker?: { migrationsFolder: string; writers?: WriterTurns },
   ) {
     this.scheduler = new SyncScheduler({
       engine: () => this.engine(),
@@ -116,6 +119,7 @@ export class SyncService {
       migrations: this.migrations,
       settings: this.settings(),
       sizing: this.sizer,
+      pullWorker: this.pullWorker,
       onProgress: ({ done, total }) => this.scheduler.progress(done, total),
     });
   }
