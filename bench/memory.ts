@@ -10,6 +10,8 @@ export interface ProcessMemory {
   kind: string;
   rssMb: number;
   pssMb: number;
+  /** The most RSS the process ever had (VmHWM): exact, where sampled PSS can miss a short peak. */
+  hwmMb: number;
 }
 
 function children(): Map<number, number[]> {
@@ -44,11 +46,12 @@ function kindOf(pid: number): string {
   }
 }
 
-function rollup(pid: number): { rssMb: number; pssMb: number } | null {
+function rollup(pid: number): { rssMb: number; pssMb: number; hwmMb: number } | null {
   try {
     const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
-    return { rssMb: kb('Rss') / 1024, pssMb: kb('Pss') / 1024 };
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (source: string, field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(source)?.[1] ?? 0);
+    return { rssMb: kb(text, 'Rss') / 1024, pssMb: kb(text, 'Pss') / 1024, hwmMb: kb(status, 'VmHWM') / 1024 };
   } catch {
     return null;
   }
@@ -101,6 +104,8 @@ export interface PeakMemory<T> {
   peakTree: ProcessMemory[];
   /** Each process's own highest PSS over all samples (processes that started during `work` included). */
   peakOfEach: ProcessMemory[];
+  /** Each process's RSS high-water mark (VmHWM) at its last sample: the same figure run after run, unlike sampled PSS. */
+  highWater: ProcessMemory[];
 }
 
 /**
@@ -111,16 +116,18 @@ export async function peakMemory<T>(work: () => Promise<T>, everyMs = 40): Promi
   const idle = processTree();
   let peakTree = idle;
   const peakOfEach = new Map(idle.map((p) => [p.pid, p]));
+  const highWater = new Map(idle.map((p) => [p.pid, p]));
   const sample = () => {
     const now = processTree();
     if (sum(now, 'pssMb') > sum(peakTree, 'pssMb')) peakTree = now;
     for (const p of now) if (p.pssMb > (peakOfEach.get(p.pid)?.pssMb ?? -1)) peakOfEach.set(p.pid, p);
+    for (const p of now) highWater.set(p.pid, p);
   };
   const timer = setInterval(sample, everyMs);
   try {
     const value = await work();
     sample();
-    return { value, idle, peakTree, peakOfEach: [...peakOfEach.values()] };
+    return { value, idle, peakTree, peakOfEach: [...peakOfEach.values()], highWater: [...highWater.values()] };
   } finally {
     clearInterval(timer);
   }

@@ -90,6 +90,8 @@ export async function pdfBench(): Promise<Row[]> {
     const printAdds = addedMb(measured, (p) => p.kind !== 'node' && p.kind !== 'renderer:chrome-ui', page);
     const chromiumAdds = addedMb(measured, (p) => p.kind !== 'node', page);
     const nodeAdds = addedMb(measured, (p) => p.kind === 'node', page);
+    // Exact peaks to compare runs by: sampled PSS of the same renderer spread over 180-240 MB in repeated runs.
+    const highWater = (kind: string) => Math.max(0, ...measured.highWater.filter((p) => p.kind === kind).map((p) => p.hwmMb));
     loop.disable();
     const longestBlock = loop.max / 1e6;
     const memoryVerdict = printAdds < MEMORY_AIM_MB ? 'met' : 'missed';
@@ -122,6 +124,7 @@ export async function pdfBench(): Promise<Row[]> {
           `${(mb / quarterMs).toFixed(1)}× the time of the quarter-size one (4× is linear)`,
           `memory (PSS) that printing it adds to the running Chromium, as it would to the app (the print page's renderer at its peak, whole; the print compositor and the growth of the browser, GPU and utility processes): ${printAdds.toFixed(0)} MB; aim < ${MEMORY_AIM_MB} MB on that figure: ${memoryVerdict}`,
           `with headless Chrome's own toolbar renderer for the page: ${chromiumAdds.toFixed(0)} MB (${describeAdded(measured, page)})`,
+          `RSS high-water marks (VmHWM, exact, steady to 1-2 MB between runs where sampled PSS is not): print renderer ${highWater('renderer').toFixed(0)} MB, print compositor (utility:printing) ${highWater('utility:printing').toFixed(0)} MB`,
           `whole tree at its peak: ${totalPssMb(measured.peakTree).toFixed(0)} MB PSS, ${totalRssMb(measured.peakTree).toFixed(0)} MB RSS summed over ${measured.peakTree.length} processes (${describeTree(measured.peakTree)}); idle before it ${totalPssMb(measured.idle).toFixed(0)} MB PSS (${describeTree(measured.idle)}); this node process grew ${nodeAdds.toFixed(0)} MB`,
           `main thread's longest block over all PDF runs: ${longestBlock.toFixed(0)} ms (layout and printing run in Chromium)`,
           `one printer; one page reused for documents up to ${LARGE_DOCUMENT.toLocaleString('en-US')} characters of HTML, a page of its own (closed after) for larger ones`,

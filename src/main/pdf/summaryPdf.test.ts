@@ -216,6 +216,14 @@ describe('client PDF: long words and long fields', () => {
     for (const [i, page] of pages.entries()) expect(page).toContain(`Page ${i + 1} of ${pages.length}`);
     expect(text).toContain('999: The weekend trade');
     expect(text).toContain('Goal 329:');
+    // The field is printed as one block per line (textBlocks): every line once, in the order typed, across the pages.
+    const lines = [...text.matchAll(/(\d+): The weekend trade/g)].map((m) => Number(m[1]));
+    expect(lines).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    const goals = [...text.matchAll(/Goal (\d+):/g)].map((m) => Number(m[1]));
+    expect(goals).toEqual(Array.from({ length: 330 }, (_, i) => i));
+    // Each of its scripts reaches the text layer on the last line as on the first.
+    const last = text.slice(text.indexOf('999: The weekend trade'));
+    for (const word of ['東京', 'مرحبا', 'שלום', 'पारिवारिक']) expect(last, word).toContain(word);
   }, 120_000);
 });
 
