@@ -151,6 +151,40 @@ describe('pull worker', () => {
   }, 120_000);
 });
 
+describe('pull worker pages in flight', () => {
+  it('applies no page sent after one that failed, and writes neither page’s cursor', async () => {
+    const { add } = setup();
+    const ada = add('Ada');
+    seedConsultations(ada.database.sqlite, ada.users.current()!.id, 40);
+    const all = ada.store.allConsultations().sort((x, y) => x.id.localeCompare(y.id));
+    const versions = ada.store.allVersions();
+    const page = (rows: typeof all) => ({
+      users: [],
+      consultations: rows,
+      versions: versions.filter((v) => rows.some((r) => r.id === v.consultationId)),
+      tombstones: [],
+      conflicts: [],
+      adopt: null,
+    });
+    const bea = add('Bea', { sameUserAs: ada });
+    // The first page cannot be applied: a trigger (in the file, so the worker's connection has it too) refuses one of its rows.
+    bea.database.sqlite.exec(
+      `CREATE TRIGGER refuse_one BEFORE INSERT ON consultations WHEN NEW.id = '${all[15]!.id}' BEGIN SELECT RAISE(ABORT, 'refused'); END`,
+    );
+    const worker = new OffThreadApply({ databaseFile: bea.file, migrationsFolder, budgetMs: 600_000 });
+    cleanups.push(() => void worker.terminate());
+    // Both sent before either is applied: the worker holds the second while it applies the first.
+    const first = worker.apply(page(all.slice(0, 20)), { key: 'first_page', value: 1 });
+    const second = worker.apply(page(all.slice(20)), { key: 'second_page', value: 2 });
+    await expect(first).rejects.toThrow(/refused/);
+    await expect(second).rejects.toThrow(/earlier page failed/);
+    expect(count(bea, 'consultations')).toBe(0);
+    expect(bea.settings.get('first_page')).toBeUndefined();
+    expect(bea.settings.get('second_page')).toBeUndefined();
+    await worker.close();
+  }, 120_000);
+});
+
 describe('writer turns', () => {
   it('lets a window’s save through between two steps of the worker’s transaction, not after the whole page', async () => {
     const { add } = setup();

@@ -5,6 +5,15 @@ import type { Incoming } from './pageApply';
 export type PullWorkerMessage =
   { type: 'applied'; merged: number; conflicts: number; notices: string[] } | { type: 'failed'; message: string; code?: string; name?: string };
 
+/** A setting written with a page, in the same commit: the pull's cursor, or the snapshot's place. */
+export interface PageMark {
+  key: string;
+  value: unknown;
+}
+
+/** What the engine sends the pull worker: a checked page, or null to end it. */
+export type PullWorkerPage = { incoming: Incoming; mark?: PageMark } | null;
+
 export interface PullWorkerData {
   databaseFile: string;
   migrationsFolder: string;
@@ -53,11 +62,16 @@ export class OffThreadApply {
     this.worker.on('exit', (code) => fail(new Error(`The pull worker stopped (exit code ${code}) before applying a page`)));
   }
 
-  apply(incoming: Incoming): Promise<{ merged: number; conflicts: number; notices: string[] }> {
+  /**
+   * Applies a page after those sent before it; `mark` (a setting: the pull's cursor) is written in the
+   * transaction of its last step. Pages may be sent before the one before them landed; after a page failed,
+   * the worker applies none that follow it (the cursor never passes a page that did not land).
+   */
+  apply(incoming: Incoming, mark?: PageMark): Promise<{ merged: number; conflicts: number; notices: string[] }> {
     if (this.gone) return Promise.reject(this.gone);
     return new Promise((resolve, reject) => {
       this.waiting.push({ resolve, reject });
-      this.worker.postMessage(incoming);
+      this.worker.postMessage({ incoming, mark } satisfies PullWorkerPage);
     });
   }
 

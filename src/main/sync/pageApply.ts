@@ -63,10 +63,11 @@ export class PageApply {
    * Applies a page in local transactions that each stop at the first look at the clock past the budget (a
    * consultation with its versions and tombstone always together, the team's users first), yielding between
    * them so the window stays responsive. Elapsed time, not a count, ends a transaction: on a busy machine
-   * the same rows take longer and the transaction is cut sooner. The cursor moves only after the whole page:
-   * a page cut short is applied again, which changes nothing for what already landed.
+   * the same rows take longer and the transaction is cut sooner. `landed` (the cursor's move) is written in
+   * the transaction of the page's last step: a page cut short is applied again, which changes nothing for
+   * what already landed.
    */
-  async apply(incoming: Incoming): Promise<{ merged: number; conflicts: number }> {
+  async apply(incoming: Incoming, landed?: () => void): Promise<{ merged: number; conflicts: number }> {
     const ids = [...new Set([...incoming.tombstones.map((t) => String(t.id)), ...incoming.consultations.map((c) => c.id)])];
     const group = <T>(list: T[], key: (item: T) => string) => {
       const out = new Map<string, T[]>();
@@ -111,11 +112,13 @@ export class PageApply {
       const writers = this.options.writers;
       writers?.letThrough();
       const deadline = performance.now() + budgetMs;
-      // One transaction per slice, its steps savepoints in it; made durable by the page's cursor write (SyncOutbox.syncedLater).
+      // One transaction per slice, its steps savepoints in it, committed without waiting for the disk
+      // (SyncOutbox.syncedLater): a power cut loses the last pages with their cursor, which are pulled again.
       this.options.local().outbox.syncedLater(() =>
         this.options.local().store.transaction(() => {
           step(first);
           while (at < ids.length && performance.now() < deadline && !writers?.wanted()) step(false);
+          if (at >= ids.length) landed?.();
         }),
       );
     }

@@ -22,7 +22,7 @@ import {
 } from '../store/rows';
 import type { SqlRow } from '../store/columns';
 import { PageApply, type Incoming } from './pageApply';
-import { OffThreadApply } from './offThreadApply';
+import { OffThreadApply, type PageMark } from './offThreadApply';
 import type { WriterTurns } from '../db/writerTurns';
 import { keepNotice, listRefused, QUARANTINE_KEY, type QuarantinedRow } from './syncNotes';
 import { deepEqual } from '@shared/consultation/diff';
@@ -176,6 +176,17 @@ interface PendingBatch {
   maxSeq: number;
 }
 const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Pull pages being applied: the last one's landing, whether it went to the worker, and the landing before it. */
+interface InFlight {
+  landing: Promise<void>;
+  worker: boolean;
+  before: Promise<void>;
+}
+const NOTHING_IN_FLIGHT: InFlight = { landing: Promise.resolve(), worker: false, before: Promise.resolve() };
+const settled = async (pages: InFlight) => {
+  await pages.before.catch(() => {});
+  await pages.landing.catch(() => {});
+};
 const logRows = (rows: RemoteRow[]): LogPage['log'] =>
   rows.map((r) => ({ seq: Number(r.seq), entity: String(r.entity) as Entity, id: String(r.entity_id), device: String(r.device_id) }));
 /** The answer was over the response cap, or too slow for the timeout: worth asking again in smaller parts. */
@@ -668,7 +679,7 @@ export class SyncEngine {
       }
       const progress = { done: 0, total: 0 };
       let request = this.readPage(this.options.settings.get<number>(CURSOR_KEY) ?? 0, true);
-      let landing: Promise<void> = Promise.resolve();
+      let inFlight = NOTHING_IN_FLIGHT;
       try {
         for (;;) {
           const page = await request;
@@ -680,17 +691,15 @@ export class SyncEngine {
           request.catch(() => {}); // a failure is reported where it is awaited
           const ids: Record<Entity, Set<string>> = { user: new Set(), consultation: new Set(), version: new Set(), tombstone: new Set() };
           for (const row of page.log) if (row.device !== this.options.deviceId) ids[row.entity]?.add(row.id);
-          ({ landing } = await this.queuePage(landing, ids, page.inline, totals, () => {
-            // A synced commit: the page's parts (committed without waiting for the disk) are durable with it.
-            this.options.settings.set(CURSOR_KEY, lastSeq);
+          inFlight = await this.queuePage(inFlight, ids, page.inline, totals, { key: CURSOR_KEY, value: lastSeq }, () => {
             progress.done += page.log.length;
             if (progress.total > 0) this.options.onProgress?.({ done: progress.done, total: Math.max(progress.total, progress.done) });
-          }));
+          });
         }
-        await landing;
+        await inFlight.landing;
       } finally {
-        // A page still being applied lands (and moves the cursor) before a failure is reported.
-        await landing.catch(() => {});
+        // Pages still being applied land (and move the cursor) before a failure is reported.
+        await settled(inFlight);
       }
       return totals;
     } finally {
@@ -710,7 +719,7 @@ export class SyncEngine {
     let state = resume;
     const progress = { done: 0, total: 0 };
     let request: Promise<SnapshotPage> | null = this.readSnapshotPage(state?.after ?? '', true);
-    let landing: Promise<void> = Promise.resolve();
+    let inFlight = NOTHING_IN_FLIGHT;
     try {
       while (request) {
         const page: SnapshotPage = await request;
@@ -728,17 +737,15 @@ export class SyncEngine {
           version: new Set(),
           tombstone: new Set(page.inline.tombstones.map((t) => String(t.id))),
         };
-        ({ landing } = await this.queuePage(landing, ids, page.inline, totals, () => {
-          // A synced commit: the page's parts (committed without waiting for the disk) are durable with it.
-          state = { ...state!, after: last ?? state!.after };
-          this.options.settings.set(SNAPSHOT_KEY, state);
+        state = { ...state!, after: last ?? state!.after };
+        inFlight = await this.queuePage(inFlight, ids, page.inline, totals, { key: SNAPSHOT_KEY, value: state }, () => {
           progress.done += page.ids.length;
           if (progress.total > 0) this.options.onProgress?.({ done: progress.done, total: Math.max(progress.total, progress.done) });
-        }));
+        });
       }
-      await landing;
+      await inFlight.landing;
     } finally {
-      await landing.catch(() => {});
+      await settled(inFlight);
     }
     this.local.store.transaction(() => {
       this.options.settings.set(CURSOR_KEY, state!.seq);
@@ -838,39 +845,41 @@ export class SyncEngine {
   }
 
   /**
-   * Reads what a page (of the log or of the snapshot) names and checks it here, then applies it once the page
-   * before it landed; `landed` runs (the cursor moves) after it did, so pages land in order. It returns that
-   * landing (wrapped: a promise would be awaited with it), and the next page is read and checked meanwhile:
-   * that check may not yet see this page's new consultations, which at worst reads a history twice (apply
-   * reads what is here again).
+   * Reads what a page (of the log or of the snapshot) names and checks it here, then applies it with `mark`
+   * (the cursor's move) in the same commit; `landed` runs once it did. The next page is read and checked
+   * meanwhile: that check may not yet see this page's new consultations, which at worst reads a history
+   * twice (apply reads what is here again). The pull worker takes a page while it applies the one before
+   * (it applies them in order, and none after one that failed); a page applied here waits for the one before.
    */
   private async queuePage(
-    previous: Promise<void>,
+    previous: InFlight,
     ids: Record<Entity, Set<string>>,
     inline: InlineRows | null,
     totals: { pulled: number; merged: number; conflicts: number },
+    mark: PageMark,
     landed: () => void,
-  ): Promise<{ landing: Promise<void> }> {
+  ): Promise<InFlight> {
     const incoming = await this.fetchPage(ids, inline);
-    await previous;
-    const landing = this.land(incoming, totals).then(landed);
+    const offThread = this.options.pullWorker;
+    const worker = offThread !== undefined && incoming.consultations.length + incoming.versions.length >= (offThread.fromRows ?? WORKER_ROWS);
+    // At most two pages in the worker: this one waits for the one before the last.
+    await (worker && previous.worker ? previous.before : previous.landing);
+    const landing = this.land(incoming, worker, mark, totals).then(landed);
     landing.catch(() => {}); // a failure is reported where it is awaited
     // An adopted identity changes whose conflicts the next page's check keeps: that check waits for it.
     if (incoming.adopt) await landing;
-    return { landing };
+    return { landing, worker, before: previous.landing };
   }
 
-  /** Applies a checked page (in the pull worker if it is big and the engine has one) and counts it into `totals`. */
-  private async land(incoming: Incoming, totals: { pulled: number; merged: number; conflicts: number }): Promise<void> {
-    const rows = incoming.consultations.length + incoming.versions.length;
-    const offThread = this.options.pullWorker;
+  /** Applies a checked page (in the pull worker, or here) with its mark, and counts it into `totals`. */
+  private async land(incoming: Incoming, worker: boolean, mark: PageMark, totals: { pulled: number; merged: number; conflicts: number }): Promise<void> {
     let applied: { merged: number; conflicts: number };
-    if (offThread && rows >= (offThread.fromRows ?? WORKER_ROWS)) {
-      const worked = await this.pullWorker(offThread.migrationsFolder).apply(incoming);
+    if (worker) {
+      const worked = await this.pullWorker(this.options.pullWorker!.migrationsFolder).apply(incoming, mark);
       // The worker kept its notices in the settings; they are this run's too.
       this.notices.push(...worked.notices);
       applied = worked;
-    } else applied = await this.pages.apply(incoming);
+    } else applied = await this.pages.apply(incoming, () => this.options.settings.set(mark.key, mark.value));
     totals.pulled += incoming.users.length + incoming.consultations.length + incoming.versions.length + incoming.tombstones.length;
     totals.merged += applied.merged;
     totals.conflicts += applied.conflicts;
