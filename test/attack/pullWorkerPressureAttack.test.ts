@@ -93,6 +93,44 @@ describe('pull worker under pressure', () => {
     expect(bea.engine.quarantine()).toEqual([]);
   }, 180_000);
 
+  it('a log pull cut by the network mid-way while the worker applies: what landed stays, the cursor no further, the resumed pull completes it', async () => {
+    const { remote, add } = setup();
+    const ada = add('Ada');
+    ada.consultations.create({ sections: fullSections('Before Cut') });
+    await ada.sync();
+    let cutAt = 0;
+    const bea = device(
+      'Bea',
+      hooked(remote, async (n) => {
+        // The fourth page of a pull: the link drops (once).
+        if (cutAt === 0 && n === 4) {
+          cutAt = n;
+          throw new Error('fetch failed');
+        }
+      }),
+      { sameUserAs: ada, sizing: smallPages(), pullWorker: { migrationsFolder, fromRows: 1 } },
+    );
+    cleanups.push(() => bea.close());
+    await bea.sync();
+    const cursor = () => Number(bea.settings.get<number>('sync_cursor') ?? 0);
+    const before = cursor();
+    for (let i = 0; i < 150; i += 1) ada.consultations.create({ sections: fullSections(`Cut Corner ${i}`) });
+    await ada.sync();
+    await expect(bea.sync()).rejects.toThrow(/fetch failed/);
+    const landed = count(bea, 'consultations');
+    expect(landed).toBeGreaterThan(1);
+    expect(landed).toBeLessThan(151);
+    // The cursor moved with what landed, not past it: every consultation it passed is here.
+    expect(cursor()).toBeGreaterThan(before);
+    const passed = (await remote.execute({ sql: `SELECT DISTINCT entity_id AS id FROM sync_log WHERE entity = 'consultation' AND seq <= ?`, args: [cursor()] }))
+      .rows;
+    for (const r of passed) expect(bea.store.find(String(r.id))).toBeDefined();
+    await bea.sync();
+    expect(syncedState(bea)).toEqual(syncedState(ada));
+    expect(count(bea, 'consultations_fts')).toBe(151);
+    expect(bea.engine.pendingCount()).toBe(0);
+  }, 180_000);
+
   it('a consultant typing and creating on the main connection while the worker applies a big pull: nothing refused as busy, nothing lost, the outbox holds only her work', async () => {
     const { remote, add } = setup();
     const ada = add('Ada');
