@@ -24,6 +24,32 @@ describe('sync scheduler', () => {
     expect(spread.size).toBeGreaterThan(10);
   });
 
+  it('a run that fails after the app stopped (its database closed) ends quietly: no status to describe, stop() resolves', async () => {
+    const statuses: SyncStatus[] = [];
+    let fail: (error: Error) => void = () => {};
+    const engine = { syncOnce: () => new Promise((_, reject) => (fail = reject)) } as unknown as SyncEngine;
+    let open = true;
+    const read = () => {
+      if (!open) throw new TypeError('The database connection is not open');
+      return { state: 'offline' as const, message: 'unreachable' };
+    };
+    const scheduler = new SyncScheduler({
+      engine: () => engine,
+      intervalMs: () => 60_000,
+      pending: () => (read(), 0),
+      emit: (s) => statuses.push(s),
+      describe: read,
+    });
+    scheduler.start();
+    await vi.waitFor(() => expect(statuses.map((s) => s.state)).toEqual(['syncing']));
+    // The app closes: the scheduler is told to stop, the database closes, then the run in flight fails.
+    const stopping = scheduler.stop();
+    open = false;
+    fail(new TypeError('The database connection is not open'));
+    await expect(stopping).resolves.toBeUndefined();
+    expect(statuses.map((s) => s.state)).toEqual(['syncing']);
+  });
+
   it('reports offline with the waiting count, retries with backoff, then reports up to date', async () => {
     vi.useFakeTimers();
     const statuses: SyncStatus[] = [];

@@ -111,6 +111,8 @@ export class SyncScheduler {
       this.set({ state: 'up_to_date', lastSyncedAt: new Date().toISOString(), message: teamNote(report), progress: null });
       this.schedule(this.options.intervalMs());
     } catch (error) {
+      // Stopped meanwhile (the app closing, its database with it): nothing to describe, no one to tell.
+      if (this.stopped) return console.warn('Sync ended as the app stopped', error);
       this.failures += 1;
       this.catchUps = 0;
       // The raw error is for the log; the status carries words.
