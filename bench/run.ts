@@ -133,7 +133,7 @@ function readingNotes(all: { section: string; row: Row }[]): string {
   lines.push(
     '- Ratios compare with a raw baseline measured in the same run on the same machine; this is a shared 2-core machine, so times move by 20–40% between runs, ratios less.',
     '- Timings include `synchronous=FULL` (each commit synced before "Saved"), on both sides.',
-    '- Sync and off-main-thread figures are one run each, not medians.',
+    '- The pull is the median of three runs, each followed by its floor; the push, the 50 KB/s link and the off-main-thread figures are one run each.',
     '',
   );
   return lines.join('\n');
