@@ -25,7 +25,7 @@ export interface PullWorkerData {
 
 /**
  * The worker's transactions run this long: commits are what short transactions cost (a 10,000-consultation
- * pull took 1.5× as long in 40 ms transactions); a main-thread write meanwhile waits for one step, not this.
+ * pull took about 1.4× as long in 40 ms ones, paired bench runs); a main-thread write waits one step, not this.
  */
 export const WORKER_BUDGET_MS = 250;
 
