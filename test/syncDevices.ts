@@ -3,11 +3,16 @@ import { createClient, type Client } from '@libsql/client';
 import { openTestApp, tempDir, type TestApp } from './tempDatabase';
 import { copyFileSync, rmSync } from 'node:fs';
 import { forgetSyncIdentity, SyncEngine, type SyncEngineOptions } from '../src/main/sync/syncEngine';
-import type { LinkSizer } from '../src/main/sync/batchSizing';
+import { LinkSizer } from '../src/main/sync/batchSizing';
 import { findMigrationsFolder, readMigrations } from '../src/main/db/migrate';
 import { newId } from '../src/main/clock';
 
 export const migrations = readMigrations(findMigrationsFolder());
+/** Every pull page applied in the pull worker, however small (the app sends only big ones). */
+export const everyPageInWorker = { pullWorker: { migrationsFolder: findMigrationsFolder(), fromRows: 1 } };
+/** Pages of a few consultations: a pull of dozens takes many pages. */
+export const smallPages = () => new LinkSizer({ startBytes: 4 * 1024, maxBytes: 16 * 1024 });
+export const tableRows = (app: TestApp, table: string) => (app.database.sqlite.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n;
 
 export interface Device extends TestApp {
   name: string;

@@ -1,12 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { fileTeamDevices, migrations, syncedState, type Device } from './syncDevices';
+import { everyPageInWorker, fileTeamDevices, migrations, smallPages, syncedState, tableRows, type Device } from './syncDevices';
 import { fullSections } from './arbitraries';
 import { seedConsultations } from '../bench/seed';
 import { findMigrationsFolder } from '../src/main/db/migrate';
 import { WriterTurns } from '../src/main/db/writerTurns';
 import { OffThreadApply } from '../src/main/sync/offThreadApply';
-import { LinkSizer } from '../src/main/sync/batchSizing';
 import { SyncEngine } from '../src/main/sync/syncEngine';
 import { ConflictsService } from '../src/main/sync/conflictsService';
 import { newId } from '../src/main/clock';
@@ -22,17 +21,12 @@ afterEach(() => {
 });
 const setup = () => fileTeamDevices((cleanup) => cleanups.push(cleanup));
 const migrationsFolder = findMigrationsFolder();
-/** Every page goes to the worker, however small. */
-const everyPage = { pullWorker: { migrationsFolder, fromRows: 1 } };
-/** Pages of a few consultations: a pull of dozens takes many pages. */
-const smallPages = () => new LinkSizer({ startBytes: 4 * 1024, maxBytes: 16 * 1024 });
-const count = (d: Device, table: string) => (d.database.sqlite.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n;
 /** What the merge and search need besides the synced state: each consultation's merge base and its search row. */
 const localState = (d: Device) => ({
   bases: d.database.sqlite
     .prepare('SELECT consultation_id, contact_info, business_context, pain_points, goals_objectives FROM consultation_sync_base ORDER BY 1')
     .all(),
-  searchRows: count(d, 'consultations_fts'),
+  searchRows: tableRows(d, 'consultations_fts'),
   outbox: d.engine.pendingCount(),
 });
 
@@ -50,7 +44,7 @@ describe('pull worker', () => {
     }
     await ada.sync();
     const here = add('Here', { sameUserAs: ada, sizing: smallPages() });
-    const there = add('There', { sameUserAs: ada, sizing: smallPages(), ...everyPage });
+    const there = add('There', { sameUserAs: ada, sizing: smallPages(), ...everyPageInWorker });
     const pulledHere = await here.sync();
     const pulledThere = await there.sync();
     expect(pulledThere.pulled).toBe(pulledHere.pulled);
@@ -59,7 +53,7 @@ describe('pull worker', () => {
     expect(localState(there)).toEqual(localState(here));
     // Nothing pulled went to the outbox (the worker's connection keeps the applying switch too).
     expect(localState(there)).toMatchObject({ searchRows: 40, outbox: 0 });
-    expect(count(there, 'consultation_sync_base')).toBe(40);
+    expect(tableRows(there, 'consultation_sync_base')).toBe(40);
     // And a search finds a pulled consultation by a word of its name.
     expect(there.consultations.list({ search: 'Worker Bakery 17' }).items.map((c) => c.businessName)).toContain('Worker Bakery 17');
   }, 120_000);
@@ -69,7 +63,7 @@ describe('pull worker', () => {
     const ada = add('Ada');
     const id = ada.consultations.create({ sections: fullSections('Merged Mill') }).consultation.id;
     await ada.sync();
-    const bea = add('Bea', { sameUserAs: ada, ...everyPage });
+    const bea = add('Bea', { sameUserAs: ada, ...everyPageInWorker });
     await bea.sync();
     ada.consultations.autosave({
       consultationId: id,
@@ -111,7 +105,7 @@ describe('pull worker', () => {
       sql: `INSERT INTO consultation_versions (${columns.join(', ')}) SELECT ${copied.join(', ')} FROM consultation_versions WHERE consultation_id = :kept`,
       args: { id: stray, user: tom.users.current()!.id, kept },
     });
-    const bea = add('Bea', { sameUserAs: ada, ...everyPage });
+    const bea = add('Bea', { sameUserAs: ada, ...everyPageInWorker });
     const report = await bea.sync();
     expect(report.quarantined).toBe(1);
     expect(bea.engine.quarantine().map((q) => [q.entity, q.id, q.reason])).toEqual([['version', stray, 'user_id: its author is not the consultation’s owner']]);
@@ -134,14 +128,14 @@ describe('pull worker', () => {
       migrations,
       settings: bea.settings,
       sizing: smallPages(),
-      ...everyPage,
+      ...everyPageInWorker,
       onProgress: () => {
         // After the first page landed: the worker is killed (as by the system), mid-pull.
         if (cuts++ === 0) void (engine as unknown as { worker: { apply: OffThreadApply } | null }).worker?.apply.terminate();
       },
     });
     await expect(engine.syncOnce()).rejects.toThrow(/pull worker stopped/);
-    const landed = count(bea, 'consultations');
+    const landed = tableRows(bea, 'consultations');
     expect(landed).toBeGreaterThan(0);
     expect(landed).toBeLessThan(30);
     const again = await engine.syncOnce();
@@ -178,7 +172,7 @@ describe('pull worker pages in flight', () => {
     const second = worker.apply(page(all.slice(20)), { key: 'second_page', value: 2 });
     await expect(first).rejects.toThrow(/refused/);
     await expect(second).rejects.toThrow(/earlier page failed/);
-    expect(count(bea, 'consultations')).toBe(0);
+    expect(tableRows(bea, 'consultations')).toBe(0);
     expect(bea.settings.get('first_page')).toBeUndefined();
     expect(bea.settings.get('second_page')).toBeUndefined();
     await worker.close();
@@ -217,10 +211,10 @@ describe('writer turns', () => {
     turns.hold(() => bea.settings.set('typed_while_pulling', 'kept'));
     const waitedMs = performance.now() - waited;
     // The save got in before the page was done: the worker had committed part of it, not all.
-    const landedBeforeSave = count(bea, 'consultations');
+    const landedBeforeSave = tableRows(bea, 'consultations');
     expect(landedBeforeSave).toBeLessThan(total);
     await applying;
-    expect(count(bea, 'consultations')).toBe(total);
+    expect(tableRows(bea, 'consultations')).toBe(total);
     expect(bea.settings.get('typed_while_pulling')).toBe('kept');
     expect(waitedMs).toBeLessThan(5_000);
   }, 180_000);

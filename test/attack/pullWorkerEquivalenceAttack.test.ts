@@ -1,9 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { fileTeamDevices, syncedState, type Device } from '../syncDevices';
+import { everyPageInWorker, fileTeamDevices, smallPages, syncedState, type Device } from '../syncDevices';
 import { fullSections } from '../arbitraries';
 import { signaturePng } from '../signatureImage';
-import { findMigrationsFolder } from '../../src/main/db/migrate';
-import { LinkSizer } from '../../src/main/sync/batchSizing';
 
 // Issue 16 attacked: whatever a pull applied on the main thread does, the pull worker (every page sent there,
 // however small) must do the same. Each case runs once per way of applying and asserts the same outcome.
@@ -14,12 +12,9 @@ afterEach(() => {
   cleanups = [];
 });
 const setup = () => fileTeamDevices((c) => cleanups.push(c));
-const migrationsFolder = findMigrationsFolder();
-/** Pages of a few consultations: a pull takes many pages. */
-const smallPages = () => new LinkSizer({ startBytes: 4 * 1024, maxBytes: 16 * 1024 });
 const ways = [
   ['on the main thread', {}],
-  ['in the pull worker', { pullWorker: { migrationsFolder, fromRows: 1 } }],
+  ['in the pull worker', everyPageInWorker],
 ] as const;
 const versionNumbers = (d: Device, id: string) =>
   (d.database.sqlite.prepare('SELECT version_number AS n FROM consultation_versions WHERE consultation_id = ? ORDER BY 1').all(id) as { n: number }[]).map(

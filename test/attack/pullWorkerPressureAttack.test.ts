@@ -1,11 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Client } from '@libsql/client';
-import { device, fileTeamDevices, syncedState, type Device } from '../syncDevices';
+import { device, everyPageInWorker, fileTeamDevices, smallPages, syncedState, tableRows as count, type Device } from '../syncDevices';
 import { fullSections } from '../arbitraries';
 import { seedConsultations } from '../../bench/seed';
-import { findMigrationsFolder } from '../../src/main/db/migrate';
 import { WriterTurns } from '../../src/main/db/writerTurns';
-import { LinkSizer } from '../../src/main/sync/batchSizing';
 
 // Issue 16 attacked under pressure: the team changing between pipelined pages, a consultant typing on the
 // main connection while the worker applies, and a page the worker cannot apply.
@@ -16,10 +14,7 @@ afterEach(() => {
   cleanups = [];
 });
 const setup = () => fileTeamDevices((c) => cleanups.push(c));
-const migrationsFolder = findMigrationsFolder();
-const smallPages = () => new LinkSizer({ startBytes: 4 * 1024, maxBytes: 16 * 1024 });
 const LOG_PAGE = 'SELECT seq, entity, entity_id, device_id FROM sync_log WHERE seq > ? ORDER BY seq LIMIT ?';
-const count = (d: Device, table: string) => (d.database.sqlite.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n;
 /** The consultations the outbox would push (a version counts for its consultation). */
 const outboxConsultations = (d: Device) =>
   new Set(
@@ -72,7 +67,7 @@ describe('pull worker under pressure', () => {
         edited.push(changed);
         await ada.sync();
       }),
-      { sameUserAs: ada, sizing: smallPages(), pullWorker: { migrationsFolder, fromRows: 1 } },
+      { sameUserAs: ada, sizing: smallPages(), ...everyPageInWorker },
     );
     cleanups.push(() => bea.close());
     // Bea follows the log from here on (her first pull, a snapshot, is done).
@@ -108,7 +103,7 @@ describe('pull worker under pressure', () => {
           throw new Error('fetch failed');
         }
       }),
-      { sameUserAs: ada, sizing: smallPages(), pullWorker: { migrationsFolder, fromRows: 1 } },
+      { sameUserAs: ada, sizing: smallPages(), ...everyPageInWorker },
     );
     cleanups.push(() => bea.close());
     await bea.sync();
@@ -137,7 +132,7 @@ describe('pull worker under pressure', () => {
     seedConsultations(ada.database.sqlite, ada.users.current()!.id, 1_200);
     await ada.sync();
     const turns = new WriterTurns();
-    const bea = add('Bea', { sameUserAs: ada, pullWorker: { migrationsFolder, fromRows: 1, writers: turns } });
+    const bea = add('Bea', { sameUserAs: ada, pullWorker: { ...everyPageInWorker.pullWorker, writers: turns } });
     const mine = bea.consultations.create({ sections: fullSections('Typed During Pull') }).consultation.id;
     const made: string[] = [mine];
     const failures: unknown[] = [];
@@ -183,7 +178,7 @@ describe('pull worker under pressure', () => {
     const ada = add('Ada');
     for (let i = 0; i < 30; i += 1) ada.consultations.create({ sections: fullSections(i === 17 ? 'Poison Pantry' : `Fine Foods ${i}`) });
     await ada.sync();
-    const bea = add('Bea', { sameUserAs: ada, sizing: smallPages(), pullWorker: { migrationsFolder, fromRows: 1 } });
+    const bea = add('Bea', { sameUserAs: ada, sizing: smallPages(), ...everyPageInWorker });
     const mine = bea.consultations.create({ sections: fullSections('Bea Local') }).consultation.id;
     // Something this laptop's database refuses (as a full disk or a damaged index would): one consultation's insert.
     bea.database.sqlite.exec(`CREATE TRIGGER poison BEFORE INSERT ON consultations WHEN json_extract(NEW.contact_info, '$.business_name') = 'Poison Pantry'
