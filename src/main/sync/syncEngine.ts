@@ -674,7 +674,7 @@ export class SyncEngine {
       const snapshot = this.options.settings.get<SnapshotState>(SNAPSHOT_KEY);
       if ((this.options.settings.get<number>(CURSOR_KEY) ?? 0) === 0 && !snapshot?.done) {
         // A first pull brings the whole team: the worker starts while the first page is read.
-        if (this.options.pullWorker) this.pullWorker(this.options.pullWorker.migrationsFolder);
+        if (this.options.pullWorker) this.pullWorker();
         await this.pullSnapshot(snapshot ?? null, totals);
       }
       const progress = { done: 0, total: 0 };
@@ -691,10 +691,9 @@ export class SyncEngine {
           request.catch(() => {}); // a failure is reported where it is awaited
           const ids: Record<Entity, Set<string>> = { user: new Set(), consultation: new Set(), version: new Set(), tombstone: new Set() };
           for (const row of page.log) if (row.device !== this.options.deviceId) ids[row.entity]?.add(row.id);
-          inFlight = await this.queuePage(inFlight, ids, page.inline, totals, { key: CURSOR_KEY, value: lastSeq }, () => {
-            progress.done += page.log.length;
-            if (progress.total > 0) this.options.onProgress?.({ done: progress.done, total: Math.max(progress.total, progress.done) });
-          });
+          inFlight = await this.queuePage(inFlight, ids, page.inline, totals, { key: CURSOR_KEY, value: lastSeq }, () =>
+            this.progressed(progress, page.log.length),
+          );
         }
         await inFlight.landing;
       } finally {
@@ -738,10 +737,9 @@ export class SyncEngine {
           tombstone: new Set(page.inline.tombstones.map((t) => String(t.id))),
         };
         state = { ...state!, after: last ?? state!.after };
-        inFlight = await this.queuePage(inFlight, ids, page.inline, totals, { key: SNAPSHOT_KEY, value: state }, () => {
-          progress.done += page.ids.length;
-          if (progress.total > 0) this.options.onProgress?.({ done: progress.done, total: Math.max(progress.total, progress.done) });
-        });
+        inFlight = await this.queuePage(inFlight, ids, page.inline, totals, { key: SNAPSHOT_KEY, value: state }, () =>
+          this.progressed(progress, page.ids.length),
+        );
       }
       await inFlight.landing;
     } finally {
@@ -871,11 +869,17 @@ export class SyncEngine {
     return { landing, worker, before: previous.landing };
   }
 
+  /** A page landed: `done` moves on, and the progress is reported once the total is known. */
+  private progressed(progress: SyncProgress, done: number): void {
+    progress.done += done;
+    if (progress.total > 0) this.options.onProgress?.({ done: progress.done, total: Math.max(progress.total, progress.done) });
+  }
+
   /** Applies a checked page (in the pull worker, or here) with its mark, and counts it into `totals`. */
   private async land(incoming: Incoming, worker: boolean, mark: PageMark, totals: { pulled: number; merged: number; conflicts: number }): Promise<void> {
     let applied: { merged: number; conflicts: number };
     if (worker) {
-      const worked = await this.pullWorker(this.options.pullWorker!.migrationsFolder).apply(incoming, mark);
+      const worked = await this.pullWorker().apply(incoming, mark);
       // The worker kept its notices in the settings; they are this run's too.
       this.notices.push(...worked.notices);
       applied = worked;
@@ -886,11 +890,11 @@ export class SyncEngine {
   }
 
   /** The pull worker over the database open now (started with the first big page; a restore meanwhile starts another). */
-  private pullWorker(migrationsFolder: string): OffThreadApply {
+  private pullWorker(): OffThreadApply {
     const { database } = this.local;
     if (this.worker?.database !== database) {
       void this.worker?.apply.close();
-      const { writers, entry } = this.options.pullWorker ?? {};
+      const { migrationsFolder, writers, entry } = this.options.pullWorker!;
       const data = { databaseFile: database.file, migrationsFolder, budgetMs: this.options.applyBudgetMs, writers: writers?.buffer };
       this.worker = { database, apply: new OffThreadApply(data, entry) };
     }
