@@ -189,6 +189,18 @@ const settled = async (pages: InFlight) => {
 };
 const logRows = (rows: RemoteRow[]): LogPage['log'] =>
   rows.map((r) => ({ seq: Number(r.seq), entity: String(r.entity) as Entity, id: String(r.entity_id), device: String(r.device_id) }));
+/**
+ * What a read's first statement evaluates when the page is over its budget: an integer overflow, the error
+ * SQLite (and tursodb) raise from plain arithmetic. It fails the read batch before the rows are read.
+ */
+const OVER_BUDGET = 'abs(-9223372036854775807 - 1)';
+/** The read failed on OVER_BUDGET. */
+function overBudget(error: unknown): boolean {
+  for (let e = error as { message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth += 1) {
+    if (/integer overflow/i.test(String(e.message ?? ''))) return true;
+  }
+  return false;
+}
 /** The answer was over the response cap, or too slow for the timeout: worth asking again in smaller parts. */
 function tooBigAnswer(error: unknown): boolean {
   for (
@@ -753,13 +765,19 @@ export class SyncEngine {
 
   /** Consultations per snapshot page: sized by what pages weighed, so an answer stays about MAX_PULL_BYTES. */
   private snapshotRows = 100;
+  /** The last snapshot page was over its budget (a heavy consultation): the next is read guarded. */
+  private lastPageOver = false;
 
   /**
    * One page of the team's consultations after `after` (id order) with everything that goes with them, in one
    * read. The page's rows come only if they weigh less than the link's budget (the answer stays under the
-   * response cap and the timeout); otherwise only their weight comes back and the page is asked again, smaller.
+   * response cap and the timeout). The weight is summed once, by the read's first statement, which fails the
+   * read when the page is over (the rest of the batch then does not run): the page is then asked again
+   * guarded, where each part sums the weight again and only the weight comes back, and then smaller.
    */
   private async readSnapshotPage(after: string, first: boolean): Promise<SnapshotPage> {
+    // Guarded when nothing says yet what pages weigh, or the last page was over: such a page costs one read, not two.
+    let guarded = first || this.lastPageOver;
     for (;;) {
       const limit = this.snapshotRows;
       const budget = Math.min(this.sizer.budgetBytes(), MAX_PULL_BYTES);
@@ -772,14 +790,23 @@ export class SyncEngine {
         weight('consultation_versions', VERSION_TEXT, 'consultation_id'),
         weight('consultation_conflicts', CONFLICT_TEXT, 'consultation_id'),
       ].join(' + ');
-      const fits = { sql: `AND (${pageWeight}) <= ?`, args: [...args, ...args, ...args, budget] };
+      const weightArgs = [...args, ...args, ...args];
+      // Guarded, each part comes only if the page fits (each sums the weight again).
+      const fits = guarded ? { sql: `AND (${pageWeight}) <= ?`, args: [...weightArgs, budget] } : { sql: '', args: [] };
       const statements: RemoteStatement[] = [
-        { sql: `SELECT ${pageWeight} AS n`, args: [...args, ...args, ...args] },
+        guarded
+          ? { sql: `SELECT ${pageWeight} AS n`, args: weightArgs }
+          : {
+              sql: `SELECT CASE WHEN n <= budget THEN n ELSE ${OVER_BUDGET} END AS n FROM (SELECT ${pageWeight} AS n, ? AS budget)`,
+              args: [...weightArgs, budget],
+            },
         { sql: pageIds, args },
-        {
-          sql: `SELECT ${consultationCodec.names.join(', ')} FROM consultations WHERE id IN (${pageIds}) ${fits.sql} ORDER BY id`,
-          args: [...args, ...fits.args],
-        },
+        guarded
+          ? {
+              sql: `SELECT ${consultationCodec.names.join(', ')} FROM consultations WHERE id IN (${pageIds}) ${fits.sql} ORDER BY id`,
+              args: [...args, ...fits.args],
+            }
+          : { sql: `SELECT ${consultationCodec.names.join(', ')} FROM consultations WHERE id > ? ORDER BY id LIMIT ?`, args },
         {
           sql: `SELECT ${versionCodec.names.join(', ')} FROM consultation_versions WHERE consultation_id IN (${pageIds}) ${fits.sql}`,
           args: [...args, ...fits.args],
@@ -802,20 +829,33 @@ export class SyncEngine {
             sql: `SELECT ${TOMBSTONE_COLUMNS.join(', ')} FROM consultation_tombstones t WHERE NOT EXISTS (SELECT 1 FROM consultations c WHERE c.id = t.id)`,
           },
         );
+      // A page over its budget says nothing of the link: the sizer sees it as a small answer, not a failure.
+      const read = () =>
+        this.options.remote.batch(statements, 'read').catch((error: unknown) => {
+          if (!guarded && overBudget(error)) return null;
+          throw error;
+        });
       let results;
       try {
-        results = await this.sizer.timed(answerBytes, () => this.options.remote.batch(statements, 'read'));
+        results = await this.sizer.timed((answer) => (answer ? answerBytes(answer) : 0), read);
       } catch (error) {
         if (!tooBigAnswer(error) || limit <= 1) throw error;
         this.snapshotRows = Math.max(1, Math.floor(limit / 2));
+        guarded = false;
+        continue;
+      }
+      if (results === null) {
+        guarded = true;
         continue;
       }
       const pageBytes = Number(results[0]!.rows[0]?.n ?? 0);
-      // Next pages about one budget each (growing at most twofold, so one light page does not oversize the next).
-      const fitting = Math.floor((limit * budget) / Math.max(1, pageBytes));
+      // Next pages about 90% of the budget each, as rows vary (growing at most twofold, so one light page does not oversize the next).
+      const fitting = Math.floor((limit * budget * 0.9) / Math.max(1, pageBytes));
       const withheld = pageBytes > budget;
+      this.lastPageOver = withheld;
       if (withheld && limit > 1) {
-        this.snapshotRows = Math.max(1, Math.min(limit - 1, Math.floor(fitting * 0.9)));
+        this.snapshotRows = Math.max(1, Math.min(limit - 1, fitting));
+        guarded = false;
         continue;
       }
       this.snapshotRows = Math.max(1, Math.min(MAX_SNAPSHOT_ROWS, limit * 2, fitting));
