@@ -54,6 +54,15 @@ describe('pull worker', () => {
     // Nothing pulled went to the outbox (the worker's connection keeps the applying switch too).
     expect(localState(there)).toMatchObject({ searchRows: 40, outbox: 0 });
     expect(tableRows(there, 'consultation_sync_base')).toBe(40);
+    // Each base is the text the team's row was written with, as a base set by a merge or a push would be.
+    const stored = there.database.sqlite
+      .prepare('SELECT id AS consultation_id, contact_info, business_context, pain_points, goals_objectives FROM consultations ORDER BY 1')
+      .all();
+    expect(localState(there).bases).toEqual(stored);
+    const pushed = ada.database.sqlite
+      .prepare('SELECT consultation_id, contact_info, business_context, pain_points, goals_objectives FROM consultation_sync_base ORDER BY 1')
+      .all();
+    expect(localState(there).bases).toEqual(pushed);
     // And a search finds a pulled consultation by a word of its name.
     expect(there.consultations.list({ search: 'Worker Bakery 17' }).items.map((c) => c.businessName)).toContain('Worker Bakery 17');
   }, 120_000);

@@ -61,6 +61,8 @@ export interface TombstoneRow {
 
 const C = consultationCodec;
 const V = versionCodec;
+/** Where the four section columns' JSON texts sit among a consultation's SQL values. */
+const SECTION_AT = ['contact_info', 'business_context', 'pain_points', 'goals_objectives'].map((name) => C.names.indexOf(name));
 
 function prepare(sqlite: Database.Database) {
   const p = (text: string) => sqlite.prepare(text);
@@ -416,17 +418,22 @@ export class ConsultationStore {
    * its versions), then every version, then those whose current version needs settling (a version was
    * already here under another consultation). Rows first: versions written between rows cost about three
    * times as much (measured on a 10,000-consultation pull). Rows come checked and canonical (rows.ts).
+   * Returns each row's four section texts as written (what the sync base keeps of it).
    */
-  insertAllWithVersions(list: readonly { row: ConsultationRow; versions: readonly VersionRow[] }[]): void {
+  insertAllWithVersions(list: readonly { row: ConsultationRow; versions: readonly VersionRow[] }[]): string[][] {
+    const texts: string[][] = [];
     for (const { row, versions } of list) {
       const newest = versions.reduce((n, v) => Math.max(n, v.versionNumber), 0);
-      this.q.insert.run(...C.toSql({ ...row, currentVersion: newest }));
+      const values = C.toSql({ ...row, currentVersion: newest });
+      this.q.insert.run(...values);
+      texts.push(SECTION_AT.map((at) => values[at] as string));
     }
     for (const { row, versions } of list) {
       let all = true;
       for (const v of versions) all = this.q.insertVersionIfNew.run(...V.toSql(v)).changes === 1 && all;
       if (!all) this.settleCurrentVersion(row.id);
     }
+    return texts;
   }
 
   /** settleCurrentVersion for a row already read. */

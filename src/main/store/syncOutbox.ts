@@ -213,6 +213,11 @@ export class SyncOutbox {
     this.q.setBase.run(consultationId, ...sectionValues(sections), updatedAt);
   }
 
+  /** setBase from the four section columns' JSON texts of a consultation just written (a pull of one new here). */
+  setBaseOfNew(consultationId: string, texts: readonly string[], updatedAt: string): void {
+    this.q.setBase.run(consultationId, ...texts, updatedAt);
+  }
+
   /** setBase from the four section columns' JSON texts as stored (a push: what the team took is our text). */
   setBaseText(consultationId: string, texts: readonly string[], updatedAt: string): void {
     // Deleted here while its batch was in flight: no base to keep (the row is gone), its tombstone goes out next.

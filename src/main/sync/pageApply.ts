@@ -219,8 +219,9 @@ export class PageApply {
         conflicts += result.conflicts;
       }
       if (newHere.length) {
-        store.insertAllWithVersions(newHere);
-        for (const { row } of newHere) outbox.setBase(row.id, sectionsOf(row), row.updatedAt);
+        const texts = store.insertAllWithVersions(newHere);
+        // The base is the text just written: not canonicalised and serialised a second time.
+        newHere.forEach(({ row }, at) => outbox.setBaseOfNew(row.id, texts[at]!, row.updatedAt));
       }
       const me = this.options.settings.get<string>('current_user_id');
       const isMine = (id: string) => me !== undefined && store.find(id)?.userId === me;
