@@ -69,6 +69,7 @@ function prepare(sqlite: Database.Database) {
   const sectionSet = `"contact_info" = ?, "business_context" = ?, "pain_points" = ?, "goals_objectives" = ?`;
   return {
     byId: p(`SELECT * FROM "consultations" WHERE "id" = ?`),
+    ownerOf: p(`SELECT "user_id" AS u FROM "consultations" WHERE "id" = ?`),
     withOwner: p(`SELECT c.*, u."name" AS "owner_name" FROM "consultations" c LEFT JOIN "users" u ON u."id" = c."user_id" WHERE c."id" = ?`),
     insert: p(`INSERT INTO "consultations" (${C.list}) VALUES (${C.placeholders})`),
     replace: p(
@@ -180,6 +181,11 @@ export class ConsultationStore {
   find(id: string): ConsultationRow | undefined {
     const row = this.q.byId.get(id) as SqlRow | undefined;
     return row ? C.fromSql(row) : undefined;
+  }
+
+  /** Who owns it, if it is here: the row's owner alone, without reading its sections. */
+  ownerOf(id: string): string | undefined {
+    return (this.q.ownerOf.get(id) as { u: string } | undefined)?.u;
   }
 
   require(id: string): ConsultationRow {

@@ -224,7 +224,7 @@ export class PageApply {
         newHere.forEach(({ row }, at) => outbox.setBaseOfNew(row.id, texts[at]!, row.updatedAt));
       }
       const me = this.options.settings.get<string>('current_user_id');
-      const isMine = (id: string) => me !== undefined && store.find(id)?.userId === me;
+      const isMine = (id: string) => me !== undefined && store.ownerOf(id) === me;
       const touched = [...incoming.consultations.map((c) => c.id), ...incoming.conflicts.map((c) => c.consultation_id)];
       conflicts += applyConflicts(store, incoming.conflicts, touched, isMine, own);
     });

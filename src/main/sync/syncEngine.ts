@@ -1114,7 +1114,7 @@ export class SyncEngine {
     here?: ReadonlyMap<string, ConsultationRow>,
   ): Promise<ConflictRow[]> {
     const me = new Set([this.options.settings.get<string>('current_user_id'), adopt?.to.id]);
-    const localOwner = (id: string) => (here ? here.get(id) : this.local.store.find(id))?.userId;
+    const localOwner = (id: string) => (here ? here.get(id)?.userId : this.local.store.ownerOf(id));
     const own = rows.filter((r) => me.has(localOwner(r.id) ?? r.userId)).map((r) => r.id);
     // The page's read brought them when they fitted: only the owner's are kept (a teammate's are not ours).
     const mine = new Set(own);
