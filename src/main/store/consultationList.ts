@@ -97,7 +97,7 @@ export function ftsQuery(text: string): string | null {
 
 /**
  * A row limit written into the statement's text rather than bound: SQLite's planner reads a bound LIMIT, so
- * binding one expires the statement and every run prepares it again (about 40 µs of a rare word's 250 µs page).
+ * binding one expires the statement and every run prepares it again (a rare word's page statement at 1,000,000 rows: 82 -> 13 µs).
  */
 function limitOf(n: number): string {
   if (!Number.isSafeInteger(n) || n < 0) throw new Error(`Not a row limit: ${n}`);
