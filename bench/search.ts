@@ -87,7 +87,8 @@ const CASES: { name: string; query: ListQuery }[] = [
 /** How the list ran the query, in words for the notes column. */
 function howRun(text: string): string {
   // The later-visits lookup names its own index; only a sort index means the page walks one.
-  const walks = /INDEXED BY "idx_consultations_(updated_at|created_at|completion|contact_business_name)"/.test(text);
+  const walks =
+    /INDEXED BY "idx_consultations_(updated_at|created_at|completion|contact_business_name|(industry_urgency|industry|urgency|status)_updated)"/.test(text);
   const check = text.includes('instr(')
     ? "checks each row's indexed text"
     : text.includes('json_each') && text.includes('k."search_rowid" IN (SELECT value FROM json_each')

@@ -147,6 +147,29 @@ describe('query plans', () => {
     expect(ids.length).toBeGreaterThan(0);
     expect([...ids].sort()).toEqual([...direct].sort());
   });
+
+  it("writes the page's row limit into its statement: a bound LIMIT makes SQLite prepare the statement again on every run", () => {
+    const list = new ConsultationList(app.database.sqlite);
+    for (const query of [
+      { search: 'scanner' },
+      { search: 'scanner', limit: 3 },
+      { search: 'slow' },
+      {},
+      { industry: 'Retail', sort: 'created' },
+    ] as ListQuery[]) {
+      const parsed = listQuerySchema.parse(query);
+      const pages = list.statementsRun(parsed).filter((s) => !s.counts && !/MATCH/.test(s.text));
+      expect(pages.length, JSON.stringify(query)).toBeGreaterThan(0);
+      for (const page of pages) {
+        // A bounded walk's own bound stays bound (it differs with every search; the walk costs milliseconds anyway).
+        expect(page.text.replace(/LIMIT \?\) w\b/, ''), JSON.stringify(query)).not.toMatch(/LIMIT \?/);
+        expect(page.text, JSON.stringify(query)).toMatch(new RegExp(`LIMIT ${parsed.limit + 1}\\b`));
+      }
+    }
+    // The same statement serves the same page again, its limit as asked.
+    expect(app.consultations.list({ search: 'scanner', limit: 3 }).items).toHaveLength(3);
+    expect(() => list.build({ ...listQuerySchema.parse({}), limit: 1.5 })).toThrow(/Not a row limit/);
+  });
 });
 
 describe('later visits after the planner has statistics', () => {

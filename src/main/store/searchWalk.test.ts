@@ -154,3 +154,88 @@ describe('search walking the sort index over the matches the plan read', () => {
     expect(paged(query)).toEqual(reference(query));
   }, 120_000);
 });
+
+describe('a search by last change with industry, urgency or one status asked for, with many matches', () => {
+  const COMPOSITE: [ListQuery, string][] = [
+    [{ search: 'orders', urgency: 'high' }, 'idx_consultations_urgency_updated'],
+    [{ search: 'orders', urgency: 'low', direction: 'asc' }, 'idx_consultations_urgency_updated'],
+    [{ search: 'orders', industry: 'Retail' }, 'idx_consultations_industry_updated'],
+    [{ search: 'orders', industry: 'Retail', urgency: 'high', direction: 'asc' }, 'idx_consultations_industry_urgency_updated'],
+    [{ search: 'orders', industry: 'Logistics', urgency: 'medium', status: 'draft' }, 'idx_consultations_industry_urgency_updated'],
+    [{ search: 'orders', status: 'completed' }, 'idx_consultations_status_updated'],
+    [{ search: 'orders', status: 'draft', urgency: 'critical', direction: 'asc' }, 'idx_consultations_urgency_updated'],
+    [{ search: 'orders', status: 'active', industry: 'Healthcare' }, 'idx_consultations_industry_updated'],
+  ];
+
+  const run = (text: string, params: unknown[]) => (app.database.sqlite.prepare(text).all(...params) as { id: string }[]).map((r) => r.id);
+
+  it('walks the composite index holding only those rows, and every page, edits between pages, is the plain plan page', () => {
+    const list = new ConsultationList(app.database.sqlite);
+    expect(reference({ search: 'orders' }).length).toBeGreaterThan(1_000);
+    let compared = 0;
+    let edits = 0;
+    for (const [query, index] of COMPOSITE) {
+      let cursor: string | undefined;
+      for (let pageNo = 0; pageNo < 200; pageNo += 1) {
+        const parsed = listQuerySchema.parse({ ...query, limit: 30, ...(cursor ? { cursor } : {}) });
+        const plain = list.build(parsed, { walkSortIndex: false, checkEachRow: false });
+        const expected = run(plain.text, plain.params);
+        // Both ways of checking the text on each row met, walking the composite index in the query's order.
+        for (const checkEachRow of ['set', 'text'] as const) {
+          const walk = list.build(parsed, { walkSortIndex: true, checkEachRow, ...(checkEachRow === 'set' ? { matches: matchRowids('orders') } : {}) });
+          expect(walk.text).toContain(`INDEXED BY "${index}"`);
+          expect(run(walk.text, walk.params), `${checkEachRow} page ${pageNo} of ${JSON.stringify(query)}`).toEqual(expected);
+        }
+        const page = app.consultations.list({ ...query, limit: 30, ...(cursor ? { cursor } : {}) });
+        expect(
+          page.items.map((i) => i.id),
+          `app page ${pageNo} of ${JSON.stringify(query)}`,
+        ).toEqual(expected.slice(0, 30));
+        compared += expected.length;
+        if (!page.nextCursor) break;
+        cursor = page.nextCursor;
+        // Between pages, a row of the next page moves to now, leaves the filter, or stops matching the text.
+        const next = expected[30 + (pageNo % 5)];
+        if (next) {
+          // As a pull from the team writes them, whatever the row's status (a completed row is not the consultant's to edit).
+          const now = new Date().toISOString();
+          const [edit, ...params] = [
+            [`SET updated_at = ?`, now],
+            [`SET pain_points = json_set(pain_points, '$.urgency_level', ?), updated_at = ?`, query.urgency === 'low' ? 'high' : 'low', now],
+            [`SET business_context = json_set(business_context, '$.industry', 'Energy'), updated_at = ?`, now],
+            [`SET contact_info = '{}', business_context = '{}', pain_points = '{}', goals_objectives = '{}', updated_at = ?`, now],
+            [`SET status = 'archived', updated_at = ?`, now],
+          ][edits % 5]!;
+          app.database.sqlite.prepare(`UPDATE consultations ${edit} WHERE id = ?`).run(...params, next);
+          edits += 1;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(2_000);
+    expect(edits).toBeGreaterThan(20);
+  }, 300_000);
+
+  it('reads each row of the composite index in order (no sort step, the cursor a range on it), and the app takes it above the threshold', () => {
+    for (const [query, index] of COMPOSITE) {
+      for (const cursor of [undefined, Buffer.from(JSON.stringify(['2025-06-01T00:00:00.000Z', 'm'])).toString('base64url')]) {
+        const parsed = listQuerySchema.parse({ ...query, ...(cursor ? { cursor } : {}) });
+        const { text, params } = new ConsultationList(app.database.sqlite).build(parsed, { walkSortIndex: true, checkEachRow: 'text' });
+        const plan = (app.database.sqlite.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...params) as { detail: string }[]).map((r) => r.detail);
+        const walk = plan.find((line) => line.includes(index));
+        expect(walk, JSON.stringify(query)).toMatch(cursor ? /\(updated_at,id\)[<>]\(\?,\?\)/ : /^SEARCH c USING INDEX/);
+        expect(
+          plan.filter((line) => /TEMP B-TREE/.test(line)),
+          JSON.stringify(query),
+        ).toHaveLength(0);
+      }
+    }
+    // With enough rows behind the filter (a quarter of 6,000 each urgency), the app's own plan walks the composite index.
+    const run = new ConsultationList(app.database.sqlite).statementsRun(listQuerySchema.parse({ search: 'orders', urgency: 'high' }));
+    expect(run.filter((s) => !s.counts && !/MATCH/.test(s.text))[0]!.text).toContain('INDEXED BY "idx_consultations_urgency_updated"');
+  });
+});
+
+/** Every full-text rowid matching a word, as the plan reads them. */
+function matchRowids(word: string): number[] {
+  return app.database.sqlite.prepare(`SELECT rowid FROM consultations_fts WHERE consultations_fts MATCH ?`).pluck().all(`"${word}"*`) as number[];
+}
