@@ -144,6 +144,10 @@ export function startAppHost(options: AppHostOptions): AppHost {
         forgetSyncIdentity(built.settings);
         events.emit('consultations.changed', { ids: [] });
       },
+      // A pull worker's page and a running import are rolled back: the restore replaces everything they wrote.
+      release: async () => {
+        await Promise.all([sync.releaseDatabase(), exportsOffThread.close()]);
+      },
     });
   const dispatch = createDispatch({
     services: () => services,

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { AppHost } from '../appHost';
 import { openDatabase, type LocalDatabase } from '../db/client';
@@ -11,6 +13,7 @@ import { allRows, fillDatabase, triggersAndIndexes } from '../../../test/fullDat
 import { tempDir } from '../../../test/tempDatabase';
 import { startTestHost } from '../../../test/testHost';
 
+const require = createRequire(import.meta.url);
 const migrationsFolder = findMigrationsFolder();
 const migrations = readMigrations(migrationsFolder);
 let cleanups: (() => void)[] = [];
@@ -201,6 +204,52 @@ describe('restore', () => {
     expect(adopted).toHaveLength(1);
     expect(allRows(current.sqlite)).toEqual(before);
     expect(readdirSync(dir).filter((f) => f.includes('restore'))).toEqual([]);
+    current.close();
+  });
+
+  it('stops the other writers of the file before the swap: every commit of a thread writing meanwhile is in the safety copy, which is whole', async () => {
+    const dir = folder();
+    const databaseFile = join(dir, 'fieldbook.db');
+    let current: LocalDatabase = openDatabase(databaseFile);
+    fillDatabase(current.sqlite, 5);
+    current.sqlite.exec('CREATE TABLE marks (n INTEGER NOT NULL)');
+    // A thread with its own connection (as the pull worker has) commits a row after row, counting its commits.
+    const committed = new Int32Array(new SharedArrayBuffer(4));
+    const writer = new Worker(
+      `const { workerData } = require('node:worker_threads');
+      const Database = require(workerData.module);
+      const db = new Database(workerData.file);
+      db.pragma('busy_timeout = 5000');
+      const insert = db.prepare('INSERT INTO marks (n) VALUES (?)');
+      for (let n = 1; ; n += 1) { insert.run(n); Atomics.store(workerData.committed, 0, n); }`,
+      { eval: true, workerData: { file: databaseFile, module: require.resolve('better-sqlite3'), committed } },
+    );
+    cleanups.push(() => void writer.terminate());
+    while (Atomics.load(committed, 0) < 200) await new Promise((resolve) => setTimeout(resolve, 5));
+    let stoppedAt = -1;
+    const { safetyCopy } = await restoreBackup(backupBytes(), {
+      databaseFile,
+      backupsFolder: join(dir, 'backups'),
+      migrationsFolder,
+      migrations,
+      current,
+      build: (db) => createServices(db),
+      adopt: (db) => {
+        current = db;
+      },
+      release: async () => {
+        await writer.terminate();
+        stoppedAt = Atomics.load(committed, 0);
+      },
+    });
+    const copy = new Database(safetyCopy, { readonly: true });
+    expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
+    // Every commit up to the stop, in order (the last commit may have landed just before its count was stored).
+    const marks = copy.prepare('SELECT count(*) AS n, max(n) AS last FROM marks').get() as { n: number; last: number };
+    expect(marks.n).toBe(marks.last);
+    expect(marks.last - stoppedAt).toBeGreaterThanOrEqual(0);
+    expect(marks.last - stoppedAt).toBeLessThanOrEqual(1);
+    copy.close();
     current.close();
   });
 

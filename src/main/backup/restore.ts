@@ -33,6 +33,11 @@ export interface RestoreTarget<S> {
   build(database: LocalDatabase): S;
   /** Takes the new (or, after a failure, the reopened previous) database and its services. */
   adopt(database: LocalDatabase, services: S): void;
+  /**
+   * Stops every other connection that writes the live file (a pull worker, an import), their open transactions
+   * rolled back: the file is renamed and its WAL removed, so a write after this would land in neither copy.
+   */
+  release?(): Promise<void>;
 }
 
 /** A backup as bytes (an upload, a listed backup) or as a file the consultant picked, copied, never read whole. */
@@ -80,6 +85,8 @@ export async function restoreBackup<S>(source: BackupSource, target: RestoreTarg
     }
     ensurePrivateFolder(target.backupsFolder);
     const safetyCopy = join(target.backupsFolder, `before-restore-${Date.now()}.db`);
+    await target.release?.();
+    // From here to the swap nothing awaits: no other connection opens the file meanwhile.
     target.current.close();
     try {
       removeWithSidecars(previous);

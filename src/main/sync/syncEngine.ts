@@ -95,7 +95,14 @@ export interface SyncEngineOptions {
    * `writers`: the main thread's announced writes (the windows' saves), which go before the worker's next transaction.
    * `entry`: the worker's script, when not the one next to this module (the bench runs the built one).
    */
-  pullWorker?: { migrationsFolder: string; fromRows?: number; writers?: WriterTurns; entry?: URL };
+  pullWorker?: {
+    migrationsFolder: string;
+    fromRows?: number;
+    writers?: WriterTurns;
+    entry?: URL;
+    /** False while this database is being replaced (a restore): no worker opens it then. */
+    mayOpen?: (database: LocalDatabase) => boolean;
+  };
 }
 
 /** Bound values per multi-row statement: far below SQLite's 32,766 and what remote engines accept. */
@@ -933,12 +940,20 @@ export class SyncEngine {
   private pullWorker(): OffThreadApply {
     const { database } = this.local;
     if (this.worker?.database !== database) {
+      if (this.options.pullWorker!.mayOpen?.(database) === false) throw new Error('The database is being replaced by a backup');
       void this.worker?.apply.close();
       const { migrationsFolder, writers, entry } = this.options.pullWorker!;
       const data = { databaseFile: database.file, migrationsFolder, budgetMs: this.options.applyBudgetMs, writers: writers?.buffer };
       this.worker = { database, apply: new OffThreadApply(data, entry) };
     }
     return this.worker.apply;
+  }
+
+  /** Stops the pull worker now (a restore replaces the file): the page it was applying is rolled back, and the run fails. */
+  async stopWorker(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    await worker?.apply.terminate();
   }
 
   private async closeWorker(): Promise<void> {

@@ -42,6 +42,10 @@ export class SyncService {
   private remote: { key: string; client: Client } | null = null;
   /** What the link carried lately: sizes the next run's batches and pages. */
   private sizer = new LinkSizer({ timeoutMs: DEFAULT_TIMEOUT_MS });
+  /** The engine of the latest run (it holds that run's pull worker). */
+  private latest: SyncEngine | null = null;
+  /** A database a restore is replacing: no pull worker opens it again. */
+  private replacing: LocalDatabase | null = null;
 
   constructor(
     private readonly database: () => LocalDatabase,
@@ -112,16 +116,26 @@ export class SyncService {
       this.remote = { key, client: createRemoteClient({ url: config.url, authToken: token }) };
       this.sizer = new LinkSizer({ timeoutMs: DEFAULT_TIMEOUT_MS });
     }
-    return new SyncEngine({
+    this.latest = new SyncEngine({
       database: this.database,
       remote: this.remote.client,
       deviceId: this.deviceId(),
       migrations: this.migrations,
       settings: this.settings(),
       sizing: this.sizer,
-      pullWorker: this.pullWorker,
+      pullWorker: this.pullWorker && { ...this.pullWorker, mayOpen: (database) => database !== this.replacing },
       onProgress: ({ done, total }) => this.scheduler.progress(done, total),
     });
+    return this.latest;
+  }
+
+  /**
+   * A restore is about to replace the database file: the pull worker writing it stops now (its page rolled
+   * back; the run fails and a later one pulls again) and none starts over that file again.
+   */
+  async releaseDatabase(): Promise<void> {
+    this.replacing = this.database();
+    await this.latest?.stopWorker();
   }
 
   getSettings(): SyncSettings {
