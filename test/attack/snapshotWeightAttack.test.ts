@@ -4,6 +4,9 @@ import { device, fileTeamDevices, syncedState, type Device } from '../syncDevice
 import { fullSections } from '../arbitraries';
 import { LinkSizer, weightExpression } from '../../src/main/sync/batchSizing';
 import { pendingChanges, WIRE_TEXT } from '../../src/main/store/syncOutbox';
+import { createRemoteClient } from '../../src/main/sync/remoteClient';
+import { tursodbMissing } from '../tursoServer';
+import { tursoForThisFile } from '../tursoTeam';
 
 // Attacks on the snapshot page read that sums its weight once (an over-budget page fails its read on an integer
 // overflow and is asked again guarded), and on pull steps that run without a savepoint each.
@@ -48,10 +51,22 @@ interface PageRead {
   /** Consultation ids whose rows came in the answer. */
   rows: string[];
   failed: boolean;
+  /** The link budget when the read was sent (when the test watches it), and what the answer weighed. */
+  budget: number;
+  bytes: number;
 }
+type PageAsk = Pick<PageRead, 'after' | 'limit' | 'guarded'>;
 
-/** A link to `remote` that records every snapshot page read; `fault` may throw before a read is sent. */
-function recording(remote: Client, reads: PageRead[], byId: string[][], fault?: (read: Omit<PageRead, 'over' | 'rows' | 'failed'>) => void): Client {
+/**
+ * A link to `remote` that records every snapshot page read; `fault` may throw before a read is sent, `onOver` runs
+ * after a read failed over its budget (before the engine sees the failure).
+ */
+function recording(
+  remote: Client,
+  reads: PageRead[],
+  byId: string[][],
+  hooks: { fault?: (read: PageAsk) => void; onOver?: (read: PageAsk) => Promise<void>; sizing?: BudgetSeen } = {},
+): Client {
   return {
     execute: (async (stmt: { sql: string; args?: unknown[] } | string) => {
       // Rows read by size (a consultation heavier than the budget on its own).
@@ -62,15 +77,20 @@ function recording(remote: Client, reads: PageRead[], byId: string[][], fault?: 
       const page = stmts.find((s) => typeof s !== 'string' && s.sql === PAGE_IDS);
       if (!page || mode !== 'read') return remote.batch(stmts as never, mode);
       const read = { after: String(page.args![0]), limit: Number(page.args![1]), guarded: !stmts[0]!.sql.startsWith('SELECT CASE') };
-      fault?.(read);
+      const budget = hooks.sizing?.seen ?? 0;
+      hooks.fault?.(read);
+      let results;
       try {
-        const results = await remote.batch(stmts as never, mode);
-        reads.push({ ...read, over: false, failed: false, rows: results[2]!.rows.map((r) => String(r.id)) });
-        return results;
+        results = await remote.batch(stmts as never, mode);
       } catch (error) {
-        reads.push({ ...read, over: /integer overflow/.test(String(error)), failed: true, rows: [] });
+        const over = /integer overflow/.test(String(error));
+        reads.push({ ...read, over, failed: true, rows: [], budget, bytes: 0 });
+        if (over) await hooks.onOver?.(read);
         throw error;
       }
+      const bytes = JSON.stringify(results.map((r) => r.rows)).length;
+      reads.push({ ...read, over: false, failed: false, rows: results[2]!.rows.map((r) => String(r.id)), budget, bytes });
+      return results;
     }) as Client['batch'],
     migrate: remote.migrate.bind(remote),
     close: () => undefined,
@@ -122,7 +142,9 @@ describe('snapshot page weight and savepoint-free pull steps: attacks', () => {
       expect(afterLight[0], JSON.stringify(reads)).toMatchObject({ guarded: false });
       if (overBy === 0) {
         // Exactly the budget fits: one read brings it, no overflow, nothing read by size.
-        expect(afterLight).toEqual([{ after: light, limit: afterLight[0]!.limit, guarded: false, over: false, failed: false, rows: [weighty] }]);
+        expect(afterLight.map(({ guarded, over, failed, rows }) => ({ guarded, over, failed, rows }))).toEqual([
+          { guarded: false, over: false, failed: false, rows: [weighty] },
+        ]);
         expect(byId.flat()).not.toContain(weighty);
       } else {
         // One byte over: the one-sum read fails on the overflow, the guarded one agrees it is over, and it comes by size.
@@ -153,12 +175,14 @@ describe('snapshot page weight and savepoint-free pull steps: attacks', () => {
       const sizing = new BudgetSeen({ startBytes: 16 * 1024, maxBytes: 16 * 1024 });
       const reads: PageRead[] = [];
       let cut: { budget: number } | null = null;
-      const link = recording(remote, reads, [], (read) => {
-        if (cut || read.after === '') return;
-        if (cutsHere(read, reads.length > 0 && reads[reads.length - 1]!.over)) {
-          cut = { budget: sizing.seen };
-          throw new TypeError('fetch failed', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) });
-        }
+      const link = recording(remote, reads, [], {
+        fault: (read) => {
+          if (cut || read.after === '') return;
+          if (cutsHere(read, reads.length > 0 && reads[reads.length - 1]!.over)) {
+            cut = { budget: sizing.seen };
+            throw new TypeError('fetch failed', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) });
+          }
+        },
       });
       const b = device('B', link, { sameUserAs: a, sizing });
       cleanups.push(() => b.close());
@@ -286,5 +310,87 @@ describe('snapshot page weight and savepoint-free pull steps: attacks', () => {
     expect(open(mate)).toEqual([]);
     expect(syncedState(third)).toEqual(syncedState(a2));
     expect(syncedState(mate)).toEqual(syncedState(a2));
+  }, 120_000);
+
+  it.each([
+    ['heavier (its light consultations get long lists)', 'heavier'],
+    ['lighter (its heavy consultations are deleted)', 'lighter'],
+  ] as const)(
+    'a page that turns %s between the failed read and the guarded re-read: answers stay within the budget, the budget is not halved, the device ends equal',
+    async (_kind, turn) => {
+      const { remote, add } = fileTeamDevices((c) => cleanups.push(c));
+      const a = add('A');
+      const heavyIds = new Set<string>();
+      const all: string[] = [];
+      for (let i = 0; i < 20; i += 1) all.push(a.consultations.create({ sections: fullSections(`Turn Light ${i}`) }).consultation.id);
+      for (let i = 0; i < 4; i += 1) {
+        const id = a.consultations.create({ sections: fullSections(`Turn Heavy ${i}`) }).consultation.id;
+        a.consultations.autosave({ consultationId: id, edits: heavy(`t${i}`) });
+        heavyIds.add(id);
+        all.push(id);
+      }
+      await a.sync();
+      all.sort();
+      const sizing = new BudgetSeen({ startBytes: 16 * 1024, maxBytes: 16 * 1024 });
+      const reads: PageRead[] = [];
+      let turned: string[] = [];
+      const link = recording(remote, reads, [], {
+        sizing,
+        onOver: async (read) => {
+          const page = all.filter((id) => id > read.after).slice(0, read.limit);
+          if (turned.length) return;
+          if (turn === 'heavier') {
+            turned = page.filter((id) => !heavyIds.has(id));
+            for (const id of turned) a.consultations.autosave({ consultationId: id, edits: heavy(`late ${id}`) });
+          } else {
+            turned = page.filter((id) => heavyIds.has(id));
+            for (const id of turned) a.consultations.delete({ consultationId: id });
+          }
+          if (turned.length) await a.sync();
+        },
+      });
+      const b = device('B', link, { sameUserAs: a, sizing });
+      cleanups.push(() => b.close());
+      await b.sync();
+      expect(turned.length, JSON.stringify(reads)).toBeGreaterThan(0);
+      expect(syncedState(b)).toEqual(syncedState(a));
+      expect(bases(b)).toEqual(bases(a));
+      const over = reads.flatMap((read, at) => (read.over ? [at] : []));
+      expect(over.length).toBeGreaterThan(0);
+      // An over-budget page is not a slow link: the read after it is asked under the same budget.
+      for (const at of over) expect(reads[at + 1]!.budget).toBeGreaterThanOrEqual(reads[at]!.budget);
+      // One heavy consultation (about 45 KB) may come alone over a smaller budget: it is read by size.
+      for (const read of reads) expect(read.bytes, JSON.stringify(read)).toBeLessThan(1.5 * Math.max(read.budget, 64 * 1024));
+      expect(applying(b)).toBe(0);
+    },
+    120_000,
+  );
+});
+
+describe.skipIf(tursodbMissing !== null)('snapshot page weight over a real Turso server', () => {
+  const team = tursoForThisFile();
+  it('an over-budget page fails on tursodb before its rows are read (no answer carries them), and the device ends equal', async () => {
+    const a = device('A', createRemoteClient({ url: team.adapter.url }));
+    team.devices.push(a);
+    for (let i = 0; i < 12; i += 1) a.consultations.create({ sections: fullSections(`Turso Light ${i}`) });
+    for (let i = 0; i < 5; i += 1) {
+      const id = a.consultations.create({ sections: fullSections(`Turso Heavy ${i}`) }).consultation.id;
+      a.consultations.autosave({ consultationId: id, edits: heavy(`th${i}`) });
+    }
+    await a.sync();
+    const sizing = new BudgetSeen({ startBytes: 16 * 1024, maxBytes: 16 * 1024 });
+    const reads: PageRead[] = [];
+    const b = device('B', recording(createRemoteClient({ url: team.adapter.url }), reads, [], { sizing }), { sameUserAs: a, sizing });
+    team.devices.push(b);
+    team.adapter.largestResponse = 0;
+    await b.sync();
+    expect(syncedState(b)).toEqual(syncedState(a));
+    expect(bases(b)).toEqual(bases(a));
+    // tursodb raises the overflow too, and stops the batch there.
+    expect(reads.some((r) => r.over && !r.guarded)).toBe(true);
+    const over = reads.flatMap((read, at) => (read.over ? [at] : []));
+    for (const at of over) expect(reads[at + 1]!.budget).toBeGreaterThanOrEqual(reads[at]!.budget);
+    // No HTTP answer carried an over-budget page's rows: the largest is one heavy consultation read by size.
+    expect(team.adapter.largestResponse).toBeLessThan(1.5 * 64 * 1024);
   }, 120_000);
 });
