@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Client } from '@libsql/client';
-import { device, fileTeamDevices, syncedState, type Device } from '../syncDevices';
+import { device, everyPageInWorker, fileTeamDevices, syncedState, type Device } from '../syncDevices';
 import { fullSections } from '../arbitraries';
 import { LinkSizer, weightExpression } from '../../src/main/sync/batchSizing';
 import { pendingChanges, WIRE_TEXT } from '../../src/main/store/syncOutbox';
@@ -193,62 +193,75 @@ describe('snapshot page weight and savepoint-free pull steps: attacks', () => {
       // A real failure still tells the sizer the link is struggling: the budget is halved, as before.
       expect(sizing.budgetBytes()).toBeLessThan(cut!.budget);
       expect(pendingChanges(b.database.sqlite)).toBe(pending);
+      // The resume's first page is read guarded (nothing says yet what pages weigh), from where the cut left it.
+      const resumedAt = reads.length;
+      const after = b.settings.get<{ after: string }>('sync_snapshot')?.after ?? '';
       await b.sync();
+      expect(reads[resumedAt]).toMatchObject({ after, guarded: true });
       expect(syncedState(b)).toEqual(syncedState(a));
     },
     120_000,
   );
 
-  it('a pull step that throws mid-page leaves nothing of its transaction, the applying switch off and the cursor before it; a local edit then enters the outbox', async () => {
-    const { remote, add } = fileTeamDevices((c) => cleanups.push(c));
-    const a = add('A');
-    const ids: string[] = [];
-    for (let i = 0; i < 30; i += 1) {
-      const id = a.consultations.create({ sections: fullSections(`Step ${String(i).padStart(2, '0')}`) }).consultation.id;
-      a.consultations.autosave({ consultationId: id, edits: [{ path: 'contact_info.phone', value: `+1 555 01${String(i).padStart(2, '0')}` }] });
-      a.consultations.saveVersion({ consultationId: id, expectedVersion: 1 });
-      ids.push(id);
-    }
-    await a.sync();
-    const sorted = [...ids].sort();
-    const refused = sorted[17]!;
-    const b = add('B', { sameUserAs: a });
-    // The disk refuses the second version of one consultation (as a full disk would): its row is written before its versions.
-    b.database.sqlite.exec(
-      `CREATE TEMP TRIGGER refuse_one BEFORE INSERT ON consultation_versions WHEN NEW.consultation_id = '${refused}' AND NEW.version_number = 2
+  it.each([
+    ['on the main thread', false],
+    ['in the pull worker', true],
+  ])(
+    'a pull step that throws mid-page (%s) leaves nothing of its transaction, the applying switch off and the cursor before it; a local edit then enters the outbox',
+    async (_where, inWorker) => {
+      const { remote, add } = fileTeamDevices((c) => cleanups.push(c));
+      const a = add('A');
+      const ids: string[] = [];
+      for (let i = 0; i < 30; i += 1) {
+        const id = a.consultations.create({ sections: fullSections(`Step ${String(i).padStart(2, '0')}`) }).consultation.id;
+        a.consultations.autosave({ consultationId: id, edits: [{ path: 'contact_info.phone', value: `+1 555 01${String(i).padStart(2, '0')}` }] });
+        a.consultations.saveVersion({ consultationId: id, expectedVersion: 1 });
+        ids.push(id);
+      }
+      await a.sync();
+      const sorted = [...ids].sort();
+      const refused = sorted[17]!;
+      const b = add('B', { sameUserAs: a, ...(inWorker ? everyPageInWorker : {}) });
+      // The disk refuses the second version of one consultation (as a full disk would): its row is written before its versions.
+      b.database.sqlite.exec(
+        // The worker has its own connection: there the trigger must be in the file, not this connection's temp schema.
+        `CREATE ${inWorker ? '' : 'TEMP '}TRIGGER refuse_one BEFORE INSERT ON consultation_versions WHEN NEW.consultation_id = '${refused}' AND NEW.version_number = 2
        BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`,
-    );
-    const pending = pendingChanges(b.database.sqlite);
-    await expect(b.sync()).rejects.toThrow(/disk is full/);
-    const rows = b.database.sqlite.prepare('SELECT id, current_version FROM consultations ORDER BY id').all() as { id: string; current_version: number }[];
-    expect(rows.map((r) => r.id)).not.toContain(refused);
-    // Nothing half-written: each consultation here has its whole history and its merge base.
-    for (const row of rows) {
-      const versions = (b.database.sqlite.prepare('SELECT count(*) AS n FROM consultation_versions WHERE consultation_id = ?').get(row.id) as { n: number }).n;
-      expect(versions, row.id).toBe(2);
-      expect(row.current_version).toBe(2);
-    }
-    expect(bases(b).length).toBe(rows.length);
-    expect(b.database.sqlite.prepare('SELECT count(*) AS n FROM consultation_versions WHERE consultation_id = ?').get(refused)).toEqual({ n: 0 });
-    expect(applying(b)).toBe(0);
-    expect(pendingChanges(b.database.sqlite)).toBe(pending);
-    const snapshot = b.settings.get<{ after: string; done: boolean }>('sync_snapshot');
-    expect(snapshot?.done ?? false).toBe(false);
-    expect((snapshot?.after ?? '') < refused).toBe(true);
-    // The consultant keeps working: that edit is the device's own and goes out.
-    const landed = rows[0]?.id ?? null;
-    const made = b.consultations.create({ sections: fullSections('Made after the failed pull') }).consultation.id;
-    if (landed) b.consultations.autosave({ consultationId: landed, edits: [{ path: 'contact_info.email', value: 'after@failed.example' }] });
-    const queued = b.database.sqlite.prepare(`SELECT DISTINCT entity_id AS id FROM sync_outbox WHERE entity = 'consultation' ORDER BY 1`).all();
-    expect(queued).toEqual([made, ...(landed ? [landed] : [])].sort().map((id) => ({ id })));
-    b.database.sqlite.exec('DROP TRIGGER refuse_one');
-    await b.sync();
-    await a.sync();
-    expect(b.engine.quarantine()).toEqual([]);
-    expect(syncedState(b)).toEqual(syncedState(a));
-    expect(a.consultations.get({ consultationId: made }).consultation.sections.contact_info.business_name).toBe('Made after the failed pull');
-    if (landed) expect(a.consultations.get({ consultationId: landed }).consultation.sections.contact_info.email).toBe('after@failed.example');
-  }, 120_000);
+      );
+      const pending = pendingChanges(b.database.sqlite);
+      await expect(b.sync()).rejects.toThrow(/disk is full/);
+      const rows = b.database.sqlite.prepare('SELECT id, current_version FROM consultations ORDER BY id').all() as { id: string; current_version: number }[];
+      expect(rows.map((r) => r.id)).not.toContain(refused);
+      // Nothing half-written: each consultation here has its whole history and its merge base.
+      for (const row of rows) {
+        const versions = (b.database.sqlite.prepare('SELECT count(*) AS n FROM consultation_versions WHERE consultation_id = ?').get(row.id) as { n: number })
+          .n;
+        expect(versions, row.id).toBe(2);
+        expect(row.current_version).toBe(2);
+      }
+      expect(bases(b).length).toBe(rows.length);
+      expect(b.database.sqlite.prepare('SELECT count(*) AS n FROM consultation_versions WHERE consultation_id = ?').get(refused)).toEqual({ n: 0 });
+      expect(applying(b)).toBe(0);
+      expect(pendingChanges(b.database.sqlite)).toBe(pending);
+      const snapshot = b.settings.get<{ after: string; done: boolean }>('sync_snapshot');
+      expect(snapshot?.done ?? false).toBe(false);
+      expect((snapshot?.after ?? '') < refused).toBe(true);
+      // The consultant keeps working: that edit is the device's own and goes out.
+      const landed = rows[0]?.id ?? null;
+      const made = b.consultations.create({ sections: fullSections('Made after the failed pull') }).consultation.id;
+      if (landed) b.consultations.autosave({ consultationId: landed, edits: [{ path: 'contact_info.email', value: 'after@failed.example' }] });
+      const queued = b.database.sqlite.prepare(`SELECT DISTINCT entity_id AS id FROM sync_outbox WHERE entity = 'consultation' ORDER BY 1`).all();
+      expect(queued).toEqual([made, ...(landed ? [landed] : [])].sort().map((id) => ({ id })));
+      b.database.sqlite.exec('DROP TRIGGER refuse_one');
+      await b.sync();
+      await a.sync();
+      expect(b.engine.quarantine()).toEqual([]);
+      expect(syncedState(b)).toEqual(syncedState(a));
+      expect(a.consultations.get({ consultationId: made }).consultation.sections.contact_info.business_name).toBe('Made after the failed pull');
+      if (landed) expect(a.consultations.get({ consultationId: landed }).consultation.sections.contact_info.email).toBe('after@failed.example');
+    },
+    120_000,
+  );
 
   it('merge bases after a fresh pull: offline edits on the new laptop and on the team merge as after a push, and the same field becomes one conflict', async () => {
     const { remote, add } = fileTeamDevices((c) => cleanups.push(c));
