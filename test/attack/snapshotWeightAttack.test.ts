@@ -266,14 +266,19 @@ describe('snapshot page weight and savepoint-free pull steps: attacks', () => {
   it('merge bases after a fresh pull: offline edits on the new laptop and on the team merge as after a push, and the same field becomes one conflict', async () => {
     const { remote, add } = fileTeamDevices((c) => cleanups.push(c));
     const a = add('A');
+    // A laptop of the same consultant that joined the empty team: it follows the log (the comparison).
+    const early = add('Early', { sameUserAs: a });
+    await early.sync();
     const id = a.consultations.create({ sections: fullSections('Base Co') }).consultation.id;
     a.consultations.autosave({ consultationId: id, edits: heavy('base') });
     await a.sync();
     const b = device('B', remote, { sameUserAs: a, sizing: new FixedBudget(16 * 1024) });
     cleanups.push(() => b.close());
     await b.sync();
-    // The new laptop's base is what the pushing laptop keeps.
+    await early.sync();
+    // The new laptop's base is what the pushing laptop keeps, and what the one following the log got.
     expect(bases(b)).toEqual(bases(a));
+    expect(bases(b)).toEqual(bases(early));
     b.consultations.autosave({ consultationId: id, edits: [{ path: 'contact_info.phone', value: '+1 555 0001' }] });
     a.consultations.autosave({ consultationId: id, edits: [{ path: 'contact_info.email', value: 'team@base.example' }] });
     await a.sync();
@@ -290,8 +295,10 @@ describe('snapshot page weight and savepoint-free pull steps: attacks', () => {
     await a.sync();
     await b.sync();
     await a.sync();
+    await early.sync();
     expect(syncedState(b)).toEqual(syncedState(a));
-    expect([conflicts(a), conflicts(b)]).toEqual([1, 1]);
+    expect(syncedState(early)).toEqual(syncedState(a));
+    expect([conflicts(a), conflicts(b), conflicts(early)]).toEqual([1, 1, 1]);
   }, 120_000);
 
   it("conflicts reach the owner's new laptop through a snapshot (inline and by size), never a teammate's", async () => {
