@@ -209,7 +209,7 @@ describe('snapshot page weight and savepoint-free pull steps: attacks', () => {
   ])(
     'a pull step that throws mid-page (%s) leaves nothing of its transaction, the applying switch off and the cursor before it; a local edit then enters the outbox',
     async (_where, inWorker) => {
-      const { remote, add } = fileTeamDevices((c) => cleanups.push(c));
+      const { add } = fileTeamDevices((c) => cleanups.push(c));
       const a = add('A');
       const ids: string[] = [];
       for (let i = 0; i < 30; i += 1) {
