@@ -29,6 +29,15 @@ async function sendText(worker: Worker, text: string): Promise<void> {
 /** A worker ended without answering (killed, out of memory): the boundary turns this into "internal". */
 class WorkerGone extends Error {}
 
+/** A job close() stopped (a backup being restored, the app closing): its transaction never committed. */
+const stoppedJob = (writes: boolean) =>
+  new AppFailure(
+    'unavailable',
+    writes
+      ? 'The import was stopped before it finished (a backup was restored or the app was closing); nothing of it was saved. Import the file again.'
+      : 'The export was stopped before it finished (a backup was restored or the app was closing). Export again.',
+  );
+
 /**
  * JSON import and JSON export in a worker thread with its own connection, so the main process keeps serving
  * every window meanwhile. Same rules, same results, same typed refusals as ExportsService in the thread.
@@ -37,6 +46,9 @@ export class OffThreadExports {
   private readonly running = new Set<Worker>();
 
   private imports = 0;
+
+  /** Workers close() stopped: their callers hear why, in words, rather than "something went wrong". */
+  private readonly stopped = new WeakSet<Worker>();
 
   constructor(
     private readonly options: {
@@ -63,6 +75,7 @@ export class OffThreadExports {
 
   /** Stops jobs still running: their transaction never commits, so an import leaves nothing behind. */
   async close(): Promise<void> {
+    for (const worker of this.running) this.stopped.add(worker);
     await Promise.all([...this.running].map((w) => w.terminate()));
   }
 
@@ -109,7 +122,9 @@ export class OffThreadExports {
         }
       });
       worker.on('error', (error) => settle(() => reject(error)));
-      worker.on('exit', (code) => settle(() => reject(new WorkerGone(`The exports worker stopped (exit code ${code}) before answering`))));
+      worker.on('exit', (code) =>
+        settle(() => reject(this.stopped.has(worker) ? stoppedJob(writes) : new WorkerGone(`The exports worker stopped (exit code ${code}) before answering`))),
+      );
     });
   }
 }

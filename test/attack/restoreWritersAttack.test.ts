@@ -1,0 +1,108 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { tempDir } from '../tempDatabase';
+import { fullSections } from '../arbitraries';
+import { startTestHost } from '../testHost';
+import type { AppHost } from '../../src/main/appHost';
+
+// Issue 16's follow-up attacked: a restore stops the other writers of the file (a JSON import in its worker)
+// before it swaps the file. What the consultant sees of the stopped import, and what each copy then holds.
+
+let cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+  cleanups = [];
+});
+
+const IMPORTED = Number(process.env.IMPORTED ?? 2000);
+
+const integrity = (file: string) => {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.pragma('integrity_check', { simple: true });
+  } finally {
+    db.close();
+  }
+};
+/** How many consultations of a file have a business name starting with `prefix`. */
+const named = (file: string, prefix: string) => {
+  const db = new Database(file, { readonly: true });
+  try {
+    const sql = "SELECT count(*) AS n FROM consultations WHERE json_extract(contact_info, '$.business_name') LIKE ? || '%'";
+    return (db.prepare(sql).get(prefix) as { n: number }).n;
+  } finally {
+    db.close();
+  }
+};
+type Wire = { ok: boolean; value?: unknown; error?: { code: string; message: string } };
+
+function host(dir = tempDir().dir): AppHost & { file: string } {
+  const h = startTestHost(dir);
+  if (!h.services.users.current()) h.services.users.saveProfile({ name: 'Ada Consultant', email: 'ada@example.com' });
+  cleanups.push(() => h.stop());
+  return Object.assign(h, { file: join(dir, 'fieldbook.db') });
+}
+
+/** The export file of a copy of this laptop (the same consultant: an import takes only her own) holding IMPORTED consultations. */
+async function exportText(h: AppHost): Promise<string> {
+  const dir = tempDir().dir;
+  await h.services.backups.backupTo(join(dir, 'fieldbook.db'));
+  const source = host(dir);
+  for (let i = 0; i < IMPORTED; i += 1) source.services.consultations.create({ sections: fullSections(`Imported Co ${i}`) });
+  const file = (await source.dispatch('exports.json', undefined)) as Wire;
+  expect(file.ok).toBe(true);
+  return Buffer.from((file.value as { base64: string }).base64, 'base64').toString('utf8');
+}
+
+describe('attack: a restore while another writer works on the file', () => {
+  it('an import running through the app when a backup is restored: refused in words, nothing of it anywhere, the restored data stands; importing again works', async () => {
+    const h = host();
+    const text = await exportText(h);
+    const kept = h.services.consultations.create({ sections: fullSections('In The Backup') }).consultation.id;
+    const backup = (await h.dispatch('backups.create', undefined)) as Wire;
+    expect(backup.ok).toBe(true);
+    const afterBackup = h.services.consultations.create({ sections: fullSections('Typed After The Backup') }).consultation.id;
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    cleanups.push(() => void process.off('unhandledRejection', onUnhandled));
+    // The restore starts once the import's worker reports a consultation done (its transaction is open).
+    let restoring: Promise<Wire> | null = null;
+    const started = new Promise<void>((resolve) => {
+      const stop = h.events.subscribe((name, payload) => {
+        if (name !== 'imports.progress' || (payload as { done: number }).done < 1) return;
+        stop();
+        restoring = h.dispatch('backups.restore', { base64: (backup.value as { base64: string }).base64 }) as Promise<Wire>;
+        resolve();
+      });
+    });
+    const importing = h.dispatch('exports.importJson', { text }) as Promise<Wire>;
+    await started;
+    const imported = await importing;
+    const restored = (await restoring!) as Wire;
+    expect(restored.ok).toBe(true);
+    // Refused with a typed error a consultant can act on, not "something went wrong on our side".
+    expect(imported.ok).toBe(false);
+    expect(imported.error!.code).not.toBe('internal');
+    expect(imported.error!.message).toMatch(/import/i);
+    expect(imported.error!.message).toMatch(/again/i);
+    // The restored data stands, with nothing of the import.
+    expect(integrity(h.file)).toBe('ok');
+    expect(h.services.store.find(kept)).toBeDefined();
+    expect(h.services.store.find(afterBackup)).toBeUndefined();
+    expect(named(h.file, 'Imported Co')).toBe(0);
+    // The safety copy is whole: what was typed after the backup, nothing half-imported.
+    const safety = (restored.value as { safetyCopy: string }).safetyCopy;
+    expect(integrity(safety)).toBe('ok');
+    expect(named(safety, 'Typed After The Backup')).toBe(1);
+    expect(named(safety, 'Imported Co')).toBe(0);
+    // Importing again after the restore takes all of it in.
+    const again = (await h.dispatch('exports.importJson', { text })) as Wire;
+    expect(again.ok).toBe(true);
+    expect((again.value as { consultationsAdded: number }).consultationsAdded).toBe(IMPORTED);
+    expect(named(h.file, 'Imported Co')).toBe(IMPORTED);
+    expect(h.services.store.find(kept)).toBeDefined();
+    expect(unhandled).toEqual([]);
+  }, 180_000);
+});
