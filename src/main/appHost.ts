@@ -129,7 +129,14 @@ export function startAppHost(options: AppHostOptions): AppHost {
     shell: options.shell,
     secretStorage: options.secretStorage ?? 'file',
   });
-  const restoreFrom: AppHost['restoreFrom'] = (source) =>
+  // One restore at a time (a double click): each stages the same incoming file and closes the database open when it starts.
+  let restoring: Promise<unknown> = Promise.resolve();
+  const restoreFrom: AppHost['restoreFrom'] = (source) => {
+    const run = restoring.then(() => restoreOne(source));
+    restoring = run.catch(() => {});
+    return run;
+  };
+  const restoreOne: AppHost['restoreFrom'] = (source) =>
     restoreBackup(source, {
       databaseFile,
       backupsFolder,

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { tempDir } from '../tempDatabase';
 import { fullSections } from '../arbitraries';
 import { startTestHost } from '../testHost';
@@ -35,6 +36,17 @@ const named = (file: string, prefix: string) => {
     db.close();
   }
 };
+/** This process's open files under `folder` (a connection left open holds its file, deleted or not). */
+const openFilesUnder = (folder: string) =>
+  readdirSync('/proc/self/fd')
+    .map((fd) => {
+      try {
+        return readlinkSync(join('/proc/self/fd', fd));
+      } catch {
+        return '';
+      }
+    })
+    .filter((target) => target.startsWith(folder));
 type Wire = { ok: boolean; value?: unknown; error?: { code: string; message: string } };
 
 function host(dir = tempDir().dir): AppHost & { file: string } {
@@ -104,5 +116,35 @@ describe('attack: a restore while another writer works on the file', () => {
     expect(named(h.file, 'Imported Co')).toBe(IMPORTED);
     expect(h.services.store.find(kept)).toBeDefined();
     expect(unhandled).toEqual([]);
+  }, 180_000);
+
+  it('two restores at once (a double click): each puts its own backup in place, in turn; the second safety copy holds the first backup; no connection left open on a renamed file', async () => {
+    const h = host();
+    const folder = join(h.file, '..');
+    const first = h.services.consultations.create({ sections: fullSections('In The First Backup') }).consultation.id;
+    const firstBackup = (await h.dispatch('backups.create', undefined)) as Wire;
+    const second = h.services.consultations.create({ sections: fullSections('In The Second Backup') }).consultation.id;
+    const secondBackup = (await h.dispatch('backups.create', undefined)) as Wire;
+    const base64 = (b: Wire) => (b.value as { base64: string }).base64;
+    const [one, two] = (await Promise.all([
+      h.dispatch('backups.restore', { base64: base64(firstBackup) }),
+      h.dispatch('backups.restore', { base64: base64(secondBackup) }),
+    ])) as Wire[];
+    // Each put in place the backup it was given, in the order they were asked for.
+    expect(one).toMatchObject({ ok: true, value: { consultations: 1 } });
+    expect(two).toMatchObject({ ok: true, value: { consultations: 2 } });
+    // The later restore stands; the safety copy it made holds what the first put in place.
+    expect(h.services.store.find(second)).toBeDefined();
+    const safety = (two!.value as { safetyCopy: string }).safetyCopy;
+    expect(integrity(safety)).toBe('ok');
+    expect(named(safety, 'In The First Backup')).toBe(1);
+    expect(named(safety, 'In The Second Backup')).toBe(0);
+    expect(h.services.store.find(first)).toBeDefined();
+    // Only the live database is open: no connection left on a file a restore renamed away.
+    const open = openFilesUnder(folder);
+    expect(open.filter((f) => !f.startsWith(h.file))).toEqual([]);
+    expect(open.filter((f) => f.includes('(deleted)'))).toEqual([]);
+    await h.stop();
+    expect(openFilesUnder(folder)).toEqual([]);
   }, 180_000);
 });
