@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { readdirSync, readlinkSync } from 'node:fs';
+import { readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tempDir } from '../tempDatabase';
 import { fullSections } from '../arbitraries';
 import { startTestHost } from '../testHost';
@@ -146,5 +146,40 @@ describe('attack: a restore while another writer works on the file', () => {
     expect(open.filter((f) => f.includes('(deleted)'))).toEqual([]);
     await h.stop();
     expect(openFilesUnder(folder)).toEqual([]);
+  }, 180_000);
+
+  it('an export and a backup running when a backup is restored: each ends whole or refused in words, never "went wrong"; the restored data stands', async () => {
+    const h = host();
+    const kept = h.services.consultations.create({ sections: fullSections('In The Backup') }).consultation.id;
+    const backup = (await h.dispatch('backups.create', undefined)) as Wire;
+    for (let i = 0; i < IMPORTED; i += 1) h.services.consultations.create({ sections: fullSections(`Typed After ${i}`) });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    cleanups.push(() => void process.off('unhandledRejection', onUnhandled));
+    const exporting = h.dispatch('exports.json', undefined) as Promise<Wire>;
+    const backingUp = h.dispatch('backups.create', undefined) as Promise<Wire>;
+    // The workers start (loading their modules) before the restore asks them to stop.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const restored = (await h.dispatch('backups.restore', { base64: (backup.value as { base64: string }).base64 })) as Wire;
+    const [exported, backedUp] = await Promise.all([exporting, backingUp]);
+    expect(restored.ok).toBe(true);
+    expect(h.services.store.find(kept)).toBeDefined();
+    expect(named(h.file, 'Typed After')).toBe(0);
+    expect(integrity(h.file)).toBe('ok');
+    const outcomes = { export: exported.ok ? 'whole' : exported.error!.code, backup: backedUp.ok ? 'whole' : backedUp.error!.code };
+    console.log('restore during an export and a backup:', outcomes);
+    for (const result of [exported, backedUp]) if (!result.ok) expect(result.error!.code).not.toBe('internal');
+    if (exported.ok) {
+      const file = JSON.parse(Buffer.from((exported.value as { base64: string }).base64, 'base64').toString('utf8')) as { consultations: unknown[] };
+      expect([1, IMPORTED + 1]).toContain(file.consultations.length);
+    }
+    if (backedUp.ok) {
+      const copy = join(tempDir().dir, 'during-restore.db');
+      writeFileSync(copy, Buffer.from((backedUp.value as { base64: string }).base64, 'base64'));
+      expect(integrity(copy)).toBe('ok');
+      expect([1, IMPORTED + 1]).toContain(named(copy, 'In The Backup') + named(copy, 'Typed After'));
+    }
+    expect(unhandled).toEqual([]);
   }, 180_000);
 });
