@@ -164,4 +164,31 @@ describe.skipIf(tursodbMissing !== null)('attack: a restore and the pull worker 
     expect(stateOf(again.file)).toEqual(syncedState(ada));
     expect(unhandled).toEqual([]);
   }, 300_000);
+
+  it('a restore cutting a pull short, the run left to end: no later page of that run lands in the restored file, nor its position; the next sync ends equal to the team', async () => {
+    const { url, ada } = await team();
+    const h = secondLaptop(url);
+    cleanups.push(() => h.stop());
+    const kept = h.services.consultations.create({ sections: fullSections('In The Backup') }).consultation.id;
+    const backup = join(tempDir().dir, 'before-pull.db');
+    await h.services.backups.backupTo(backup);
+    const unhandled = catchUnhandled();
+    const restoring = midPull(h, async () => {
+      await h.restoreFrom({ file: backup });
+    });
+    const ended = await turnSyncOn(h);
+    await restoring;
+    // The run's pages still in flight have settled.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(['error', 'up_to_date', 'idle', 'offline']).toContain(ended);
+    expect(integrity(h.file)).toBe('ok');
+    expect(consultationCount(h.file)).toBe(1);
+    expect(syncPosition(h.file)).toEqual([]);
+    expect(h.services.store.find(kept)).toBeDefined();
+    expect(await turnSyncOn(h)).toBe('up_to_date');
+    await ada.sync();
+    await h.sync.syncNow();
+    expect(stateOf(h.file)).toEqual(syncedState(ada));
+    expect(unhandled).toEqual([]);
+  }, 300_000);
 });
