@@ -50,6 +50,38 @@ describe('sync scheduler', () => {
     expect(statuses.map((s) => s.state)).toEqual(['syncing']);
   });
 
+  it('a run that fails after sync was turned off (a restored backup has it off) reports sync off, not a problem it will retry', async () => {
+    const statuses: SyncStatus[] = [];
+    let fail: (error: Error) => void = () => {};
+    let runs = 0;
+    const engine = {
+      syncOnce: () => {
+        runs += 1;
+        return new Promise((_, reject) => (fail = reject));
+      },
+    } as unknown as SyncEngine;
+    let enabled = true;
+    const scheduler = new SyncScheduler({
+      engine: () => (enabled ? engine : null),
+      intervalMs: () => 60_000,
+      pending: () => 3,
+      emit: (s) => statuses.push(s),
+      enabled: () => enabled,
+      random: () => 0,
+    });
+    scheduler.start();
+    await vi.waitFor(() => expect(statuses.map((s) => s.state)).toEqual(['syncing']));
+    enabled = false;
+    fail(new TypeError('The database connection is not open'));
+    await vi.waitFor(() => expect(statuses.at(-1)).toMatchObject({ state: 'disabled', message: null }));
+    expect(statuses.map((s) => s.state)).not.toContain('error');
+    // No retry was scheduled: with sync on again, nothing runs in the first backoff (2.5 s here) and after it.
+    enabled = true;
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    expect(runs).toBe(1);
+    await scheduler.stop();
+  });
+
   it('reports offline with the waiting count, retries with backoff, then reports up to date', async () => {
     vi.useFakeTimers();
     const statuses: SyncStatus[] = [];

@@ -20,6 +20,8 @@ export interface SchedulerOptions {
   random?: () => number;
   /** Words for a failed run (the service knows whether a token was sent). */
   describe?: (error: unknown) => SyncTrouble;
+  /** Whether sync is on now (settings may change during a run: a restored backup's have it off). */
+  enabled?: () => boolean;
 }
 
 /** Backoff before attempt `failures + 1`: base * 2^(failures-1), capped, times a jitter in [0.5, 1.5). */
@@ -113,6 +115,14 @@ export class SyncScheduler {
     } catch (error) {
       // Stopped meanwhile (the app closing, its database with it): nothing to describe, no one to tell.
       if (this.stopped) return console.warn('Sync ended as the app stopped', error);
+      // Turned off meanwhile (a restored backup's settings): not a problem to report, nor a run to retry.
+      if (this.options.enabled?.() === false) {
+        console.warn('Sync ended as it was turned off', error);
+        this.failures = 0;
+        this.catchUps = 0;
+        this.set({ state: 'disabled', message: null, progress: null });
+        return;
+      }
       this.failures += 1;
       this.catchUps = 0;
       // The raw error is for the log; the status carries words.

@@ -64,6 +64,7 @@ export class SyncService {
       emit,
       pulledChanges,
       describe: (error) => describeSyncError(error, { tokenSent: this.tokenFor(this.config()?.url ?? '') !== undefined }),
+      enabled: () => Boolean(this.config()?.enabled && this.config()?.url),
     });
     this.bindLegacyToken();
   }
