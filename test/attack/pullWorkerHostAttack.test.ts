@@ -1,13 +1,12 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { startHranaAdapter, startTursoServer, tursodbMissing, type HranaAdapter, type TursoServer } from '../tursoServer';
-import { device, syncedState, type Device } from '../syncDevices';
+import { tursodbMissing, type HranaAdapter, type TursoServer } from '../tursoServer';
+import { syncedState } from '../syncDevices';
 import { tempDir } from '../tempDatabase';
 import { fullSections } from '../arbitraries';
-import { createRemoteClient } from '../../src/main/sync/remoteClient';
-import { startTestHost } from '../testHost';
 import type { AppHost } from '../../src/main/appHost';
+import { integrity, midPull, secondLaptop, stateOf, team, TEAM_SIZE, turnSyncOn } from './hostedPull';
 
 // Issue 16 attacked through the app host (what the desktop app runs): a consultant's second laptop takes in a
 // team of hundreds over tursodb, its big pages in the pull worker, while she types through the app's dispatch,
@@ -15,84 +14,16 @@ import type { AppHost } from '../../src/main/appHost';
 
 const servers: TursoServer[] = [];
 const adapters: HranaAdapter[] = [];
-let cleanups: (() => void | Promise<void>)[] = [];
+const cleanups: (() => void | Promise<void>)[] = [];
 afterAll(async () => {
   for (const a of adapters) await a.close();
   for (const s of servers) await s.stop();
 });
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
-  cleanups = [];
 });
+const started = { servers, adapters, cleanups };
 
-const TEAM_SIZE = Number(process.env.TEAM_SIZE ?? 700);
-
-/** A team on its own tursodb, with Ada's laptop having pushed TEAM_SIZE consultations to it. */
-async function team(): Promise<{ url: string; ada: Device }> {
-  const server = await startTursoServer();
-  servers.push(server);
-  const adapter = await startHranaAdapter(server.port);
-  adapters.push(adapter);
-  const remote = createRemoteClient({ url: adapter.url });
-  const ada = device('Ada', remote);
-  cleanups.push(() => (ada.close(), remote.close()));
-  // Through the service: the same canonical JSON a pull writes (the seed's raw SQL is not).
-  for (let i = 0; i < TEAM_SIZE; i += 1) ada.consultations.create({ sections: fullSections(`Hosted Hardware ${i}`) });
-  await ada.sync();
-  return { url: adapter.url, ada };
-}
-
-/** Ada's second laptop: the app host, her profile made at its welcome screen (the same email: it adopts her identity). */
-function secondLaptop(url: string, dir = tempDir()): AppHost & { dir: string; file: string; url: string } {
-  // Background sync on, as in the app: the runs that catch up with changes typed during a run follow it.
-  const h = startTestHost(dir.dir, { backgroundSync: true });
-  if (!h.services.users.current()) h.services.users.saveProfile({ name: 'Ada Consultant', email: 'ada@example.com' });
-  return Object.assign(h, { dir: dir.dir, file: join(dir.dir, 'fieldbook.db'), url });
-}
-
-/** Turns sync on (which starts a run at once, as in the app) and resolves when that run ended, with its state. */
-function turnSyncOn(h: AppHost & { url: string }): Promise<string> {
-  const ended = new Promise<string>((resolve) => {
-    const stop = h.events.subscribe((name, payload) => {
-      const state = (payload as { state?: string }).state;
-      if (name !== 'sync.status' || state === 'syncing' || state === undefined) return;
-      stop();
-      resolve(state);
-    });
-  });
-  h.sync.saveSettings({ url: h.url, enabled: true, intervalMinutes: 5 });
-  return ended;
-}
-
-/** Runs `action` (once) soon after a fifth of the team landed, while the next page (big: in the worker) is being applied. */
-function midPull(h: AppHost, action: () => void | Promise<void>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const stop = h.events.subscribe((name, payload) => {
-      const done = (payload as { progress?: { done: number } | null })?.progress?.done ?? 0;
-      if (name !== 'sync.status' || done < TEAM_SIZE / 5) return;
-      stop();
-      setImmediate(() => Promise.resolve().then(action).then(resolve, reject));
-    });
-  });
-}
-
-const integrity = (file: string) => {
-  const db = new Database(file, { readonly: true });
-  try {
-    return db.pragma('integrity_check', { simple: true });
-  } finally {
-    db.close();
-  }
-};
-/** syncedState of a database file, read over a connection of its own. */
-const stateOf = (file: string) => {
-  const db = new Database(file, { readonly: true });
-  try {
-    return syncedState({ database: { sqlite: db } } as never);
-  } finally {
-    db.close();
-  }
-};
 const ok = async (h: AppHost, operation: string, input: unknown) => {
   const result = (await h.dispatch(operation, input)) as { ok: boolean; value?: unknown; error?: unknown };
   if (!result.ok) throw new Error(`${operation} refused: ${JSON.stringify(result.error)}`);
@@ -101,7 +32,7 @@ const ok = async (h: AppHost, operation: string, input: unknown) => {
 
 describe.skipIf(tursodbMissing !== null)('the pull worker in the app host', () => {
   it('a consultant typing through the app while the worker takes in the team: every save answered, none lost; everything converges', async () => {
-    const { url, ada } = await team();
+    const { url, ada } = await team(started);
     const h = secondLaptop(url);
     cleanups.push(() => h.stop());
     const created = (await ok(h, 'consultations.create', { sections: fullSections('Typed Through Dispatch') })) as unknown as { consultation: { id: string } };
@@ -137,7 +68,7 @@ describe.skipIf(tursodbMissing !== null)('the pull worker in the app host', () =
   }, 300_000);
 
   it('a backup restored while the worker applies a page: the restored data stands, the safety copy is whole, and the next sync brings the team back', async () => {
-    const { url, ada } = await team();
+    const { url, ada } = await team(started);
     const h = secondLaptop(url);
     cleanups.push(() => h.stop());
     const kept = h.services.consultations.create({ sections: fullSections('In The Backup') }).consultation.id;
@@ -171,7 +102,7 @@ describe.skipIf(tursodbMissing !== null)('the pull worker in the app host', () =
   }, 300_000);
 
   it('the app stopped (it waits for the sync) while the worker applies a page: the database is whole, and reopened it completes the pull', async () => {
-    const { url, ada } = await team();
+    const { url, ada } = await team(started);
     const dir = tempDir();
     const h = secondLaptop(url, dir);
     const mine = h.services.consultations.create({ sections: fullSections('Before Closing') }).consultation.id;

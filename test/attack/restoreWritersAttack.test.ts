@@ -6,6 +6,7 @@ import { tempDir } from '../tempDatabase';
 import { fullSections } from '../arbitraries';
 import { startTestHost } from '../testHost';
 import type { AppHost } from '../../src/main/appHost';
+import { integrity } from './hostedPull';
 
 // Issue 16's follow-up attacked: a restore stops the other writers of the file (a JSON import in its worker)
 // before it swaps the file. What the consultant sees of the stopped import, and what each copy then holds.
@@ -18,14 +19,6 @@ afterEach(async () => {
 
 const IMPORTED = Number(process.env.IMPORTED ?? 2000);
 
-const integrity = (file: string) => {
-  const db = new Database(file, { readonly: true });
-  try {
-    return db.pragma('integrity_check', { simple: true });
-  } finally {
-    db.close();
-  }
-};
 /** How many consultations of a file have a business name starting with `prefix`. */
 const named = (file: string, prefix: string) => {
   const db = new Database(file, { readonly: true });

@@ -1,74 +1,27 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { startHranaAdapter, startTursoServer, tursodbMissing, type HranaAdapter, type TursoServer } from '../tursoServer';
-import { device, syncedState, type Device } from '../syncDevices';
+import { tursodbMissing, type HranaAdapter, type TursoServer } from '../tursoServer';
+import { syncedState } from '../syncDevices';
 import { tempDir } from '../tempDatabase';
 import { fullSections } from '../arbitraries';
-import { createRemoteClient } from '../../src/main/sync/remoteClient';
-import { startTestHost } from '../testHost';
-import type { AppHost } from '../../src/main/appHost';
+import { integrity, midPull, secondLaptop, stateOf, team, TEAM_SIZE, turnSyncOn } from './hostedPull';
 
 // Issue 16's follow-up attacked through the app host: a restore stops the pull worker before it swaps the file.
 // A refused restore must leave the pull alone; a restore that cut a pull short must leave nothing of that pull in
-// the restored file, and the app stopped right after must end cleanly. (Helpers as in pullWorkerHostAttack.)
+// the restored file, and the app stopped right after must end cleanly.
 
 const servers: TursoServer[] = [];
 const adapters: HranaAdapter[] = [];
-let cleanups: (() => void | Promise<void>)[] = [];
+const cleanups: (() => void | Promise<void>)[] = [];
 afterAll(async () => {
   for (const a of adapters) await a.close();
   for (const s of servers) await s.stop();
 });
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
-  cleanups = [];
 });
-
-const TEAM_SIZE = Number(process.env.TEAM_SIZE ?? 700);
-
-async function team(): Promise<{ url: string; ada: Device }> {
-  const server = await startTursoServer();
-  servers.push(server);
-  const adapter = await startHranaAdapter(server.port);
-  adapters.push(adapter);
-  const remote = createRemoteClient({ url: adapter.url });
-  const ada = device('Ada', remote);
-  cleanups.push(() => (ada.close(), remote.close()));
-  for (let i = 0; i < TEAM_SIZE; i += 1) ada.consultations.create({ sections: fullSections(`Hosted Hardware ${i}`) });
-  await ada.sync();
-  return { url: adapter.url, ada };
-}
-
-function secondLaptop(url: string, dir = tempDir()): AppHost & { dir: string; file: string; url: string } {
-  const h = startTestHost(dir.dir, { backgroundSync: true });
-  if (!h.services.users.current()) h.services.users.saveProfile({ name: 'Ada Consultant', email: 'ada@example.com' });
-  return Object.assign(h, { dir: dir.dir, file: join(dir.dir, 'fieldbook.db'), url });
-}
-
-function turnSyncOn(h: AppHost & { url: string }): Promise<string> {
-  const ended = new Promise<string>((resolve) => {
-    const stop = h.events.subscribe((name, payload) => {
-      const state = (payload as { state?: string }).state;
-      if (name !== 'sync.status' || state === 'syncing' || state === undefined) return;
-      stop();
-      resolve(state);
-    });
-  });
-  h.sync.saveSettings({ url: h.url, enabled: true, intervalMinutes: 5 });
-  return ended;
-}
-
-function midPull(h: AppHost, action: () => void | Promise<void>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const stop = h.events.subscribe((name, payload) => {
-      const done = (payload as { progress?: { done: number } | null })?.progress?.done ?? 0;
-      if (name !== 'sync.status' || done < TEAM_SIZE / 5) return;
-      stop();
-      setImmediate(() => Promise.resolve().then(action).then(resolve, reject));
-    });
-  });
-}
+const started = { servers, adapters, cleanups };
 
 function read<T>(file: string, work: (db: Database.Database) => T): T {
   const db = new Database(file, { readonly: true });
@@ -78,8 +31,6 @@ function read<T>(file: string, work: (db: Database.Database) => T): T {
     db.close();
   }
 }
-const integrity = (file: string) => read(file, (db) => db.pragma('integrity_check', { simple: true }));
-const stateOf = (file: string) => read(file, (db) => syncedState({ database: { sqlite: db } } as never));
 const consultationCount = (file: string) => read(file, (db) => (db.prepare('SELECT count(*) AS n FROM consultations').get() as { n: number }).n);
 /** The sync position a file keeps (cursor, snapshot): a restored laptop has none until it pulls again. */
 const syncPosition = (file: string) =>
@@ -95,7 +46,7 @@ function catchUnhandled(): unknown[] {
 
 describe.skipIf(tursodbMissing !== null)('attack: a restore and the pull worker in the app host', () => {
   it('a refused restore (not a backup) during a pull leaves the pull alone: it ends up to date, equal to the team', async () => {
-    const { url, ada } = await team();
+    const { url, ada } = await team(started);
     const h = secondLaptop(url);
     cleanups.push(() => h.stop());
     const mine = h.services.consultations.create({ sections: fullSections('Mine Before The Pull') }).consultation.id;
@@ -129,7 +80,7 @@ describe.skipIf(tursodbMissing !== null)('attack: a restore and the pull worker 
   }, 300_000);
 
   it('a restore cutting a pull short, the app stopped right after: no unhandled rejection, nothing of that pull in the restored file; reopened, it syncs equal to the team', async () => {
-    const { url, ada } = await team();
+    const { url, ada } = await team(started);
     const dir = tempDir();
     const h = secondLaptop(url, dir);
     const kept = h.services.consultations.create({ sections: fullSections('In The Backup') }).consultation.id;
@@ -166,7 +117,7 @@ describe.skipIf(tursodbMissing !== null)('attack: a restore and the pull worker 
   }, 300_000);
 
   it('a restore cutting a pull short, the run left to end: no later page of that run lands in the restored file, nor its position; the next sync ends equal to the team', async () => {
-    const { url, ada } = await team();
+    const { url, ada } = await team(started);
     const h = secondLaptop(url);
     cleanups.push(() => h.stop());
     const kept = h.services.consultations.create({ sections: fullSections('In The Backup') }).consultation.id;
