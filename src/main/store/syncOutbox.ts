@@ -213,8 +213,8 @@ export class SyncOutbox {
     this.q.setBase.run(consultationId, ...sectionValues(sections), updatedAt);
   }
 
-  /** setBase from the four section columns' JSON texts of a consultation just written (a pull of one new here). */
-  setBaseOfNew(consultationId: string, texts: readonly string[], updatedAt: string): void {
+  /** setBase from the four section columns' JSON texts, for a consultation known to be here (a pull's new one). */
+  putBaseText(consultationId: string, texts: readonly string[], updatedAt: string): void {
     this.q.setBase.run(consultationId, ...texts, updatedAt);
   }
 
@@ -222,7 +222,7 @@ export class SyncOutbox {
   setBaseText(consultationId: string, texts: readonly string[], updatedAt: string): void {
     // Deleted here while its batch was in flight: no base to keep (the row is gone), its tombstone goes out next.
     if (this.q.present.get(consultationId) === undefined) return;
-    this.q.setBase.run(consultationId, ...texts, updatedAt);
+    this.putBaseText(consultationId, texts, updatedAt);
   }
 }
 

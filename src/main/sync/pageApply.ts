@@ -221,7 +221,7 @@ export class PageApply {
       if (newHere.length) {
         const texts = store.insertAllWithVersions(newHere);
         // The base is the text just written: not canonicalised and serialised a second time.
-        newHere.forEach(({ row }, at) => outbox.setBaseOfNew(row.id, texts[at]!, row.updatedAt));
+        newHere.forEach(({ row }, at) => outbox.putBaseText(row.id, texts[at]!, row.updatedAt));
       }
       const me = this.options.settings.get<string>('current_user_id');
       const isMine = (id: string) => me !== undefined && store.ownerOf(id) === me;

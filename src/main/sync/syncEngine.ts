@@ -2,6 +2,7 @@ import { latestSchemaVersion, MIGRATIONS_TABLE, type MigrationMeta } from '../db
 import type { LocalDatabase } from '../db/client';
 import type { RemoteClient, RemoteRow, RemoteStatement } from './remoteClient';
 import { ensureRemoteSchemaOnce, forgetRemoteSchemaCheck, remoteSchemaVersion } from './remoteSchema';
+import { layers } from './syncErrors';
 import { fetchRowsByBytes, LinkSizer, pushSlice, weightExpression } from './batchSizing';
 import { CONFLICT_COLUMNS, conflictPushStatements, fetchConflicts } from './conflictTravel';
 import { newId, now } from '../clock';
@@ -202,23 +203,10 @@ const logRows = (rows: RemoteRow[]): LogPage['log'] =>
  */
 const OVER_BUDGET = 'abs(-9223372036854775807 - 1)';
 /** The read failed on OVER_BUDGET. */
-function overBudget(error: unknown): boolean {
-  for (let e = error as { message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth += 1) {
-    if (/integer overflow/i.test(String(e.message ?? ''))) return true;
-  }
-  return false;
-}
+const overBudget = (error: unknown) => layers(error).some((e) => /integer overflow/i.test(String(e.message ?? '')));
 /** The answer was over the response cap, or too slow for the timeout: worth asking again in smaller parts. */
-function tooBigAnswer(error: unknown): boolean {
-  for (
-    let e = error as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0;
-    e && depth < 5;
-    e = e.cause as typeof e, depth += 1
-  ) {
-    if (e.code === 'RESPONSE_TOO_LARGE' || e.name === 'TimeoutError' || /too large|timed? ?out/i.test(String(e.message ?? ''))) return true;
-  }
-  return false;
-}
+const tooBigAnswer = (error: unknown) =>
+  layers(error).some((e) => e.code === 'RESPONSE_TOO_LARGE' || e.name === 'TimeoutError' || /too large|timed? ?out/i.test(String(e.message ?? '')));
 /** Sections from their four column texts, in SECTION_TEXT order. */
 const sectionsOfText = ([contactInfo, businessContext, painPoints, goalsObjectives]: string[]) =>
   sectionsOf({

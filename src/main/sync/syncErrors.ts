@@ -32,7 +32,7 @@ export const MESSAGES = {
 type Coded = { name?: unknown; code?: unknown; status?: unknown; cause?: unknown; errors?: unknown; message?: unknown };
 
 /** The error and everything under it (cause chains, AggregateError members), bounded. */
-function layers(error: unknown): Coded[] {
+export function layers(error: unknown): Coded[] {
   const out: Coded[] = [];
   const queue: unknown[] = [error];
   while (queue.length && out.length < 12) {
