@@ -1,8 +1,9 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@libsql/client';
-import { freePort, RESPONSE_CAP_BYTES, startHranaAdapter, startTursoServer, type HranaAdapter, type TursoServer, tursodbMissing } from './tursoServer';
+import { freePort, RESPONSE_CAP_BYTES, startHranaAdapter, startTursoServer, tursodbMissing } from './tursoServer';
+import { startedInThisFile } from './tursoTeam';
 import { device, syncedState, type Device } from './syncDevices';
 import { failureOf, tempDir } from './tempDatabase';
 import { fullSections } from './arbitraries';
@@ -16,16 +17,7 @@ import { editsForSections } from '@shared/consultation/edits';
 // Issue 12, items 10–14: the token, addresses, slow links, messages and the test adapter itself, against a
 // real Turso server (tursodb over HTTP) behind the fault-injecting adapter.
 
-const servers: TursoServer[] = [];
-const adapters: HranaAdapter[] = [];
-const cleanups: (() => void | Promise<void>)[] = [];
-afterAll(async () => {
-  for (const a of adapters) await a.close();
-  for (const s of servers) await s.stop();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const { servers, adapters, cleanups } = startedInThisFile();
 
 /** A team database of its own (a fresh tursodb) behind a fresh adapter. */
 const adapter = async () => {

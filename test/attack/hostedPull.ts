@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { startHranaAdapter, startTursoServer, type HranaAdapter, type TursoServer } from '../tursoServer';
+import { startHranaAdapter, startTursoServer } from '../tursoServer';
+import type { Started } from '../tursoTeam';
 import { device, syncedState, type Device } from '../syncDevices';
 import { tempDir } from '../tempDatabase';
 import { fullSections } from '../arbitraries';
@@ -10,13 +11,6 @@ import type { AppHost } from '../../src/main/appHost';
 
 // A consultant's second laptop (the app host, what the desktop app runs) taking in a team of hundreds over tursodb,
 // its big pages in the pull worker: the helpers the host-level pull attacks share.
-
-/** What a test file stops after its tests: the servers and adapters its teams started, and its other cleanups. */
-export interface Started {
-  servers: TursoServer[];
-  adapters: HranaAdapter[];
-  cleanups: (() => void | Promise<void>)[];
-}
 
 export const TEAM_SIZE = Number(process.env.TEAM_SIZE ?? 700);
 

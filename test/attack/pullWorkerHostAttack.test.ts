@@ -1,7 +1,8 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { tursodbMissing, type HranaAdapter, type TursoServer } from '../tursoServer';
+import { tursodbMissing } from '../tursoServer';
+import { startedInThisFile } from '../tursoTeam';
 import { syncedState } from '../syncDevices';
 import { tempDir } from '../tempDatabase';
 import { fullSections } from '../arbitraries';
@@ -12,17 +13,8 @@ import { integrity, midPull, secondLaptop, stateOf, team, TEAM_SIZE, turnSyncOn 
 // team of hundreds over tursodb, its big pages in the pull worker, while she types through the app's dispatch,
 // restores a backup, or closes the app.
 
-const servers: TursoServer[] = [];
-const adapters: HranaAdapter[] = [];
-const cleanups: (() => void | Promise<void>)[] = [];
-afterAll(async () => {
-  for (const a of adapters) await a.close();
-  for (const s of servers) await s.stop();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-const started = { servers, adapters, cleanups };
+const started = startedInThisFile();
+const { cleanups } = started;
 
 const ok = async (h: AppHost, operation: string, input: unknown) => {
   const result = (await h.dispatch(operation, input)) as { ok: boolean; value?: unknown; error?: unknown };

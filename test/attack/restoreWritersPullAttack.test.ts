@@ -1,7 +1,8 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { tursodbMissing, type HranaAdapter, type TursoServer } from '../tursoServer';
+import { tursodbMissing } from '../tursoServer';
+import { startedInThisFile } from '../tursoTeam';
 import { syncedState } from '../syncDevices';
 import { tempDir } from '../tempDatabase';
 import { fullSections } from '../arbitraries';
@@ -11,17 +12,8 @@ import { integrity, midPull, secondLaptop, stateOf, team, TEAM_SIZE, turnSyncOn 
 // A refused restore must leave the pull alone; a restore that cut a pull short must leave nothing of that pull in
 // the restored file, and the app stopped right after must end cleanly.
 
-const servers: TursoServer[] = [];
-const adapters: HranaAdapter[] = [];
-const cleanups: (() => void | Promise<void>)[] = [];
-afterAll(async () => {
-  for (const a of adapters) await a.close();
-  for (const s of servers) await s.stop();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-const started = { servers, adapters, cleanups };
+const started = startedInThisFile();
+const { cleanups } = started;
 
 function read<T>(file: string, work: (db: Database.Database) => T): T {
   const db = new Database(file, { readonly: true });
