@@ -106,6 +106,8 @@ export interface PeakMemory<T> {
   peakOfEach: ProcessMemory[];
   /** Each process's RSS high-water mark (VmHWM) at its last sample: the same figure run after run, unlike sampled PSS. */
   highWater: ProcessMemory[];
+  /** Every sample, in order (the idle tree first). */
+  samples: ProcessMemory[][];
 }
 
 /**
@@ -117,8 +119,10 @@ export async function peakMemory<T>(work: () => Promise<T>, everyMs = 40): Promi
   let peakTree = idle;
   const peakOfEach = new Map(idle.map((p) => [p.pid, p]));
   const highWater = new Map(idle.map((p) => [p.pid, p]));
+  const samples = [idle];
   const sample = () => {
     const now = processTree();
+    samples.push(now);
     if (sum(now, 'pssMb') > sum(peakTree, 'pssMb')) peakTree = now;
     for (const p of now) if (p.pssMb > (peakOfEach.get(p.pid)?.pssMb ?? -1)) peakOfEach.set(p.pid, p);
     for (const p of now) highWater.set(p.pid, p);
@@ -127,7 +131,7 @@ export async function peakMemory<T>(work: () => Promise<T>, everyMs = 40): Promi
   try {
     const value = await work();
     sample();
-    return { value, idle, peakTree, peakOfEach: [...peakOfEach.values()], highWater: [...highWater.values()] };
+    return { value, idle, peakTree, peakOfEach: [...peakOfEach.values()], highWater: [...highWater.values()], samples };
   } finally {
     clearInterval(timer);
   }
@@ -147,6 +151,21 @@ export function addedMb(
   return costs(measured, whole)
     .filter(({ p }) => counts(p))
     .reduce((total, { mb }) => total + mb, 0);
+}
+
+/**
+ * What `work` held above the idle tree at its worst moment, in MB PSS: at each sample, each process's figure
+ * above its idle one (or whole, where `whole` says so), summed over the processes alive then; the largest
+ * such sum. Unlike addedMb, processes that ran one after the other (a page per part) are not added up.
+ */
+export function addedAtOnceMb(
+  measured: Pick<PeakMemory<unknown>, 'idle' | 'samples'>,
+  counts: (p: ProcessMemory) => boolean,
+  whole: (p: ProcessMemory) => boolean,
+): number {
+  const before = new Map(measured.idle.map((p) => [p.pid, p.pssMb]));
+  const cost = (p: ProcessMemory) => (whole(p) ? p.pssMb : Math.max(0, p.pssMb - (before.get(p.pid) ?? 0)));
+  return Math.max(0, ...measured.samples.map((tree) => tree.filter(counts).reduce((total, p) => total + cost(p), 0)));
 }
 
 function costs(measured: Pick<PeakMemory<unknown>, 'idle' | 'peakOfEach'>, whole: (p: ProcessMemory) => boolean) {

@@ -6,6 +6,7 @@ import type { Sections } from '@shared/consultation/sections';
 import { FONT_STACK, fontFaceCss } from './pdfFonts';
 import { SIGN_OFF_CSS, signOffHtml, sinceLastVisitHtml, type PdfSignOff } from './signOffHtml';
 import type { VisitChangeLine } from '@shared/consultation/visits';
+import { PART_CHARS, piecesHtml, splitPieces, type Piece, type Wrapper } from './documentParts';
 
 // The client's PDF as one HTML document that Chromium lays out and prints (Electron's printToPDF in the
 // app, the same Chromium through Playwright in the preview and tests): Chromium shapes every script,
@@ -73,42 +74,61 @@ export function textBlocks(text: string): string[] {
 }
 
 /** Blocks of user text; inside a list item the item itself carries dir=auto, so its bullet follows the text. */
-const blocksHtml = (text: string, ownDirection = true) =>
-  textBlocks(text)
-    .map((block) => (!block.trim() ? '<p class="blank"></p>' : ownDirection ? userText('p', block) : `<p>${escapeHtml(block)}</p>`))
-    .join('');
+const blockHtml = (block: string, ownDirection: boolean) =>
+  !block.trim() ? '<p class="blank"></p>' : ownDirection ? userText('p', block) : `<p>${escapeHtml(block)}</p>`;
 
-function valueHtml(field: FieldSpec, value: unknown): string {
+/** A field's value as pieces: one per text block or list item, so a long field can continue in the next part. */
+function valuePieces(field: FieldSpec, value: unknown): string[] {
   if (Array.isArray(value)) {
-    return `<ul>${value
-      .filter(isFilled)
-      .map((item) => `<li dir="auto">${blocksHtml(String(item), false)}</li>`)
-      .join('')}</ul>`;
+    return value.filter(isFilled).map(
+      (item) =>
+        `<li dir="auto">${textBlocks(String(item))
+          .map((block) => blockHtml(block, false))
+          .join('')}</li>`,
+    );
   }
   if (field.kind === 'urgency') {
     const level = String(value);
-    return `<p class="urgency" style="--urgency:${URGENCY_COLORS[level] ?? DEFAULT_ACCENT}">${escapeHtml(level.toUpperCase())}</p>`;
+    return [`<p class="urgency" style="--urgency:${URGENCY_COLORS[level] ?? DEFAULT_ACCENT}">${escapeHtml(level.toUpperCase())}</p>`];
   }
   if (field.kind === 'date') {
     const date = new Date(`${String(value)}T00:00:00Z`);
-    return userText('p', Number.isNaN(date.getTime()) ? String(value) : format(date, 'd MMMM yyyy'));
+    return [userText('p', Number.isNaN(date.getTime()) ? String(value) : format(date, 'd MMMM yyyy'))];
   }
-  if (field.kind === 'integer') return userText('p', Number(value).toLocaleString('en-US'));
-  return blocksHtml(String(value));
+  if (field.kind === 'integer') return [userText('p', Number(value).toLocaleString('en-US'))];
+  return textBlocks(String(value)).map((block) => blockHtml(block, true));
 }
 
-function sectionHtml(sections: Sections, section: SectionKey): string {
+function sectionPieces(sections: Sections, section: SectionKey): Piece[] {
   const filled = FIELDS.filter((f) => f.section === section && isFilled(getPath(sections, f.path)));
-  if (filled.length === 0) return '';
+  if (filled.length === 0) return [];
   const title = section === 'goals_objectives' ? 'Goals & objectives' : SECTION_LABELS[section];
-  const fields = filled.map((field) => `<div class="field"><h3>${escapeHtml(field.label)}</h3>${valueHtml(field, getPath(sections, field.path))}</div>`);
-  return `<section><h2>${escapeHtml(title)}</h2>${fields.join('')}</section>`;
+  const inSection: Wrapper = { tag: 'section' };
+  const pieces: Piece[] = [{ html: `<h2>${escapeHtml(title)}</h2>`, within: [inSection] }];
+  for (const [f, field] of filled.entries()) {
+    const value = getPath(sections, field.path);
+    const inField: Wrapper = { tag: 'div', className: 'field' };
+    const within: Wrapper[] = Array.isArray(value) ? [inSection, inField, { tag: 'ul' }] : [inSection, inField];
+    // A heading stays with what follows it: no part begins right after one.
+    pieces.push({ html: `<h3>${escapeHtml(field.label)}</h3>`, within: [inSection, inField], glued: f === 0 });
+    valuePieces(field, value).forEach((html, i) => pieces.push({ html, within, glued: i === 0 }));
+  }
+  return pieces;
 }
 
-const STYLE = (accent: string, footerLeft: string) => `
-@page { size: A4; margin: 18mm 18mm 20mm;
-  @bottom-left { content: ${footerLeft}; font: 8pt ${FONT_STACK}; color: #6b6a65; vertical-align: top; padding-top: 5mm; }
-  @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 8pt ${FONT_STACK}; color: #6b6a65; vertical-align: top; padding-top: 5mm; }
+/**
+ * The page footer: the client and version on the left, "Page N of M" on the right, in the bottom margin.
+ * A summary printed in parts gets its page numbers drawn after the parts are joined (pageNumbers.ts), at
+ * the same place, size and colour.
+ */
+export const FOOTER = { sideMm: 18, bottomMm: 20, paddingTopMm: 5, sizePt: 8, color: '#6b6a65' } as const;
+const footerBox = (content: string) =>
+  `content: ${content}; font: ${FOOTER.sizePt}pt ${FONT_STACK}; color: ${FOOTER.color}; vertical-align: top; padding-top: ${FOOTER.paddingTopMm}mm;`;
+
+const STYLE = (accent: string, footerLeft: string, pageNumbers: boolean) => `
+@page { size: A4; margin: 18mm ${FOOTER.sideMm}mm ${FOOTER.bottomMm}mm;
+  @bottom-left { ${footerBox(footerLeft)} }
+  ${pageNumbers ? `@bottom-right { ${footerBox('"Page " counter(page) " of " counter(pages)')} }` : ''}
 }
 html { font-family: ${FONT_STACK}; font-synthesis: none; font-size: 10.5pt; line-height: 1.45; color: #1d1d1b; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { margin: 0; }
@@ -126,6 +146,8 @@ h1 { margin: 2pt 0 0; font-size: 22pt; line-height: 1.2; }
 .meta p { margin: 0; }
 .status { margin: 4pt 0 0; font-size: 9pt; color: #6b6a65; }
 section { margin-top: 14pt; }
+/* Carried on from the part before (documentParts.ts): it continues on a new page, as after a page break. */
+section.cont { margin-top: 0; }
 h2 { margin: 0 0 6pt; padding-bottom: 3pt; border-bottom: 0.75pt solid #d8d6cf; font-size: 13pt; color: ${accent}; break-after: avoid; }
 .field { margin: 0 0 7pt; }
 h3 { margin: 0; font-size: 8.5pt; font-weight: 700; color: #6b6a65; break-after: avoid; }
@@ -138,34 +160,53 @@ li { margin: 0 0 1pt; }
 .empty { font-style: italic; color: #6b6a65; }
 `;
 
-/** The summary as a complete HTML document whose fonts are file: URLs into `fontsFolder`. */
+/** The summary as one complete HTML document whose fonts are file: URLs into `fontsFolder` (the print dialog's). */
 export function summaryHtml(input: SummaryPdfInput, fontsFolder: string): string {
+  return summaryDocuments(input, fontsFolder, Infinity)[0]!;
+}
+
+/**
+ * The summary as consecutive HTML documents of at most about `partChars` of body each (documentParts.ts),
+ * fonts as file: URLs into `fontsFolder`. One document prints its own page numbers; several print none
+ * and get them when joined.
+ */
+export function summaryDocuments(input: SummaryPdfInput, fontsFolder: string, partChars = PART_CHARS): string[] {
   const accent = input.accent && ACCENT_PATTERN.test(input.accent) ? input.accent : DEFAULT_ACCENT;
   const logo = input.logo && LOGO_PATTERN.test(input.logo) ? input.logo : null;
   const team = input.teamName?.trim() || null;
   const person = input.sections.contact_info.contact_person?.trim();
   const date = format(input.date, 'd MMMM yyyy');
-  const body = SECTION_KEYS.map((key) => sectionHtml(input.sections, key)).join('');
   const status = input.includeStatus
     ? `<p class="status">${escapeHtml(`${STATUS_LABELS[input.includeStatus.status]} · ${completionOf(input.sections).percentage}% complete`)}</p>`
     : '';
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; font-src file:; img-src data:; style-src 'unsafe-inline'">
-<title>${escapeHtml(`${input.clientName} — consultation summary`)}</title>
-<meta name="author" content="${escapeHtml(input.consultantName)}">
-<style>${fontFaceCss(fontsFolder)}${STYLE(accent, cssString(`${input.clientName} · ${input.versionLabel}`))}${SIGN_OFF_CSS}</style></head>
-<body>
-<header>
+  const header = `<header>
 ${logo || team ? `<div class="brand">${logo ? `<img src="${logo}" alt="">` : ''}${team ? userText('span', team, 'team') : ''}</div>` : ''}
 <p class="eyebrow">Consultation summary</p>
 ${userText('h1', input.clientName)}
 ${person && person !== input.clientName ? userText('p', person, 'person') : ''}
 <div class="meta"><p>Prepared by <bdi>${escapeHtml(input.consultantName)}</bdi>${team ? ` · <bdi>${escapeHtml(team)}</bdi>` : ''} · ${escapeHtml(date)}</p><p><bdi>${escapeHtml(input.versionLabel)}</bdi></p></div>
 ${status}
-</header>
-${sinceLastVisitHtml(input.sinceLastVisit)}
-${body || '<p class="empty">Nothing has been recorded in this consultation yet.</p>'}
-${signOffHtml(input.signOff, input.changedSinceSigned)}
-</body></html>`;
+</header>`;
+  const sections = SECTION_KEYS.flatMap((key) => sectionPieces(input.sections, key));
+  const top = (html: string): Piece[] => (html ? [{ html, within: [] }] : []);
+  const pieces = [
+    ...top(header),
+    ...top(sinceLastVisitHtml(input.sinceLastVisit)),
+    ...(sections.length ? sections : top('<p class="empty">Nothing has been recorded in this consultation yet.</p>')),
+    ...top(signOffHtml(input.signOff, input.changedSinceSigned)),
+  ];
+  const parts = splitPieces(pieces, partChars);
+  // The footer's text is also in each body, never shown: LOAD_FONTS_SCRIPT loads the faces of the body's
+  // text, and a part whose body lacks the footer's script would print the footer blank.
+  const footer = `${input.clientName} · ${input.versionLabel}`;
+  const head = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; font-src file:; img-src data:; style-src 'unsafe-inline'">
+<title>${escapeHtml(`${input.clientName} — consultation summary`)}</title>
+<meta name="author" content="${escapeHtml(input.consultantName)}">
+<style>${fontFaceCss(fontsFolder)}${STYLE(accent, cssString(footer), parts.length === 1)}${SIGN_OFF_CSS}</style></head>
+<body>
+<div hidden>${escapeHtml(footer)}</div>
+`;
+  return parts.map((part, i) => `${head}${piecesHtml(part, i > 0)}\n</body></html>`);
 }

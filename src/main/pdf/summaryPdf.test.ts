@@ -8,7 +8,7 @@ import pixelmatch from 'pixelmatch';
 import { chromiumPdfPrinter } from './chromiumPrinter';
 import { SummaryPdf, type SummaryRequest } from './summaryPdf';
 import { FONT_FILES } from './pdfFonts';
-import { textBlocks, CHUNK } from './summaryHtml';
+import { summaryDocuments, textBlocks, CHUNK } from './summaryHtml';
 import type { PdfPrinter } from './pdfPrinter';
 import { findShippedFolder } from '../appResources';
 import { EMPTY_SECTIONS, type Sections } from '@shared/consultation/sections';
@@ -205,6 +205,8 @@ describe('client PDF: long words and long fields', () => {
     sections.goals_objectives.primary_goals = Array.from({ length: 330 }, (_, i) => `Goal ${i}: ${'measurably better service '.repeat(12)}`);
     const size = Buffer.byteLength(JSON.stringify(sections), 'utf8');
     expect(size).toBeGreaterThan(1_000_000);
+    // Printed in parts, joined with page numbers drawn afterwards (pageNumbers.test.ts compares that with a whole print).
+    expect(summaryDocuments({ ...request(sections), clientName: 'Megacorp' }, fontsFolder).length).toBeGreaterThan(1);
     const started = performance.now();
     const { pages, text } = await print('one-megabyte', request(sections));
     const ms = performance.now() - started;

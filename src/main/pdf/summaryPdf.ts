@@ -3,7 +3,9 @@ import { EMPTY_BRANDING, type PdfBranding } from '@shared/pdfBranding';
 import type { Sections } from '@shared/consultation/sections';
 import type { Status } from '@shared/consultation/status';
 import type { PdfPrinter } from './pdfPrinter';
-import { summaryHtml, type SummaryPdfInput } from './summaryHtml';
+import { summaryDocuments, summaryHtml, type SummaryPdfInput } from './summaryHtml';
+import { joinNumbered } from './pageNumbers';
+import { PART_CHARS } from './documentParts';
 import { summaryFileName } from './fileName';
 
 /** What a caller knows about the consultation; the team's branding from Settings is added here. */
@@ -29,13 +31,13 @@ export class SummaryPdf {
     private readonly printer: PdfPrinter,
     private readonly fontsFolder: string,
     private readonly branding: () => PdfBranding = () => EMPTY_BRANDING,
+    /** Body characters per printed part (documentParts.ts); tests set it small to print short summaries in parts. */
+    private readonly partChars = PART_CHARS,
   ) {}
 
-  private html(request: SummaryRequest): { clientName: string; html: string } {
-    const clientName = clientNameOf(request.sections);
+  private input(request: SummaryRequest): SummaryPdfInput {
     const { includeStatus, ...branding } = this.branding();
-    const input: SummaryPdfInput = { ...branding, ...request, clientName, includeStatus: includeStatus ? { status: request.status } : null };
-    return { clientName, html: summaryHtml(input, this.fontsFolder) };
+    return { ...branding, ...request, clientName: clientNameOf(request.sections), includeStatus: includeStatus ? { status: request.status } : null };
   }
 
   /** The same document as the PDF, to the system's print dialog; false when the consultant cancels. */
@@ -43,19 +45,23 @@ export class SummaryPdf {
     if (!this.printer.showPrintDialog) {
       throw new AppFailure('unavailable', 'Printing goes through the desktop app. Here, export the PDF and print it from your PDF viewer.');
     }
-    return this.printer.showPrintDialog(this.html(request).html);
+    return this.printer.showPrintDialog(summaryHtml(this.input(request), this.fontsFolder));
   }
 
   async render(request: SummaryRequest): Promise<{ fileName: string; bytes: Buffer }> {
-    const { clientName, html } = this.html(request);
+    const input = this.input(request);
+    const documents = summaryDocuments(input, this.fontsFolder, this.partChars);
     let bytes: Buffer;
     try {
-      bytes = await this.printer.print(html);
+      // A long summary's parts one after the other: the printer holds one part's layout at a time.
+      const parts: Buffer[] = [];
+      for (const html of documents) parts.push(await this.printer.print(html));
+      bytes = parts.length === 1 ? parts[0]! : await joinNumbered(parts, this.fontsFolder);
     } catch (error) {
       console.error('PDF printing failed', error);
       throw new AppFailure('unavailable', 'The PDF could not be made just now. Your consultation is unchanged; please try again.');
     }
-    return { fileName: summaryFileName(clientName, request.versionLabel, request.date), bytes };
+    return { fileName: summaryFileName(input.clientName, request.versionLabel, request.date), bytes };
   }
 
   close(): Promise<void> {
