@@ -51,6 +51,8 @@ describe('desktop package', () => {
     }
     expect(existsSync(join(resources, 'app.asar.unpacked', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'))).toBe(true);
     expect(existsSync(join(resources, 'migrations', 'sqlite', 'meta', '_journal.json'))).toBe(true);
+    // The font subsetter's WebAssembly, read at run time (src/main/pdf/fontSubset.ts), not bundled.
+    expect(files).toContain('/node_modules/harfbuzzjs/dist/harfbuzz-subset.wasm');
     // Every font the PDF template names, so a client PDF prints the same on every machine.
     for (const font of [...FONT_FILES, 'OFL.txt']) {
       expect(existsSync(join(resources, 'fonts', font))).toBe(true);

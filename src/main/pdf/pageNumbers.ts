@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, rgb } from 'pdf-lib';
+import type { RGB } from 'pdf-lib';
 import { subsetFont } from './fontSubset';
 import { FOOTER } from './summaryHtml';
 
@@ -31,13 +30,15 @@ function labelFont(fontsFolder: string): Promise<Uint8Array> {
   return font;
 }
 
-function color(hex: string) {
+function color(hex: string, rgb: (r: number, g: number, b: number) => RGB) {
   const [r, g, b] = [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16) / 255);
   return rgb(r!, g!, b!);
 }
 
 /** The parts' pages in order as one PDF (the first part's title and metadata), each numbered "Page N of M". */
 export async function joinNumbered(parts: readonly Uint8Array[], fontsFolder: string): Promise<Buffer> {
+  // Loaded when a summary is long enough to need it: pdf-lib and fontkit are 2 MB of code the app's start does not parse.
+  const [{ PDFDocument, rgb }, { default: fontkit }] = await Promise.all([import('pdf-lib'), import('@pdf-lib/fontkit')]);
   const [joined, ...rest] = await Promise.all(parts.map((bytes) => PDFDocument.load(bytes, { updateMetadata: false })));
   if (!joined) throw new Error('No parts to join');
   for (const part of rest) for (const page of await joined.copyPages(part, part.getPageIndices())) joined.addPage(page);
@@ -56,7 +57,7 @@ export async function joinNumbered(parts: readonly Uint8Array[], fontsFolder: st
       y: baseline,
       size: FOOTER.sizePt,
       font,
-      color: color(FOOTER.color),
+      color: color(FOOTER.color, rgb),
     });
   }
   return Buffer.from(await joined.save());
