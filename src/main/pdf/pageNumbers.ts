@@ -30,6 +30,9 @@ function labelFont(fontsFolder: string): Promise<Uint8Array> {
   return font;
 }
 
+/** Lets the main process answer the windows between steps: joining 200 pages in one go blocked it for about 100 ms. */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 function color(hex: string, rgb: (r: number, g: number, b: number) => RGB) {
   const [r, g, b] = [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16) / 255);
   return rgb(r!, g!, b!);
@@ -41,7 +44,10 @@ export async function joinNumbered(parts: readonly Uint8Array[], fontsFolder: st
   const [{ PDFDocument, rgb }, { default: fontkit }] = await Promise.all([import('pdf-lib'), import('@pdf-lib/fontkit')]);
   const [joined, ...rest] = await Promise.all(parts.map((bytes) => PDFDocument.load(bytes, { updateMetadata: false })));
   if (!joined) throw new Error('No parts to join');
-  for (const part of rest) for (const page of await joined.copyPages(part, part.getPageIndices())) joined.addPage(page);
+  for (const part of rest) {
+    for (const page of await joined.copyPages(part, part.getPageIndices())) joined.addPage(page);
+    await turn();
+  }
   joined.registerFontkit(fontkit);
   const font = await joined.embedFont(await labelFont(fontsFolder));
   const pages = joined.getPages();
@@ -50,6 +56,7 @@ export async function joinNumbered(parts: readonly Uint8Array[], fontsFolder: st
   // what Chromium's own footer differs from that by, measured with pdftotext -bbox (pageNumbers.test.ts).
   const baseline = (FOOTER.bottomMm - FOOTER.paddingTopMm) * POINTS_PER_MM - 1.069 * FOOTER.sizePt + CHROMIUM_OFFSET.y;
   for (const [i, page] of pages.entries()) {
+    if (i % 100 === 99) await turn();
     const label = `Page ${i + 1} of ${pages.length}`;
     const width = font.widthOfTextAtSize(label, FOOTER.sizePt);
     page.drawText(label, {
