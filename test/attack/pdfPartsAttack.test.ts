@@ -1,0 +1,171 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromiumPdfPrinter } from '../../src/main/pdf/chromiumPrinter';
+import { SummaryPdf, clientNameOf, type SummaryRequest } from '../../src/main/pdf/summaryPdf';
+import { summaryDocuments } from '../../src/main/pdf/summaryHtml';
+import type { PdfPrinter } from '../../src/main/pdf/pdfPrinter';
+import { findShippedFolder } from '../../src/main/appResources';
+import type { Sections } from '@shared/consultation/sections';
+import { AppFailure } from '@shared/errors';
+import { fullSections } from '../arbitraries';
+
+// The long-summary PDF printed in parts (documentParts.ts), joined and numbered (pageNumbers.ts), attacked
+// as a consultant's odd text or a broken printer would: each test forces parts on a short summary and checks
+// that nothing typed is lost, garbled or drawn over, against the same summary printed whole.
+
+const fontsFolder = findShippedFolder(join('resources', 'fonts'), 'NotoSans-Regular.ttf');
+const work = mkdtempSync(join(tmpdir(), 'fieldbook-parts-attack-'));
+const printer = chromiumPdfPrinter();
+afterAll(async () => {
+  await printer.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+const request = (sections: Sections, extra: Partial<SummaryRequest> = {}): SummaryRequest => ({
+  sections,
+  consultantName: 'Ada Lovelace',
+  versionLabel: 'Version 2',
+  date: new Date('2026-11-28T10:00:00Z'),
+  status: 'draft',
+  ...extra,
+});
+
+/** How many parts `req` prints in at `partChars`. */
+const partsOf = (req: SummaryRequest, partChars: number) => summaryDocuments({ ...req, clientName: clientNameOf(req.sections) }, fontsFolder, partChars).length;
+
+interface Word {
+  xMin: number;
+  yMin: number;
+  xMax: number;
+  yMax: number;
+  text: string;
+}
+
+let made = 0;
+/** The PDF's pages (body and footer words from pdftotext -bbox), text, info and fonts. */
+function inspect(bytes: Buffer) {
+  const file = join(work, `${(made += 1)}.pdf`);
+  writeFileSync(file, bytes);
+  const big = { maxBuffer: 256 * 1024 * 1024 };
+  const bbox = execFileSync('pdftotext', ['-bbox', file, '-'], big).toString('utf8');
+  const pages = bbox
+    .split('<page ')
+    .slice(1)
+    .map((page) => {
+      const height = Number(/height="([\d.]+)"/.exec(page)![1]);
+      const words: Word[] = [...page.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((m) => ({
+        xMin: Number(m[1]),
+        yMin: Number(m[2]),
+        xMax: Number(m[3]),
+        yMax: Number(m[4]),
+        text: m[5]!,
+      }));
+      // The footer is what sits in the bottom margin (20 mm, 57 pt).
+      return { body: words.filter((w) => w.yMax < height - 45), footer: words.filter((w) => w.yMin > height - 45) };
+    });
+  return {
+    file,
+    pages,
+    text: execFileSync('pdftotext', [file, '-'], big).toString('utf8'),
+    info: execFileSync('pdfinfo', [file]).toString('utf8'),
+    fonts: execFileSync('pdffonts', [file]).toString('utf8').split('\n').slice(2).filter(Boolean),
+  };
+}
+
+async function printed(req: SummaryRequest, partChars: number, on: PdfPrinter = printer) {
+  return inspect((await new SummaryPdf(on, fontsFolder, undefined, partChars).render(req)).bytes);
+}
+
+const bodyWords = (pdf: ReturnType<typeof inspect>) => pdf.pages.flatMap((page) => page.body.map((w) => w.text));
+
+/** Every font embedded, every one a shipped Noto face (pdffonts' "emb" column). */
+function allEmbedded(fonts: string[]) {
+  expect(fonts.length).toBeGreaterThan(0);
+  for (const font of fonts) {
+    expect(font, font).toMatch(/Noto/);
+    expect(font.split(/\s+/).at(-5), font).toBe('yes');
+  }
+}
+
+/** "Page N of M" is the last words of each page's footer, numbered 1..M in order. */
+function numbered(pdf: ReturnType<typeof inspect>) {
+  for (const [i, page] of pdf.pages.entries()) {
+    const footer = page.footer.map((w) => w.text).join(' ');
+    expect(footer.endsWith(`Page ${i + 1} of ${pdf.pages.length}`), `page ${i + 1}: ${footer}`).toBe(true);
+  }
+}
+
+const overlaps = (a: Word, b: Word) => a.xMin < b.xMax - 0.5 && b.xMin < a.xMax - 0.5 && a.yMin < b.yMax - 0.5 && b.yMin < a.yMax - 0.5;
+
+describe('the long-summary PDF printed in parts: attacks', () => {
+  it('a long client name in the footer is never drawn under the page number, and wraps as in the whole print', { timeout: 180_000 }, async () => {
+    // A real business name can be long; with the version label the footer's left text then fills the line.
+    const name = 'Bäckerei und Konditorei Müller-Lüdenscheidt Gesellschaft mit beschränkter Haftung & Co. Kommanditgesellschaft Zweigniederlassung Nord';
+    const sections = fullSections(name);
+    sections.pain_points.impact_assessment = Array.from({ length: 150 }, (_, i) => `Line ${i}: ovens and staff.`).join('\n');
+    const req = request(sections, { versionLabel: 'Working copy, 28 Nov 2026' });
+    expect(partsOf(req, 3000)).toBeGreaterThanOrEqual(2);
+    const whole = await printed(req, Infinity);
+    const split = await printed(req, 3000);
+    numbered(split);
+    for (const [i, page] of split.pages.entries()) {
+      const label = page.footer.findIndex((w) => w.text === 'Page');
+      const pageNumber = page.footer.slice(label);
+      const left = page.footer.slice(0, label);
+      for (const word of left) for (const drawn of pageNumber) expect(overlaps(word, drawn), `page ${i + 1}: "${word.text}" under "${drawn.text}"`).toBe(false);
+    }
+    // The footer's left text reads the same, line for line, as Chromium lays it out in the whole print.
+    const leftLines = (page: (typeof whole.pages)[number]) => {
+      const at = page.footer.findIndex((w) => w.text === 'Page');
+      const lines = new Map<number, string[]>();
+      for (const w of page.footer.slice(0, at)) lines.set(Math.round(w.yMin), [...(lines.get(Math.round(w.yMin)) ?? []), w.text]);
+      return [...lines.values()].map((words) => words.join(' '));
+    };
+    expect(leftLines(split.pages[1]!)).toEqual(leftLines(whole.pages[0]!));
+    expect(bodyWords(split)).toEqual(bodyWords(whole));
+  });
+
+  it(
+    'hostile or odd client names and version labels: footer on every page, never under the number, nothing leaks into the body',
+    { timeout: 300_000 },
+    async () => {
+      const cases: [string, string][] = [
+        ['</div><script>document.body.innerHTML="x"</script><div>', 'Version 2'],
+        ['Quote " and \' and back\\slash \\" and \\\\ end', 'Version "3" \\A'],
+        ['Line one\r\nLine two\nLine three', 'Working copy,\n28 Nov 2026'],
+        ['W'.repeat(5000), 'Version 2'],
+        ['مخبز '.repeat(60).trim(), 'الإصدار ٢'],
+        ['👩‍👩‍👧‍👦🇩🇪🏳️‍🌈'.repeat(20), '🔢 7'],
+        ['\u202Eevil reversed\u2067 isolate', 'Version 2\u202E'],
+      ];
+      for (const [name, versionLabel] of cases) {
+        const sections = fullSections(name);
+        sections.pain_points.impact_assessment = Array.from({ length: 120 }, (_, i) => `Line ${i}: ovens and staff.`).join('\n');
+        const req = request(sections, { versionLabel });
+        expect(partsOf(req, 3000)).toBeGreaterThanOrEqual(2);
+        const whole = await printed(req, Infinity);
+        const split = await printed(req, 3000);
+        numbered(split);
+        allEmbedded(split.fonts);
+        expect(bodyWords(split), name.slice(0, 40)).toEqual(bodyWords(whole));
+        for (const [i, page] of split.pages.entries()) {
+          const label = page.footer.findIndex((w) => w.text === 'Page');
+          expect(label, `page ${i + 1} of ${name.slice(0, 40)}`).toBeGreaterThan(0);
+          // The footer's left text is the same on every page as on the whole print's first.
+          expect(page.footer.slice(0, label).map((w) => w.text)).toEqual(
+            whole.pages[0]!.footer.slice(
+              0,
+              whole.pages[0]!.footer.findIndex((w) => w.text === 'Page'),
+            ).map((w) => w.text),
+          );
+          for (const word of page.footer.slice(0, label))
+            for (const drawn of page.footer.slice(label))
+              expect(overlaps(word, drawn), `${name.slice(0, 40)} page ${i + 1}: "${word.text}" under "${drawn.text}"`).toBe(false);
+        }
+      }
+    },
+  );
+});
