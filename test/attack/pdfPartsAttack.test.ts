@@ -90,11 +90,36 @@ function allEmbedded(fonts: string[]) {
   }
 }
 
-/** "Page N of M" is the last words of each page's footer, numbered 1..M in order. */
+/** The footer's "Page N of M" words (wherever pdftotext puts them among right-to-left words) and the rest. */
+function footerOf(page: { footer: Word[] }) {
+  const at = page.footer.findIndex((w, i) => w.text === 'Page' && /^\d+$/.test(page.footer[i + 1]?.text ?? '') && page.footer[i + 2]?.text === 'of');
+  return at < 0
+    ? { label: '', drawn: [], left: page.footer }
+    : {
+        label: page.footer
+          .slice(at, at + 4)
+          .map((w) => w.text)
+          .join(' '),
+        drawn: page.footer.slice(at, at + 4),
+        left: [...page.footer.slice(0, at), ...page.footer.slice(at + 4)],
+      };
+}
+
+/** Each page's footer holds "Page N of M", numbered 1..M in order, and no other page number. */
 function numbered(pdf: ReturnType<typeof inspect>) {
   for (const [i, page] of pdf.pages.entries()) {
-    const footer = page.footer.map((w) => w.text).join(' ');
-    expect(footer.endsWith(`Page ${i + 1} of ${pdf.pages.length}`), `page ${i + 1}: ${footer}`).toBe(true);
+    const footer = footerOf(page);
+    expect(footer.label, `page ${i + 1}: ${page.footer.map((w) => w.text).join(' ')}`).toBe(`Page ${i + 1} of ${pdf.pages.length}`);
+    expect(footerOf({ footer: footer.left }).label).toBe('');
+  }
+}
+
+/** No word of the footer's left text is drawn under the page number. */
+function apart(pdf: ReturnType<typeof inspect>, what: string) {
+  for (const [i, page] of pdf.pages.entries()) {
+    const { drawn, left } = footerOf(page);
+    for (const word of left)
+      for (const label of drawn) expect(overlaps(word, label), `${what} page ${i + 1}: "${word.text}" under "${label.text}"`).toBe(false);
   }
 }
 
@@ -111,19 +136,15 @@ describe('the long-summary PDF printed in parts: attacks', () => {
     const whole = await printed(req, Infinity);
     const split = await printed(req, 3000);
     numbered(split);
-    for (const [i, page] of split.pages.entries()) {
-      const label = page.footer.findIndex((w) => w.text === 'Page');
-      const pageNumber = page.footer.slice(label);
-      const left = page.footer.slice(0, label);
-      for (const word of left) for (const drawn of pageNumber) expect(overlaps(word, drawn), `page ${i + 1}: "${word.text}" under "${drawn.text}"`).toBe(false);
-    }
+    apart(split, 'parts');
+    apart(whole, 'whole');
     // The footer's left text reads the same, line for line, as Chromium lays it out in the whole print.
     const leftLines = (page: (typeof whole.pages)[number]) => {
-      const at = page.footer.findIndex((w) => w.text === 'Page');
       const lines = new Map<number, string[]>();
-      for (const w of page.footer.slice(0, at)) lines.set(Math.round(w.yMin), [...(lines.get(Math.round(w.yMin)) ?? []), w.text]);
+      for (const w of footerOf(page).left) lines.set(Math.round(w.yMin), [...(lines.get(Math.round(w.yMin)) ?? []), w.text]);
       return [...lines.values()].map((words) => words.join(' '));
     };
+    expect(leftLines(split.pages[1]!).length).toBe(2);
     expect(leftLines(split.pages[1]!)).toEqual(leftLines(whole.pages[0]!));
     expect(bodyWords(split)).toEqual(bodyWords(whole));
   });
@@ -151,21 +172,18 @@ describe('the long-summary PDF printed in parts: attacks', () => {
         numbered(split);
         allEmbedded(split.fonts);
         expect(bodyWords(split), name.slice(0, 40)).toEqual(bodyWords(whole));
-        for (const [i, page] of split.pages.entries()) {
-          const label = page.footer.findIndex((w) => w.text === 'Page');
-          expect(label, `page ${i + 1} of ${name.slice(0, 40)}`).toBeGreaterThan(0);
-          // The footer's left text is the same on every page as on the whole print's first.
-          expect(page.footer.slice(0, label).map((w) => w.text)).toEqual(
-            whole.pages[0]!.footer.slice(
-              0,
-              whole.pages[0]!.footer.findIndex((w) => w.text === 'Page'),
-            ).map((w) => w.text),
-          );
-          for (const word of page.footer.slice(0, label))
-            for (const drawn of page.footer.slice(label))
-              expect(overlaps(word, drawn), `${name.slice(0, 40)} page ${i + 1}: "${word.text}" under "${drawn.text}"`).toBe(false);
-        }
+        apart(split, name.slice(0, 40));
+        apart(whole, name.slice(0, 40));
+        // The footer's left text is the same on every page as on the whole print's first.
+        const left = footerOf(whole.pages[0]!).left.map((w) => w.text);
+        expect(left.length).toBeGreaterThan(0);
+        for (const page of split.pages) expect(footerOf(page).left.map((w) => w.text)).toEqual(left);
       }
+      // Markup in a name is text: printed as typed in the header and footer, never run or taken as tags.
+      const hostile = inspect((await new SummaryPdf(printer, fontsFolder, undefined, 3000).render(request(fullSections(cases[0]![0])))).bytes);
+      expect(hostile.pages[0]!.body.map((w) => w.text).join(' ')).toContain(
+        '&lt;/div&gt;&lt;script&gt;document.body.innerHTML=&quot;x&quot;&lt;/script&gt;&lt;div&gt;',
+      );
     },
   );
 });
