@@ -121,14 +121,16 @@ function sectionPieces(sections: Sections, section: SectionKey): Piece[] {
  * A summary printed in parts gets its page numbers drawn after the parts are joined (pageNumbers.ts), at
  * the same place, size and colour.
  */
-export const FOOTER = { sideMm: 18, bottomMm: 20, paddingTopMm: 5, sizePt: 8, color: '#6b6a65' } as const;
+export const FOOTER = { sideMm: 18, bottomMm: 20, paddingTopMm: 5, sizePt: 8, color: '#6b6a65', labelWidthPt: 72 } as const;
 const footerBox = (content: string) =>
   `content: ${content}; font: ${FOOTER.sizePt}pt ${FONT_STACK}; color: ${FOOTER.color}; vertical-align: top; padding-top: ${FOOTER.paddingTopMm}mm;`;
 
+// The page number's box has a fixed width ("Page 9999 of 9999"), kept empty in a part: the left text never
+// runs under the number drawn after joining, and a long unbroken name cannot squeeze Chromium's own number.
 const STYLE = (accent: string, footerLeft: string, pageNumbers: boolean) => `
 @page { size: A4; margin: 18mm ${FOOTER.sideMm}mm ${FOOTER.bottomMm}mm;
   @bottom-left { ${footerBox(footerLeft)} }
-  ${pageNumbers ? `@bottom-right { ${footerBox('"Page " counter(page) " of " counter(pages)')} }` : ''}
+  @bottom-right { width: ${FOOTER.labelWidthPt}pt; ${pageNumbers ? footerBox('"Page " counter(page) " of " counter(pages)') : 'content: "";'} }
 }
 html { font-family: ${FONT_STACK}; font-synthesis: none; font-size: 10.5pt; line-height: 1.45; color: #1d1d1b; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { margin: 0; }
