@@ -186,4 +186,41 @@ describe('the long-summary PDF printed in parts: attacks', () => {
       );
     },
   );
+
+  it(
+    'one unbroken word of 2,000+ characters in each script: no cluster is cut where a block or a part ends, every font embedded, every page renders',
+    { timeout: 300_000 },
+    async () => {
+      // Each cluster typed to 2,100+ characters with no space: its length does not divide 2,000, so a block cut by count lands inside one.
+      const clusters = { family: '👩‍👩‍👧‍👦', conjunct: 'क्ष', thai: 'กี่', accent: 'e\u0301\u0302', flagTone: '🇩🇪👍🏽' };
+      const typed = (cluster: string) => cluster.repeat(Math.ceil(2100 / cluster.length));
+      const sections = fullSections('Acme Bakery');
+      // The first part is Latin only; every other script comes after a cut.
+      sections.business_context.current_platform = Array.from({ length: 80 }, (_, i) => `Filler ${i}: plain Latin text.`).join('\n');
+      sections.pain_points.impact_assessment = [typed(clusters.family), typed(clusters.conjunct), typed(clusters.thai)].join('\n');
+      sections.goals_objectives.budget_range = [typed(clusters.accent), typed(clusters.flagTone)].join('\n');
+      sections.pain_points.primary_challenges = ['مخبز النور يحتاج إلى نظام طلبات', 'שלום עולם, הזמנות אבודות', '东京的订单丢失', '주문이 사라집니다'];
+      const req = request(sections);
+      expect(partsOf(req, 2500)).toBeGreaterThanOrEqual(5);
+      const documents = summaryDocuments({ ...req, clientName: clientNameOf(sections) }, fontsFolder, 2500);
+      expect(documents[0]).not.toMatch(/[\u0600-\u06FF\u0590-\u05FF\u4E00-\u9FFF\uAC00-\uD7AF\u0900-\u097F\u0E00-\u0E7F]/);
+      for (const [how, partChars] of [
+        ['whole', Infinity],
+        ['parts', 2500],
+      ] as const) {
+        const pdf = await printed(req, partChars);
+        for (const [kind, cluster] of Object.entries(clusters)) {
+          const count = pdf.text.split(cluster).length - 1;
+          expect(count, `${how}: ${kind}`).toBe(typed(cluster).length / cluster.length);
+        }
+        for (const words of ['النور', 'עולם', '东京的订单丢失', '주문이']) expect(pdf.text, how).toContain(words);
+        allEmbedded(pdf.fonts);
+        if (how === 'parts') numbered(pdf);
+        // Every page renders.
+        const images = join(work, `render-${how}`);
+        execFileSync('pdftoppm', ['-png', '-r', '20', pdf.file, images]);
+        expect(readdirSync(work).filter((f) => f.startsWith(`render-${how}`)).length).toBe(pdf.pages.length);
+      }
+    },
+  );
 });
