@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromiumPdfPrinter } from '../../src/main/pdf/chromiumPrinter';
 import { SummaryPdf, clientNameOf, type SummaryRequest } from '../../src/main/pdf/summaryPdf';
-import { summaryDocuments } from '../../src/main/pdf/summaryHtml';
+import { CHUNK, summaryDocuments, textBlocks } from '../../src/main/pdf/summaryHtml';
 import type { PdfPrinter } from '../../src/main/pdf/pdfPrinter';
 import { findShippedFolder } from '../../src/main/appResources';
 import type { Sections } from '@shared/consultation/sections';
@@ -191,14 +191,14 @@ describe('the long-summary PDF printed in parts: attacks', () => {
     'one unbroken word of 2,000+ characters in each script: no cluster is cut where a block or a part ends, every font embedded, every page renders',
     { timeout: 300_000 },
     async () => {
-      // Each cluster typed to 2,100+ characters with no space: its length does not divide 2,000, so a block cut by count lands inside one.
-      const clusters = { family: '👩‍👩‍👧‍👦', conjunct: 'क्ष', thai: 'กี่', accent: 'e\u0301\u0302', flagTone: '🇩🇪👍🏽' };
-      const typed = (cluster: string) => cluster.repeat(Math.ceil(2100 / cluster.length));
+      // Each cluster typed to 2,100+ characters with no space, after an x: a block cut at 2,000 characters lands inside one.
+      const clusters = { family: '👩‍👩‍👧‍👦', conjunct: 'क्ष', thai: 'กี่', accent: 'e\u0301\u0302', flag: '🇩🇪', tone: '👍🏽' };
+      const typed = (cluster: string) => `x${cluster.repeat(Math.ceil(2100 / cluster.length))}`;
       const sections = fullSections('Acme Bakery');
       // The first part is Latin only; every other script comes after a cut.
       sections.business_context.current_platform = Array.from({ length: 80 }, (_, i) => `Filler ${i}: plain Latin text.`).join('\n');
       sections.pain_points.impact_assessment = [typed(clusters.family), typed(clusters.conjunct), typed(clusters.thai)].join('\n');
-      sections.goals_objectives.budget_range = [typed(clusters.accent), typed(clusters.flagTone)].join('\n');
+      sections.goals_objectives.budget_range = [typed(clusters.accent), typed(clusters.flag), typed(clusters.tone)].join('\n');
       sections.pain_points.primary_challenges = ['مخبز النور يحتاج إلى نظام طلبات', 'שלום עולם, הזמנות אבודות', '东京的订单丢失', '주문이 사라집니다'];
       const req = request(sections);
       expect(partsOf(req, 2500)).toBeGreaterThanOrEqual(5);
@@ -211,7 +211,7 @@ describe('the long-summary PDF printed in parts: attacks', () => {
         const pdf = await printed(req, partChars);
         for (const [kind, cluster] of Object.entries(clusters)) {
           const count = pdf.text.split(cluster).length - 1;
-          expect(count, `${how}: ${kind}`).toBe(typed(cluster).length / cluster.length);
+          expect(count, `${how}: ${kind}`).toBe((typed(cluster).length - 1) / cluster.length);
         }
         for (const words of ['النور', 'עולם', '东京的订单丢失', '주문이']) expect(pdf.text, how).toContain(words);
         allEmbedded(pdf.fonts);
@@ -223,4 +223,14 @@ describe('the long-summary PDF printed in parts: attacks', () => {
       }
     },
   );
+
+  it('a cluster longer than a block (a letter under 5,000 marks) and lone surrogates are still cut, losing nothing', () => {
+    for (const text of ['e' + '\u0301'.repeat(5000), '\uD83D'.repeat(4100), `${'\uDC00x'.repeat(1500)}`, 'क्ष'.repeat(2000)]) {
+      const blocks = textBlocks(text);
+      expect(blocks.join('')).toBe(text);
+      expect(blocks.length).toBeGreaterThan(1);
+      expect(blocks.every((b) => b.length <= CHUNK)).toBe(true);
+    }
+    expect(textBlocks('क्ष'.repeat(2000)).every((b) => b.startsWith('क्ष'))).toBe(true);
+  });
 });
