@@ -56,15 +56,17 @@ const userText = (tag: string, text: string, className?: string) =>
  * printed as one block per line, and a line longer than CHUNK continues in a new block at a space.
  */
 export const CHUNK = 2000;
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 export function textBlocks(text: string): string[] {
   const blocks: string[] = [];
   for (const line of text.split(/\r?\n/)) {
     let rest = line;
     while (rest.length > CHUNK) {
       const space = rest.lastIndexOf(' ', CHUNK);
-      let cut = space > CHUNK - 200 ? space + 1 : CHUNK;
-      // Never split a surrogate pair (an emoji or a rare CJK character).
-      if (/[\uD800-\uDBFF]/.test(rest.charAt(cut - 1))) cut -= 1;
+      // Without a space, cut where a character as read begins (an emoji family, a conjunct, a mark on its
+      // letter), unless one character is longer than a block.
+      const cluster = graphemes.segment(rest.slice(0, CHUNK + 100)).containing(CHUNK)?.index ?? CHUNK;
+      const cut = space > CHUNK - 200 ? space + 1 : cluster > 0 ? cluster : CHUNK;
       blocks.push(rest.slice(0, cut));
       rest = rest.slice(cut);
     }
