@@ -11,6 +11,9 @@ import { findShippedFolder } from '../../src/main/appResources';
 import type { Sections } from '@shared/consultation/sections';
 import { AppFailure } from '@shared/errors';
 import { fullSections } from '../arbitraries';
+import { signaturePng } from '../signatureImage';
+import { descendants } from '../../bench/memory';
+import type { PdfBranding } from '@shared/pdfBranding';
 
 // The long-summary PDF printed in parts (documentParts.ts), joined and numbered (pageNumbers.ts), attacked
 // as a consultant's odd text or a broken printer would: each test forces parts on a short summary and checks
@@ -75,9 +78,50 @@ function inspect(bytes: Buffer) {
   };
 }
 
-async function printed(req: SummaryRequest, partChars: number, on: PdfPrinter = printer) {
-  return inspect((await new SummaryPdf(on, fontsFolder, undefined, partChars).render(req)).bytes);
+async function printed(req: SummaryRequest, partChars: number, on: PdfPrinter = printer, branding?: () => PdfBranding) {
+  return inspect((await new SummaryPdf(on, fontsFolder, branding, partChars).render(req)).bytes);
 }
+
+/** A consultation with every kind of piece: lists (one item right to left), urgency, dates, a number, long text, one section empty. */
+function everyPiece(name: string): SummaryRequest {
+  const sections = fullSections(name);
+  sections.goals_objectives.primary_goals = ['Website', 'موقع إلكتروني للمخبز', 'Instagram 📸'];
+  sections.pain_points.primary_challenges = Array.from({ length: 12 }, (_, i) => `Challenge ${i}: orders lost between systems`);
+  sections.pain_points.impact_assessment = Array.from({ length: 30 }, (_, i) => `Impact ${i}: weekend orders need manual fixes.`).join('\n');
+  sections.business_context = {};
+  return request(sections, {
+    signOff: {
+      signerName: 'María José Núñez',
+      signedAt: '2026-11-27T09:30:00Z',
+      contentHash: 'ab'.repeat(32),
+      signatureImage: signaturePng(),
+      versionNumber: 2,
+    },
+    sinceLastVisit: [
+      { path: 'pain_points.urgency_level', label: 'Urgency', before: 'medium', after: 'high' },
+      { path: 'business_context.team_size', label: 'Team size', before: '40', after: '42' },
+    ],
+  });
+}
+
+/**
+ * The same body words as `whole`, and everyPiece's numbered lines in the order typed. (pdftotext orders a right-to-left
+ * list item among its neighbours by the page's other lines, which differ when a part begins a page: words are compared as a set.)
+ */
+function sameWords(split: ReturnType<typeof inspect>, whole: ReturnType<typeof inspect>) {
+  expect(bodyWords(split).sort()).toEqual(bodyWords(whole).sort());
+  for (const kind of ['Challenge', 'Impact']) {
+    const numbers = [...split.text.matchAll(new RegExp(`${kind} (\\d+):`, 'g'))].map((m) => Number(m[1]));
+    expect(numbers.length).toBeGreaterThan(10);
+    expect(numbers).toEqual(numbers.map((_, n) => n));
+  }
+}
+
+/** The printer's Chromium browser processes under this test process. */
+const browsers = () =>
+  descendants()
+    .filter((p) => /chrom/i.test(p.cmdline) && !/--type=/.test(p.cmdline))
+    .map((p) => p.pid);
 
 const bodyWords = (pdf: ReturnType<typeof inspect>) => pdf.pages.flatMap((page) => page.body.map((w) => w.text));
 
@@ -232,5 +276,109 @@ describe('the long-summary PDF printed in parts: attacks', () => {
       expect(blocks.every((b) => b.length <= CHUNK)).toBe(true);
     }
     expect(textBlocks('क्ष'.repeat(2000)).every((b) => b.startsWith('क्ष'))).toBe(true);
+  });
+
+  it(
+    'every kind of piece at a cut (20+ parts): sign-off, since last visit, lists, urgency, dates, branding, status: the same words as printed whole, in the order typed, no blank page',
+    { timeout: 300_000 },
+    async () => {
+      const req = everyPiece('Acme Bakery');
+      const logo = signaturePng(60, 30);
+      const branding = (): PdfBranding => ({ teamName: 'Northwind Consultants', logo, accent: '#a4262c', includeStatus: true });
+      expect(partsOf(req, 200)).toBeGreaterThanOrEqual(20);
+      const whole = await printed(req, Infinity, printer, branding);
+      const split = await printed(req, 200, printer, branding);
+      expect(split.pages.length).toBeGreaterThanOrEqual(20);
+      sameWords(split, whole);
+      numbered(split);
+      allEmbedded(split.fonts);
+      for (const [i, page] of split.pages.entries()) expect(page.body.length, `page ${i + 1} is blank`).toBeGreaterThan(0);
+      for (const words of ['Client sign-off', 'Since last visit', 'HIGH', '15 January 2027', 'Northwind Consultants', 'موقع', 'Impact 29:', 'Challenge 11:'])
+        expect(split.text).toContain(words);
+      // Each section heading printed once: a part that continues a section does not repeat it.
+      for (const heading of ['Contact', 'Pain points', 'Goals & objectives'])
+        expect(split.text.split('\n').filter((line) => line.trim() === heading).length, heading).toBe(1);
+      expect(split.text.split('\n').filter((line) => line.trim() === 'Business')).toEqual([]);
+      expect(whole.text.split('\n').filter((line) => line.trim() === 'Pain points')).toHaveLength(1);
+      expect(split.info).toMatch(/Title:\s+Acme Bakery — consultation summary/);
+      // The signature image is drawn (an image on some page), as in the whole print.
+      const images = (file: string) => execFileSync('pdfimages', ['-list', file]).toString('utf8').split('\n').slice(2).filter(Boolean).length;
+      expect(images(split.file)).toBe(images(whole.file));
+      expect(images(split.file)).toBeGreaterThanOrEqual(2);
+    },
+  );
+
+  it('the printer fails on the second part: the consultant reads "could not be made", and the next export prints whole', { timeout: 180_000 }, async () => {
+    let calls = 0;
+    const failing: PdfPrinter = {
+      print: (html) => ((calls += 1) === 2 ? Promise.reject(new Error('print compositor crashed')) : printer.print(html)),
+      close: () => Promise.resolve(),
+    };
+    const req = everyPiece('Failing Second Part');
+    expect(partsOf(req, 1500)).toBeGreaterThanOrEqual(3);
+    const pdf = new SummaryPdf(failing, fontsFolder, undefined, 1500);
+    const error = await pdf.render(req).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppFailure);
+    expect((error as AppFailure).message).toBe('The PDF could not be made just now. Your consultation is unchanged; please try again.');
+    expect(calls).toBe(2);
+    const again = inspect((await pdf.render(req)).bytes);
+    sameWords(again, await printed(req, 1500));
+    numbered(again);
+  });
+
+  it('the printer’s Chromium killed between two parts: the export still completes, whole and numbered', { timeout: 180_000 }, async () => {
+    const own = chromiumPdfPrinter();
+    try {
+      const before = new Set(browsers());
+      let calls = 0;
+      const killing: PdfPrinter = {
+        async print(html) {
+          const bytes = await own.print(html);
+          // Right after the first part, before the next is asked for: the printer has had no time to notice.
+          if ((calls += 1) === 1) {
+            const started = browsers().filter((pid) => !before.has(pid));
+            expect(started).toHaveLength(1);
+            process.kill(started[0]!, 'SIGKILL');
+          }
+          return bytes;
+        },
+        close: () => own.close(),
+      };
+      const req = everyPiece('Killed Between Parts');
+      const split = inspect((await new SummaryPdf(killing, fontsFolder, undefined, 1500).render(req)).bytes);
+      expect(calls).toBeGreaterThanOrEqual(3);
+      sameWords(split, await printed(req, Infinity));
+      numbered(split);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('two long exports at once on one printer: their parts interleave, each PDF holds only its own words, numbered 1..M', { timeout: 300_000 }, async () => {
+    const order: string[] = [];
+    const watching: PdfPrinter = {
+      print(html) {
+        order.push(/<title>([^<]*) — /.exec(html)![1]!);
+        return printer.print(html);
+      },
+      close: () => Promise.resolve(),
+    };
+    const a = everyPiece('Alpha Bakery');
+    const b = everyPiece('Omega Café');
+    b.sections.pain_points.impact_assessment = Array.from({ length: 30 }, (_, i) => `Impact ${i}: the espresso machine is down.`).join('\n');
+    const [pa, pb] = await Promise.all([a, b].map((req) => new SummaryPdf(watching, fontsFolder, undefined, 2000).render(req)));
+    // The two exports' parts were asked for in turns, not one export after the other.
+    expect(order.slice(0, 4)).toEqual(['Alpha Bakery', 'Omega Café', 'Alpha Bakery', 'Omega Café']);
+    for (const [made, req, own, other] of [
+      [pa!, a, 'Alpha Bakery', 'Omega Café'],
+      [pb!, b, 'Omega Café', 'Alpha Bakery'],
+    ] as const) {
+      const pdf = inspect(made.bytes);
+      sameWords(pdf, await printed(req, Infinity));
+      expect(pdf.text).toContain(own);
+      expect(pdf.text).not.toContain(other);
+      expect(pdf.text.includes('espresso')).toBe(own === 'Omega Café');
+      numbered(pdf);
+    }
   });
 });
