@@ -8,6 +8,7 @@ import { SummaryPdf, clientNameOf, type SummaryRequest } from '../../src/main/pd
 import { CHUNK, summaryDocuments, textBlocks } from '../../src/main/pdf/summaryHtml';
 import type { PdfPrinter } from '../../src/main/pdf/pdfPrinter';
 import { findShippedFolder } from '../../src/main/appResources';
+import { joinNumbered } from '../../src/main/pdf/pageNumbers';
 import type { Sections } from '@shared/consultation/sections';
 import { AppFailure } from '@shared/errors';
 import { fullSections } from '../arbitraries';
@@ -381,4 +382,38 @@ describe('the long-summary PDF printed in parts: attacks', () => {
       numbered(pdf);
     }
   });
+
+  it(
+    '1,200 pages joined: "Page 1000 of 1200" right-aligned inside the margin like "Page 1 of 1200", never over a long footer',
+    { timeout: 300_000 },
+    async () => {
+      const sections = fullSections('W'.repeat(3000));
+      sections.pain_points.impact_assessment = Array.from({ length: 120 }, (_, i) => `Line ${i}: ovens and staff.`).join('\n');
+      const documents = summaryDocuments({ ...request(sections), clientName: clientNameOf(sections) }, fontsFolder, 3000);
+      expect(documents.length).toBeGreaterThanOrEqual(2);
+      // A later part (no header): its pages are joined 1,200 times over.
+      const part = await printer.print(documents[1]!);
+      const perPart = inspect(part).pages.length;
+      const copies = Math.ceil(1200 / perPart);
+      const joined = inspect(
+        await joinNumbered(
+          Array.from({ length: copies }, () => part),
+          fontsFolder,
+        ),
+      );
+      expect(joined.pages.length).toBe(copies * perPart);
+      expect(joined.pages.length).toBeGreaterThanOrEqual(1200);
+      numbered(joined);
+      apart(joined, 'joined');
+      const width = 594.96;
+      const rightEdges = joined.pages.map((page) => footerOf(page).drawn.at(-1)!.xMax);
+      for (const [i, edge] of rightEdges.entries()) {
+        expect(Math.abs(edge - rightEdges[0]!), `page ${i + 1}`).toBeLessThan(0.1);
+        // The right margin is 18 mm (51 pt); Chromium's own label ends 0.55 pt past it.
+        expect(edge, `page ${i + 1}`).toBeLessThanOrEqual(width - 51 + 1);
+      }
+      expect(footerOf(joined.pages[999]!).label).toBe(`Page 1000 of ${joined.pages.length}`);
+      allEmbedded(joined.fonts);
+    },
+  );
 });
