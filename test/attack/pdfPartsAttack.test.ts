@@ -206,6 +206,7 @@ describe('the long-summary PDF printed in parts: attacks', () => {
         ['مخبز '.repeat(60).trim(), 'الإصدار ٢'],
         ['👩‍👩‍👧‍👦🇩🇪🏳️‍🌈'.repeat(20), '🔢 7'],
         ['\u202Eevil reversed\u2067 isolate', 'Version 2\u202E'],
+        ['東京ベーカリー 서울빵집', '版本 2'],
       ];
       for (const [name, versionLabel] of cases) {
         const sections = fullSections(name);
@@ -414,6 +415,32 @@ describe('the long-summary PDF printed in parts: attacks', () => {
       }
       expect(footerOf(joined.pages[999]!).label).toBe(`Page 1000 of ${joined.pages.length}`);
       allEmbedded(joined.fonts);
+    },
+  );
+
+  it(
+    'bidi overrides left open, control characters, CRLF and lone CR before a cut: the lines after read as typed, in every part',
+    { timeout: 180_000 },
+    async () => {
+      const sections = fullSections('Acme Bakery');
+      const lines = Array.from({ length: 160 }, (_, i) => `Line ${i}: ovens and staff.`);
+      // Opened and never closed: an override, an isolate, an embedding; then C0 controls, DEL and a lone surrogate.
+      lines[0] = '\u202Ereversed until the end?';
+      lines[40] = '\u2067isolate left open';
+      lines[80] = '\u202Bembedding left open';
+      lines[120] = 'Alpha\u0001Beta\u0007Gamma\u000BDelta\u007FEpsilon\uD800Zeta';
+      sections.pain_points.impact_assessment = lines.join('\r\n');
+      sections.pain_points.current_solution_gaps = ['\u202Eopen override in an item', 'Next item reads left to right', 'Old\rMac line'];
+      const req = request(sections);
+      expect(partsOf(req, 1500)).toBeGreaterThanOrEqual(5);
+      for (const partChars of [Infinity, 1500]) {
+        const pdf = await printed(req, partChars);
+        for (const [i, line] of lines.entries()) if (/^Line/.test(line)) expect(pdf.text, `line ${i}`).toContain(line);
+        expect(pdf.text).toContain('Next item reads left to right');
+        expect(pdf.text.replace(/[^A-Za-z]/g, '')).toContain('AlphaBetaGammaDeltaEpsilonZeta');
+        expect(pdf.text).toMatch(/Old\s+Mac line/);
+        if (partChars !== Infinity) numbered(pdf);
+      }
     },
   );
 });
