@@ -443,4 +443,43 @@ describe('the long-summary PDF printed in parts: attacks', () => {
       }
     },
   );
+
+  it('a part whose text ends within a line of a page end, or spills just past it: no blank page, no line lost', { timeout: 300_000 }, async () => {
+    // Two parts: the impact field's n lines, then n goals. Part 1's page count is searched for the n where it grows by one.
+    const at = (n: number) => {
+      const sections = fullSections('Acme Bakery');
+      sections.pain_points.impact_assessment = Array.from({ length: n }, (_, i) => `Line ${i}: ovens and staff.`).join('\n');
+      sections.goals_objectives.primary_goals = Array.from({ length: n }, (_, i) => `Goal ${i}: faster service`);
+      const req = request(sections);
+      const input = { ...req, clientName: clientNameOf(sections) };
+      const whole = summaryDocuments(input, fontsFolder, Infinity)[0]!;
+      const partChars = Math.ceil((whole.length - whole.indexOf('<body>')) / 1.9);
+      const documents = summaryDocuments(input, fontsFolder, partChars);
+      expect(documents).toHaveLength(2);
+      return { req, partChars, documents };
+    };
+    const firstPartPages = async (n: number) => inspect(await printer.print(at(n).documents[0]!)).pages.length;
+    let [low, high] = [60, 400];
+    const fewest = await firstPartPages(low);
+    expect(await firstPartPages(high)).toBeGreaterThan(fewest);
+    // Bounded: about nine prints.
+    while (high - low > 1) {
+      const mid = Math.floor((low + high) / 2);
+      if ((await firstPartPages(mid)) > fewest) high = mid;
+      else low = mid;
+    }
+    // At `low` part 1 fills its last page to within about a line; at `high` it spills onto a new one.
+    for (const n of [low - 1, low, high, high + 1]) {
+      const { req, partChars, documents } = at(n);
+      const split = await printed(req, partChars);
+      const own = await Promise.all(documents.map(async (html) => inspect(await printer.print(html)).pages.length));
+      expect(split.pages.length, `${n} lines`).toBe(own[0]! + own[1]!);
+      for (const [i, page] of split.pages.entries()) expect(page.body.length, `${n} lines: page ${i + 1} is blank`).toBeGreaterThan(0);
+      for (const kind of ['Line', 'Goal']) {
+        const numbers = [...split.text.matchAll(new RegExp(`${kind} (\\d+):`, 'g'))].map((m) => Number(m[1]));
+        expect(numbers, `${n} lines`).toEqual(Array.from({ length: n }, (_, i) => i));
+      }
+      numbered(split);
+    }
+  });
 });
