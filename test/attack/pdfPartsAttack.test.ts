@@ -207,6 +207,7 @@ describe('the long-summary PDF printed in parts: attacks', () => {
         ['👩‍👩‍👧‍👦🇩🇪🏳️‍🌈'.repeat(20), '🔢 7'],
         ['\u202Eevil reversed\u2067 isolate', 'Version 2\u202E'],
         ['東京ベーカリー 서울빵집', '版本 2'],
+        ['Lone \uD800 surrogate \uDFFF name', 'Version 2'],
       ];
       for (const [name, versionLabel] of cases) {
         const sections = fullSections(name);
@@ -230,6 +231,7 @@ describe('the long-summary PDF printed in parts: attacks', () => {
       expect(hostile.pages[0]!.body.map((w) => w.text).join(' ')).toContain(
         '&lt;/div&gt;&lt;script&gt;document.body.innerHTML=&quot;x&quot;&lt;/script&gt;&lt;div&gt;',
       );
+      expect(hostile.info).toMatch(/Title:\s+<\/div><script>document\.body\.innerHTML="x"<\/script><div> — consultation summary\n/);
     },
   );
 
@@ -292,6 +294,12 @@ describe('the long-summary PDF printed in parts: attacks', () => {
       const split = await printed(req, 200, printer, branding);
       expect(split.pages.length).toBeGreaterThanOrEqual(20);
       sameWords(split, whole);
+      // Every page A4, as Chromium prints the whole summary.
+      const sizes = execFileSync('pdfinfo', ['-f', '1', '-l', String(split.pages.length), split.file])
+        .toString('utf8')
+        .match(/Page +\d+ size: .*/g)!;
+      expect(sizes).toHaveLength(split.pages.length);
+      for (const size of sizes) expect(size).toMatch(/594\.96 x 841\.92 pts \(A4\)/);
       numbered(split);
       allEmbedded(split.fonts);
       for (const [i, page] of split.pages.entries()) expect(page.body.length, `page ${i + 1} is blank`).toBeGreaterThan(0);
