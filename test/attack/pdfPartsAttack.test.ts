@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { chromiumPdfPrinter } from '../../src/main/pdf/chromiumPrinter';
 import { SummaryPdf, clientNameOf, type SummaryRequest } from '../../src/main/pdf/summaryPdf';
 import { CHUNK, summaryDocuments, textBlocks } from '../../src/main/pdf/summaryHtml';
+import { PART_CHARS } from '../../src/main/pdf/documentParts';
 import type { PdfPrinter } from '../../src/main/pdf/pdfPrinter';
 import { findShippedFolder } from '../../src/main/appResources';
 import { joinNumbered } from '../../src/main/pdf/pageNumbers';
@@ -490,4 +491,33 @@ describe('the long-summary PDF printed in parts: attacks', () => {
       numbered(split);
     }
   });
+
+  it(
+    'a follow-up after long fields were rewritten: "Since last visit" continues across parts, no part over the bound, every line in order',
+    { timeout: 180_000 },
+    async () => {
+      // Each changed field prints its whole old and new value (up to 100,000 characters each): eight such fields are 1.6 MB.
+      const value = (k: number, version: string) => `${version} ${k}: ${'the ovens and the staff on weekends, 東京 שלום. '.repeat(2100)}`.slice(0, 100_000);
+      const sinceLastVisit = Array.from({ length: 8 }, (_, k) => ({
+        path: 'pain_points.impact_assessment',
+        label: `Field ${k}`,
+        before: value(k, 'Old'),
+        after: value(k, 'New'),
+      }));
+      const req = request(fullSections('Acme Bakery'), { sinceLastVisit });
+      const documents = summaryDocuments({ ...req, clientName: clientNameOf(req.sections) }, fontsFolder);
+      const bodies = documents.map((html) => html.length - html.indexOf('<body>'));
+      expect(documents.length).toBeGreaterThanOrEqual(3);
+      // A part holds at most the bound and one more piece (here a changed field's line, 200,000 characters and its markup).
+      for (const body of bodies) expect(body).toBeLessThan(PART_CHARS + 201_000);
+      // Printed with a small bound, word for word as the whole, the heading once.
+      const split = await printed(req, 150_000);
+      const whole = await printed(req, Infinity);
+      expect(bodyWords(split)).toEqual(bodyWords(whole));
+      expect(split.text.split('\n').filter((line) => line.trim() === 'Since last visit')).toHaveLength(1);
+      const fields = [...split.text.matchAll(/Field (\d+):/g)].map((m) => Number(m[1]));
+      expect(fields).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+      numbered(split);
+    },
+  );
 });
