@@ -497,7 +497,8 @@ describe('the long-summary PDF printed in parts: attacks', () => {
     { timeout: 180_000 },
     async () => {
       // Each changed field prints its whole old and new value (up to 100,000 characters each): eight such fields are 1.6 MB.
-      const value = (k: number, version: string) => `${version} ${k}: ${'the ovens and the staff on weekends, 東京 שלום. '.repeat(2100)}`.slice(0, 100_000);
+      const value = (k: number, version: string, length = 100_000) =>
+        `${version} ${k}: ${'the ovens and the staff on weekends, 東京 שלום. '.repeat(2100)}`.slice(0, length);
       const sinceLastVisit = Array.from({ length: 8 }, (_, k) => ({
         path: 'pain_points.impact_assessment',
         label: `Field ${k}`,
@@ -510,9 +511,13 @@ describe('the long-summary PDF printed in parts: attacks', () => {
       expect(documents.length).toBeGreaterThanOrEqual(3);
       // A part holds at most the bound and one more piece (here a changed field's line, 200,000 characters and its markup).
       for (const body of bodies) expect(body).toBeLessThan(PART_CHARS + 201_000);
-      // Printed with a small bound, word for word as the whole, the heading once.
-      const split = await printed(req, 150_000);
-      const whole = await printed(req, Infinity);
+      // Printed (values of 20,000 characters, a small bound), word for word as the whole, the heading once.
+      const short = request(req.sections, {
+        sinceLastVisit: sinceLastVisit.map((line, k) => ({ ...line, before: value(k, 'Old', 20_000), after: value(k, 'New', 20_000) })),
+      });
+      expect(partsOf(short, 40_000)).toBeGreaterThanOrEqual(4);
+      const split = await printed(short, 40_000);
+      const whole = await printed(short, Infinity);
       expect(bodyWords(split)).toEqual(bodyWords(whole));
       expect(split.text.split('\n').filter((line) => line.trim() === 'Since last visit')).toHaveLength(1);
       const fields = [...split.text.matchAll(/Field (\d+):/g)].map((m) => Number(m[1]));
