@@ -4,7 +4,7 @@ import { completionOf, isFilled } from '@shared/consultation/completion';
 import { STATUS_LABELS, type Status } from '@shared/consultation/status';
 import type { Sections } from '@shared/consultation/sections';
 import { FONT_STACK, fontFaceCss } from './pdfFonts';
-import { SIGN_OFF_CSS, signOffHtml, sinceLastVisitHtml, type PdfSignOff } from './signOffHtml';
+import { SIGN_OFF_CSS, signOffHtml, sinceLastVisitItems, type PdfSignOff } from './signOffHtml';
 import type { VisitChangeLine } from '@shared/consultation/visits';
 import { PART_CHARS, piecesHtml, splitPieces, type Piece, type Wrapper } from './documentParts';
 
@@ -193,9 +193,15 @@ ${status}
 </header>`;
   const sections = SECTION_KEYS.flatMap((key) => sectionPieces(input.sections, key));
   const top = (html: string): Piece[] => (html ? [{ html, within: [] }] : []);
+  // One piece per changed field: a follow-up that rewrote long fields prints their whole old and new values.
+  const since: Wrapper = { tag: 'section', className: 'since' };
+  const sinceList: Wrapper = { tag: 'ul' };
+  const sinceItems = sinceLastVisitItems(input.sinceLastVisit);
   const pieces = [
     ...top(header),
-    ...top(sinceLastVisitHtml(input.sinceLastVisit)),
+    ...(sinceItems.length
+      ? [{ html: '<h2>Since last visit</h2>', within: [since] }, ...sinceItems.map((html, i) => ({ html, within: [since, sinceList], glued: i === 0 }))]
+      : []),
     ...(sections.length ? sections : top('<p class="empty">Nothing has been recorded in this consultation yet.</p>')),
     ...top(signOffHtml(input.signOff, input.changedSinceSigned)),
   ];
