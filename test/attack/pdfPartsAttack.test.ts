@@ -342,14 +342,14 @@ describe('the long-summary PDF printed in parts: attacks', () => {
     try {
       const before = new Set(browsers());
       let calls = 0;
+      let killed: number[] = [];
       const killing: PdfPrinter = {
         async print(html) {
           const bytes = await own.print(html);
           // Right after the first part, before the next is asked for: the printer has had no time to notice.
           if ((calls += 1) === 1) {
-            const started = browsers().filter((pid) => !before.has(pid));
-            expect(started).toHaveLength(1);
-            process.kill(started[0]!, 'SIGKILL');
+            killed = browsers().filter((pid) => !before.has(pid));
+            for (const pid of killed) process.kill(pid, 'SIGKILL');
           }
           return bytes;
         },
@@ -358,6 +358,8 @@ describe('the long-summary PDF printed in parts: attacks', () => {
       const req = everyPiece('Killed Between Parts');
       const split = inspect((await new SummaryPdf(killing, fontsFolder, undefined, 1500).render(req)).bytes);
       expect(calls).toBeGreaterThanOrEqual(3);
+      // Only the Chromium this printer started (a descendant of this process).
+      expect(killed).toHaveLength(1);
       sameWords(split, await printed(req, Infinity));
       numbered(split);
     } finally {
@@ -523,6 +525,49 @@ describe('the long-summary PDF printed in parts: attacks', () => {
       const fields = [...split.text.matchAll(/Field (\d+):/g)].map((m) => Number(m[1]));
       expect(fields).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
       numbered(split);
+    },
+  );
+
+  it(
+    'the printer’s Chromium killed while it prints the second part: the export completes, or says "could not be made"; the next one prints whole',
+    { timeout: 180_000 },
+    async () => {
+      const own = chromiumPdfPrinter();
+      try {
+        const req = everyPiece('Killed While Printing');
+        const whole = await printed(req, Infinity);
+        const before = new Set(browsers());
+        let calls = 0;
+        let killed: number[] = [];
+        const killing: PdfPrinter = {
+          print(html) {
+            const printing = own.print(html);
+            if ((calls += 1) === 2) {
+              killed = browsers().filter((pid) => !before.has(pid));
+              for (const pid of killed) process.kill(pid, 'SIGKILL');
+            }
+            return printing;
+          },
+          close: () => own.close(),
+        };
+        const pdf = new SummaryPdf(killing, fontsFolder, undefined, 1500);
+        const first = await pdf.render(req).catch((e: unknown) => e);
+        // Only the Chromium this printer started (a descendant of this process).
+        expect(killed).toHaveLength(1);
+        if (first instanceof Error) {
+          expect(first).toBeInstanceOf(AppFailure);
+          expect(first.message).toBe('The PDF could not be made just now. Your consultation is unchanged; please try again.');
+        } else {
+          const split = inspect((first as { bytes: Buffer }).bytes);
+          sameWords(split, whole);
+          numbered(split);
+        }
+        const again = inspect((await pdf.render(req)).bytes);
+        sameWords(again, whole);
+        numbered(again);
+      } finally {
+        await own.close();
+      }
     },
   );
 });
