@@ -264,6 +264,7 @@ describe('the long-summary PDF printed in parts: attacks', () => {
         }
         for (const words of ['النور', 'עולם', '东京的订单丢失', '주문이']) expect(pdf.text, how).toContain(words);
         allEmbedded(pdf.fonts);
+        for (const font of pdf.fonts) expect(font, font).not.toMatch(/Type 3/);
         if (how === 'parts') numbered(pdf);
         // Every page renders.
         const images = join(work, `render-${how}`);
@@ -439,6 +440,7 @@ describe('the long-summary PDF printed in parts: attacks', () => {
       lines[0] = '\u202Ereversed until the end?';
       lines[40] = '\u2067isolate left open';
       lines[80] = '\u202Bembedding left open';
+      lines[100] = '</p></li></ul></div></section><h2>Not a heading</h2><section>';
       lines[120] = 'Alpha\u0001Beta\u0007Gamma\u000BDelta\u007FEpsilon\uD800Zeta';
       sections.pain_points.impact_assessment = lines.join('\r\n');
       sections.pain_points.current_solution_gaps = ['\u202Eopen override in an item', 'Next item reads left to right', 'Old\rMac line'];
@@ -450,6 +452,7 @@ describe('the long-summary PDF printed in parts: attacks', () => {
         expect(pdf.text).toContain('Next item reads left to right');
         expect(pdf.text.replace(/[^A-Za-z]/g, '')).toContain('AlphaBetaGammaDeltaEpsilonZeta');
         expect(pdf.text).toMatch(/Old\s+Mac line/);
+        expect(pdf.text).toContain('</p></li></ul></div></section><h2>Not a heading</h2><section>');
         if (partChars !== Infinity) numbered(pdf);
       }
     },
