@@ -39,12 +39,10 @@ export function signOffHtml(signOff: PdfSignOff | null | undefined, changedSince
 <p class="later">Any later change makes a new version; this signed version stays as it is.</p></section>`;
 }
 
-/** A follow-up visit's changed fields, old -> new. */
-export function sinceLastVisitHtml(lines: readonly VisitChangeLine[] | null | undefined): string {
-  if (!lines || lines.length === 0) return '';
-  const items = lines.map(
+/** A follow-up visit's changed fields, old -> new: one list item each (a long summary may continue them in its next part). */
+export function sinceLastVisitItems(lines: readonly VisitChangeLine[] | null | undefined): string[] {
+  return (lines ?? []).map(
     (l) =>
       `<li><b>${escapeHtml(l.label)}:</b> <span class="old" dir="auto">${escapeHtml(l.before)}</span> → <span dir="auto">${escapeHtml(l.after)}</span></li>`,
   );
-  return `<section class="since"><h2>Since last visit</h2><ul>${items.join('')}</ul></section>`;
 }

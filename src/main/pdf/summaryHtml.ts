@@ -4,7 +4,7 @@ import { completionOf, isFilled } from '@shared/consultation/completion';
 import { STATUS_LABELS, type Status } from '@shared/consultation/status';
 import type { Sections } from '@shared/consultation/sections';
 import { FONT_STACK, fontFaceCss } from './pdfFonts';
-import { SIGN_OFF_CSS, signOffHtml, sinceLastVisitHtml, type PdfSignOff } from './signOffHtml';
+import { SIGN_OFF_CSS, signOffHtml, sinceLastVisitItems, type PdfSignOff } from './signOffHtml';
 import type { VisitChangeLine } from '@shared/consultation/visits';
 import { PART_CHARS, piecesHtml, splitPieces, type Piece, type Wrapper } from './documentParts';
 
@@ -56,15 +56,17 @@ const userText = (tag: string, text: string, className?: string) =>
  * printed as one block per line, and a line longer than CHUNK continues in a new block at a space.
  */
 export const CHUNK = 2000;
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 export function textBlocks(text: string): string[] {
   const blocks: string[] = [];
   for (const line of text.split(/\r?\n/)) {
     let rest = line;
     while (rest.length > CHUNK) {
       const space = rest.lastIndexOf(' ', CHUNK);
-      let cut = space > CHUNK - 200 ? space + 1 : CHUNK;
-      // Never split a surrogate pair (an emoji or a rare CJK character).
-      if (/[\uD800-\uDBFF]/.test(rest.charAt(cut - 1))) cut -= 1;
+      // Without a space, cut where a character as read begins (an emoji family, a conjunct, a mark on its
+      // letter), unless one character is longer than a block.
+      const cluster = graphemes.segment(rest.slice(0, CHUNK + 100)).containing(CHUNK)?.index ?? CHUNK;
+      const cut = space > CHUNK - 200 ? space + 1 : cluster > 0 ? cluster : CHUNK;
       blocks.push(rest.slice(0, cut));
       rest = rest.slice(cut);
     }
@@ -121,14 +123,16 @@ function sectionPieces(sections: Sections, section: SectionKey): Piece[] {
  * A summary printed in parts gets its page numbers drawn after the parts are joined (pageNumbers.ts), at
  * the same place, size and colour.
  */
-export const FOOTER = { sideMm: 18, bottomMm: 20, paddingTopMm: 5, sizePt: 8, color: '#6b6a65' } as const;
+export const FOOTER = { sideMm: 18, bottomMm: 20, paddingTopMm: 5, sizePt: 8, color: '#6b6a65', labelWidthPt: 72 } as const;
 const footerBox = (content: string) =>
   `content: ${content}; font: ${FOOTER.sizePt}pt ${FONT_STACK}; color: ${FOOTER.color}; vertical-align: top; padding-top: ${FOOTER.paddingTopMm}mm;`;
 
+// The page number's box has a fixed width ("Page 9999 of 9999"), kept empty in a part: the left text never
+// runs under the number drawn after joining, and a long unbroken name cannot squeeze Chromium's own number.
 const STYLE = (accent: string, footerLeft: string, pageNumbers: boolean) => `
 @page { size: A4; margin: 18mm ${FOOTER.sideMm}mm ${FOOTER.bottomMm}mm;
   @bottom-left { ${footerBox(footerLeft)} }
-  ${pageNumbers ? `@bottom-right { ${footerBox('"Page " counter(page) " of " counter(pages)')} }` : ''}
+  @bottom-right { width: ${FOOTER.labelWidthPt}pt; ${pageNumbers ? footerBox('"Page " counter(page) " of " counter(pages)') : 'content: "";'} }
 }
 html { font-family: ${FONT_STACK}; font-synthesis: none; font-size: 10.5pt; line-height: 1.45; color: #1d1d1b; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { margin: 0; }
@@ -189,9 +193,15 @@ ${status}
 </header>`;
   const sections = SECTION_KEYS.flatMap((key) => sectionPieces(input.sections, key));
   const top = (html: string): Piece[] => (html ? [{ html, within: [] }] : []);
+  // One piece per changed field: a follow-up that rewrote long fields prints their whole old and new values.
+  const since: Wrapper = { tag: 'section', className: 'since' };
+  const sinceList: Wrapper = { tag: 'ul' };
+  const sinceItems = sinceLastVisitItems(input.sinceLastVisit);
   const pieces = [
     ...top(header),
-    ...top(sinceLastVisitHtml(input.sinceLastVisit)),
+    ...(sinceItems.length
+      ? [{ html: '<h2>Since last visit</h2>', within: [since] }, ...sinceItems.map((html, i) => ({ html, within: [since, sinceList], glued: i === 0 }))]
+      : []),
     ...(sections.length ? sections : top('<p class="empty">Nothing has been recorded in this consultation yet.</p>')),
     ...top(signOffHtml(input.signOff, input.changedSinceSigned)),
   ];
