@@ -57,16 +57,21 @@ const userText = (tag: string, text: string, className?: string) =>
  */
 export const CHUNK = 2000;
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+/**
+ * Without a space, a block ends where a character as read begins (an emoji family, a conjunct, a mark on
+ * its letter), unless one character is longer than a block.
+ */
+function clusterCut(text: string): number {
+  const start = graphemes.segment(text.slice(0, CHUNK + 100)).containing(CHUNK)?.index ?? CHUNK;
+  return start > 0 ? start : CHUNK;
+}
 export function textBlocks(text: string): string[] {
   const blocks: string[] = [];
   for (const line of text.split(/\r?\n/)) {
     let rest = line;
     while (rest.length > CHUNK) {
       const space = rest.lastIndexOf(' ', CHUNK);
-      // Without a space, cut where a character as read begins (an emoji family, a conjunct, a mark on its
-      // letter), unless one character is longer than a block.
-      const cluster = graphemes.segment(rest.slice(0, CHUNK + 100)).containing(CHUNK)?.index ?? CHUNK;
-      const cut = space > CHUNK - 200 ? space + 1 : cluster > 0 ? cluster : CHUNK;
+      const cut = space > CHUNK - 200 ? space + 1 : clusterCut(rest);
       blocks.push(rest.slice(0, cut));
       rest = rest.slice(cut);
     }
