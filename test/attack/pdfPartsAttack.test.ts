@@ -381,8 +381,9 @@ describe('the long-summary PDF printed in parts: attacks', () => {
     const b = everyPiece('Omega Café');
     b.sections.pain_points.impact_assessment = Array.from({ length: 30 }, (_, i) => `Impact ${i}: the espresso machine is down.`).join('\n');
     const [pa, pb] = await Promise.all([a, b].map((req) => new SummaryPdf(watching, fontsFolder, undefined, 2000).render(req)));
-    // The two exports' parts were asked for in turns, not one export after the other.
-    expect(order.slice(0, 4)).toEqual(['Alpha Bakery', 'Omega Café', 'Alpha Bakery', 'Omega Café']);
+    // The two exports' parts were asked for in turns, not one export after the other (the exact turns depend on timing).
+    expect(order.filter((name) => name === 'Alpha Bakery').length).toBeGreaterThan(1);
+    expect(order.indexOf('Omega Café')).toBeLessThan(order.lastIndexOf('Alpha Bakery'));
     for (const [made, req, own, other] of [
       [pa!, a, 'Alpha Bakery', 'Omega Café'],
       [pb!, b, 'Omega Café', 'Alpha Bakery'],

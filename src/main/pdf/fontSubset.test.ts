@@ -3,9 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromiumPdfPrinter } from './chromiumPrinter';
-import { documentCodePoints, subsetFont, withSubsetFonts } from './fontSubset';
+import { documentCodePoints, subsetFont, withDocumentFonts, withSubsetFonts } from './fontSubset';
 import { fontFaceCss, FONT_STACK } from './pdfFonts';
 import { findShippedFolder } from '../appResources';
 
@@ -32,7 +32,7 @@ describe('subsetting the large fonts for one document', () => {
   it('replaces only a large face the text uses, with a small file in the folder; the rest stay the shipped files', async () => {
     const folder = mkdtempSync(join(work, 'doc-'));
     const html = page('<p>北京 and 東京: مرحبا</p>');
-    const printed = await withSubsetFonts(html, folder);
+    const [printed = ''] = await withSubsetFonts([html], folder);
     const sc = urlOf(printed, 'subset-0.ttf');
     expect(sc).toBeDefined();
     expect(urlOf(printed, 'NotoSansSC-Regular.ttf')).toBeUndefined();
@@ -47,20 +47,33 @@ describe('subsetting the large fonts for one document', () => {
 
   it('leaves a document without CJK exactly as it was, and prints with the whole font when a file cannot be subset', async () => {
     const folder = mkdtempSync(join(work, 'doc-'));
-    expect(await withSubsetFonts(page('<p>Plain Latin text</p>').replace('\\5927 ', 'x'), folder)).toBe(
-      page('<p>Plain Latin text</p>').replace('\\5927 ', 'x'),
-    );
+    const latin = page('<p>Plain Latin text</p>').replace('\\5927 ', 'x');
+    expect(await withSubsetFonts([latin], folder)).toEqual([latin]);
     const broken = join(work, 'broken.ttf');
     writeFileSync(broken, Buffer.alloc(2_000_000, 7));
     const html = page('<p>東京</p>').replaceAll(urlOf(page(''), 'NotoSansSC-Regular.ttf')!, `file://${broken}`);
-    expect(await withSubsetFonts(html, folder)).toBe(html);
+    expect(await withSubsetFonts([html], folder)).toEqual([html]);
     await expect(subsetFont(readFileSync(broken), [0x6771])).rejects.toThrow(/hb-subset/);
+  });
+
+  it('subsets a font once for the parts of one summary, with the characters of every part', async () => {
+    const folder = mkdtempSync(join(work, 'doc-'));
+    const parts = await withSubsetFonts([page('<p>北京</p>'), page('<p>東京 and 餐饮</p>')], folder);
+    expect(readdirSync(folder)).toEqual(['subset-0.ttf']);
+    expect(new Set(parts.map((html) => urlOf(html, 'subset-0.ttf')))).toEqual(new Set([pathToFileURL(join(folder, 'subset-0.ttf')).href]));
+    // Only the <style> is rewritten: a body that quotes a font URL keeps it as typed.
+    const quoted = page(`<p>東京 url('${urlOf(page(''), 'NotoSansSC-Regular.ttf')}')</p>`);
+    const [rewritten = ''] = await withSubsetFonts([quoted], mkdtempSync(join(work, 'doc-')));
+    expect(rewritten.slice(rewritten.indexOf('<body>'))).toBe(quoted.slice(quoted.indexOf('<body>')));
   });
 
   it('prints every CJK character of the text and of the footer with the subset font, embedded, as text', { timeout: 120_000 }, async () => {
     const printer = chromiumPdfPrinter();
     try {
-      const bytes = await printer.print(page('<p>北京 and 東京 · 餐饮行业 · 東京の喫茶店</p>'));
+      const bytes = await withDocumentFonts([page('<p>北京 and 東京 · 餐饮行业 · 東京の喫茶店</p>')], async ([html]) => {
+        expect(html).toContain('subset-0.ttf');
+        return printer.print(html!);
+      });
       const file = join(work, 'cjk.pdf');
       writeFileSync(file, bytes);
       const text = execFileSync('pdftotext', [file, '-']).toString('utf8');

@@ -1,4 +1,5 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { join } from 'node:path';
@@ -85,8 +86,7 @@ export async function subsetFont(font: Uint8Array, codePoints: Iterable<number>)
  * Every character the document can print, a superset: its text as written, plus characters written as
  * CSS escapes (the @page footer) or HTML numeric references.
  */
-export function documentCodePoints(html: string): Set<number> {
-  const found = new Set<number>();
+export function documentCodePoints(html: string, found = new Set<number>()): Set<number> {
   for (const char of html) found.add(char.codePointAt(0)!);
   for (const [, hex] of html.matchAll(/\\([0-9a-fA-F]{1,6})/g)) found.add(parseInt(hex!, 16));
   for (const [, hex, dec] of html.matchAll(/&#(?:[xX]([0-9a-fA-F]{1,6})|(\d{1,7}));/g)) found.add(hex ? parseInt(hex, 16) : Number(dec));
@@ -98,14 +98,22 @@ function parseRange(range: string): [number, number][] {
   return [...range.matchAll(/U\+([0-9A-Fa-f]+)(?:-([0-9A-Fa-f]+))?/g)].map(([, from, to]) => [parseInt(from!, 16), parseInt(to ?? from!, 16)]);
 }
 
+/** The part of a document that holds its @font-face rules (its <style>), and the rest. */
+function splitHead(html: string): [string, string] {
+  const end = html.indexOf('</style>');
+  return end < 0 ? [html, ''] : [html.slice(0, end), html.slice(end)];
+}
+
 /**
- * The document with each large @font-face file (file: URL, with a unicode-range) that its text uses replaced
- * by a subset written into `folder`. A face the text does not use is left alone: Chromium never loads it.
- * A font that cannot be subset is printed whole, as before.
+ * The documents (one summary's parts, sharing one <style>) with each large @font-face file (file: URL, with a
+ * unicode-range) that their text uses replaced by one subset, written into `folder`, for the characters of
+ * them all: a summary printed in parts subsets each font once. A face the text does not use is left alone
+ * (Chromium never loads it); a font that cannot be subset is printed whole, as before.
  */
-export async function withSubsetFonts(html: string, folder: string): Promise<string> {
-  const faces = [...html.matchAll(/@font-face\s*\{[^}]*?url\('(file:[^']+)'\)[^}]*?unicode-range:\s*([^;}]+)/g)];
-  if (faces.length === 0) return html;
+export async function withSubsetFonts(documents: readonly string[], folder: string): Promise<string[]> {
+  const [head] = splitHead(documents[0] ?? '');
+  const faces = [...head.matchAll(/@font-face\s*\{[^}]*?url\('(file:[^']+)'\)[^}]*?unicode-range:\s*([^;}]+)/g)];
+  if (faces.length === 0) return [...documents];
   let codePoints: Set<number> | null = null;
   const replacements = new Map<string, string>();
   for (const [, url, range] of faces) {
@@ -113,7 +121,7 @@ export async function withSubsetFonts(html: string, folder: string): Promise<str
     try {
       const file = fileURLToPath(url!);
       if ((await stat(file)).size <= SUBSET_ABOVE) continue;
-      codePoints ??= documentCodePoints(html);
+      codePoints ??= documents.reduce((all, html) => documentCodePoints(html, all), new Set<number>());
       const ranges = parseRange(range!);
       const used = [...codePoints].filter((c) => ranges.some(([from, to]) => c >= from && c <= to));
       if (used.length === 0) continue;
@@ -124,7 +132,19 @@ export async function withSubsetFonts(html: string, folder: string): Promise<str
       console.warn('Printing with the whole font: it could not be subset', url, error);
     }
   }
-  return replacements.size
-    ? html.replace(/url\('(file:[^']+)'\)/g, (whole, url: string) => (replacements.has(url) ? `url('${replacements.get(url)}')` : whole))
-    : html;
+  if (replacements.size === 0) return [...documents];
+  return documents.map((html) => {
+    const [style, rest] = splitHead(html);
+    return style.replace(/url\('(file:[^']+)'\)/g, (whole, url: string) => (replacements.has(url) ? `url('${replacements.get(url)}')` : whole)) + rest;
+  });
+}
+
+/** Runs `use` with the documents' large fonts subset (withSubsetFonts) into a private folder, removed after. */
+export async function withDocumentFonts<T>(documents: readonly string[], use: (documents: string[]) => Promise<T>): Promise<T> {
+  const folder = await mkdtemp(join(tmpdir(), 'fieldbook-fonts-'));
+  try {
+    return await use(await withSubsetFonts(documents, folder));
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
 }

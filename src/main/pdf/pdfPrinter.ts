@@ -2,7 +2,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { withSubsetFonts } from './fontSubset';
 
 /**
  * Prints a complete HTML document to PDF bytes in a Chromium: Electron's printToPDF in the app
@@ -44,15 +43,12 @@ export const LOAD_FONTS_SCRIPT = `(() => {
     .then(() => true);
 })()`;
 
-/**
- * Writes the HTML to a private temporary file (beside it, subsets of the large fonts its text uses: see
- * fontSubset.ts), runs `use` with its file: URL, then removes them.
- */
+/** Writes the HTML to a private temporary file, runs `use` with its file: URL, then removes it. */
 export async function withHtmlFile<T>(html: string, use: (url: string) => Promise<T>): Promise<T> {
   const folder = await mkdtemp(join(tmpdir(), 'fieldbook-print-'));
   try {
     const file = join(folder, 'summary.html');
-    await writeFile(file, await withSubsetFonts(html, folder), { encoding: 'utf8', mode: 0o600 });
+    await writeFile(file, html, { encoding: 'utf8', mode: 0o600 });
     return await use(pathToFileURL(file).href);
   } finally {
     await rm(folder, { recursive: true, force: true });

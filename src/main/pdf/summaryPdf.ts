@@ -5,6 +5,7 @@ import type { Status } from '@shared/consultation/status';
 import type { PdfPrinter } from './pdfPrinter';
 import { summaryDocuments, summaryHtml, type SummaryPdfInput } from './summaryHtml';
 import { joinNumbered } from './pageNumbers';
+import { withDocumentFonts } from './fontSubset';
 import { PART_CHARS } from './documentParts';
 import { summaryFileName } from './fileName';
 
@@ -45,7 +46,8 @@ export class SummaryPdf {
     if (!this.printer.showPrintDialog) {
       throw new AppFailure('unavailable', 'Printing goes through the desktop app. Here, export the PDF and print it from your PDF viewer.');
     }
-    return this.printer.showPrintDialog(summaryHtml(this.input(request), this.fontsFolder));
+    const showPrintDialog = this.printer.showPrintDialog.bind(this.printer);
+    return withDocumentFonts([summaryHtml(this.input(request), this.fontsFolder)], ([html]) => showPrintDialog(html!));
   }
 
   async render(request: SummaryRequest): Promise<{ fileName: string; bytes: Buffer }> {
@@ -54,8 +56,11 @@ export class SummaryPdf {
     let bytes: Buffer;
     try {
       // A long summary's parts one after the other: the printer holds one part's layout at a time.
-      const parts: Buffer[] = [];
-      for (const html of documents) parts.push(await this.printer.print(html));
+      const parts = await withDocumentFonts(documents, async (withFonts) => {
+        const printed: Buffer[] = [];
+        for (const html of withFonts) printed.push(await this.printer.print(html));
+        return printed;
+      });
       bytes = parts.length === 1 ? parts[0]! : await joinNumbered(parts, this.fontsFolder);
     } catch (error) {
       console.error('PDF printing failed', error);
