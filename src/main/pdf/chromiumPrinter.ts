@@ -48,7 +48,14 @@ export function chromiumPdfPrinter(executablePath = CHROMIUM_PATH): PdfPrinter {
         () => undefined,
       );
     }
-    context ??= browser.then((b) => b.newContext({ javaScriptEnabled: true, offline: true }));
+    // A blank tab kept open with the context keeps its browser window: headless Chrome opens a window (with
+    // its own omnibox WebUI renderer, about 0.5 s of CPU) for a page when none is open, as after a large
+    // document's page closed. Electron's windows have no such UI.
+    context ??= browser.then(async (b) => {
+      const opened = await b.newContext({ javaScriptEnabled: true, offline: true });
+      await opened.newPage();
+      return opened;
+    });
     page ??= context.then((c) => c.newPage());
     // A failed start is retried on the next print rather than remembered.
     return page.catch((error: unknown) => {
