@@ -15,6 +15,7 @@ import { AppFailure } from '@shared/errors';
 import { fullSections } from '../arbitraries';
 import { signaturePng } from '../signatureImage';
 import { descendants } from '../../bench/memory';
+import { pdfPages, type Word } from '../pdfWords';
 import type { PdfBranding } from '@shared/pdfBranding';
 
 // The long-summary PDF printed in parts (documentParts.ts), joined and numbered (pageNumbers.ts), attacked
@@ -41,36 +42,13 @@ const request = (sections: Sections, extra: Partial<SummaryRequest> = {}): Summa
 /** How many parts `req` prints in at `partChars`. */
 const partsOf = (req: SummaryRequest, partChars: number) => summaryDocuments({ ...req, clientName: clientNameOf(req.sections) }, fontsFolder, partChars).length;
 
-interface Word {
-  xMin: number;
-  yMin: number;
-  xMax: number;
-  yMax: number;
-  text: string;
-}
-
 let made = 0;
 /** The PDF's pages (body and footer words from pdftotext -bbox), text, info and fonts. */
 function inspect(bytes: Buffer) {
   const file = join(work, `${(made += 1)}.pdf`);
   writeFileSync(file, bytes);
   const big = { maxBuffer: 256 * 1024 * 1024 };
-  const bbox = execFileSync('pdftotext', ['-bbox', file, '-'], big).toString('utf8');
-  const pages = bbox
-    .split('<page ')
-    .slice(1)
-    .map((page) => {
-      const height = Number(/height="([\d.]+)"/.exec(page)![1]);
-      const words: Word[] = [...page.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((m) => ({
-        xMin: Number(m[1]),
-        yMin: Number(m[2]),
-        xMax: Number(m[3]),
-        yMax: Number(m[4]),
-        text: m[5]!,
-      }));
-      // The footer is what sits in the bottom margin (20 mm, 57 pt).
-      return { body: words.filter((w) => w.yMax < height - 45), footer: words.filter((w) => w.yMin > height - 45) };
-    });
+  const pages = pdfPages(file);
   return {
     file,
     pages,

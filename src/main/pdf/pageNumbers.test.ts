@@ -9,6 +9,7 @@ import { summaryDocuments } from './summaryHtml';
 import type { PdfPrinter } from './pdfPrinter';
 import { findShippedFolder } from '../appResources';
 import { fullSections } from '../../../test/arbitraries';
+import { pdfPages } from '../../../test/pdfWords';
 
 // A long summary is printed in parts and joined with page numbers drawn afterwards (documentParts.ts,
 // pageNumbers.ts). Here short summaries are forced into parts and compared with the same summary printed
@@ -33,35 +34,12 @@ function request(): SummaryRequest {
   return { sections, consultantName: 'Ada Lovelace', versionLabel: 'Version 2', date: new Date('2026-11-28T10:00:00Z'), status: 'draft' };
 }
 
-interface Word {
-  xMin: number;
-  yMin: number;
-  xMax: number;
-  yMax: number;
-  text: string;
-}
-
 async function printed(name: string, partChars: number) {
   const made = await new SummaryPdf(printer, fontsFolder, undefined, partChars).render(request());
   const file = join(work, `${name}.pdf`);
   writeFileSync(file, made.bytes);
   const text = execFileSync('pdftotext', [file, '-']).toString('utf8');
-  const bbox = execFileSync('pdftotext', ['-bbox', file, '-']).toString('utf8');
-  const pages = bbox
-    .split('<page ')
-    .slice(1)
-    .map((page) => {
-      const height = Number(/height="([\d.]+)"/.exec(page)![1]);
-      const words: Word[] = [...page.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((m) => ({
-        xMin: Number(m[1]),
-        yMin: Number(m[2]),
-        xMax: Number(m[3]),
-        yMax: Number(m[4]),
-        text: m[5]!,
-      }));
-      // The footer is the line in the bottom margin (20 mm, 57 pt).
-      return { body: words.filter((w) => w.yMax < height - 45), footer: words.filter((w) => w.yMin > height - 45) };
-    });
+  const pages = pdfPages(file);
   return { file, text, pages, info: execFileSync('pdfinfo', [file]).toString('utf8') };
 }
 
