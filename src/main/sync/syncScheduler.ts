@@ -87,11 +87,7 @@ export class SyncScheduler {
   private async run(): Promise<void> {
     try {
       const engine = this.options.engine();
-      if (!engine) {
-        this.failures = 0;
-        this.set({ state: 'disabled', message: null, progress: null });
-        return;
-      }
+      if (!engine) return this.turnedOff();
       this.set({ state: 'syncing', message: null, progress: null });
       const report = await engine.syncOnce();
       if (report.pulled > 0 || report.merged > 0) this.options.pulledChanges?.();
@@ -118,10 +114,8 @@ export class SyncScheduler {
       // Turned off meanwhile (a restored backup's settings): not a problem to report, nor a run to retry.
       if (this.options.enabled?.() === false) {
         console.warn('Sync ended as it was turned off', error);
-        this.failures = 0;
         this.catchUps = 0;
-        this.set({ state: 'disabled', message: null, progress: null });
-        return;
+        return this.turnedOff();
       }
       this.failures += 1;
       this.catchUps = 0;
@@ -131,6 +125,12 @@ export class SyncScheduler {
       this.set({ state, message, progress: null });
       this.schedule(backoffMs(this.failures, this.options.random));
     }
+  }
+
+  /** Sync is off: nothing failed, nothing to retry. */
+  private turnedOff(): void {
+    this.failures = 0;
+    this.set({ state: 'disabled', message: null, progress: null });
   }
 
   progress(done: number, total: number): void {

@@ -64,7 +64,7 @@ export class SyncService {
       emit,
       pulledChanges,
       describe: (error) => describeSyncError(error, { tokenSent: this.tokenFor(this.config()?.url ?? '') !== undefined }),
-      enabled: () => Boolean(this.config()?.enabled && this.config()?.url),
+      enabled: () => this.syncOn(),
     });
     this.bindLegacyToken();
   }
@@ -107,9 +107,14 @@ export class SyncService {
     return id;
   }
 
+  /** Sync is on when Settings turn it on and name a team database. */
+  private syncOn(config = this.config()): config is SyncConfig {
+    return Boolean(config?.enabled && config.url);
+  }
+
   private engine(): SyncEngine | null {
     const config = this.config();
-    if (!config?.enabled || !config.url) return null;
+    if (!this.syncOn(config)) return null;
     const token = this.tokenFor(config.url);
     const key = `${config.url}\n${token ?? ''}`;
     if (this.remote?.key !== key) {
