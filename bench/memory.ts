@@ -163,14 +163,19 @@ export function addedAtOnceMb(
   counts: (p: ProcessMemory) => boolean,
   whole: (p: ProcessMemory) => boolean,
 ): number {
-  const before = new Map(measured.idle.map((p) => [p.pid, p.pssMb]));
-  const cost = (p: ProcessMemory) => (whole(p) ? p.pssMb : Math.max(0, p.pssMb - (before.get(p.pid) ?? 0)));
+  const cost = costOf(measured, whole);
   return Math.max(0, ...measured.samples.map((tree) => tree.filter(counts).reduce((total, p) => total + cost(p), 0)));
 }
 
-function costs(measured: Pick<PeakMemory<unknown>, 'idle' | 'peakOfEach'>, whole: (p: ProcessMemory) => boolean) {
+/** A process's figure above its idle one, or whole where `whole` says so. */
+function costOf(measured: Pick<PeakMemory<unknown>, 'idle'>, whole: (p: ProcessMemory) => boolean) {
   const before = new Map(measured.idle.map((p) => [p.pid, p.pssMb]));
-  return measured.peakOfEach.map((p) => ({ p, mb: whole(p) ? p.pssMb : Math.max(0, p.pssMb - (before.get(p.pid) ?? 0)) }));
+  return (p: ProcessMemory) => (whole(p) ? p.pssMb : Math.max(0, p.pssMb - (before.get(p.pid) ?? 0)));
+}
+
+function costs(measured: Pick<PeakMemory<unknown>, 'idle' | 'peakOfEach'>, whole: (p: ProcessMemory) => boolean) {
+  const cost = costOf(measured, whole);
+  return measured.peakOfEach.map((p) => ({ p, mb: cost(p) }));
 }
 
 /** Each process's share of addedMb, biggest first: "renderer 255, utility:printing +92". */
