@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { withTempFolder } from './pdfPrinter';
 
 // The CJK fonts are large (Noto Sans SC 10.5 MB, KR 6.2 MB). A document with one Chinese word made Chromium load
 // the whole file into the print renderer, copy it into the document it hands to the print compositor and
@@ -140,11 +140,6 @@ export async function withSubsetFonts(documents: readonly string[], folder: stri
 }
 
 /** Runs `use` with the documents' large fonts subset (withSubsetFonts) into a private folder, removed after. */
-export async function withDocumentFonts<T>(documents: readonly string[], use: (documents: string[]) => Promise<T>): Promise<T> {
-  const folder = await mkdtemp(join(tmpdir(), 'fieldbook-fonts-'));
-  try {
-    return await use(await withSubsetFonts(documents, folder));
-  } finally {
-    await rm(folder, { recursive: true, force: true });
-  }
+export function withDocumentFonts<T>(documents: readonly string[], use: (documents: string[]) => Promise<T>): Promise<T> {
+  return withTempFolder('fieldbook-fonts-', async (folder) => use(await withSubsetFonts(documents, folder)));
 }

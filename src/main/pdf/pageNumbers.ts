@@ -55,6 +55,7 @@ export async function joinNumbered(parts: readonly Uint8Array[], fontsFolder: st
   // height the baseline sits one ascent (Noto Sans: 1.069 em, no line gap) below it. CHROMIUM_OFFSET is
   // what Chromium's own footer differs from that by, measured with pdftotext -bbox (pageNumbers.test.ts).
   const baseline = (FOOTER.bottomMm - FOOTER.paddingTopMm) * POINTS_PER_MM - 1.069 * FOOTER.sizePt + CHROMIUM_OFFSET.y;
+  const labelColor = color(FOOTER.color, rgb);
   for (const [i, page] of pages.entries()) {
     if (i % 100 === 99) await turn();
     const label = `Page ${i + 1} of ${pages.length}`;
@@ -64,7 +65,7 @@ export async function joinNumbered(parts: readonly Uint8Array[], fontsFolder: st
       y: baseline,
       size: FOOTER.sizePt,
       font,
-      color: color(FOOTER.color, rgb),
+      color: labelColor,
     });
   }
   return Buffer.from(await joined.save());

@@ -43,14 +43,21 @@ export const LOAD_FONTS_SCRIPT = `(() => {
     .then(() => true);
 })()`;
 
-/** Writes the HTML to a private temporary file, runs `use` with its file: URL, then removes it. */
-export async function withHtmlFile<T>(html: string, use: (url: string) => Promise<T>): Promise<T> {
-  const folder = await mkdtemp(join(tmpdir(), 'fieldbook-print-'));
+/** Runs `use` with a private temporary folder (named from `prefix`), removed with everything in it after. */
+export async function withTempFolder<T>(prefix: string, use: (folder: string) => Promise<T>): Promise<T> {
+  const folder = await mkdtemp(join(tmpdir(), prefix));
   try {
-    const file = join(folder, 'summary.html');
-    await writeFile(file, html, { encoding: 'utf8', mode: 0o600 });
-    return await use(pathToFileURL(file).href);
+    return await use(folder);
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
+}
+
+/** Writes the HTML to a private temporary file, runs `use` with its file: URL, then removes it. */
+export function withHtmlFile<T>(html: string, use: (url: string) => Promise<T>): Promise<T> {
+  return withTempFolder('fieldbook-print-', async (folder) => {
+    const file = join(folder, 'summary.html');
+    await writeFile(file, html, { encoding: 'utf8', mode: 0o600 });
+    return use(pathToFileURL(file).href);
+  });
 }

@@ -106,6 +106,9 @@ function valuePieces(field: FieldSpec, value: unknown): string[] {
   return textBlocks(String(value)).map((block) => blockHtml(block, true));
 }
 
+/** What follows a heading, as pieces in `within`: the first stays with the heading (no part begins with it). */
+const underHeading = (htmls: readonly string[], within: readonly Wrapper[]): Piece[] => htmls.map((html, i) => ({ html, within, glued: i === 0 }));
+
 function sectionPieces(sections: Sections, section: SectionKey): Piece[] {
   const filled = FIELDS.filter((f) => f.section === section && isFilled(getPath(sections, f.path)));
   if (filled.length === 0) return [];
@@ -118,7 +121,7 @@ function sectionPieces(sections: Sections, section: SectionKey): Piece[] {
     const within: Wrapper[] = Array.isArray(value) ? [inSection, inField, { tag: 'ul' }] : [inSection, inField];
     // A heading stays with what follows it: no part begins right after one.
     pieces.push({ html: `<h3>${escapeHtml(field.label)}</h3>`, within: [inSection, inField], glued: f === 0 });
-    valuePieces(field, value).forEach((html, i) => pieces.push({ html, within, glued: i === 0 }));
+    pieces.push(...underHeading(valuePieces(field, value), within));
   }
   return pieces;
 }
@@ -204,9 +207,7 @@ ${status}
   const sinceItems = sinceLastVisitItems(input.sinceLastVisit);
   const pieces = [
     ...top(header),
-    ...(sinceItems.length
-      ? [{ html: '<h2>Since last visit</h2>', within: [since] }, ...sinceItems.map((html, i) => ({ html, within: [since, sinceList], glued: i === 0 }))]
-      : []),
+    ...(sinceItems.length ? [{ html: '<h2>Since last visit</h2>', within: [since] }, ...underHeading(sinceItems, [since, sinceList])] : []),
     ...(sections.length ? sections : top('<p class="empty">Nothing has been recorded in this consultation yet.</p>')),
     ...top(signOffHtml(input.signOff, input.changedSinceSigned)),
   ];
