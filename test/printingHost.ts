@@ -1,7 +1,10 @@
 import { afterAll, beforeAll } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromiumPdfPrinter } from '../src/main/pdf/chromiumPrinter';
 import type { AppHost } from '../src/main/appHost';
+import type { PdfPrinter } from '../src/main/pdf/pdfPrinter';
 import { tempDir } from './tempDatabase';
 import { startTestHost } from './testHost';
 
@@ -31,4 +34,18 @@ export function usePrintingHost(): { readonly host: AppHost; readonly dir: strin
       return state.dir!;
     },
   };
+}
+
+/**
+ * A Chromium printer (started on its first document) and a temp folder named from `prefix`, for the calling
+ * file's tests: the printer closed and the folder removed after them.
+ */
+export function printerForThisFile(prefix: string): { printer: PdfPrinter; work: string } {
+  const printer = chromiumPdfPrinter();
+  const work = mkdtempSync(join(tmpdir(), prefix));
+  afterAll(async () => {
+    await printer.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+  return { printer, work };
 }

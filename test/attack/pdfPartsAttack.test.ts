@@ -1,7 +1,6 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromiumPdfPrinter } from '../../src/main/pdf/chromiumPrinter';
 import { SummaryPdf, clientNameOf, type SummaryRequest } from '../../src/main/pdf/summaryPdf';
@@ -16,6 +15,7 @@ import { fullSections } from '../arbitraries';
 import { signaturePng } from '../signatureImage';
 import { descendants } from '../../bench/memory';
 import { pdfPages, type Word } from '../pdfWords';
+import { printerForThisFile } from '../printingHost';
 import type { PdfBranding } from '@shared/pdfBranding';
 
 // The long-summary PDF printed in parts (documentParts.ts), joined and numbered (pageNumbers.ts), attacked
@@ -23,12 +23,7 @@ import type { PdfBranding } from '@shared/pdfBranding';
 // that nothing typed is lost, garbled or drawn over, against the same summary printed whole.
 
 const fontsFolder = findShippedFolder(join('resources', 'fonts'), 'NotoSans-Regular.ttf');
-const work = mkdtempSync(join(tmpdir(), 'fieldbook-parts-attack-'));
-const printer = chromiumPdfPrinter();
-afterAll(async () => {
-  await printer.close();
-  rmSync(work, { recursive: true, force: true });
-});
+const { printer, work } = printerForThisFile('fieldbook-parts-attack-');
 
 const request = (sections: Sections, extra: Partial<SummaryRequest> = {}): SummaryRequest => ({
   sections,

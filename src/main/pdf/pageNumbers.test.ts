@@ -1,30 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromiumPdfPrinter } from './chromiumPrinter';
 import { SummaryPdf, type SummaryRequest } from './summaryPdf';
 import { summaryDocuments } from './summaryHtml';
-import type { PdfPrinter } from './pdfPrinter';
 import { findShippedFolder } from '../appResources';
 import { fullSections } from '../../../test/arbitraries';
 import { pdfPages } from '../../../test/pdfWords';
+import { printerForThisFile } from '../../../test/printingHost';
 
 // A long summary is printed in parts and joined with page numbers drawn afterwards (documentParts.ts,
 // pageNumbers.ts). Here short summaries are forced into parts and compared with the same summary printed
 // whole by Chromium: the same words in the same order, every page numbered where Chromium numbers them.
 
 const fontsFolder = findShippedFolder(join('resources', 'fonts'), 'NotoSans-Regular.ttf');
-const work = mkdtempSync(join(tmpdir(), 'fieldbook-parts-'));
-let printer: PdfPrinter;
-beforeAll(() => {
-  printer = chromiumPdfPrinter();
-});
-afterAll(async () => {
-  await printer.close();
-  rmSync(work, { recursive: true, force: true });
-});
+const { printer, work } = printerForThisFile('fieldbook-parts-');
 
 const CLIENT = 'مخبز النور · Bäckerei';
 function request(): SummaryRequest {

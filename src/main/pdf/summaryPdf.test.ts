@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,12 +9,12 @@ import { chromiumPdfPrinter } from './chromiumPrinter';
 import { SummaryPdf, type SummaryRequest } from './summaryPdf';
 import { FONT_FILES } from './pdfFonts';
 import { summaryDocuments, textBlocks, CHUNK } from './summaryHtml';
-import type { PdfPrinter } from './pdfPrinter';
 import { findShippedFolder } from '../appResources';
 import { EMPTY_SECTIONS, type Sections } from '@shared/consultation/sections';
 import type { PdfBranding } from '@shared/pdfBranding';
 import { fullSections } from '../../../test/arbitraries';
 import { startTestHost } from '../../../test/testHost';
+import { printerForThisFile } from '../../../test/printingHost';
 
 // The bytes a client gets, printed by a real Chromium and read back with poppler: pdftotext for the words
 // (in logical order), pdftotext -bbox for where they sit, pdftoppm for how they look.
@@ -22,16 +22,8 @@ import { startTestHost } from '../../../test/testHost';
 const fontsFolder = findShippedFolder(join('resources', 'fonts'), 'NotoSans-Regular.ttf');
 const REFERENCES = resolve(import.meta.dirname, 'references');
 const ARTIFACTS = resolve(import.meta.dirname, '..', '..', '..', 'artifacts', 'pdf');
-const work = mkdtempSync(join(tmpdir(), 'fieldbook-pdf-'));
+const { printer, work } = printerForThisFile('fieldbook-pdf-');
 mkdirSync(ARTIFACTS, { recursive: true });
-let printer: PdfPrinter;
-beforeAll(() => {
-  printer = chromiumPdfPrinter();
-});
-afterAll(async () => {
-  await printer.close();
-  rmSync(work, { recursive: true, force: true });
-});
 
 const DATE = new Date('2026-11-28T10:00:00Z');
 const request = (sections: Sections, extra: Partial<SummaryRequest> = {}): SummaryRequest => ({
